@@ -1,0 +1,62 @@
+"""The label schema: the four default labels, their look, and the link rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LABEL_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+UNDERLINE_STYLES = ("solid", "double", "dotted", "dashed", "wavy")
+ALLOWED_HOTKEYS = tuple("123456789") + tuple("abcdefghijklmnopqrstuvwxyz")
+
+#: A link kind maps to the (source label, target label) pairs it may join.
+LINK_RULES: dict[str, frozenset[tuple[str, str]]] = {
+    "denies": frozenset({("denial", "claim")}),
+}
+
+#: Free-text attributes a span may carry besides its note.
+ATTRIBUTE_NAMES = ("source",)
+MAX_ATTRIBUTE_LENGTH = 500
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSpec:
+    name: str
+    display_name: str
+    color: str
+    hotkey: str
+    underline: str
+
+
+DEFAULT_LABELS: tuple[LabelSpec, ...] = (
+    LabelSpec("claim", "Claim", "#1f77b4", "1", "solid"),
+    LabelSpec("denial", "Denial", "#d62728", "2", "double"),
+    LabelSpec("hedge", "Hedge", "#2ca02c", "3", "dotted"),
+    LabelSpec("false_flag_warning", "False-flag warning", "#9467bd", "4", "wavy"),
+)
+
+
+def label_spec_errors(spec: LabelSpec) -> list[str]:
+    """Return one message per invalid field of a label definition."""
+    errors = []
+    if not LABEL_NAME_PATTERN.match(spec.name):
+        errors.append(
+            f"name {spec.name!r}: use lower-case letters, digits and _ (max 40)"
+        )
+    if not spec.display_name.strip() or len(spec.display_name) > 60:
+        errors.append("display_name: 1 to 60 characters")
+    if not COLOR_PATTERN.match(spec.color):
+        errors.append(f"color {spec.color!r}: expected #rrggbb")
+    if spec.hotkey not in ALLOWED_HOTKEYS:
+        errors.append(f"hotkey {spec.hotkey!r}: one digit 1-9 or letter a-z")
+    if spec.underline not in UNDERLINE_STYLES:
+        errors.append(f"underline {spec.underline!r}: one of {UNDERLINE_STYLES}")
+    return errors
+
+
+def link_allowed(kind: str, source_label: str, target_label: str) -> bool:
+    """Whether a link of ``kind`` may join a span labelled ``source_label`` to
+    one labelled ``target_label``."""
+    return (source_label, target_label) in LINK_RULES.get(kind, frozenset())

@@ -1,0 +1,185 @@
+"""Spans and links, and the rules every stored span obeys.
+
+Offsets are Unicode code points into the stored text, end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
+
+MAX_ATTRIBUTES = 20
+MAX_SPANS_PER_DOCUMENT = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A directed link between two spans, given by their indices in a span list."""
+
+    source: int
+    target: int
+    kind: str = "denies"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one field; ``field`` is a dotted path such as
+    ``spans[3].end``."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def offset_errors(
+    start: int, end: int, text_length: int, where: str
+) -> list[FieldError]:
+    """Check that 0 <= start < end <= text_length."""
+    errors = []
+    if start < 0:
+        errors.append(FieldError(f"{where}.start", f"{start} is negative"))
+    if end > text_length:
+        errors.append(
+            FieldError(
+                f"{where}.end", f"{end} is past the end of the text ({text_length})"
+            )
+        )
+    if start >= end:
+        errors.append(
+            FieldError(f"{where}.end", f"must be greater than start ({start} >= {end})")
+        )
+    return errors
+
+
+def attribute_errors(attributes: object, where: str) -> list[FieldError]:
+    """Attributes are a small mapping of names to short strings."""
+    if not isinstance(attributes, Mapping):
+        return [FieldError(f"{where}.attributes", "must be an object")]
+    if len(attributes) > MAX_ATTRIBUTES:
+        return [FieldError(f"{where}.attributes", f"at most {MAX_ATTRIBUTES} keys")]
+    errors = []
+    for name, value in attributes.items():
+        if not isinstance(value, str):
+            errors.append(FieldError(f"{where}.attributes.{name}", "must be a string"))
+        elif len(value) > MAX_ATTRIBUTE_LENGTH:
+            errors.append(
+                FieldError(
+                    f"{where}.attributes.{name}",
+                    f"longer than {MAX_ATTRIBUTE_LENGTH} characters",
+                )
+            )
+    return errors
+
+
+def span_errors(
+    span: Span, text_length: int, labels: Collection[str], where: str
+) -> list[FieldError]:
+    """Every reason ``span`` cannot be stored on a text of ``text_length``."""
+    errors = offset_errors(span.start, span.end, text_length, where)
+    if span.label not in labels:
+        known = ", ".join(sorted(labels))
+        errors.append(
+            FieldError(
+                f"{where}.label",
+                f"unknown label {span.label!r} (this project has: {known})",
+            )
+        )
+    if len(span.note) > MAX_NOTE_LENGTH:
+        errors.append(
+            FieldError(f"{where}.note", f"longer than {MAX_NOTE_LENGTH} characters")
+        )
+    return errors
+
+
+def link_errors(
+    links: Iterable[Link], spans: Sequence[Span], where: str = "links"
+) -> list[FieldError]:
+    """Links must join two different spans of the same list, of an allowed kind."""
+    errors = []
+    seen: set[tuple[int, int, str]] = set()
+    for index, link in enumerate(links):
+        here = f"{where}[{index}]"
+        ends_ok = True
+        for end_name in ("source", "target"):
+            position = getattr(link, end_name)
+            if not _is_int(position) or not 0 <= position < len(spans):
+                errors.append(FieldError(f"{here}.{end_name}", "no such span"))
+                ends_ok = False
+        if not ends_ok:
+            continue
+        if link.source == link.target:
+            errors.append(FieldError(f"{here}.target", "a span cannot link to itself"))
+            continue
+        source, target = spans[link.source], spans[link.target]
+        if not link_allowed(link.kind, source.label, target.label):
+            errors.append(
+                FieldError(
+                    f"{here}.kind",
+                    f"a {link.kind!r} link cannot join {source.label} "
+                    f"to {target.label}",
+                )
+            )
+        key = (link.source, link.target, link.kind)
+        if key in seen:
+            errors.append(FieldError(here, "duplicate link"))
+        seen.add(key)
+    return errors
+
+
+def validate_spans(
+    text_length: int,
+    spans: Sequence[Span],
+    labels: Collection[str],
+    links: Sequence[Link] = (),
+    where: str = "spans",
+) -> list[FieldError]:
+    """All errors for a whole annotation of one document; empty when valid."""
+    if len(spans) > MAX_SPANS_PER_DOCUMENT:
+        return [FieldError(where, f"more than {MAX_SPANS_PER_DOCUMENT} spans")]
+    errors: list[FieldError] = []
+    for index, span in enumerate(spans):
+        errors += span_errors(span, text_length, labels, f"{where}[{index}]")
+    return errors + link_errors(links, spans)
+
+
+def parse_span(data: object, where: str) -> tuple[Span | None, list[FieldError]]:
+    """Build a Span from decoded JSON, or say which fields have the wrong type.
+
+    Only types are checked here; ``span_errors`` checks the values.
+    """
+    if not isinstance(data, Mapping):
+        return None, [FieldError(where, "must be an object")]
+    errors = [
+        FieldError(f"{where}.{name}", "must be an integer")
+        for name in ("start", "end")
+        if not _is_int(data.get(name))
+    ]
+    label = data.get("label")
+    if not isinstance(label, str):
+        errors.append(FieldError(f"{where}.label", "must be a string"))
+    attributes = data.get("attributes") or {}
+    errors += attribute_errors(attributes, where)
+    note = data.get("note") or ""
+    if not isinstance(note, str):
+        errors.append(FieldError(f"{where}.note", "must be a string"))
+    if errors:
+        return None, errors
+    span = Span(data["start"], data["end"], str(label), dict(attributes), str(note))
+    return span, []
