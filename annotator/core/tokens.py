@@ -2,9 +2,10 @@
 
 Tokens are ``(start, end)`` code-point offsets, end exclusive. A token is a run of
 word characters, or one other visible character; combining marks, variation
-selectors, skin-tone modifiers and zero-width-joined characters stay with the
-character they modify, so no token boundary ever falls inside a grapheme that a
-reader sees as one character.
+selectors, skin-tone modifiers, emoji tag characters and zero-width-joined
+characters stay with the character they modify, and regional indicators pair up
+into flags, so no token boundary ever falls inside a grapheme that a reader sees
+as one character. ``static/js/lib/offsets.js`` mirrors this pattern: change both.
 """
 
 from __future__ import annotations
@@ -42,10 +43,14 @@ def _token_pattern() -> re.Pattern[str]:
         for cp in range(sys.maxunicode + 1)
         if unicodedata.category(chr(cp)).startswith("M")
     ]
-    extender = f"[{_ranges_to_class(marks)}\U0001f3fb-\U0001f3ff]|\u200d\\S"
+    # Skin-tone modifiers (Sk) and tag characters (Cf) are not marks, but they
+    # modify the emoji before them just as marks do.
+    modifiers = "\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+    extender = f"[{_ranges_to_class(marks)}{modifiers}]|\u200d\\S"
     word = f"(?:\\w|{extender})+"
+    flag = f"[\U0001f1e6-\U0001f1ff]{{2}}(?:{extender})*"
     other = f"[^\\s\\w](?:{extender})*"
-    return re.compile(f"{word}|{other}")
+    return re.compile(f"{word}|{flag}|{other}")
 
 
 def tokenize(text: str) -> list[Token]:

@@ -1,0 +1,26 @@
+"""SQLAlchemy models; importing this package registers every table on
+``Base.metadata``."""
+
+from annotator.models.annotation import Span, SpanLink, SpanOrigin
+from annotator.models.audit import AuditEvent
+from annotator.models.base import Base
+from annotator.models.document import Assignment, AssignmentStatus, Document
+from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
+from annotator.models.user import User
+
+__all__ = [
+    "ROLE_RANK",
+    "Assignment",
+    "AssignmentStatus",
+    "AuditEvent",
+    "Base",
+    "Document",
+    "Label",
+    "Membership",
+    "Project",
+    "Role",
+    "Span",
+    "SpanLink",
+    "SpanOrigin",
+    "User",
+]

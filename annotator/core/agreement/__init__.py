@@ -1,0 +1,56 @@
+"""Inter-annotator agreement: coding and unitizing measures, and the report.
+
+Pure domain code (standard library and numpy). Offsets are code points, end
+exclusive. See :mod:`.measures` for the coefficients and :mod:`.report` for
+the page's figures.
+"""
+
+from annotator.core.agreement.measures import (
+    REASON_NO_LABEL_SPANS,
+    REASON_NO_PAIRABLE,
+    REASON_NO_SPANS,
+    REASON_NO_UNITS,
+    REASON_NO_VARIATION,
+    REASON_ONE_ANNOTATOR,
+    REASON_UNEQUAL_RATERS,
+    SpanF1,
+    UndefinedAgreementError,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+    span_f1,
+    unitizing_alpha,
+    unitizing_disagreements,
+)
+from annotator.core.agreement.report import (
+    EXPLANATIONS,
+    AgreementReport,
+    DocumentAnnotations,
+    Estimate,
+    agreement_report,
+)
+
+__all__ = [
+    "EXPLANATIONS",
+    "REASON_NO_LABEL_SPANS",
+    "REASON_NO_PAIRABLE",
+    "REASON_NO_SPANS",
+    "REASON_NO_UNITS",
+    "REASON_NO_VARIATION",
+    "REASON_ONE_ANNOTATOR",
+    "REASON_UNEQUAL_RATERS",
+    "AgreementReport",
+    "DocumentAnnotations",
+    "Estimate",
+    "SpanF1",
+    "UndefinedAgreementError",
+    "agreement_report",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "percent_agreement",
+    "span_f1",
+    "unitizing_alpha",
+    "unitizing_disagreements",
+]

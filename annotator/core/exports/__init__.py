@@ -1,0 +1,55 @@
+"""Export formats: pure, streaming writers behind a registry.
+
+No disk, no Flask, no SQLAlchemy: ``services/exports.py`` builds
+``ExportDocument`` objects, opens the files and writes the manifest (see
+``base`` for how it calls a writer). Importing this package registers the
+built-in formats.
+"""
+
+from annotator.core.exports.base import (
+    DEFAULT_OPTIONS,
+    REASONS,
+    ByteSink,
+    ExportDocument,
+    ExportFormat,
+    ExportInputError,
+    ExportLink,
+    ExportOptions,
+    ExportSpan,
+    FileSink,
+    FormatStats,
+)
+from annotator.core.exports.doccano import DOCCANO
+from annotator.core.exports.hf_bio import HF_BIO
+from annotator.core.exports.jsonl import JSONL
+from annotator.core.exports.registry import (
+    FORMATS,
+    UnknownFormatError,
+    format_names,
+    get_format,
+    register,
+)
+from annotator.core.exports.semeval_tsv import SEMEVAL_TSV
+from annotator.core.exports.spacy_spans import SPACY
+
+for _fmt in (JSONL, SPACY, HF_BIO, DOCCANO, SEMEVAL_TSV):
+    register(_fmt)
+
+__all__ = [
+    "DEFAULT_OPTIONS",
+    "FORMATS",
+    "REASONS",
+    "ByteSink",
+    "ExportDocument",
+    "ExportFormat",
+    "ExportInputError",
+    "ExportLink",
+    "ExportOptions",
+    "ExportSpan",
+    "FileSink",
+    "FormatStats",
+    "UnknownFormatError",
+    "format_names",
+    "get_format",
+    "register",
+]

@@ -1,0 +1,91 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from annotator import config as configuration
+from annotator.extensions import csrf, db, login_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults → instance config → ANNOTATOR_* env → test mapping."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get(
+            "ANNOTATOR_INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+        ),
+        instance_relative_config=True,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    return app
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    instance_path = Path(app.instance_path)
+    app.config.from_mapping(configuration.defaults(instance_path, PROJECT_ROOT))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(configuration.from_environment(os.environ))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = configuration.instance_secret_key(instance_path)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from annotator.web.auth import configure_login
+
+    configure_login(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from annotator.web import blueprints
+
+    for blueprint in blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from annotator.web.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from annotator.web.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL and a busy timeout let several annotators save at once on SQLite."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

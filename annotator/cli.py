@@ -1,0 +1,184 @@
+"""The ``annotator`` command: Flask's click integration over the services."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from annotator import migrations
+from annotator.extensions import current_session, db
+from annotator.services import accounts, documents, projects, seeding
+from annotator.services.errors import ServiceError
+
+
+def _create_app() -> Any:
+    from annotator.app import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    name="annotator",
+    help="Framing annotator: span annotation for framing datasets.",
+    create_app=_create_app,
+    add_default_commands=False,
+    load_dotenv=False,
+)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def main() -> None:
+    cli.main()
+
+
+def fail(error: Exception) -> click.ClickException:
+    db.session.rollback()
+    return click.ClickException(str(error).splitlines()[0] if str(error) else "error")
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Create or migrate the database."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create the database or migrate it to REVISION (default: the newest),
+    keeping its data."""
+    migrations.upgrade(db.engine, revision)
+    click.echo(f"Database at {db.engine.url.render_as_string()} is up to date.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION."""
+    migrations.downgrade(db.engine, revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Print the database's migration revision."""
+    migrations.current(db.engine)
+
+
+@cli.command("create-user")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="Make the user a site admin.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from standard input (never from the command line).",
+)
+def create_user(name: str, admin: bool, password_stdin: bool) -> None:
+    """Create a user NAME."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        accounts.create_user(current_session(), name, password, is_admin=admin)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"Created user {name}{' (admin)' if admin else ''}.")
+
+
+@cli.command("create-project")
+@click.argument("name")
+@click.option("--annotators-per-document", type=click.IntRange(1, 20), default=2)
+def create_project(name: str, annotators_per_document: int) -> None:
+    """Create a project NAME with the four default labels."""
+    try:
+        projects.create_project(
+            current_session(), name, annotators_per_document=annotators_per_document
+        )
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"Created project {name}.")
+
+
+@cli.command("add-member")
+@click.argument("project")
+@click.argument("user")
+@click.option(
+    "--role",
+    type=click.Choice(["annotator", "reviewer", "admin"]),
+    required=True,
+)
+def add_member(project: str, user: str, role: str) -> None:
+    """Give USER a ROLE in PROJECT."""
+    try:
+        found = projects.require_project(current_session(), project)
+        member = accounts.require_user(current_session(), user)
+        projects.add_member(current_session(), found, member, role, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"{user} is {role} in {project}.")
+
+
+@cli.command("import")
+@click.argument("project")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--split",
+    type=click.Choice(["paragraphs"]),
+    help="paragraphs: one document per non-empty line of a .txt file.",
+)
+def import_command(project: str, files: tuple[Path, ...], split: str | None) -> None:
+    """Import FILES (.txt, .jsonl, .csv) into PROJECT, all or nothing."""
+    limit = int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    try:
+        found = projects.require_project(current_session(), project)
+        loaded = [(path.name, _read_limited(path, limit)) for path in files]
+        result = documents.import_files(
+            current_session(),
+            found,
+            loaded,
+            split_paragraphs=split == "paragraphs",
+            max_bytes=limit,
+        )
+    except documents.ImportRefused as error:
+        for problem in error.problems[1:]:
+            click.echo(f"  {problem}", err=True)
+        raise fail(ServiceError(error.problems[0])) from None
+    except (ServiceError, OSError) as error:
+        raise fail(error) from None
+    click.echo(
+        f"Imported {result.added} documents into {project} "
+        f"({result.skipped} skipped as duplicates, {result.spans} spans)."
+    )
+
+
+def _read_limited(path: Path, limit: int) -> bytes:
+    """Read at most one byte past ``limit`` so the parser can name the file."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
+@cli.command("seed")
+def seed() -> None:
+    """Load the demo project, articles and accounts (safe to run again)."""
+    try:
+        summary = seeding.seed_demo(current_session(), seeding.DEFAULT_SEED_DIR)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(summary)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (a production WSGI server)."""
+    from annotator.server import run_gunicorn
+
+    click.echo(f"Serving on http://{host}:{port}/")
+    run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from annotator.models.base import Base, utcnow
+from annotator.models.project import Project
+
+
+class Document(Base):
+    """An article. Its text never changes once stored: ``text_sha256`` guards it."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("project_id", "external_id"),
+        CheckConstraint("text_length >= 1", name="text_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    external_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    text: Mapped[str] = mapped_column(Text)
+    #: Length of ``text`` in code points.
+    text_length: Mapped[int]
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship()
+
+
+class AssignmentStatus(enum.StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    SKIPPED = "skipped"
+
+
+class Assignment(Base):
+    """One annotator's work on one document. ``version`` rises with every saved
+    change so that a stale browser tab gets a conflict instead of overwriting."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("document_id", "user_id"),
+        CheckConstraint(
+            "status IN ('todo', 'in_progress', 'submitted', 'skipped')",
+            name="status_known",
+        ),
+        CheckConstraint("version >= 0", name="version_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.TODO)
+    skip_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    document: Mapped[Document] = relationship()

@@ -1,0 +1,293 @@
+"""Importing documents, with any annotations they carry, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from annotator.core.importing import (
+    ImportedAnnotation,
+    ImportedDocument,
+    ImportFileError,
+    parse_import_file,
+    text_sha256,
+)
+from annotator.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Project,
+    Role,
+    Span,
+    SpanLink,
+    SpanOrigin,
+    User,
+)
+from annotator.services import audit
+from annotator.services.accounts import find_user
+from annotator.services.errors import ServiceError
+from annotator.services.projects import membership_of, set_membership
+
+DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    skipped: int
+    spans: int
+    annotators: tuple[str, ...]
+
+
+class ImportRefused(ServiceError):
+    """An import refused; ``problems`` lists every file/line/field in error."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems[:20]))
+
+
+def import_files(
+    session: Session,
+    project: Project,
+    files: Iterable[tuple[str, bytes]],
+    *,
+    split_paragraphs: bool = False,
+    actor: User | None = None,
+    max_bytes: int = DEFAULT_MAX_IMPORT_BYTES,
+) -> ImportResult:
+    """Parse every file, then store all its documents and spans in one
+    transaction; on any error nothing is stored and ``ImportRefused`` says why."""
+    labels = {label.name: label.id for label in project.labels}
+    documents, problems = _parse_all(files, split_paragraphs, labels, max_bytes)
+    if problems:
+        raise ImportRefused(problems)
+    new_documents, skipped = _new_documents(session, project, documents)
+    try:
+        annotators = _annotator_accounts(session, project, new_documents, actor)
+        document_ids = _insert_documents(session, project, new_documents)
+        span_count = _insert_annotations(
+            session, new_documents, document_ids, annotators, labels
+        )
+        audit.record(
+            session,
+            actor_id=actor.id if actor else None,
+            project_id=project.id,
+            entity="import",
+            entity_id=None,
+            action="create",
+            data={
+                "documents": len(new_documents),
+                "skipped": skipped,
+                "spans": span_count,
+                "sources": sorted({doc.source.split(" line ")[0] for doc in documents}),
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return ImportResult(len(new_documents), skipped, span_count, tuple(annotators))
+
+
+def _parse_all(
+    files: Iterable[tuple[str, bytes]],
+    split_paragraphs: bool,
+    labels: dict[str, int],
+    max_bytes: int,
+) -> tuple[list[ImportedDocument], list[str]]:
+    documents: list[ImportedDocument] = []
+    problems: list[str] = []
+    first_seen: dict[str, str] = {}
+    for filename, data in files:
+        try:
+            parsed = parse_import_file(
+                filename,
+                data,
+                split_paragraphs=split_paragraphs,
+                labels=labels.keys(),
+                max_bytes=max_bytes,
+            )
+        except ImportFileError as error:
+            problems += [str(problem) for problem in error.problems]
+            continue
+        for document in parsed:
+            earlier = first_seen.setdefault(document.external_id, document.source)
+            if earlier != document.source:
+                problems.append(
+                    f'{document.source}, field "id": id {document.external_id!r} '
+                    f"is also used at {earlier}"
+                )
+        documents += parsed
+    return documents, problems
+
+
+def _new_documents(
+    session: Session, project: Project, documents: list[ImportedDocument]
+) -> tuple[list[ImportedDocument], int]:
+    """Drop documents already stored with the same text; refuse changed text."""
+    rows = session.execute(
+        select(Document.external_id, Document.text_sha256).where(
+            Document.project_id == project.id
+        )
+    )
+    stored = dict(rows.all())
+    new, skipped, problems = [], 0, []
+    for document in documents:
+        digest = stored.get(document.external_id)
+        if digest is None:
+            new.append(document)
+        elif digest == text_sha256(document.text):
+            skipped += 1
+        else:
+            problems.append(
+                f'{document.source}, field "text": document '
+                f"{document.external_id!r} already exists with a different text; "
+                "stored text never changes under existing spans (use a new id)"
+            )
+    if problems:
+        raise ImportRefused(problems)
+    return new, skipped
+
+
+def _annotator_accounts(
+    session: Session,
+    project: Project,
+    documents: list[ImportedDocument],
+    actor: User | None,
+) -> dict[str, int]:
+    """Map each annotator name to a project member, creating accounts that
+    cannot log in for names this instance has not seen."""
+    names = sorted(
+        {annotation.annotator for doc in documents for annotation in doc.annotations}
+    )
+    accounts: dict[str, int] = {}
+    for name in names:
+        user = find_user(session, name)
+        if user is None:
+            user = User(username=name, password_hash=None)
+            session.add(user)
+            session.flush()
+        if membership_of(session, project.id, user.id) is None:
+            set_membership(session, project, user, Role.ANNOTATOR, actor)
+        accounts[name] = user.id
+    return accounts
+
+
+def _insert_documents(
+    session: Session, project: Project, documents: list[ImportedDocument]
+) -> list[int]:
+    if not documents:
+        return []
+    rows = [
+        {
+            "project_id": project.id,
+            "external_id": doc.external_id,
+            "title": doc.title,
+            "text": doc.text,
+            "text_length": len(doc.text),
+            "text_sha256": text_sha256(doc.text),
+            "meta": dict(doc.meta),
+        }
+        for doc in documents
+    ]
+    result = session.execute(
+        insert(Document).returning(Document.id, sort_by_parameter_order=True), rows
+    )
+    return list(result.scalars())
+
+
+def _insert_annotations(
+    session: Session,
+    documents: list[ImportedDocument],
+    document_ids: list[int],
+    annotators: dict[str, int],
+    labels: dict[str, int],
+) -> int:
+    span_rows: list[dict[str, object]] = []
+    assignment_rows: list[dict[str, object]] = []
+    link_plan: list[tuple[int, int, int, str]] = []  # (block, source, target, kind)
+    block_offsets: list[int] = []
+    for document, document_id in zip(documents, document_ids, strict=True):
+        for annotation in document.annotations:
+            block = len(block_offsets)
+            block_offsets.append(len(span_rows))
+            annotator_id = annotators[annotation.annotator]
+            assignment_rows.append(
+                {
+                    "document_id": document_id,
+                    "user_id": annotator_id,
+                    "status": AssignmentStatus.SUBMITTED,
+                }
+            )
+            span_rows += _span_rows(annotation, document_id, annotator_id, labels)
+            link_plan += [
+                (block, link.source, link.target, link.kind)
+                for link in annotation.links
+            ]
+    if assignment_rows:
+        session.execute(insert(Assignment), assignment_rows)
+    if not span_rows:
+        return 0
+    span_ids = list(
+        session.execute(
+            insert(Span).returning(Span.id, sort_by_parameter_order=True), span_rows
+        ).scalars()
+    )
+    if link_plan:
+        session.execute(
+            insert(SpanLink),
+            [
+                {
+                    "source_id": span_ids[block_offsets[block] + source],
+                    "target_id": span_ids[block_offsets[block] + target],
+                    "kind": kind,
+                }
+                for block, source, target, kind in link_plan
+            ],
+        )
+    return len(span_rows)
+
+
+def _span_rows(
+    annotation: ImportedAnnotation,
+    document_id: int,
+    annotator_id: int,
+    labels: dict[str, int],
+) -> list[dict[str, object]]:
+    return [
+        {
+            "document_id": document_id,
+            "annotator_id": annotator_id,
+            "label_id": labels[span.label],
+            "start": span.start,
+            "end": span.end,
+            "attributes": dict(span.attributes),
+            "note": span.note,
+            "origin": SpanOrigin.IMPORTED,
+        }
+        for span in annotation.spans
+    ]
+
+
+def list_documents(session: Session, project: Project) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.project_id == project.id)
+            .order_by(Document.id)
+        )
+    )
+
+
+def span_counts(session: Session, project: Project) -> dict[int, int]:
+    rows = session.execute(
+        select(Span.document_id, func.count())
+        .join(Document, Document.id == Span.document_id)
+        .where(Document.project_id == project.id)
+        .group_by(Span.document_id)
+    )
+    return dict(rows.all())

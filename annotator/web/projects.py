@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from typing import cast
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from annotator.core.labels import LabelSpec
+from annotator.extensions import current_session, db
+from annotator.models import Document, Project, Role, User
+from annotator.services import documents as document_service
+from annotator.services import projects as project_service
+from annotator.services.accounts import find_user
+from annotator.services.errors import ServiceError
+from annotator.web.forms import (
+    LabelsForm,
+    MemberForm,
+    ProjectForm,
+    RemoveMemberForm,
+    UploadForm,
+)
+from annotator.web.security import (
+    login_required,
+    require_membership,
+    site_admin_required,
+)
+
+blueprint = Blueprint("projects", __name__)
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+@blueprint.route("/")
+@login_required
+def index() -> ResponseReturnValue:
+    projects = project_service.projects_for(current_session(), _user())
+    return render_template("projects/index.html", projects=projects)
+
+
+@blueprint.route("/projects/new", methods=["GET", "POST"])
+@site_admin_required
+def create() -> ResponseReturnValue:
+    form = ProjectForm()
+    if form.validate_on_submit():
+        try:
+            project = project_service.create_project(
+                current_session(),
+                form.name.data,
+                description=form.description.data or "",
+                guideline=form.guideline.data or "",
+                annotators_per_document=form.annotators_per_document.data,
+                actor=_user(),
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            flash(f"Project {project.name} created.", "info")
+            return redirect(url_for("projects.show", project_id=project.id))
+    return render_template("projects/new.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/projects/<int:project_id>")
+@require_membership(Role.ANNOTATOR)
+def show(project: Project) -> ResponseReturnValue:
+    return render_template(
+        "projects/show.html",
+        project=project,
+        document_count=project_service.document_count(current_session(), project),
+    )
+
+
+@blueprint.route("/projects/<int:project_id>/documents")
+@require_membership(Role.REVIEWER)
+def documents(project: Project) -> ResponseReturnValue:
+    return render_template(
+        "projects/documents.html",
+        project=project,
+        documents=document_service.list_documents(current_session(), project),
+        span_counts=document_service.span_counts(current_session(), project),
+    )
+
+
+@blueprint.route("/projects/<int:project_id>/documents/<int:document_id>")
+@require_membership(Role.REVIEWER)
+def document(project: Project, document_id: int) -> ResponseReturnValue:
+    found = db.session.get(Document, document_id)
+    if found is None or found.project_id != project.id:
+        abort(404)
+    return render_template("projects/document.html", project=project, document=found)
+
+
+@blueprint.route("/projects/<int:project_id>/members", methods=["GET", "POST"])
+@require_membership(Role.ADMIN)
+def members(project: Project) -> ResponseReturnValue:
+    form = MemberForm()
+    status = 200
+    if form.validate_on_submit():
+        user = find_user(current_session(), form.username.data)
+        if user is None:
+            form.username.errors.append(f"no user named {form.username.data!r}")
+        else:
+            project_service.add_member(
+                current_session(), project, user, form.role.data, _user()
+            )
+            flash(f"{user.username} is now {form.role.data}.", "info")
+            return redirect(url_for("projects.members", project_id=project.id))
+    if form.errors:
+        status = 400
+    return render_template(
+        "projects/members.html",
+        project=project,
+        form=form,
+        remove_form=RemoveMemberForm(),
+        members=project_service.members(current_session(), project),
+    ), status
+
+
+@blueprint.route("/projects/<int:project_id>/members/remove", methods=["POST"])
+@require_membership(Role.ADMIN)
+def remove_member(project: Project) -> ResponseReturnValue:
+    form = RemoveMemberForm()
+    user = find_user(current_session(), form.username.data or "")
+    if not form.validate_on_submit() or user is None:
+        abort(400)
+    try:
+        project_service.remove_member(current_session(), project, user, _user())
+    except ServiceError as error:
+        flash(str(error), "error")
+    return redirect(url_for("projects.members", project_id=project.id))
+
+
+def _labels_text(project: Project) -> str:
+    return "\n".join(
+        f"{label.name}, {label.display_name}, {label.color}, {label.hotkey}"
+        for label in project.labels
+    )
+
+
+def _parse_labels(text: str) -> list[LabelSpec]:
+    specs: list[LabelSpec] = []
+    styles = ("solid", "double", "dotted", "wavy", "dashed")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split(",")]
+        if len(parts) != 4:
+            raise ServiceError(
+                f"line {number}: expected name, display name, colour, hotkey"
+            )
+        name, display, color, hotkey = parts
+        specs.append(LabelSpec(name, display, color, hotkey, styles[len(specs) % 5]))
+    return specs
+
+
+@blueprint.route("/projects/<int:project_id>/labels", methods=["GET", "POST"])
+@require_membership(Role.ADMIN)
+def labels(project: Project) -> ResponseReturnValue:
+    form = LabelsForm()
+    if form.validate_on_submit():
+        try:
+            specs = _parse_labels(form.labels.data)
+            project_service.replace_labels(current_session(), project, specs, _user())
+        except ServiceError as error:
+            db.session.rollback()
+            form.labels.errors.append(str(error))
+        else:
+            flash("Labels saved.", "info")
+            return redirect(url_for("projects.labels", project_id=project.id))
+    elif not form.is_submitted():
+        form.labels.data = _labels_text(project)
+    status = 400 if form.errors else 200
+    return render_template("projects/labels.html", project=project, form=form), status
+
+
+@blueprint.route("/projects/<int:project_id>/import", methods=["GET", "POST"])
+@require_membership(Role.ADMIN)
+def upload(project: Project) -> ResponseReturnValue:
+    form = UploadForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        files = [
+            (storage.filename or "upload", storage.read())
+            for storage in request.files.getlist(form.files.name)
+        ]
+        try:
+            result = document_service.import_files(
+                current_session(),
+                project,
+                files,
+                split_paragraphs=form.split_paragraphs.data,
+                actor=_user(),
+            )
+        except document_service.ImportRefused as error:
+            problems = error.problems
+        else:
+            flash(
+                f"Imported {result.added} documents ({result.skipped} skipped as "
+                f"duplicates, {result.spans} spans).",
+                "info",
+            )
+            return redirect(url_for("projects.show", project_id=project.id))
+    status = 400 if problems or form.errors else 200
+    return render_template(
+        "projects/import.html", project=project, form=form, problems=problems
+    ), status

@@ -1,0 +1,142 @@
+"""Fixtures: a fresh, migrated database per test on SQLite, and on PostgreSQL
+too when ANNOTATOR_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from annotator import create_app, migrations
+from annotator.extensions import db
+from annotator.models import Base, Project, Role, User
+from annotator.services import accounts, projects
+
+POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    engine = create_engine(f"sqlite:///{path}")
+    migrations.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrations.upgrade(engine)
+    engine.dispose()
+    return POSTGRES_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_migrated")
+        _truncate_postgres(url)
+        return url
+    template: Path = request.getfixturevalue("sqlite_template")
+    path = tmp_path / "test.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret",
+            "EXPORT_DIR": str(tmp_path / "exports"),
+        }
+    )
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, User]:
+    """One user per project role, a site admin and a non-member."""
+    made = {}
+    for name in ("siteadmin", "padmin", "reviewer", "annotator", "outsider"):
+        made[name] = accounts.create_user(
+            db.session, name, PASSWORD, is_admin=name == "siteadmin"
+        )
+    return made
+
+
+@pytest.fixture
+def project(users: dict[str, User]) -> Project:
+    created = projects.create_project(db.session, "Alpha", guideline="Tag claims.")
+    for name, role in [
+        ("padmin", Role.ADMIN),
+        ("reviewer", Role.REVIEWER),
+        ("annotator", Role.ANNOTATOR),
+    ]:
+        projects.add_member(db.session, created, users[name], role, None)
+    return created
+
+
+@pytest.fixture
+def other_project(users: dict[str, User]) -> Project:
+    created = projects.create_project(db.session, "Beta")
+    projects.add_member(db.session, created, users["outsider"], Role.ADMIN, None)
+    return created
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = CSRF_PATTERN.search(page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
+    token = csrf_token(client)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+    )

@@ -1,0 +1,83 @@
+from flask import session
+
+from annotator.extensions import db
+from annotator.services.accounts import find_user
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def test_login_page_has_labelled_fields(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<label for="username">Username</label>' in page
+    assert '<label for="password">Password</label>' in page
+
+
+def test_login_and_logout(client, users):
+    response = login(client, "annotator")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    token = csrf_token(client, "/")
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_failed_logins_do_not_say_which_part_was_wrong(client, users):
+    wrong_password = login(client, "annotator", "not the password")
+    unknown_user = login(client, "nobody", PASSWORD)
+    assert wrong_password.status_code == unknown_user.status_code == 401
+    message = "Unknown username or wrong password."
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in unknown_user.get_data(as_text=True)
+
+
+def test_passwords_are_stored_hashed(app, users):
+    stored = find_user(db.session, "annotator").password_hash
+    assert PASSWORD not in stored
+    assert stored.startswith(("scrypt:", "pbkdf2:"))
+
+
+def test_imported_accounts_without_password_cannot_log_in(client, app):
+    from annotator.services.accounts import create_user
+
+    create_user(db.session, "sample-a", None)
+    assert login(client, "sample-a", "").status_code in (400, 401, 200)
+    assert client.get("/").status_code == 302
+
+
+def test_session_cookie_is_httponly_and_samesite(client, users):
+    response = login(client, "annotator")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_login_without_csrf_token_is_refused(client, users):
+    response = client.post(
+        "/login", data={"username": "annotator", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    with client:
+        client.get("/login")
+        assert "_user_id" not in session
+
+
+def test_logout_needs_csrf_token(client, users):
+    login(client, "annotator")
+    assert client.post("/logout").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_login_redirects_only_within_the_site(client, users):
+    token = csrf_token(client)
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "annotator", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
