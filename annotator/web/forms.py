@@ -39,7 +39,7 @@ class LabelsForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    role = SelectField("Role", choices=[(role.value, role.value) for role in Role])
+    role = SelectField("Role", choices=[role.value for role in Role])
 
 
 class RemoveMemberForm(FlaskForm):

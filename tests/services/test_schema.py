@@ -13,9 +13,7 @@ from annotator.services import projects
 
 def test_models_match_the_migration_head(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 

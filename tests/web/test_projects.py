@@ -1,0 +1,125 @@
+import io
+
+from sqlalchemy import func, select
+
+from annotator.extensions import db
+from annotator.models import Document, Membership, Project
+from tests.conftest import csrf_token, login
+
+
+def test_site_admin_creates_a_project_with_the_four_labels(client, users):
+    login(client, "siteadmin")
+    token = csrf_token(client, "/projects/new")
+    response = client.post(
+        "/projects/new",
+        data={
+            "name": "Gamma",
+            "description": "News from 2022",
+            "guideline": "Tag what the text says.",
+            "annotators_per_document": "3",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    for name in ("Claim", "Denial", "Hedge", "False-flag warning"):
+        assert name in page
+    assert "Tag what the text says." in page
+    project = db.session.scalar(select(Project).where(Project.name == "Gamma"))
+    assert project.annotators_per_document == 3
+
+
+def test_duplicate_project_name_is_refused_with_a_message(client, project):
+    login(client, "siteadmin")
+    token = csrf_token(client, "/projects/new")
+    response = client.post(
+        "/projects/new",
+        data={"name": "Alpha", "annotators_per_document": "2", "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert "project &#39;Alpha&#39; already exists" in response.get_data(as_text=True)
+
+
+def test_project_admin_adds_a_member_with_a_role(client, project, users):
+    login(client, "padmin")
+    url = f"/projects/{project.id}/members"
+    token = csrf_token(client, url)
+    response = client.post(
+        url, data={"username": "outsider", "role": "reviewer", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    roles = dict(
+        db.session.execute(
+            select(Membership.user_id, Membership.role).where(
+                Membership.project_id == project.id
+            )
+        ).all()
+    )
+    assert roles[users["outsider"].id] == "reviewer"
+
+
+def test_project_admin_edits_labels(client, project):
+    login(client, "padmin")
+    url = f"/projects/{project.id}/labels"
+    token = csrf_token(client, url)
+    labels = (
+        "claim, Claim, #111111, 1\ndenial, Denial, #222222, 2\n"
+        "hedge, Hedge, #333333, 3\nfalse_flag_warning, False flag, #444444, 4\n"
+        "rumour, Rumour, #555555, r\n"
+    )
+    response = client.post(url, data={"labels": labels, "csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [label.name for label in project.labels][-1] == "rumour"
+    bad = client.post(url, data={"labels": "claim, Claim, red, 1", "csrf_token": token})
+    assert bad.status_code == 400
+    assert "expected #rrggbb" in bad.get_data(as_text=True)
+
+
+def _upload(client, project, files, **extra):
+    url = f"/projects/{project.id}/import"
+    data = {"csrf_token": csrf_token(client, url), **extra}
+    data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(url, data=data, content_type="multipart/form-data")
+
+
+def test_upload_imports_documents(client, project):
+    login(client, "padmin")
+    response = _upload(
+        client,
+        project,
+        [("a.txt", "Moscow denied it 👍🏽.".encode()), ("b.csv", b"text\nOther\n")],
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_upload_with_bad_file_stores_nothing_and_names_the_problem(client, project):
+    login(client, "padmin")
+    response = _upload(
+        client,
+        project,
+        [("good.txt", b"Fine."), ("bad.jsonl", b'{"text": "x"}\n{oops}\n')],
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported" in page
+    assert "bad.jsonl line 2" in page
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+
+
+def test_upload_over_the_limit_gets_413(client, project, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    login(client, "padmin")
+    response = _upload(client, project, [("big.txt", b"x" * 5000)])
+    assert response.status_code == 413
+
+
+def test_document_text_is_rendered_as_text(client, project):
+    login(client, "padmin")
+    _upload(client, project, [("x.txt", b"<script>alert(1)</script> {{ 7*7 }}")])
+    document_id = db.session.scalar(select(Document.id))
+    page = client.get(f"/projects/{project.id}/documents/{document_id}")
+    html = page.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
