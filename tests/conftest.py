@@ -3,6 +3,7 @@ too when ANNOTATOR_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -65,6 +66,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real server
+    would: otherwise ``g`` (and the logged-in user in it) would leak from one
+    request, and one client, to the next."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -78,6 +88,7 @@ def app(
             "EXPORT_DIR": str(tmp_path / "exports"),
         }
     )
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -6,6 +6,6 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from annotator.web import auth, projects
+    from annotator.web import annotate, api, auth, projects
 
-    return [auth.blueprint, projects.blueprint]
+    return [auth.blueprint, projects.blueprint, annotate.blueprint, api.blueprint]

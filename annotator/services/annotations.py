@@ -1,0 +1,406 @@
+"""One annotator's spans and links on one document.
+
+Every write names the assignment ``version`` the client last saw; it is bumped
+with a compare-and-set, so a stale browser tab gets a conflict instead of
+silently overwriting newer work. Offsets are code points, end exclusive.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from annotator.core.labels import LINK_RULES
+from annotator.core.spans import (
+    FieldError,
+    Link,
+    Span,
+    link_errors,
+    parse_span,
+    span_errors,
+)
+from annotator.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Label,
+    Project,
+    SpanLink,
+    User,
+)
+from annotator.models import Span as SpanRow
+from annotator.services import audit
+from annotator.services.errors import NotFoundError, ServiceError
+
+MAX_SOURCES = 500
+
+
+class InvalidAnnotation(ServiceError):
+    def __init__(self, error: FieldError) -> None:
+        self.field = error.field
+        super().__init__(str(error))
+
+
+class StaleVersion(ServiceError):
+    def __init__(self, current: dict[str, Any]) -> None:
+        self.current = current
+        super().__init__(
+            "This document was changed elsewhere (another tab or window); "
+            "the latest version has been loaded."
+        )
+
+
+def assignment_for(session: Session, document: Document, user: User) -> Assignment:
+    assignment = session.scalar(
+        select(Assignment).where(
+            Assignment.document_id == document.id, Assignment.user_id == user.id
+        )
+    )
+    if assignment is None:
+        raise NotFoundError("this document is not assigned to you")
+    return assignment
+
+
+def span_json(span: SpanRow, label_name: str) -> dict[str, Any]:
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "label": label_name,
+        "attributes": span.attributes,
+        "note": span.note,
+    }
+
+
+def load_annotation(session: Session, document: Document, user: User) -> dict[str, Any]:
+    """This user's own spans and links on the document (annotation is blind)."""
+    assignment = assignment_for(session, document, user)
+    rows = session.execute(
+        select(SpanRow, Label.name)
+        .join(Label, Label.id == SpanRow.label_id)
+        .where(SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
+        .order_by(SpanRow.start, SpanRow.end, SpanRow.id)
+    ).all()
+    span_ids = [span.id for span, _ in rows]
+    links = session.scalars(
+        select(SpanLink).where(SpanLink.source_id.in_(span_ids)).order_by(SpanLink.id)
+    ).all()
+    return {
+        "version": assignment.version,
+        "status": assignment.status,
+        "skip_reason": assignment.skip_reason,
+        "spans": [span_json(span, name) for span, name in rows],
+        "links": [
+            {"id": x.id, "source": x.source_id, "target": x.target_id, "kind": x.kind}
+            for x in links
+        ],
+    }
+
+
+def _claim_version(
+    session: Session, document: Document, user: User, version: object
+) -> tuple[Assignment, int]:
+    """Bump the assignment's version if it still equals ``version``."""
+    assignment = assignment_for(session, document, user)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidAnnotation(FieldError("version", "must be an integer"))
+    bumped = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Assignment)
+            .where(Assignment.id == assignment.id, Assignment.version == version)
+            .values(version=Assignment.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if bumped.rowcount != 1:
+        session.rollback()
+        raise StaleVersion(load_annotation(session, document, user))
+    if assignment.status == AssignmentStatus.TODO:
+        assignment.status = AssignmentStatus.IN_PROGRESS
+    return assignment, version + 1
+
+
+def _labels(project: Project) -> dict[str, int]:
+    return {label.name: label.id for label in project.labels}
+
+
+def _checked_span(data: dict[str, Any], document: Document, project: Project) -> Span:
+    span, errors = parse_span(data, "span")
+    if span is not None:
+        errors = span_errors(span, document.text_length, _labels(project), "span")
+    if errors or span is None:
+        raise InvalidAnnotation(_without_prefix(errors[0]))
+    return span
+
+
+def _without_prefix(error: FieldError) -> FieldError:
+    return FieldError(error.field.removeprefix("span."), error.message)
+
+
+def _audit(
+    session: Session,
+    user: User,
+    document: Document,
+    entity: str,
+    entity_id: int,
+    action: str,
+    data: dict[str, Any],
+) -> None:
+    audit.record(
+        session,
+        actor_id=user.id,
+        project_id=document.project_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        data={"document_id": document.id, **data},
+    )
+
+
+def create_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    user: User,
+    data: dict[str, Any],
+) -> tuple[dict[str, Any], int]:
+    span = _checked_span(data, document, project)
+    _, version = _claim_version(session, document, user, data.get("version"))
+    row = SpanRow(
+        document_id=document.id,
+        annotator_id=user.id,
+        label_id=_labels(project)[span.label],
+        start=span.start,
+        end=span.end,
+        attributes=dict(span.attributes),
+        note=span.note,
+    )
+    session.add(row)
+    session.flush()
+    created = span_json(row, span.label)
+    _audit(session, user, document, "span", row.id, "create", {"after": created})
+    session.commit()
+    return created, version
+
+
+def _own_span(
+    session: Session, document: Document, user: User, span_id: int
+) -> SpanRow:
+    span = session.get(SpanRow, span_id)
+    if span is None or span.document_id != document.id or span.annotator_id != user.id:
+        raise NotFoundError(f"no span {span_id} of yours on this document")
+    return span
+
+
+def update_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    user: User,
+    span_id: int,
+    data: dict[str, Any],
+) -> tuple[dict[str, Any], int]:
+    row = _own_span(session, document, user, span_id)
+    before = span_json(row, row.label.name)
+    merged = {**before, **{k: v for k, v in data.items() if k in before}}
+    span = _checked_span(merged, document, project)
+    links_ok = _links_still_allowed(session, row.id, span.label)
+    if not links_ok:
+        raise InvalidAnnotation(
+            FieldError("label", "a linked span cannot take a label its links forbid")
+        )
+    _, version = _claim_version(session, document, user, data.get("version"))
+    row.start, row.end = span.start, span.end
+    row.label_id = _labels(project)[span.label]
+    row.attributes, row.note = dict(span.attributes), span.note
+    after = span_json(row, span.label)
+    _audit(
+        session,
+        user,
+        document,
+        "span",
+        row.id,
+        "update",
+        {"before": before, "after": after},
+    )
+    session.commit()
+    return after, version
+
+
+def _links_still_allowed(session: Session, span_id: int, label: str) -> bool:
+    rows = session.execute(
+        select(SpanLink.kind, SpanLink.source_id, SpanRow.id, Label.name)
+        .join(
+            SpanRow,
+            or_(
+                (SpanLink.source_id == span_id) & (SpanRow.id == SpanLink.target_id),
+                (SpanLink.target_id == span_id) & (SpanRow.id == SpanLink.source_id),
+            ),
+        )
+        .join(Label, Label.id == SpanRow.label_id)
+        .where(or_(SpanLink.source_id == span_id, SpanLink.target_id == span_id))
+    ).all()
+    for kind, source_id, _other, other_label in rows:
+        pair = (label, other_label) if source_id == span_id else (other_label, label)
+        if pair not in LINK_RULES.get(kind, frozenset()):
+            return False
+    return True
+
+
+def delete_span(
+    session: Session,
+    document: Document,
+    user: User,
+    span_id: int,
+    data: dict[str, Any],
+) -> tuple[list[int], int]:
+    row = _own_span(session, document, user, span_id)
+    before = span_json(row, row.label.name)
+    _, version = _claim_version(session, document, user, data.get("version"))
+    link_ids = list(
+        session.scalars(
+            select(SpanLink.id).where(
+                or_(SpanLink.source_id == row.id, SpanLink.target_id == row.id)
+            )
+        )
+    )
+    if link_ids:
+        session.execute(delete(SpanLink).where(SpanLink.id.in_(link_ids)))
+    session.delete(row)
+    _audit(
+        session,
+        user,
+        document,
+        "span",
+        span_id,
+        "delete",
+        {"before": before, "deleted_links": link_ids},
+    )
+    session.commit()
+    return link_ids, version
+
+
+def create_link(
+    session: Session, document: Document, user: User, data: dict[str, Any]
+) -> tuple[dict[str, Any], int]:
+    ids = [data.get("source"), data.get("target")]
+    spans: list[SpanRow] = []
+    for name, span_id in zip(("source", "target"), ids, strict=True):
+        if not isinstance(span_id, int) or isinstance(span_id, bool):
+            raise InvalidAnnotation(FieldError(name, "must be a span id"))
+        try:
+            spans.append(_own_span(session, document, user, span_id))
+        except NotFoundError:
+            raise InvalidAnnotation(
+                FieldError(name, "no span with this id among yours on this document")
+            ) from None
+    kind = data.get("kind", "denies")
+    core_spans = [Span(s.start, s.end, s.label.name) for s in spans]
+    errors = link_errors([Link(0, 1, str(kind))], core_spans, "link")
+    if errors:
+        raise InvalidAnnotation(_link_field(errors[0]))
+    if _link_exists(session, spans[0].id, spans[1].id, str(kind)):
+        raise InvalidAnnotation(FieldError("target", "this link already exists"))
+    _, version = _claim_version(session, document, user, data.get("version"))
+    link = SpanLink(source_id=spans[0].id, target_id=spans[1].id, kind=str(kind))
+    session.add(link)
+    session.flush()
+    created = {
+        "id": link.id,
+        "source": link.source_id,
+        "target": link.target_id,
+        "kind": link.kind,
+    }
+    _audit(session, user, document, "link", link.id, "create", {"after": created})
+    session.commit()
+    return created, version
+
+
+def _link_field(error: FieldError) -> FieldError:
+    return FieldError(error.field.removeprefix("link[0].") or "link", error.message)
+
+
+def _link_exists(session: Session, source: int, target: int, kind: str) -> bool:
+    return (
+        session.scalar(
+            select(SpanLink.id).where(
+                SpanLink.source_id == source,
+                SpanLink.target_id == target,
+                SpanLink.kind == kind,
+            )
+        )
+        is not None
+    )
+
+
+def delete_link(
+    session: Session,
+    document: Document,
+    user: User,
+    link_id: int,
+    data: dict[str, Any],
+) -> int:
+    link = session.get(SpanLink, link_id)
+    source = session.get(SpanRow, link.source_id) if link else None
+    if (
+        link is None
+        or source is None
+        or source.annotator_id != user.id
+        or source.document_id != document.id
+    ):
+        raise NotFoundError(f"no link {link_id} of yours on this document")
+    _, version = _claim_version(session, document, user, data.get("version"))
+    before = {"source": link.source_id, "target": link.target_id, "kind": link.kind}
+    session.delete(link)
+    _audit(session, user, document, "link", link_id, "delete", {"before": before})
+    session.commit()
+    return version
+
+
+STATUSES = {"submitted", "skipped", "in_progress"}
+
+
+def set_status(
+    session: Session, document: Document, user: User, data: dict[str, Any]
+) -> tuple[str, int]:
+    status = data.get("status")
+    if status not in STATUSES:
+        raise InvalidAnnotation(
+            FieldError("status", "one of submitted, skipped, in_progress")
+        )
+    reason = data.get("reason") or ""
+    if not isinstance(reason, str) or len(reason) > 2000:
+        raise InvalidAnnotation(FieldError("reason", "a text of at most 2000"))
+    if status == "skipped" and not reason.strip():
+        raise InvalidAnnotation(FieldError("reason", "say why you skip"))
+    assignment, version = _claim_version(session, document, user, data.get("version"))
+    before = assignment.status
+    assignment.status = str(status)
+    assignment.skip_reason = reason if status == "skipped" else ""
+    _audit(
+        session,
+        user,
+        document,
+        "assignment",
+        assignment.id,
+        "update",
+        {"before": before, "after": status, "reason": reason},
+    )
+    session.commit()
+    return str(status), version
+
+
+def project_sources(session: Session, project: Project) -> list[str]:
+    """Source names already used in the project, for suggestions."""
+    source = SpanRow.attributes["source"].as_string()
+    values = session.scalars(
+        select(source)
+        .join(Document, Document.id == SpanRow.document_id)
+        .where(Document.project_id == project.id, source.is_not(None))
+        .distinct()
+        .limit(MAX_SOURCES)
+    )
+    return sorted({value for value in values if value})

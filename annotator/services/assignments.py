@@ -1,0 +1,106 @@
+"""Who annotates what: each document gets ``annotators_per_document`` different
+annotators, and nobody gets the same document twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from annotator.models import Assignment, AssignmentStatus, Document, Project, User
+from annotator.services import audit
+
+OPEN_STATUSES = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
+DONE_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    in_progress: int
+    total: int
+
+
+def open_assignments(
+    session: Session, project: Project, user: User
+) -> list[tuple[Document, Assignment]]:
+    rows = session.execute(
+        select(Document, Assignment)
+        .join(Assignment, Assignment.document_id == Document.id)
+        .where(
+            Document.project_id == project.id,
+            Assignment.user_id == user.id,
+            Assignment.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Document.id)
+    )
+    return [(document, assignment) for document, assignment in rows]
+
+
+def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
+    taken = (
+        select(Assignment.document_id, func.count().label("annotators"))
+        .group_by(Assignment.document_id)
+        .subquery()
+    )
+    mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
+    return (
+        select(Document.id)
+        .outerjoin(taken, taken.c.document_id == Document.id)
+        .where(
+            Document.project_id == project.id,
+            func.coalesce(taken.c.annotators, 0) < project.annotators_per_document,
+            Document.id.not_in(mine),
+        )
+    )
+
+
+def next_document(session: Session, project: Project, user: User) -> Document | None:
+    """The user's oldest open document, or a new assignment on the first
+    document that still needs annotators; None when there is nothing left."""
+    current = open_assignments(session, project, user)
+    if current:
+        return current[0][0]
+    candidate = session.scalar(
+        _documents_needing_annotators(project, user).order_by(Document.id).limit(1)
+    )
+    if candidate is None:
+        return None
+    assignment = Assignment(
+        document_id=candidate, user_id=user.id, status=AssignmentStatus.IN_PROGRESS
+    )
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=user.id,
+        project_id=project.id,
+        entity="assignment",
+        entity_id=assignment.id,
+        action="create",
+        data={"document_id": candidate, "status": assignment.status},
+    )
+    session.commit()
+    return session.get(Document, candidate)
+
+
+def progress(session: Session, project: Project, user: User) -> Progress:
+    counts = dict(
+        session.execute(
+            select(Assignment.status, func.count())
+            .join(Document, Document.id == Assignment.document_id)
+            .where(
+                and_(Document.project_id == project.id, Assignment.user_id == user.id)
+            )
+            .group_by(Assignment.status)
+        ).all()
+    )
+    done = sum(counts.get(status, 0) for status in DONE_STATUSES)
+    in_progress = sum(counts.get(status, 0) for status in OPEN_STATUSES)
+    available = session.scalar(
+        select(func.count()).select_from(
+            _documents_needing_annotators(project, user).subquery()
+        )
+    )
+    return Progress(done, in_progress, done + in_progress + (available or 0))

@@ -1,0 +1,103 @@
+"""The annotator's queue and annotation page."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from annotator.core.labels import LINK_RULES
+from annotator.extensions import current_session
+from annotator.models import Document, Project, Role, User
+from annotator.services import annotations as annotation_service
+from annotator.services import assignments
+from annotator.services.errors import NotFoundError
+from annotator.web.security import require_membership
+
+blueprint = Blueprint("annotate", __name__)
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+def project_document(project: Project, document_id: int) -> Document:
+    """The document with this id in this project, or 404."""
+    document = current_session().get(Document, document_id)
+    if document is None or document.project_id != project.id:
+        abort(404)
+    return document
+
+
+@blueprint.route("/projects/<int:project_id>/queue")
+@require_membership(Role.ANNOTATOR)
+def queue(project: Project) -> ResponseReturnValue:
+    session = current_session()
+    return render_template(
+        "annotate/queue.html",
+        project=project,
+        progress=assignments.progress(session, project, _user()),
+        current=assignments.open_assignments(session, project, _user()),
+    )
+
+
+@blueprint.route("/projects/<int:project_id>/next", methods=["POST"])
+@require_membership(Role.ANNOTATOR)
+def next_document(project: Project) -> ResponseReturnValue:
+    document = assignments.next_document(current_session(), project, _user())
+    if document is None:
+        flash("No more documents for you in this project.", "info")
+        return redirect(url_for("annotate.queue", project_id=project.id))
+    return redirect(
+        url_for("annotate.page", project_id=project.id, document_id=document.id)
+    )
+
+
+def page_payload(project: Project, document: Document, user: User) -> dict[str, Any]:
+    session = current_session()
+    return {
+        "api": url_for(
+            "api.annotation", project_id=project.id, document_id=document.id
+        ).removesuffix("/annotation"),
+        "document": {
+            "id": document.id,
+            "external_id": document.external_id,
+            "title": document.title,
+            "text": document.text,
+        },
+        "project": {
+            "id": project.id,
+            "name": project.name,
+            "guideline": project.guideline,
+        },
+        "labels": [
+            {
+                "name": label.name,
+                "display_name": label.display_name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "underline": label.underline,
+            }
+            for label in project.labels
+        ],
+        "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
+        "annotation": annotation_service.load_annotation(session, document, user),
+        "sources": annotation_service.project_sources(session, project),
+        "queue_url": url_for("annotate.queue", project_id=project.id),
+        "next_url": url_for("annotate.next_document", project_id=project.id),
+    }
+
+
+@blueprint.route("/projects/<int:project_id>/documents/<int:document_id>/annotate")
+@require_membership(Role.ANNOTATOR)
+def page(project: Project, document_id: int) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    try:
+        payload = page_payload(project, document, _user())
+    except NotFoundError:
+        abort(404)
+    return render_template(
+        "annotate/page.html", project=project, document=document, payload=payload
+    )

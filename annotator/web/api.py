@@ -1,0 +1,137 @@
+"""The JSON API of the annotation page. CSRF token in the X-CSRFToken header."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from flask import Blueprint, abort, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from annotator.extensions import current_session
+from annotator.models import Project, Role, User
+from annotator.services import annotations as annotation_service
+from annotator.services.errors import NotFoundError
+from annotator.web.annotate import project_document
+from annotator.web.security import require_membership
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+BASE = "/projects/<int:project_id>/documents/<int:document_id>"
+MAX_JSON_BYTES = 64 * 1024
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+def _body() -> dict[str, Any]:
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        abort(413)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="the body must be a JSON object")
+    return data
+
+
+def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn service refusals into JSON: 400 with the field, 409 with the
+    current state, 404 for anything not the caller's."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        try:
+            return cast(ResponseReturnValue, view(*args, **kwargs))
+        except annotation_service.InvalidAnnotation as error:
+            current_session().rollback()
+            return jsonify(error=str(error), field=error.field), 400
+        except annotation_service.StaleVersion as error:
+            return jsonify(error=str(error), annotation=error.current), 409
+        except NotFoundError as error:
+            current_session().rollback()
+            return jsonify(error=str(error)), 404
+
+    return wrapper
+
+
+@blueprint.get(f"{BASE}/annotation")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def annotation(project: Project, document_id: int) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    return jsonify(
+        annotation_service.load_annotation(current_session(), document, _user())
+    )
+
+
+@blueprint.post(f"{BASE}/spans")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def create_span(project: Project, document_id: int) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    span, version = annotation_service.create_span(
+        current_session(), project, document, _user(), _body()
+    )
+    return jsonify(span=span, version=version), 201
+
+
+@blueprint.patch(f"{BASE}/spans/<int:span_id>")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def update_span(
+    project: Project, document_id: int, span_id: int
+) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    span, version = annotation_service.update_span(
+        current_session(), project, document, _user(), span_id, _body()
+    )
+    return jsonify(span=span, version=version)
+
+
+@blueprint.delete(f"{BASE}/spans/<int:span_id>")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def delete_span(
+    project: Project, document_id: int, span_id: int
+) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    links, version = annotation_service.delete_span(
+        current_session(), document, _user(), span_id, _body()
+    )
+    return jsonify(version=version, deleted_links=links)
+
+
+@blueprint.post(f"{BASE}/links")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def create_link(project: Project, document_id: int) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    link, version = annotation_service.create_link(
+        current_session(), document, _user(), _body()
+    )
+    return jsonify(link=link, version=version), 201
+
+
+@blueprint.delete(f"{BASE}/links/<int:link_id>")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def delete_link(
+    project: Project, document_id: int, link_id: int
+) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    version = annotation_service.delete_link(
+        current_session(), document, _user(), link_id, _body()
+    )
+    return jsonify(version=version)
+
+
+@blueprint.post(f"{BASE}/status")
+@require_membership(Role.ANNOTATOR)
+@api_errors
+def set_status(project: Project, document_id: int) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    status, version = annotation_service.set_status(
+        current_session(), document, _user(), _body()
+    )
+    return jsonify(status=status, version=version)
