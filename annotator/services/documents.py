@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.core.importing import (
@@ -207,14 +208,11 @@ def _insert_annotations(
     annotators: dict[str, int],
     labels: dict[str, int],
 ) -> int:
-    span_rows: list[dict[str, object]] = []
     assignment_rows: list[dict[str, object]] = []
-    link_plan: list[tuple[int, int, int, str]] = []  # (block, source, target, kind)
-    block_offsets: list[int] = []
+    plain_spans: list[dict[str, object]] = []
+    linked_blocks: list[tuple[ImportedAnnotation, list[dict[str, object]]]] = []
     for document, document_id in zip(documents, document_ids, strict=True):
         for annotation in document.annotations:
-            block = len(block_offsets)
-            block_offsets.append(len(span_rows))
             annotator_id = annotators[annotation.annotator]
             assignment_rows.append(
                 {
@@ -223,33 +221,41 @@ def _insert_annotations(
                     "status": AssignmentStatus.SUBMITTED,
                 }
             )
-            span_rows += _span_rows(annotation, document_id, annotator_id, labels)
-            link_plan += [
-                (block, link.source, link.target, link.kind)
-                for link in annotation.links
-            ]
+            rows = _span_rows(annotation, document_id, annotator_id, labels)
+            if annotation.links:
+                linked_blocks.append((annotation, rows))
+            else:
+                plain_spans += rows
+    connection = session.connection()
     if assignment_rows:
-        session.execute(insert(Assignment), assignment_rows)
-    if not span_rows:
-        return 0
+        connection.execute(insert(cast(Table, Assignment.__table__)), assignment_rows)
+    # Spans nobody links to need no ids back: one executemany, no RETURNING.
+    if plain_spans:
+        connection.execute(insert(cast(Table, Span.__table__)), plain_spans)
+    for annotation, rows in linked_blocks:
+        _insert_linked_block(session, annotation, rows)
+    return len(plain_spans) + sum(len(rows) for _, rows in linked_blocks)
+
+
+def _insert_linked_block(
+    session: Session, annotation: ImportedAnnotation, rows: list[dict[str, object]]
+) -> None:
     span_ids = list(
         session.execute(
-            insert(Span).returning(Span.id, sort_by_parameter_order=True), span_rows
+            insert(Span).returning(Span.id, sort_by_parameter_order=True), rows
         ).scalars()
     )
-    if link_plan:
-        session.execute(
-            insert(SpanLink),
-            [
-                {
-                    "source_id": span_ids[block_offsets[block] + source],
-                    "target_id": span_ids[block_offsets[block] + target],
-                    "kind": kind,
-                }
-                for block, source, target, kind in link_plan
-            ],
-        )
-    return len(span_rows)
+    session.execute(
+        insert(SpanLink),
+        [
+            {
+                "source_id": span_ids[link.source],
+                "target_id": span_ids[link.target],
+                "kind": link.kind,
+            }
+            for link in annotation.links
+        ],
+    )
 
 
 def _span_rows(

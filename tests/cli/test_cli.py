@@ -184,7 +184,16 @@ def test_import_jsonl_keeps_each_annotators_spans(runner, alpha, tmp_path):
         "ann-a": [("Russia was blamed", "claim"), ("denied the attack", "denial")],
         "ann-b": [("Russia was blamed", "hedge")],
     }
-    assert spans[1].attributes == {"source": "Moscow"}
+    denial = next(span for span in spans if span.label.name == "denial")
+    assert denial.attributes == {"source": "Moscow"}
+    from annotator.models import SpanLink
+
+    link = db.session.scalar(select(SpanLink))
+    assert (link.source_id, link.target_id, link.kind) == (
+        denial.id,
+        next(span.id for span in spans if span.label.name == "claim"),
+        "denies",
+    )
     assert count(Assignment) == 2
     assert find_user(db.session, "ann-a").password_hash is None
 
