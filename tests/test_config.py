@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from sqlalchemy import text
+
+from annotator import create_app
+from annotator.extensions import db
+
+
+def test_environment_configures_database_and_export_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("ANNOTATOR_DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite")
+    monkeypatch.setenv("ANNOTATOR_EXPORT_DIR", str(tmp_path / "out"))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/env.sqlite"
+    assert app.config["EXPORT_DIR"] == str(tmp_path / "out")
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app()
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    assert uri == f"sqlite:///{tmp_path / 'instance' / 'annotator.sqlite'}"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNOTATOR_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 64
+    key_file = Path(tmp_path / "instance" / "secret_key")
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    other = tmp_path / "other"
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(other))
+    assert create_app().config["SECRET_KEY"] != first
+
+
+def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "from-the-environment")
+    assert create_app().config["SECRET_KEY"] == "from-the-environment"
+    assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_instance_config_file_is_read(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("MAX_UPLOAD_MB = 3\n")
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("ANNOTATOR_MAX_UPLOAD_MB", raising=False)
+    app = create_app()
+    assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/w.sqlite"})
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with app.app_context():
+        db.engine.dispose()
