@@ -182,3 +182,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
     click.echo(f"Serving on http://{host}:{port}/")
     run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)
+
+
+from annotator.cli_agreement import agreement_command  # noqa: E402
+
+cli.add_command(agreement_command)

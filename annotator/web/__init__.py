@@ -6,6 +6,13 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from annotator.web import annotate, api, auth, projects
+    from annotator.web import agreement, annotate, api, auth, projects, users
 
-    return [auth.blueprint, projects.blueprint, annotate.blueprint, api.blueprint]
+    return [
+        auth.blueprint,
+        projects.blueprint,
+        users.blueprint,
+        annotate.blueprint,
+        api.blueprint,
+        agreement.blueprint,
+    ]

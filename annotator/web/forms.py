@@ -49,3 +49,9 @@ class RemoveMemberForm(FlaskForm):
 class UploadForm(FlaskForm):
     files = FileField("Files (.txt, .jsonl, .csv)", validators=[FileRequired()])
     split_paragraphs = BooleanField("One document per non-empty line (.txt)")
+
+
+class UserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(8, 200)])
+    is_admin = BooleanField("Site admin")

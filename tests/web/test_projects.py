@@ -123,3 +123,25 @@ def test_document_text_is_rendered_as_text(client, project):
     html = page.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
+
+
+def test_site_admin_creates_users_in_the_browser(client, users):
+    login(client, "siteadmin")
+    token = csrf_token(client, "/users")
+    response = client.post(
+        "/users",
+        data={"username": "newbie", "password": "long enough", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    from annotator.services.accounts import authenticate
+
+    assert authenticate(db.session, "newbie", "long enough") is not None
+    short = client.post(
+        "/users", data={"username": "x", "password": "short", "csrf_token": token}
+    )
+    assert short.status_code == 400
+
+
+def test_project_admins_who_are_not_site_admins_cannot_manage_users(client, project):
+    login(client, "padmin")
+    assert client.get("/users").status_code == 403

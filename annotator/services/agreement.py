@@ -1,0 +1,503 @@
+"""Inter-annotator agreement of a project, from submitted work only.
+
+A document counts when at least two annotators have *submitted* their
+assignment on it; the spans of annotators still working on it are left out,
+so that figures never move while someone is half-way through. Annotators are
+named by username, documents by their database id. Reports are cached per
+project version (:func:`project_version`): a page view costs one cheap query
+until someone changes a span or an assignment.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from annotator.core.agreement import (
+    AgreementReport,
+    DocumentAnnotations,
+    Estimate,
+    agreement_report,
+)
+from annotator.core.agreement.report import DocumentDisagreement
+from annotator.core.diff import Group, GroupKind, Segment, SpanTriple, align, segments
+from annotator.models import (
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Label,
+    Project,
+    User,
+)
+from annotator.models import Span as SpanRow
+from annotator.services.errors import NotFoundError, ServiceError
+
+Unit = Literal["char", "token"]
+UNITS: tuple[Unit, ...] = ("char", "token")
+#: Fewer compared documents than this: figures and intervals are not trusted.
+MIN_DOCUMENTS = 5
+#: Fewer spans than this behind a unitizing figure: it is not trusted.
+MIN_SPANS = 10
+#: The bootstrap's seed: the same data always gives the same intervals.
+SEED = 0
+CACHE_SIZE = 32
+
+REASON_NOT_SUBMITTED = "no annotator has submitted it"
+REASON_ONE_SUBMITTED = "only one annotator has submitted it"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    id: int
+    external_id: str
+    title: str
+
+    @property
+    def name(self) -> str:
+        return self.title or self.external_id
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectAgreement:
+    """A project's report with what it left out and the warnings to show."""
+
+    project_id: int
+    project_name: str
+    report: AgreementReport
+    n_project_documents: int
+    left_out: Mapping[str, int]  # reason -> number of documents
+    documents: Mapping[int, DocumentRef]  # the documents the report counts
+    warnings: tuple[str, ...]
+
+    @property
+    def n_left_out(self) -> int:
+        return sum(self.left_out.values())
+
+    def document(self, document_id: int) -> DocumentDisagreement | None:
+        """The report's entry for a document, None if it was left out."""
+        for entry in self.report.documents:
+            if entry.document_id == document_id:
+                return entry
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's ``to_dict()`` plus ``project``, ``coverage`` and
+        ``warnings``; each document entry also has ``external_id`` and
+        ``title`` (see README, "Agreement")."""
+        data = self.report.to_dict()
+        for entry in data["documents"]:
+            ref = self.documents[entry["document_id"]]
+            entry["external_id"], entry["title"] = ref.external_id, ref.title
+        coverage = {
+            "n_documents": self.n_project_documents,
+            "n_compared_documents": self.report.n_compared_documents,
+            "left_out": [
+                {"reason": reason, "n_documents": count}
+                for reason, count in self.left_out.items()
+            ],
+        }
+        project = {"id": self.project_id, "name": self.project_name}
+        return {
+            "project": project,
+            "coverage": coverage,
+            "warnings": list(self.warnings),
+            **data,
+        }
+
+
+# --------------------------------------------------------------------------
+# Reading submitted work
+# --------------------------------------------------------------------------
+
+
+def _submitted_annotators(session: Session, project: Project) -> dict[int, list[str]]:
+    """Document id -> usernames whose assignment on it is submitted."""
+    rows = session.execute(
+        select(Assignment.document_id, User.username)
+        .join(Document, Document.id == Assignment.document_id)
+        .join(User, User.id == Assignment.user_id)
+        .where(
+            Document.project_id == project.id,
+            Assignment.status == AssignmentStatus.SUBMITTED,
+        )
+        .order_by(Assignment.document_id, User.username)
+    )
+    result: dict[int, list[str]] = {}
+    for document_id, username in rows:
+        result.setdefault(document_id, []).append(username)
+    return result
+
+
+def _submitted_spans(
+    session: Session, project: Project, document_id: int | None = None
+) -> dict[int, dict[str, list[SpanTriple]]]:
+    """Document id -> username -> spans, for submitted assignments only."""
+    query = (
+        select(SpanRow.document_id, User.username, SpanRow.start, SpanRow.end)
+        .add_columns(Label.name)
+        .join(Document, Document.id == SpanRow.document_id)
+        .join(
+            Assignment,
+            and_(
+                Assignment.document_id == SpanRow.document_id,
+                Assignment.user_id == SpanRow.annotator_id,
+            ),
+        )
+        .join(User, User.id == SpanRow.annotator_id)
+        .join(Label, Label.id == SpanRow.label_id)
+        .where(
+            Document.project_id == project.id,
+            Assignment.status == AssignmentStatus.SUBMITTED,
+        )
+        .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end)
+    )
+    if document_id is not None:
+        query = query.where(SpanRow.document_id == document_id)
+    result: dict[int, dict[str, list[SpanTriple]]] = {}
+    for doc_id, username, start, end, label in session.execute(query):
+        result.setdefault(doc_id, {}).setdefault(username, []).append(
+            (start, end, label)
+        )
+    return result
+
+
+def _document_refs(session: Session, project: Project) -> dict[int, DocumentRef]:
+    rows = session.execute(
+        select(Document.id, Document.external_id, Document.title)
+        .where(Document.project_id == project.id)
+        .order_by(Document.id)
+    )
+    return {row.id: DocumentRef(row.id, row.external_id, row.title) for row in rows}
+
+
+def _lengths_and_texts(
+    session: Session, project: Project, unit: Unit
+) -> dict[int, tuple[int, str | None]]:
+    """Document id -> (length in code points, text); the text is read only
+    for token units, which need it."""
+    where = Document.project_id == project.id
+    if unit == "token":
+        rows = session.execute(
+            select(Document.id, Document.text_length, Document.text).where(where)
+        )
+        return {doc_id: (length, text) for doc_id, length, text in rows}
+    lengths = session.execute(select(Document.id, Document.text_length).where(where))
+    return {doc_id: (length, None) for doc_id, length in lengths}
+
+
+# --------------------------------------------------------------------------
+# The project's report
+# --------------------------------------------------------------------------
+
+
+def _check_unit(unit: str) -> Unit:
+    if unit not in UNITS:
+        raise ServiceError(f"unit {unit!r}: one of {', '.join(UNITS)}")
+    return unit
+
+
+def project_labels(project: Project, labels: Sequence[str] | None) -> tuple[str, ...]:
+    """The labels to report on: the project's, in its order, or those asked."""
+    known = [label.name for label in project.labels]
+    if labels is None:
+        return tuple(known)
+    unknown = [label for label in labels if label not in known]
+    if unknown:
+        raise ServiceError(
+            f"unknown label {unknown[0]!r} (this project has: {', '.join(known)})"
+        )
+    return tuple(dict.fromkeys(labels))
+
+
+def _left_out(
+    refs: Mapping[int, DocumentRef], submitted: Mapping[int, list[str]]
+) -> dict[str, int]:
+    counts = {REASON_NOT_SUBMITTED: 0, REASON_ONE_SUBMITTED: 0}
+    for document_id in refs:
+        found = len(submitted.get(document_id, ()))
+        if found == 0:
+            counts[REASON_NOT_SUBMITTED] += 1
+        elif found == 1:
+            counts[REASON_ONE_SUBMITTED] += 1
+    return {reason: count for reason, count in counts.items() if count}
+
+
+def _build(
+    session: Session, project: Project, unit: Unit, labels: tuple[str, ...]
+) -> ProjectAgreement:
+    refs = _document_refs(session, project)
+    submitted = _submitted_annotators(session, project)
+    counted = [doc_id for doc_id in refs if len(submitted.get(doc_id, ())) >= 2]
+    spans = _submitted_spans(session, project)
+    texts = _lengths_and_texts(session, project, unit)
+    documents = [
+        DocumentAnnotations(
+            document_id=doc_id,
+            annotations={
+                name: spans.get(doc_id, {}).get(name, []) for name in submitted[doc_id]
+            },
+            text=texts[doc_id][1],
+            text_length=texts[doc_id][0],
+        )
+        for doc_id in counted
+    ]
+    report = agreement_report(documents, unit=unit, labels=labels, seed=SEED)
+    left_out = _left_out(refs, submitted)
+    return ProjectAgreement(
+        project_id=project.id,
+        project_name=project.name,
+        report=report,
+        n_project_documents=len(refs),
+        left_out=left_out,
+        documents={doc_id: refs[doc_id] for doc_id in counted},
+        warnings=report_warnings(report, len(refs), left_out),
+    )
+
+
+def project_version(session: Session, project: Project) -> tuple[Any, ...]:
+    """A cheap fingerprint that changes whenever a span, an assignment or a
+    document of ``project`` is added, removed or changed."""
+    spans = session.execute(
+        select(
+            func.count(SpanRow.id),
+            func.max(SpanRow.id),
+            func.max(SpanRow.updated_at),
+            func.sum(SpanRow.start + SpanRow.end * 7 + SpanRow.label_id * 13),
+        )
+        .join(Document, Document.id == SpanRow.document_id)
+        .where(Document.project_id == project.id)
+    ).one()
+    assignments = session.execute(
+        select(
+            func.count(Assignment.id),
+            func.max(Assignment.updated_at),
+            func.count(Assignment.id).filter(
+                Assignment.status == AssignmentStatus.SUBMITTED
+            ),
+        )
+        .join(Document, Document.id == Assignment.document_id)
+        .where(Document.project_id == project.id)
+    ).one()
+    documents = session.execute(
+        select(func.count(Document.id), func.max(Document.id)).where(
+            Document.project_id == project.id
+        )
+    ).one()
+    return (*spans, *assignments, *documents)
+
+
+class _Cache:
+    """A small LRU of reports, shared by the threads of one process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, ProjectAgreement] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> ProjectAgreement | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: ProjectAgreement) -> None:
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_cache = _Cache(CACHE_SIZE)
+
+
+def clear_cache() -> None:
+    """Forget every cached report (tests; never needed for correctness)."""
+    _cache.clear()
+
+
+def project_agreement(
+    session: Session,
+    project: Project,
+    unit: str = "char",
+    labels: Sequence[str] | None = None,
+) -> ProjectAgreement:
+    """The agreement report of ``project`` with its coverage and warnings,
+    computed once per project version, unit and label set."""
+    checked_unit = _check_unit(unit)
+    chosen = project_labels(project, labels)
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
+    version = project_version(session, project)
+    key = (database, project.id, checked_unit, chosen, version)
+    found = _cache.get(key)
+    if found is None:
+        found = _build(session, project, checked_unit, chosen)
+        _cache.put(key, found)
+    return found
+
+
+def compute_agreement(
+    session: Session,
+    project: Project,
+    unit: str = "char",
+    labels: Sequence[str] | None = None,
+) -> AgreementReport:
+    """Agreement among submitted annotations (offsets in code points; coding
+    units ``char`` or ``token``); documents with fewer than two submitted
+    annotators are left out (:func:`project_agreement` says how many)."""
+    return project_agreement(session, project, unit, labels).report
+
+
+# --------------------------------------------------------------------------
+# Warnings shared by the page and the command line
+# --------------------------------------------------------------------------
+
+HEADLINE_NAMES = {
+    "alpha_u": "Unitizing alpha (alpha-u)",
+    "f1_exact": "Exact span F1",
+    "f1_partial": "Partial span F1",
+}
+
+
+def trust_warning(estimate: Estimate, min_units: int = 0) -> str | None:
+    """Why a figure should not be trusted, or None."""
+    if estimate.value is None:
+        return f"not defined: {estimate.reason}"
+    if estimate.n_documents < MIN_DOCUMENTS:
+        return (
+            f"only {estimate.n_documents} document"
+            f"{'' if estimate.n_documents == 1 else 's'}: too few to trust"
+        )
+    if estimate.n_units < min_units:
+        return f"only {estimate.n_units} spans: too few to trust"
+    return None
+
+
+def report_warnings(
+    report: AgreementReport, n_project_documents: int, left_out: Mapping[str, int]
+) -> tuple[str, ...]:
+    """Plain sentences about data too thin to trust, most important first."""
+    warnings: list[str] = []
+    n = report.n_compared_documents
+    if n == 0:
+        warnings.append(
+            "No document has been submitted by two annotators yet: there is "
+            "nothing to compare."
+        )
+    elif n < MIN_DOCUMENTS:
+        warnings.append(
+            f"Only {n} document{'' if n == 1 else 's'} compared: with fewer than "
+            f"{MIN_DOCUMENTS}, the figures say little about the project and the "
+            "confidence intervals (which resample documents) are too narrow."
+        )
+    if left_out:
+        details = "; ".join(f"{count}: {reason}" for reason, count in left_out.items())
+        warnings.append(
+            f"{sum(left_out.values())} of {n_project_documents} documents left "
+            f"out ({details})."
+        )
+    for name, label in HEADLINE_NAMES.items():
+        estimate: Estimate = getattr(report.unitizing, name).overall
+        if estimate.value is None and n > 0:
+            warnings.append(f"{label} is not defined: {estimate.reason}.")
+    return tuple(warnings)
+
+
+# --------------------------------------------------------------------------
+# One document, annotator by annotator
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatorRow:
+    """One annotator's spans on a document and the text cut for display."""
+
+    annotator: str
+    spans: tuple[SpanTriple, ...]
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentComparison:
+    """Every compared annotator's spans on one document, aligned into groups."""
+
+    document_id: int
+    external_id: str
+    title: str
+    text: str
+    labels: tuple[str, ...]  # the project's labels, in order
+    rows: tuple[AnnotatorRow, ...]
+    groups: tuple[Group, ...]
+    kind_counts: Mapping[GroupKind, int] = field(default_factory=dict)
+
+    @property
+    def disagreements(self) -> tuple[Group, ...]:
+        return tuple(group for group in self.groups if group.is_disagreement)
+
+
+def find_document(session: Session, project: Project, document_id: int) -> Document:
+    """The project's document ``document_id``; another project's is not found."""
+    found = session.get(Document, document_id)
+    if found is None or found.project_id != project.id:
+        raise NotFoundError(f"no document {document_id} in {project.name}")
+    return found
+
+
+def document_comparison(
+    session: Session, project: Project, document: Document
+) -> DocumentComparison:
+    """Each submitted annotator's spans on ``document`` (code points, end
+    exclusive), the text cut into labelled segments per annotator, and the
+    spans aligned into classified groups (:func:`annotator.core.diff.align`)."""
+    if document.project_id != project.id:
+        raise NotFoundError(f"no document {document.id} in {project.name}")
+    annotators = _submitted_annotators_of(session, document)
+    spans = _submitted_spans(session, project, document.id).get(document.id, {})
+    by_annotator = {name: spans.get(name, []) for name in annotators}
+    rows = tuple(
+        AnnotatorRow(
+            name,
+            tuple(found),
+            tuple(segments(document.text_length, found)),
+        )
+        for name, found in by_annotator.items()
+    )
+    groups = tuple(align(by_annotator))
+    counts = dict.fromkeys(GroupKind, 0)
+    for group in groups:
+        counts[group.kind] += 1
+    return DocumentComparison(
+        document_id=document.id,
+        external_id=document.external_id,
+        title=document.title,
+        text=document.text,
+        labels=tuple(label.name for label in project.labels),
+        rows=rows,
+        groups=groups,
+        kind_counts=counts,
+    )
+
+
+def _submitted_annotators_of(session: Session, document: Document) -> list[str]:
+    return list(
+        session.scalars(
+            select(User.username)
+            .join(Assignment, Assignment.user_id == User.id)
+            .where(
+                Assignment.document_id == document.id,
+                Assignment.status == AssignmentStatus.SUBMITTED,
+            )
+            .order_by(User.username)
+        )
+    )
