@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from annotator.models import User
+from annotator.models import AuditEvent, User
+from annotator.services import audit
 from annotator.services.errors import ServiceError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -16,6 +18,9 @@ MIN_PASSWORD_LENGTH = 8
 # Checked against when the user does not exist, so that a wrong username takes
 # as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+#: Failed logins allowed per username within the window before logins pause.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 
 
 def validate_username(username: str) -> None:
@@ -79,3 +84,43 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None or not user.can_log_in or not password_ok:
         return None
     return user
+
+
+def _recent_failures(session: Session, username: str, now: datetime) -> int:
+    attempted = AuditEvent.data["username"].as_string()
+    count = session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.entity == "login",
+            AuditEvent.action == "failed",
+            AuditEvent.created_at > now - FAILED_LOGIN_WINDOW,
+            attempted == username,
+        )
+    )
+    return int(count or 0)
+
+
+def login_paused(session: Session, username: str, now: datetime | None = None) -> bool:
+    """True after MAX_FAILED_LOGINS failures for this name in the window.
+
+    Counted per username whether or not the account exists, so the pause says
+    nothing about which names are real; kept in the database so that every
+    server worker sees the same count.
+    """
+    moment = now or datetime.now(UTC)
+    return _recent_failures(session, username, moment) >= MAX_FAILED_LOGINS
+
+
+def record_failed_login(session: Session, username: str, address: str | None) -> None:
+    """Audit a failed login (the password is never recorded) and commit."""
+    audit.record(
+        session,
+        actor_id=None,
+        project_id=None,
+        entity="login",
+        entity_id=None,
+        action="failed",
+        data={"username": username[:64], "address": address or ""},
+    )
+    session.commit()

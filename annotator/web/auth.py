@@ -2,19 +2,31 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, login_user, logout_user
 
 from annotator.extensions import current_session, db
 from annotator.models import User
-from annotator.services.accounts import authenticate
+from annotator.services import accounts
 from annotator.web.forms import LoginForm
 from annotator.web.security import login_required, public
 
 blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Unknown username or wrong password."
+LOGIN_PAUSED = (
+    "Too many failed logins for this username: wait 15 minutes, "
+    "or ask an admin to check the account."
+)
 
 
 def configure_login(manager: LoginManager) -> None:
@@ -44,14 +56,21 @@ def _safe_next(target: str | None) -> str:
 @public
 def login() -> ResponseReturnValue:
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(current_session(), form.username.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    database = current_session()
+    username = form.username.data
+    if accounts.login_paused(database, username):
+        flash(LOGIN_PAUSED, "error")
+        return render_template("auth/login.html", form=form), 429
+    user = accounts.authenticate(database, username, form.password.data)
+    if user is None:
+        accounts.record_failed_login(database, username, request.remote_addr)
         flash(LOGIN_FAILED, "error")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form)
+    session.clear()  # a fresh session at login: nothing carried over from before
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @blueprint.route("/logout", methods=["POST"])

@@ -77,3 +77,46 @@ def test_pages_carry_a_strict_content_security_policy(client):
     policy = client.get("/login").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_logins_pause_after_repeated_failures_for_a_username(client, users):
+    from annotator.services.accounts import MAX_FAILED_LOGINS
+
+    for _ in range(MAX_FAILED_LOGINS):
+        assert login(client, "annotator", "guess").status_code == 401
+    paused = login(client, "annotator", PASSWORD)
+    assert paused.status_code == 429
+    assert "Too many failed logins" in paused.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still logged out
+    # Other names are unaffected, and a name that does not exist pauses the
+    # same way, so the pause reveals nothing about which accounts are real.
+    assert login(client, "reviewer").status_code == 302
+
+
+def test_unknown_usernames_pause_like_real_ones(client, users):
+    from annotator.services.accounts import MAX_FAILED_LOGINS
+
+    for _ in range(MAX_FAILED_LOGINS):
+        login(client, "nobody", "guess")
+    assert login(client, "nobody", "guess").status_code == 429
+
+
+def test_the_pause_ends_after_the_window(client, users):
+    from datetime import UTC, datetime
+
+    from annotator.models import AuditEvent
+    from annotator.services.accounts import (
+        FAILED_LOGIN_WINDOW,
+        MAX_FAILED_LOGINS,
+        login_paused,
+    )
+
+    for _ in range(MAX_FAILED_LOGINS):
+        login(client, "annotator", "guess")
+    failures = db.session.query(AuditEvent).filter_by(entity="login").all()
+    assert len(failures) == MAX_FAILED_LOGINS
+    assert all(PASSWORD not in str(event.data) for event in failures)
+    assert all("guess" not in str(event.data) for event in failures)
+    later = datetime.now(UTC) + FAILED_LOGIN_WINDOW
+    assert login_paused(db.session, "annotator")
+    assert not login_paused(db.session, "annotator", now=later)
