@@ -13,6 +13,8 @@ from annotator.services import audit
 
 OPEN_STATUSES = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
 DONE_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
+#: Documents tried per request when others fill them first.
+MAX_ASSIGNMENT_TRIES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +64,45 @@ def next_document(session: Session, project: Project, user: User) -> Document | 
     current = open_assignments(session, project, user)
     if current:
         return current[0][0]
-    candidate = session.scalar(
-        _documents_needing_annotators(project, user).order_by(Document.id).limit(1)
+    for _ in range(MAX_ASSIGNMENT_TRIES):
+        candidate = _lock_candidate(session, project, user)
+        if candidate is None:
+            return None
+        # Insert first, count after: on SQLite the insert takes the write lock,
+        # so the count sees every committed assignment; on PostgreSQL the row
+        # lock above orders us behind anyone taking the same document.
+        _assign(session, project, user, candidate)
+        if _assigned(session, candidate) <= project.annotators_per_document:
+            session.commit()
+            return session.get(Document, candidate)
+        session.rollback()  # filled by someone else since we looked: next one
+    return None
+
+
+def _lock_candidate(session: Session, project: Project, user: User) -> int | None:
+    """The first document still needing annotators, its row locked on
+    PostgreSQL (SQLite has no row locks and ignores FOR UPDATE)."""
+    return session.scalar(
+        _documents_needing_annotators(project, user)
+        .order_by(Document.id)
+        .limit(1)
+        .with_for_update(of=Document)
     )
-    if candidate is None:
-        return None
+
+
+def _assigned(session: Session, document_id: int) -> int:
+    """Annotators on the document now: a fresh count after the lock."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.document_id == document_id)
+    )
+    return int(count or 0)
+
+
+def _assign(session: Session, project: Project, user: User, document_id: int) -> None:
     assignment = Assignment(
-        document_id=candidate, user_id=user.id, status=AssignmentStatus.IN_PROGRESS
+        document_id=document_id, user_id=user.id, status=AssignmentStatus.IN_PROGRESS
     )
     session.add(assignment)
     session.flush()
@@ -79,10 +113,8 @@ def next_document(session: Session, project: Project, user: User) -> Document | 
         entity="assignment",
         entity_id=assignment.id,
         action="create",
-        data={"document_id": candidate, "status": assignment.status},
+        data={"document_id": document_id, "status": assignment.status},
     )
-    session.commit()
-    return session.get(Document, candidate)
 
 
 def progress(session: Session, project: Project, user: User) -> Progress:

@@ -1,0 +1,67 @@
+"""Assignment under concurrency: annotators asking for work at the same time."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from annotator.extensions import db
+from annotator.models import Assignment
+from annotator.services import assignments
+from annotator.services.accounts import create_user
+from annotator.services.annotations import assignment_for, set_status
+from annotator.services.documents import import_files
+from annotator.services.projects import add_member
+from tests.conftest import PASSWORD
+
+ANNOTATORS = 6
+DOCUMENTS = 4
+
+
+def work_through_queue(app, project_id, user_id, start, failures):
+    from annotator.models import Project, User
+
+    with app.app_context():
+        session = db.session
+        project, user = session.get(Project, project_id), session.get(User, user_id)
+        start.wait()
+        try:
+            while document := assignments.next_document(session, project, user):
+                version = assignment_for(session, document, user).version
+                set_status(
+                    session, document, user, {"version": version, "status": "submitted"}
+                )
+        except Exception as error:  # reported to the test thread
+            failures.append(repr(error))
+        finally:
+            db.session.remove()
+
+
+def test_concurrent_requests_never_over_assign_a_document(app, project):
+    files = [(f"d{i}.txt", f"Document {i}.".encode()) for i in range(DOCUMENTS)]
+    import_files(db.session, project, files)
+    people = []
+    for index in range(ANNOTATORS):
+        user = create_user(db.session, f"worker{index}", PASSWORD)
+        add_member(db.session, project, user, "annotator", None)
+        people.append(user.id)
+    start, failures = threading.Barrier(ANNOTATORS), []
+    threads = [
+        threading.Thread(
+            target=work_through_queue, args=(app, project.id, uid, start, failures)
+        )
+        for uid in people
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    per_document = db.session.execute(
+        select(Assignment.document_id, func.count()).group_by(Assignment.document_id)
+    ).all()
+    assert (
+        sorted(count for _, count in per_document)
+        == [project.annotators_per_document] * DOCUMENTS
+    )
+    pairs = db.session.execute(select(Assignment.document_id, Assignment.user_id))
+    assert len(set(pairs.all())) == project.annotators_per_document * DOCUMENTS
