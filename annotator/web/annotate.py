@@ -7,6 +7,7 @@ from typing import Any, cast
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm import defer
 
 from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
@@ -24,8 +25,11 @@ def _user() -> User:
 
 
 def project_document(project: Project, document_id: int) -> Document:
-    """The document with this id in this project, or 404."""
-    document = current_session().get(Document, document_id)
+    """The document with this id in this project, or 404. The text loads only
+    when used: every API save looks the document up, and articles are long."""
+    document = current_session().get(
+        Document, document_id, options=[defer(Document.text)]
+    )
     if document is None or document.project_id != project.id:
         abort(404)
     return document
