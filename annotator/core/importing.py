@@ -389,8 +389,10 @@ def _jsonl_documents(
         record = _load_json_line(line, number, context.problems)
         if record is None:
             continue
+        # Strict UTF-8 and strict JSON let NUL and lone surrogates in only
+        # as \u escapes: lines without one need no walk through every string.
         errors, document = _jsonl_document(
-            record, f"{context.file} line {number}", context
+            record, f"{context.file} line {number}", context, "\\u" in line
         )
         context.problems.add_errors(number, errors)
         if document is not None:
@@ -432,7 +434,7 @@ def _json_type(value: object) -> str:
 
 
 def _jsonl_document(
-    record: dict[str, object], source: str, context: _Context
+    record: dict[str, object], source: str, context: _Context, has_escapes: bool
 ) -> tuple[list[FieldError], ImportedDocument | None]:
     """A document from one JSON object, or the errors in its fields."""
     text, raw_id = record.get("text"), record.get("id")
@@ -443,7 +445,8 @@ def _jsonl_document(
     errors += _title_errors(record.get("title", ""))
     if not isinstance(record.get("meta", {}), dict | None):
         errors.append(FieldError("meta", "must be an object"))
-    errors += _string_errors(record)
+    if has_escapes:
+        errors += _string_errors(record)
     if not isinstance(text, str) or not text.strip():
         return errors, None
     annotations, annotation_errors = _annotations(

@@ -27,8 +27,10 @@ from annotator.models import (
     SpanOrigin,
     User,
 )
+from annotator.models.base import utcnow
 from annotator.services import audit
 from annotator.services.accounts import find_user
+from annotator.services.bulk import insert_rows
 from annotator.services.errors import ServiceError
 from annotator.services.projects import membership_of, set_membership
 
@@ -208,33 +210,80 @@ def _insert_annotations(
     annotators: dict[str, int],
     labels: dict[str, int],
 ) -> int:
-    assignment_rows: list[dict[str, object]] = []
-    plain_spans: list[dict[str, object]] = []
+    assignment_rows: list[tuple[int, int]] = []
+    plain_spans: list[tuple[object, ...]] = []
     linked_blocks: list[tuple[ImportedAnnotation, list[dict[str, object]]]] = []
     for document, document_id in zip(documents, document_ids, strict=True):
         for annotation in document.annotations:
             annotator_id = annotators[annotation.annotator]
-            assignment_rows.append(
-                {
-                    "document_id": document_id,
-                    "user_id": annotator_id,
-                    "status": AssignmentStatus.SUBMITTED,
-                }
-            )
-            rows = _span_rows(annotation, document_id, annotator_id, labels)
+            assignment_rows.append((document_id, annotator_id))
             if annotation.links:
+                rows = _span_rows(annotation, document_id, annotator_id, labels)
                 linked_blocks.append((annotation, rows))
             else:
-                plain_spans += rows
-    connection = session.connection()
-    if assignment_rows:
-        connection.execute(insert(cast(Table, Assignment.__table__)), assignment_rows)
+                plain_spans += _span_tuples(
+                    annotation, document_id, annotator_id, labels
+                )
+    connection, now = session.connection(), utcnow()
+    insert_rows(
+        connection,
+        cast(Table, Assignment.__table__),
+        ("document_id", "user_id"),
+        assignment_rows,
+        constants={
+            "status": str(AssignmentStatus.SUBMITTED),
+            "skip_reason": "",
+            "version": 0,
+            "updated_at": now,
+        },
+    )
     # Spans nobody links to need no ids back: one executemany, no RETURNING.
-    if plain_spans:
-        connection.execute(insert(cast(Table, Span.__table__)), plain_spans)
+    insert_rows(
+        connection,
+        cast(Table, Span.__table__),
+        SPAN_COLUMNS,
+        plain_spans,
+        constants={
+            "origin": str(SpanOrigin.IMPORTED),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
     for annotation, rows in linked_blocks:
         _insert_linked_block(session, annotation, rows)
     return len(plain_spans) + sum(len(rows) for _, rows in linked_blocks)
+
+
+SPAN_COLUMNS = (
+    "document_id",
+    "annotator_id",
+    "label_id",
+    "start",
+    "end",
+    "attributes",
+    "note",
+)
+
+
+def _span_tuples(
+    annotation: ImportedAnnotation,
+    document_id: int,
+    annotator_id: int,
+    labels: dict[str, int],
+) -> list[tuple[object, ...]]:
+    """Rows in SPAN_COLUMNS order."""
+    return [
+        (
+            document_id,
+            annotator_id,
+            labels[span.label],
+            span.start,
+            span.end,
+            dict(span.attributes),
+            span.note,
+        )
+        for span in annotation.spans
+    ]
 
 
 def _insert_linked_block(
