@@ -24,7 +24,9 @@ CODING_NAMES = {
 
 @click.command("agreement")
 @click.argument("project")
-@click.option("--json", "as_json", is_flag=True, help="Stable JSON (see README).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Stable JSON, schema 1 (docs/agreement.md)."
+)
 @click.option(
     "--unit",
     type=click.Choice(list(agreement.UNITS)),

@@ -89,7 +89,7 @@ class ProjectAgreement:
     def to_dict(self) -> dict[str, Any]:
         """The report's ``to_dict()`` plus ``project``, ``coverage`` and
         ``warnings``; each document entry also has ``external_id`` and
-        ``title`` (see README, "Agreement")."""
+        ``title`` (documented in docs/agreement.md)."""
         data = self.report.to_dict()
         for entry in data["documents"]:
             ref = self.documents[entry["document_id"]]
