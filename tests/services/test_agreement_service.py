@@ -23,7 +23,6 @@ from annotator.services.errors import NotFoundError, ServiceError
 SEED_FILE = (
     seeding.DEFAULT_SEED_DIR / "russia-ukraine-false-flag.sample-annotations.jsonl"
 )
-DEMO = "Demo: framing in news"
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +33,11 @@ def fresh_cache():
 
 
 @pytest.fixture
-def demo(app):
-    from annotator.services.projects import require_project
-
-    seeding.seed_demo(db.session, seeding.DEFAULT_SEED_DIR)
-    return require_project(db.session, DEMO)
+def sampled(project):
+    """Alpha with the seed's sample article as sample-a and sample-b annotated
+    it: the figures below are worked out for that one document."""
+    import_files(db.session, project, [(SEED_FILE.name, SEED_FILE.read_bytes())])
+    return project
 
 
 def seed_record():
@@ -83,12 +82,12 @@ def char_rows(length, by_annotator):
 
 
 # --------------------------------------------------------------------------
-# The seed data
+# The seed's sample article
 # --------------------------------------------------------------------------
 
 
-def test_seed_figures_equal_the_core_functions_on_the_same_spans(demo):
-    report = agreement.compute_agreement(db.session, demo)
+def test_seed_figures_equal_the_core_functions_on_the_same_spans(sampled):
+    report = agreement.compute_agreement(db.session, sampled)
     text, spans = seed_spans()
     a, b = spans["sample-a"], spans["sample-b"]
     units = [
@@ -111,8 +110,8 @@ def test_seed_figures_equal_the_core_functions_on_the_same_spans(demo):
     )
 
 
-def test_seed_figures_as_a_reviewer_reads_them(demo):
-    summary = agreement.project_agreement(db.session, demo)
+def test_seed_figures_as_a_reviewer_reads_them(sampled):
+    summary = agreement.project_agreement(db.session, sampled)
     report = summary.report
     assert report.annotators == ("sample-a", "sample-b")
     assert report.labels == ("claim", "denial", "hedge", "false_flag_warning")
@@ -126,15 +125,15 @@ def test_seed_figures_as_a_reviewer_reads_them(demo):
     assert any("Only 1 document compared" in w for w in summary.warnings)
 
 
-def test_the_report_is_reproducible(demo):
-    first = agreement.compute_agreement(db.session, demo).to_dict()
+def test_the_report_is_reproducible(sampled):
+    first = agreement.compute_agreement(db.session, sampled).to_dict()
     agreement.clear_cache()
-    assert agreement.compute_agreement(db.session, demo).to_dict() == first
+    assert agreement.compute_agreement(db.session, sampled).to_dict() == first
 
 
-def test_token_units_change_only_the_coding_figures(demo):
-    chars = agreement.compute_agreement(db.session, demo, unit="char")
-    tokens = agreement.compute_agreement(db.session, demo, unit="token")
+def test_token_units_change_only_the_coding_figures(sampled):
+    chars = agreement.compute_agreement(db.session, sampled, unit="char")
+    tokens = agreement.compute_agreement(db.session, sampled, unit="token")
     assert tokens.coding.unit == "token"
     assert tokens.unitizing == chars.unitizing
     n_chars = chars.coding.overall.all_units.krippendorff_alpha.n_units
@@ -142,9 +141,9 @@ def test_token_units_change_only_the_coding_figures(demo):
     assert 0 < n_tokens < n_chars
 
 
-def test_labels_restrict_the_report(demo):
-    everything = agreement.compute_agreement(db.session, demo)
-    claims = agreement.compute_agreement(db.session, demo, labels=["claim"])
+def test_labels_restrict_the_report(sampled):
+    everything = agreement.compute_agreement(db.session, sampled)
+    claims = agreement.compute_agreement(db.session, sampled, labels=["claim"])
     assert claims.labels == ("claim",)
     assert claims.unitizing.alpha_u.per_label["claim"].value == pytest.approx(
         everything.unitizing.alpha_u.per_label["claim"].value
@@ -152,11 +151,11 @@ def test_labels_restrict_the_report(demo):
     assert claims.n_spans == 16
 
 
-def test_unknown_units_and_labels_are_refused_plainly(demo):
+def test_unknown_units_and_labels_are_refused_plainly(sampled):
     with pytest.raises(ServiceError, match="unit 'word'"):
-        agreement.compute_agreement(db.session, demo, unit="word")
+        agreement.compute_agreement(db.session, sampled, unit="word")
     with pytest.raises(ServiceError, match="unknown label 'rumour'"):
-        agreement.compute_agreement(db.session, demo, labels=["rumour"])
+        agreement.compute_agreement(db.session, sampled, labels=["rumour"])
 
 
 # --------------------------------------------------------------------------
@@ -172,9 +171,9 @@ def set_status(username, status):
     db.session.commit()
 
 
-def test_work_in_progress_is_left_out_with_the_reason(demo):
+def test_work_in_progress_is_left_out_with_the_reason(sampled):
     set_status("sample-b", AssignmentStatus.IN_PROGRESS)
-    summary = agreement.project_agreement(db.session, demo)
+    summary = agreement.project_agreement(db.session, sampled)
     report = summary.report
     assert report.n_compared_documents == 0
     assert summary.left_out == {agreement.REASON_ONE_SUBMITTED: 1}
@@ -263,14 +262,16 @@ def add_span(document, username, start, end, label="claim"):
     db.session.commit()
 
 
-def test_the_report_is_computed_once_per_change(demo, count_reports):
-    first = agreement.compute_agreement(db.session, demo)
-    assert agreement.compute_agreement(db.session, demo) is first
+def test_the_report_is_computed_once_per_change(sampled, count_reports):
+    first = agreement.compute_agreement(db.session, sampled)
+    assert agreement.compute_agreement(db.session, sampled) is first
     assert len(count_reports) == 1
 
-    document = db.session.scalar(select(Document).where(Document.project_id == demo.id))
+    document = db.session.scalar(
+        select(Document).where(Document.project_id == sampled.id)
+    )
     add_span(document, "sample-b", 245, 262)
-    second = agreement.compute_agreement(db.session, demo)
+    second = agreement.compute_agreement(db.session, sampled)
     assert len(count_reports) == 2
     assert second.n_spans == first.n_spans + 1
     assert (
@@ -278,15 +279,15 @@ def test_the_report_is_computed_once_per_change(demo, count_reports):
     )
 
 
-def test_a_submission_or_a_moved_span_recomputes(demo, count_reports):
-    first = agreement.compute_agreement(db.session, demo)
+def test_a_submission_or_a_moved_span_recomputes(sampled, count_reports):
+    first = agreement.compute_agreement(db.session, sampled)
     set_status("sample-b", AssignmentStatus.IN_PROGRESS)
-    assert agreement.compute_agreement(db.session, demo).n_compared_documents == 0
+    assert agreement.compute_agreement(db.session, sampled).n_compared_documents == 0
     set_status("sample-b", AssignmentStatus.SUBMITTED)
     span = db.session.scalar(select(Span).where(Span.start == 615))
     span.start = 626  # sample-b now agrees with sample-a on this denial
     db.session.commit()
-    moved = agreement.compute_agreement(db.session, demo)
+    moved = agreement.compute_agreement(db.session, sampled)
     assert len(count_reports) == 3
     exact = moved.unitizing.f1_exact.overall.value
     assert exact > first.unitizing.f1_exact.overall.value
@@ -297,9 +298,11 @@ def test_a_submission_or_a_moved_span_recomputes(demo, count_reports):
 # --------------------------------------------------------------------------
 
 
-def test_document_comparison_lists_each_annotators_spans_and_classifies(demo):
-    document = db.session.scalar(select(Document).where(Document.project_id == demo.id))
-    comparison = agreement.document_comparison(db.session, demo, document)
+def test_document_comparison_lists_each_annotators_spans_and_classifies(sampled):
+    document = db.session.scalar(
+        select(Document).where(Document.project_id == sampled.id)
+    )
+    comparison = agreement.document_comparison(db.session, sampled, document)
     text, spans = seed_spans()
     assert [row.annotator for row in comparison.rows] == ["sample-a", "sample-b"]
     for row in comparison.rows:
@@ -320,10 +323,10 @@ def test_document_comparison_lists_each_annotators_spans_and_classifies(demo):
     assert len(comparison.disagreements) == 13
 
 
-def test_documents_are_found_only_in_their_own_project(demo, other_project):
+def test_documents_are_found_only_in_their_own_project(sampled, other_project):
     import_jsonl(other_project, {"id": "secret", "text": "Beta's secret article."})
     secret = db.session.scalar(select(Document).where(Document.external_id == "secret"))
     with pytest.raises(NotFoundError):
-        agreement.find_document(db.session, demo, secret.id)
+        agreement.find_document(db.session, sampled, secret.id)
     with pytest.raises(NotFoundError):
-        agreement.document_comparison(db.session, demo, secret)
+        agreement.document_comparison(db.session, sampled, secret)
