@@ -20,6 +20,12 @@ from annotator.services.errors import ServiceError
 PROGRESS_MIN_DOCUMENTS = exports.BATCH_SIZE
 
 
+class BadOptionError(click.ClickException):
+    """A usage error shown as one line, with click's usage exit code."""
+
+    exit_code = 2
+
+
 class OneLineErrorCommand(click.Command):
     """Bad option values end in one ``Error: ...`` line (exit code 2) instead
     of click's usage block, like every other error of the command."""
@@ -28,9 +34,7 @@ class OneLineErrorCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            refused = click.ClickException(error.format_message())
-            refused.exit_code = error.exit_code
-            raise refused from None
+            raise BadOptionError(error.format_message()) from None
 
 
 class ProgressReporter:
