@@ -213,3 +213,18 @@ def test_short_exports_draw_no_progress_bar(runner, seeded):
     result = export(runner)
     folder_of(result)
     assert "Exporting documents" not in result.stderr
+
+
+def test_hf_bio_manifest_states_the_overlap_rule_and_the_labels(runner, seeded):
+    manifest = manifest_of(folder_of(export(runner, "--format", "hf-bio")))
+    assert manifest["options"]["format"]["bio_overlap"] == "drop"
+    assert manifest["options"]["format"]["bio_priority"] == [
+        "false_flag_warning",
+        "denial",
+        "claim",
+        "hedge",
+    ]
+    assert manifest["counts"]["label_names"][:3] == ["O", "B-claim", "I-claim"]
+    # Alice's claim and denial overlap on the emoji document: one is dropped.
+    assert manifest["counts"]["dropped"]["bio_overlap"] >= 1
+    assert "bio_overlap" in manifest["counts"]["reasons"]
