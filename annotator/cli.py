@@ -187,3 +187,6 @@ def serve(host: str, port: int, workers: int) -> None:
 from annotator.cli_agreement import agreement_command  # noqa: E402
 
 cli.add_command(agreement_command)
+from annotator.cli_export import export_command  # noqa: E402
+
+cli.add_command(export_command)

@@ -4,14 +4,19 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    FloatField,
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from annotator.core.exports import format_names
 from annotator.models import Role
 
 
@@ -55,3 +60,51 @@ class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password", validators=[DataRequired(), Length(8, 200)])
     is_admin = BooleanField("Site admin")
+
+
+class ExportForm(FlaskForm):
+    """The choices of ``annotator export``; label choices are the project's."""
+
+    format = SelectField("Format", choices=format_names(), default="jsonl")
+    layer = SelectField(
+        "Layer",
+        choices=[
+            SelectChoice("annotators", "Every annotator separately"),
+            SelectChoice("majority", "Majority vote"),
+            SelectChoice("gold", "Gold (adjudicated)"),
+        ],
+        default="annotators",
+    )
+    min_annotators = IntegerField(
+        "Majority threshold (annotators)",
+        description="Majority layer only; empty: more than half of the "
+        "annotators per document.",
+        validators=[Optional(), NumberRange(min=1)],
+    )
+    min_agreement = FloatField(
+        "Minimum agreement per document (alpha-u)",
+        description="Empty: keep every document.",
+        validators=[Optional(), NumberRange(max=1.0)],
+    )
+    labels = SelectMultipleField(
+        "Labels",
+        description="None ticked: every label.",
+        choices=[],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+    )
+    status = SelectField(
+        "Annotations",
+        choices=[
+            SelectChoice("submitted", "Submitted"),
+            SelectChoice("adjudicated", "Adjudicated"),
+        ],
+        default="submitted",
+    )
+    split = StringField(
+        "Train/dev/test split",
+        description="Three ratios, e.g. 0.8,0.1,0.1; empty: no split.",
+        validators=[Optional(), Length(max=100)],
+    )
+    seed = IntegerField("Split seed", default=0, validators=[Optional()])
+    real_names = BooleanField("Write usernames instead of annotator-1, annotator-2…")

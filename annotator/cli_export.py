@@ -1,0 +1,200 @@
+"""``annotator export PROJECT``: write a dataset export and print its folder."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from annotator.core.exports import format_names
+from annotator.extensions import current_session, db
+from annotator.services import exports, projects
+from annotator.services.errors import ServiceError
+
+#: Exports that fit in one batch finish too fast to need a progress bar.
+PROGRESS_MIN_DOCUMENTS = exports.BATCH_SIZE
+
+
+class BadOptionError(click.ClickException):
+    """A usage error shown as one line, with click's usage exit code."""
+
+    exit_code = 2
+
+
+class OneLineErrorCommand(click.Command):
+    """Bad option values end in one ``Error: ...`` line (exit code 2) instead
+    of click's usage block, like every other error of the command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            raise BadOptionError(error.format_message()) from None
+
+
+class ProgressReporter:
+    """The service's progress callback, drawn as a bar on standard error once
+    an export is longer than one batch."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_MIN_DOCUMENTS:
+                return
+            self.bar = self.stack.enter_context(
+                click.progressbar(
+                    length=total, label="Exporting documents", file=sys.stderr
+                )
+            )
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+
+def settings_from_options(
+    fmt: str,
+    layer: str,
+    min_annotators: int | None,
+    min_agreement: float | None,
+    labels: str | None,
+    status: str,
+    split: str | None,
+    seed: int,
+    real_names: bool,
+) -> exports.ExportSettings:
+    """The command line's choices as the service's settings (ServiceError
+    when a value is malformed)."""
+    return exports.ExportSettings(
+        format=fmt,
+        layer=layer,
+        min_annotators=min_annotators,
+        min_agreement=min_agreement,
+        labels=exports.parse_labels(labels) if labels else (),
+        status=status,
+        split=exports.parse_ratios(split) if split else None,
+        seed=seed,
+        pseudonymise=not real_names,
+    )
+
+
+@click.command("export", cls=OneLineErrorCommand)
+@click.argument("project")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(format_names()),
+    default="jsonl",
+    show_default=True,
+    help="Output format (see README, Exports).",
+)
+@click.option(
+    "--layer",
+    type=click.Choice(list(exports.LAYERS)),
+    default="annotators",
+    show_default=True,
+    help="Every annotator separately, a majority vote, or the gold layer.",
+)
+@click.option(
+    "--min-annotators",
+    type=click.IntRange(min=1),
+    help="Majority layer: annotators who must draw a span alike "
+    "(default: more than half of the project's annotators per document).",
+)
+@click.option(
+    "--min-agreement",
+    type=click.FloatRange(max=1.0),
+    help="Leave out documents whose agreement (alpha-u) is below this.",
+)
+@click.option("--labels", metavar="L,...", help="Labels to include (default: all).")
+@click.option(
+    "--status",
+    type=click.Choice(list(exports.STATUSES)),
+    default="submitted",
+    show_default=True,
+    help="Which annotations count: submitted ones, or adjudicated (gold).",
+)
+@click.option(
+    "--split",
+    metavar="TRAIN,DEV,TEST",
+    help="Ratios of a deterministic train/dev/test split, e.g. 0.8,0.1,0.1.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the split."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write into this new or empty folder instead of exports/<project>/.",
+)
+@click.option(
+    "--real-names",
+    is_flag=True,
+    help="Write annotators' usernames instead of annotator-1, annotator-2, ...",
+)
+@with_appcontext
+def export_command(
+    project: str,
+    fmt: str,
+    layer: str,
+    min_annotators: int | None,
+    min_agreement: float | None,
+    labels: str | None,
+    status: str,
+    split: str | None,
+    seed: int,
+    out: Path | None,
+    real_names: bool,
+) -> None:
+    """Export PROJECT's annotations; prints the folder written."""
+    export_dir = Path(current_app.config["EXPORT_DIR"])
+    try:
+        found = projects.require_project(current_session(), project)
+        settings = settings_from_options(
+            fmt,
+            layer,
+            min_annotators,
+            min_agreement,
+            labels,
+            status,
+            split,
+            seed,
+            real_names,
+        )
+        with ExitStack() as stack:
+            result = exports.write_export(
+                current_session(),
+                found,
+                settings,
+                export_dir,
+                out_dir=out,
+                progress=ProgressReporter(stack),
+            )
+    except (ServiceError, OSError) as error:
+        db.session.rollback()
+        raise click.ClickException(_one_line(error)) from None
+    click.echo(_summary(result.manifest), err=True)
+    click.echo(str(result.folder))
+
+
+def _one_line(error: Exception) -> str:
+    message = str(error)
+    return message.splitlines()[0] if message else type(error).__name__
+
+
+def _summary(manifest: dict[str, Any]) -> str:
+    counts = manifest["counts"]
+    spans = sum(counts["spans"].values())
+    dropped = sum(counts["dropped"].values())
+    documents = manifest["documents"]
+    return (
+        f"Exported {documents['exported']} of {documents['in_project']} documents, "
+        f"{spans} spans, {counts['links']} links ({dropped} spans dropped)."
+    )

@@ -1,0 +1,392 @@
+"""Export speed and memory: N documents x 3 annotators x 10 spans to jsonl.
+
+For each size a fresh SQLite database is built with bulk inserts (the real
+schema from the Alembic migrations), then two runs read it, each in a
+subprocess of its own so that each peak RSS is its own:
+
+- floor: the bare SQL read of the same rows with the sqlite3 module (one
+  ordered query for documents, one for spans with their label names, merged as
+  they stream) and one JSON line per document in the native layout, written
+  with the fastest JSON library installed (orjson if present, else the stdlib
+  json module, which is what this machine has);
+- ours: ``services.exports.write_export`` (format jsonl, annotators layer),
+  which also checks every span, computes per-document agreement (alpha-u),
+  pseudonymises and hashes the file.
+
+Prints documents per second for both (best of ``--repeat`` alternating runs,
+since the machine is shared), the ratio ours/floor (aim: >= 0.5) and the peak
+RSS of each, so that memory can be compared across sizes.
+
+    .venv/bin/python -m bench.export_bench [--sizes 10000,100000] [--chars 1000]
+        [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ANNOTATORS = ("ann-a", "ann-b", "ann-c")
+SPANS_PER_ANNOTATOR = 10
+INSERT_CHUNK = 20_000
+WORDS = [
+    "Moscow",
+    "denied",
+    "any",
+    "involvement",
+    "in",
+    "the",
+    "attack",
+    "while",
+    "NATO",
+    "said",
+    "troops",
+    "were",
+    "still",
+    "moving",
+    "towards",
+    "the",
+    "border",
+    "and",
+    "officials",
+    "could",
+    "not",
+    "say",
+    "who",
+    "was",
+    "responsible",
+    "for",
+    "the",
+    "cyberattack",
+    "👍🏽",
+    "reported",
+    "cafe\u0301",
+]
+
+
+# ---------------------------------------------------------------- building
+
+
+def make_text(rng: random.Random, chars: int) -> str:
+    words: list[str] = []
+    length = 0
+    while length < chars:
+        word = rng.choice(WORDS)
+        words.append(word)
+        length += len(word) + 1
+    return " ".join(words)
+
+
+def make_spans(rng: random.Random, length: int) -> list[tuple[int, int, int]]:
+    """(start, end, label index) for one annotator, code points."""
+    spans = []
+    for _ in range(SPANS_PER_ANNOTATOR):
+        start = rng.randrange(0, length - 41)
+        spans.append((start, start + rng.randrange(5, 40), rng.randrange(4)))
+    return spans
+
+
+def _setup_project(url: str) -> tuple[int, list[int], list[int]]:
+    """Project, annotator ids and label ids, through the services."""
+    from annotator import create_app, migrations
+    from annotator.extensions import db
+    from annotator.services import accounts, projects
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        migrations.upgrade(db.engine)
+        project = projects.create_project(
+            db.session, "Bench", annotators_per_document=3
+        )
+        users = [accounts.create_user(db.session, name, None).id for name in ANNOTATORS]
+        labels = [label.id for label in project.labels]
+        project_id = project.id
+        db.engine.dispose()
+    return project_id, users, labels
+
+
+def _document_rows(
+    count: int, chars: int, project_id: int, users: list[int], labels: list[int]
+) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """Per document: its row, its assignment rows and its span rows."""
+    rng = random.Random(7)
+    now = "2026-01-01 00:00:00.000000"
+    for number in range(1, count + 1):
+        text = make_text(rng, chars)
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        document = (number, project_id, f"doc-{number}", "", text, len(text), sha)
+        assignments = [(number, user, "submitted", "", 1, now) for user in users]
+        spans = [
+            (number, user, labels[label], start, end, "{}", "", "manual", now, now)
+            for user in users
+            for start, end, label in make_spans(rng, len(text))
+        ]
+        yield (*document, '{"source": "bench"}', now), assignments, spans
+
+
+def build_database(path: Path, count: int, chars: int) -> None:
+    """A migrated SQLite database with ``count`` submitted documents."""
+    project_id, users, labels = _setup_project(f"sqlite:///{path}")
+    connection = sqlite3.connect(path)
+    documents: list[tuple[Any, ...]] = []
+    assignments: list[tuple[Any, ...]] = []
+    spans: list[tuple[Any, ...]] = []
+    for document, assigned, drawn in _document_rows(
+        count, chars, project_id, users, labels
+    ):
+        documents.append(document)
+        assignments += assigned
+        spans += drawn
+        if len(documents) >= INSERT_CHUNK // 10:
+            _insert(connection, documents, assignments, spans)
+            documents, assignments, spans = [], [], []
+    _insert(connection, documents, assignments, spans)
+    connection.execute("ANALYZE")
+    connection.close()
+
+
+def _insert(
+    connection: sqlite3.Connection,
+    documents: list[tuple[Any, ...]],
+    assignments: list[tuple[Any, ...]],
+    spans: list[tuple[Any, ...]],
+) -> None:
+    with connection:
+        connection.executemany(
+            "INSERT INTO documents (id, project_id, external_id, title, text, "
+            "text_length, text_sha256, meta, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            documents,
+        )
+        connection.executemany(
+            "INSERT INTO assignments (document_id, user_id, status, skip_reason, "
+            "version, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            assignments,
+        )
+        connection.executemany(
+            'INSERT INTO spans (document_id, annotator_id, label_id, start, "end", '
+            "attributes, note, origin, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            spans,
+        )
+
+
+# ---------------------------------------------------------------- the runs
+
+
+def _dumps() -> tuple[str, Any]:
+    try:
+        import orjson  # type: ignore[import-not-found]
+    except ImportError:
+
+        def stdlib(value: object) -> bytes:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            return (text + "\n").encode("utf-8")
+
+        return "stdlib json", stdlib
+
+    def fast(value: object) -> bytes:
+        return bytes(orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE))
+
+    return "orjson", fast
+
+
+def _span_stream(connection: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
+    yield from connection.execute(
+        'SELECT s.document_id, s.annotator_id, s.id, s.start, s."end", l.name, '
+        "s.attributes, s.note, u.username FROM spans s "
+        "JOIN labels l ON l.id = s.label_id JOIN users u ON u.id = s.annotator_id "
+        'ORDER BY s.document_id, s.annotator_id, s.start, s."end", l.name, s.id'
+    )
+
+
+def floor_run(database: Path, output: Path) -> dict[str, Any]:
+    """The bare read and serialisation of the same rows."""
+    library, dumps = _dumps()
+    began = time.perf_counter()
+    connection = sqlite3.connect(database)
+    spans = _span_stream(connection)
+    pending = next(spans, None)
+    documents = connection.cursor().execute(
+        "SELECT id, external_id, title, text, meta FROM documents ORDER BY id"
+    )
+    count = 0
+    with output.open("wb") as handle:
+        for document_id, external_id, title, text, meta in documents:
+            records = []
+            while pending is not None and pending[0] == document_id:
+                _, _, span_id, start, end, label, attributes, note, user = pending
+                records.append(
+                    {
+                        "id": f"{user}:{span_id}",
+                        "start": start,
+                        "end": end,
+                        "label": label,
+                        "text": text[start:end],
+                        "attributes": json.loads(attributes),
+                        "note": note,
+                        "annotators": [user],
+                    }
+                )
+                pending = next(spans, None)
+            line = {
+                "id": external_id,
+                "title": title,
+                "text": text,
+                "spans": records,
+                "links": [],
+                "meta": json.loads(meta),
+                "split": None,
+                "agreement": None,
+            }
+            handle.write(dumps(line))
+            count += 1
+    connection.close()
+    return {"seconds": time.perf_counter() - began, "documents": count, "json": library}
+
+
+def ours_run(database: Path, output: Path) -> dict[str, Any]:
+    """``write_export`` as the CLI calls it."""
+    from annotator import create_app
+    from annotator.extensions import db
+    from annotator.services import exports, projects
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench"}
+    )
+    with app.app_context():
+        project = projects.require_project(db.session, "Bench")
+        before = _peak_rss_mb()
+        began = time.perf_counter()
+        result = exports.write_export(
+            db.session,
+            project,
+            exports.ExportSettings(format="jsonl"),
+            output.parent,
+            out_dir=output,
+        )
+        seconds = time.perf_counter() - began
+        db.engine.dispose()
+    documents = result.manifest["documents"]["exported"]
+    return {"seconds": seconds, "documents": documents, "rss_before_mb": before}
+
+
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _worker(kind: str, database: Path, output: Path) -> None:
+    run = floor_run if kind == "floor" else ours_run
+    figures = run(database, output)
+    figures["peak_rss_mb"] = _peak_rss_mb()
+    print(json.dumps(figures))
+
+
+def _in_subprocess(*args: str) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.export_bench", *args]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    loaded: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def measure(size: int, chars: int, repeat: int, folder: Path) -> dict[str, Any]:
+    database = folder / f"bench-{size}.sqlite"
+    began = time.perf_counter()
+    _in_subprocess(
+        "--build", str(database), "--count", str(size), "--chars", str(chars)
+    )
+    build = time.perf_counter() - began
+    runs: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
+    for _ in range(repeat):
+        # Alternate the two so that a busy moment of the machine hits both.
+        for kind in runs:
+            output = folder / kind
+            figures = _in_subprocess("--worker", kind, str(database), str(output))
+            if figures["documents"] != size:
+                raise SystemExit(f"{kind}: {figures['documents']} of {size} documents")
+            runs[kind].append(figures)
+            _remove(output)
+    database.unlink()
+    return {"size": size, "build": build, **{k: _best(v) for k, v in runs.items()}}
+
+
+def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fastest run, with the highest peak RSS of all runs."""
+    best = dict(min(runs, key=lambda run: run["seconds"]))
+    best["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+    return best
+
+
+def _remove(output: Path) -> None:
+    if output.is_dir():
+        for path in output.iterdir():
+            path.unlink()
+        output.rmdir()
+    else:
+        output.unlink()
+
+
+def report(result: dict[str, Any]) -> list[str]:
+    size, floor, ours = result["size"], result["floor"], result["ours"]
+    floor_rate = size / floor["seconds"]
+    ours_rate = size / ours["seconds"]
+    return [
+        f"{size:,} documents x {len(ANNOTATORS)} annotators x "
+        f"{SPANS_PER_ANNOTATOR} spans (database built in {result['build']:.0f} s)",
+        f"  floor (sqlite3 read + {floor['json']}): {floor_rate:,.0f} docs/s, "
+        f"{floor['seconds']:.1f} s, peak RSS {floor['peak_rss_mb']:.0f} MB",
+        f"  ours (write_export, jsonl): {ours_rate:,.0f} docs/s, "
+        f"{ours['seconds']:.1f} s, peak RSS {ours['peak_rss_mb']:.0f} MB "
+        f"({ours['rss_before_mb']:.0f} MB before the export began)",
+        f"  ratio ours / floor: {ours_rate / floor_rate:.2f} (aim: >= 0.50)",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--chars", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs")
+    parser.add_argument("--build", type=Path)
+    parser.add_argument("--count", type=int)
+    parser.add_argument("--worker", nargs=3)
+    args = parser.parse_args()
+    if args.build:
+        build_database(args.build, args.count, args.chars)
+        print(json.dumps({"built": args.count}))
+        return
+    if args.worker:
+        _worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
+        return
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(
+        f"documents of ~{args.chars} characters; SQLite; one subprocess per run; "
+        f"best of {args.repeat} runs, highest peak RSS"
+    )
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            results.append(measure(size, args.chars, args.repeat, Path(folder)))
+            print("\n".join(report(results[-1])), flush=True)
+    if len(results) > 1:
+        first, last = results[0]["ours"], results[-1]["ours"]
+        print(
+            f"peak RSS of ours, {results[0]['size']:,} -> {results[-1]['size']:,} "
+            f"documents: {first['peak_rss_mb']:.0f} MB -> {last['peak_rss_mb']:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
