@@ -11,9 +11,10 @@ code points, end exclusive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import wraps
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
@@ -606,6 +607,35 @@ def _claim(
     return adjudication
 
 
+Decision = Callable[
+    [Session, Project, Document, User, Mapping[str, Any]], dict[str, Any]
+]
+
+
+def _decision(function: Decision) -> Decision:
+    """Refuse a stale version before validating anything else: a reviewer
+    who decided on an outdated view learns that first (the compare-and-set in
+    :func:`_claim` still guards against races)."""
+
+    @wraps(function)
+    def checked(
+        session: Session,
+        project: Project,
+        document: Document,
+        reviewer: User,
+        data: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        version = _checked_version(data)
+        found = _adjudication(session, document)
+        if (found.version if found else 0) != version:
+            raise StaleReview(
+                _current(found) if found else {"version": 0, "status": "open"}
+            )
+        return function(session, project, document, reviewer, data)
+
+    return checked
+
+
 # --------------------------------------------------------------------------
 # Changes and their audit rows
 # --------------------------------------------------------------------------
@@ -791,6 +821,7 @@ def _proposal_span(triple: SpanTriple, sources: Sequence[SpanRecord]) -> Span:
 # --------------------------------------------------------------------------
 
 
+@_decision
 def accept(
     session: Session,
     project: Project,
@@ -840,6 +871,7 @@ def _span_dict(span: Span) -> dict[str, Any]:
 CORRECTABLE = ("start", "end", "label", "attributes", "note")
 
 
+@_decision
 def accept_with_correction(
     session: Session,
     project: Project,
@@ -871,6 +903,7 @@ def accept_with_correction(
     )
 
 
+@_decision
 def add_gold_span(
     session: Session,
     project: Project,
@@ -888,6 +921,7 @@ def add_gold_span(
     return _finish(session, project, document, reviewer, adjudication, "add", change)
 
 
+@_decision
 def reject(
     session: Session,
     project: Project,
@@ -924,6 +958,7 @@ def reject(
     return _finish(session, project, document, reviewer, adjudication, "reject", change)
 
 
+@_decision
 def remove_gold_span(
     session: Session,
     project: Project,
@@ -973,6 +1008,7 @@ def _accept_proposals(
     return _finish(session, project, document, reviewer, adjudication, action, change)
 
 
+@_decision
 def accept_all_agreed(
     session: Session,
     project: Project,
@@ -988,6 +1024,7 @@ def accept_all_agreed(
     )
 
 
+@_decision
 def accept_majority(
     session: Session,
     project: Project,
@@ -1010,6 +1047,7 @@ def accept_majority(
     )
 
 
+@_decision
 def mark_adjudicated(
     session: Session,
     project: Project,
@@ -1043,6 +1081,7 @@ def _status_change(adjudication: Adjudication, after: str) -> dict[str, Any]:
     }
 
 
+@_decision
 def reopen(
     session: Session,
     project: Project,
@@ -1136,6 +1175,7 @@ def _revert(
         adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
 
 
+@_decision
 def undo(
     session: Session,
     project: Project,

@@ -7,6 +7,7 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     from annotator.web import agreement, annotate, api, auth, projects, users
+    from annotator.web import review
 
     return [
         auth.blueprint,
@@ -15,4 +16,5 @@ def blueprints() -> list[Blueprint]:
         annotate.blueprint,
         api.blueprint,
         agreement.blueprint,
+        review.blueprint,
     ]
