@@ -6,8 +6,7 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from annotator.web import agreement, annotate, api, auth, projects, users
-    from annotator.web import review
+    from annotator.web import agreement, annotate, api, auth, projects, review, users
 
     return [
         auth.blueprint,
