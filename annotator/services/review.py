@@ -351,6 +351,25 @@ def gold_spans(session: Session, document: Document) -> list[GoldSpan]:
     )
 
 
+def gold_spans_of(session: Session, document_ids: Sequence[int]) -> list[GoldSpan]:
+    """The gold spans of several documents, by document, then in text order."""
+    return list(
+        session.scalars(
+            select(GoldSpan)
+            .options(selectinload(GoldSpan.sources), selectinload(GoldSpan.label))
+            .join(Label, Label.id == GoldSpan.label_id)
+            .where(GoldSpan.document_id.in_(document_ids))
+            .order_by(
+                GoldSpan.document_id,
+                GoldSpan.start,
+                GoldSpan.end,
+                Label.name,
+                GoldSpan.id,
+            )
+        )
+    )
+
+
 def _rejected_ids(session: Session, document: Document) -> set[int]:
     return set(
         session.scalars(
