@@ -5,19 +5,33 @@ from annotator.models.annotation import Span, SpanLink, SpanOrigin
 from annotator.models.audit import AuditEvent
 from annotator.models.base import Base
 from annotator.models.document import Assignment, AssignmentStatus, Document
+from annotator.models.gold import (
+    Adjudication,
+    AdjudicationStatus,
+    GoldDecision,
+    GoldSource,
+    GoldSpan,
+    RejectedSpan,
+)
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.user import User
 
 __all__ = [
     "ROLE_RANK",
+    "Adjudication",
+    "AdjudicationStatus",
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
     "Base",
     "Document",
+    "GoldDecision",
+    "GoldSource",
+    "GoldSpan",
     "Label",
     "Membership",
     "Project",
+    "RejectedSpan",
     "Role",
     "Span",
     "SpanLink",

@@ -52,6 +52,8 @@ from annotator.core.exports.layers import majority_links, majority_spans
 from annotator.core.exports.split import SPLITS, assign_split, check_ratios
 from annotator.core.spans import Link, Span
 from annotator.models import (
+    Adjudication,
+    AdjudicationStatus,
     Assignment,
     AssignmentStatus,
     Document,
@@ -61,6 +63,7 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as StoredSpan
+from annotator.services import review
 from annotator.services.errors import NotFoundError, ServiceError
 
 BATCH_SIZE = 500
@@ -81,6 +84,7 @@ EXPORT_NAME = re.compile(r"\d{8}T\d{6}Z-[a-z0-9-]+")
 #: Why a document of the project is not in an export.
 EXCLUSION_REASONS = {
     "not_submitted": "no annotator has submitted the document",
+    "not_adjudicated": "no reviewer has adjudicated the document",
     "fewer_annotators_than_min": "fewer annotators submitted it than the "
     "majority threshold needs",
     "agreement_undefined": "agreement is undefined on the document (one "
@@ -193,8 +197,6 @@ def _plan(project: Project, settings: ExportSettings) -> _Plan:
         raise ServiceError(f"layer {settings.layer!r}: one of {', '.join(LAYERS)}")
     if settings.status not in STATUSES:
         raise ServiceError(f"status {settings.status!r}: one of {', '.join(STATUSES)}")
-    if settings.layer == "gold" or settings.status == "adjudicated":
-        raise ServiceError(NO_GOLD)
     if settings.split is not None:
         _check_split(settings.split)
     labels = _checked_labels(project, settings.labels)
@@ -258,6 +260,10 @@ class _StoredDocument:
     meta: Mapping[str, object]
     annotations: dict[int, list[tuple[int, Span]]] = field(default_factory=dict)
     links: list[tuple[int, int, str]] = field(default_factory=list)
+    adjudicated: bool = False
+    #: Gold spans in (start, end, label, id) order, each with the ids of the
+    #: annotators it came from.
+    gold: list[tuple[Span, tuple[int, ...]]] = field(default_factory=list)
 
 
 def _submitted(document_id: Any) -> Any:
@@ -444,11 +450,68 @@ def _majority_layer(
     return tuple(spans), tuple(majority_links(per_annotator, min_annotators))
 
 
+def _gold_layer(document: _StoredDocument, names: Mapping[int, str]) -> Layer:
+    """The reviewer's spans; ids ``gold:<n>`` in (start, end, label) order,
+    each listing the annotators it came from."""
+    spans = tuple(
+        _export_span(
+            span,
+            f"gold:{number}",
+            tuple(sorted(names[uid] for uid in sources if uid in names)),
+        )
+        for number, (span, sources) in enumerate(document.gold, 1)
+    )
+    return spans, ()
+
+
 def _layer(plan: _Plan, document: _StoredDocument, names: Mapping[int, str]) -> Layer:
-    # The gold layer plugs in here once review stores adjudicated spans.
+    if plan.settings.layer == "gold":
+        return _gold_layer(document, names)
     if plan.settings.layer == "majority":
         return _majority_layer(document, names, plan.settings.min_annotators or 1)
     return _annotators_layer(document, names)
+
+
+def _wants_gold(settings: ExportSettings) -> bool:
+    """The gold layer, or any layer of adjudicated documents only."""
+    return settings.layer == "gold" or settings.status == "adjudicated"
+
+
+def _require_gold(session: Session, project: Project, settings: ExportSettings) -> None:
+    if not _wants_gold(settings):
+        return
+    adjudicated = session.scalar(
+        select(func.count(Adjudication.id))
+        .join(Document, Document.id == Adjudication.document_id)
+        .where(
+            Document.project_id == project.id,
+            Adjudication.status == AdjudicationStatus.ADJUDICATED,
+        )
+    )
+    if not adjudicated:
+        raise ServiceError(NO_GOLD)
+
+
+def _with_gold(
+    session: Session, batches: Iterator[list[tuple[int, _StoredDocument]]]
+) -> Iterator[list[tuple[int, _StoredDocument]]]:
+    """Each batch with its documents' adjudication state and gold spans."""
+    for batch in batches:
+        by_id = dict(batch)
+        for document_id in session.scalars(
+            select(Adjudication.document_id).where(
+                Adjudication.document_id.in_(by_id),
+                Adjudication.status == AdjudicationStatus.ADJUDICATED,
+            )
+        ):
+            by_id[document_id].adjudicated = True
+        for gold in review.gold_spans_of(session, list(by_id)):
+            span = Span(
+                gold.start, gold.end, gold.label.name, gold.attributes, gold.note
+            )
+            sources = tuple(sorted({s.annotator_id for s in gold.sources}))
+            by_id[gold.document_id].gold.append((span, sources))
+        yield batch
 
 
 # ---------------------------------------------------------------- agreement
@@ -499,6 +562,8 @@ def _exclusion(
     plan: _Plan, document: _StoredDocument, agreement: float | None
 ) -> str | None:
     settings = plan.settings
+    if _wants_gold(settings) and not document.adjudicated:
+        return "not_adjudicated"
     if settings.layer == "majority" and len(document.annotations) < (
         settings.min_annotators or 1
     ):
@@ -520,7 +585,7 @@ def _export_documents(
     total: int,
 ) -> Iterator[ExportDocument]:
     names = annotator_names(session, project, plan.settings.pseudonymise)
-    for batch in _document_batches(session, project, BATCH_SIZE):
+    for batch in _with_gold(session, _document_batches(session, project, BATCH_SIZE)):
         stored = [document for _, document in batch]
         agreements = batch_agreement(stored, plan.options.labels)
         for document, agreement in zip(stored, agreements, strict=True):
@@ -813,6 +878,7 @@ def write_export(
     _begin_snapshot(session)
     try:
         plan = _plan(project, options)
+        _require_gold(session, project, plan.settings)
         if out_dir is None:
             folder = _reserve_folder(export_dir, project, plan.fmt, now or _utcnow())
             created = True

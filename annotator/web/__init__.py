@@ -6,7 +6,16 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
-    from annotator.web import agreement, annotate, api, auth, exports, projects, users
+    from annotator.web import (
+        agreement,
+        annotate,
+        api,
+        auth,
+        exports,
+        projects,
+        review,
+        users,
+    )
 
     return [
         auth.blueprint,
@@ -15,5 +24,6 @@ def blueprints() -> list[Blueprint]:
         annotate.blueprint,
         api.blueprint,
         agreement.blueprint,
+        review.blueprint,
         exports.blueprint,
     ]

@@ -1,0 +1,164 @@
+"""Adjudication rules: proposals for the gold layer from aligned annotators'
+spans, which passages are decided, and each annotator's quality against gold.
+
+Offsets are code points, end exclusive. Groups come from
+:func:`annotator.core.diff.align`, the alignment the agreement page uses too,
+so that review and agreement speak about the same disagreements.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from annotator.core.agreement.measures import UndefinedAgreementError, span_f1
+from annotator.core.diff import Group, SpanTriple
+
+Mode = Literal["exact", "partial"]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A gold span proposed from annotators' identical spans."""
+
+    start: int
+    end: int
+    label: str
+    annotators: tuple[Hashable, ...]  # who drew exactly this span, in group order
+
+    @property
+    def triple(self) -> SpanTriple:
+        return (self.start, self.end, self.label)
+
+
+def majority_threshold(n_annotators: int) -> int:
+    """More than half of the annotators: 2 of 2, 2 of 3, 3 of 4."""
+    return n_annotators // 2 + 1
+
+
+def group_votes(group: Group) -> dict[SpanTriple, tuple[Hashable, ...]]:
+    """Each distinct span of ``group`` and the annotators who drew it."""
+    votes: dict[SpanTriple, list[Hashable]] = {}
+    for annotator, spans in group.spans.items():
+        for span in spans:
+            votes.setdefault(span, []).append(annotator)
+    return {span: tuple(names) for span, names in sorted(votes.items())}
+
+
+def proposals(group: Group, min_annotators: int) -> list[Proposal]:
+    """Spans of ``group`` drawn identically by at least ``min_annotators``."""
+    if min_annotators < 1:
+        raise ValueError(f"min_annotators must be at least 1, not {min_annotators}")
+    return [
+        Proposal(start, end, label, names)
+        for (start, end, label), names in group_votes(group).items()
+        if len(names) >= min_annotators
+    ]
+
+
+def majority_proposals(
+    groups: Iterable[Group], n_annotators: int, min_annotators: int | None = None
+) -> list[Proposal]:
+    """The majority-vote pre-fill: in every group, the spans at least
+    ``min_annotators`` (default: more than half) of ``n_annotators`` drew."""
+    threshold = min_annotators or majority_threshold(n_annotators)
+    return [found for group in groups for found in proposals(group, threshold)]
+
+
+def agreed_by_all(groups: Iterable[Group], n_annotators: int) -> list[Proposal]:
+    """Spans every one of the ``n_annotators`` drew identically."""
+    return majority_proposals(groups, n_annotators, max(1, n_annotators))
+
+
+def is_decided(
+    group: Group, gold: Iterable[SpanTriple], rejected: Collection[SpanTriple]
+) -> bool:
+    """A group is decided once a gold span overlaps its passage, or once the
+    reviewer rejected every distinct span in it."""
+    if any(start < group.end and group.start < end for start, end, _ in gold):
+        return True
+    return all(span in rejected for span in group_votes(group))
+
+
+def alias(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: annotators' names hidden from the reviewer."""
+    letters = string.ascii_uppercase
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, len(letters))
+        name = letters[rest] + name
+    return name
+
+
+# --------------------------------------------------------------------------
+# Quality against gold
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """Precision, recall and F1 of one annotator's spans against gold, or None
+    when neither side has a span."""
+
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    n_gold: int
+    n_annotator: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPair:
+    """One document: its length, the gold spans and one annotator's spans."""
+
+    text_length: int
+    gold: Sequence[SpanTriple]
+    annotator: Sequence[SpanTriple]
+
+
+def _laid_end_to_end(
+    documents: Sequence[DocumentPair], label: str | None
+) -> tuple[list[SpanTriple], list[SpanTriple]]:
+    """Both sides' spans with each document shifted past the previous one (and
+    a gap), so that one call of span_f1 scores all documents at once."""
+    gold: list[SpanTriple] = []
+    mine: list[SpanTriple] = []
+    shift = 0
+    for document in documents:
+        for source, target in ((document.gold, gold), (document.annotator, mine)):
+            target += [
+                (start + shift, end + shift, found)
+                for start, end, found in source
+                if label is None or found == label
+            ]
+        shift += document.text_length + 1
+    return gold, mine
+
+
+def quality(
+    documents: Sequence[DocumentPair],
+    label: str | None = None,
+    mode: Mode = "exact",
+) -> Quality:
+    """Span precision, recall and F1 of an annotator against gold over
+    ``documents`` (micro-averaged: all spans count alike), for one label or all;
+    ``mode`` is span_f1's ``exact`` or ``partial``."""
+    gold, mine = _laid_end_to_end(documents, label)
+    try:
+        scores = span_f1(gold, mine, mode)
+    except UndefinedAgreementError:
+        return Quality(None, None, None, 0, 0)
+    return Quality(scores.precision, scores.recall, scores.f1, len(gold), len(mine))
+
+
+def quality_by_label(
+    documents: Sequence[DocumentPair], labels: Sequence[str], mode: Mode = "exact"
+) -> Mapping[str | None, Quality]:
+    """:func:`quality` for each label, and under ``None`` for all labels."""
+    result: dict[str | None, Quality] = {None: quality(documents, None, mode)}
+    for label in labels:
+        result[label] = quality(documents, label, mode)
+    return result

@@ -1,0 +1,172 @@
+"""Review: the queue, the side-by-side page of one document, per-annotator
+quality, and the JSON API of the reviewer's decisions (CSRF token in the
+X-CSRFToken header). Reviewers and admins of the project only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
+from annotator.extensions import current_session
+from annotator.models import Document, Project, Role, User
+from annotator.services import review as review_service
+from annotator.services.errors import NotFoundError
+from annotator.web.security import require_membership
+
+blueprint = Blueprint("review", __name__)
+PAGE = "/projects/<int:project_id>/review"
+API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
+MAX_JSON_BYTES = 64 * 1024
+MODES = ("exact", "partial")
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+def _document(project: Project, document_id: int) -> Document:
+    try:
+        return review_service.find_document(current_session(), project, document_id)
+    except NotFoundError:
+        abort(404)
+
+
+def _names_shown() -> bool:
+    return request.args.get("names") == "shown"
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+@blueprint.route(PAGE)
+@require_membership(Role.REVIEWER)
+def queue(project: Project) -> ResponseReturnValue:
+    label = request.args.get("label") or None
+    try:
+        entries = review_service.review_queue(current_session(), project, label)
+    except review_service.InvalidDecision:
+        abort(400)
+    return render_template(
+        "review/queue.html",
+        project=project,
+        entries=entries,
+        label=label,
+        kinds=[kind for kind in GroupKind if kind is not GroupKind.SAME],
+        kind_text=GROUP_KIND_TEXT,
+    )
+
+
+@blueprint.route(f"{PAGE}/documents/<int:document_id>")
+@require_membership(Role.REVIEWER)
+def page(project: Project, document_id: int) -> ResponseReturnValue:
+    document = _document(project, document_id)
+    shown = _names_shown()
+    state = review_service.document_review(current_session(), project, document, shown)
+    payload = {
+        "api": url_for("review.state", project_id=project.id, document_id=document.id),
+        "queue_url": url_for("review.queue", project_id=project.id),
+        "csrf_token": generate_csrf(),
+        "state": state,
+    }
+    return render_template(
+        "review/document.html",
+        project=project,
+        document=document,
+        payload=payload,
+        shown=shown,
+    )
+
+
+@blueprint.route(f"{PAGE}/quality")
+@require_membership(Role.REVIEWER)
+def quality(project: Project) -> ResponseReturnValue:
+    mode = request.args.get("mode", "exact")
+    if mode not in MODES:
+        abort(400)
+    report = review_service.annotator_quality(
+        current_session(), project, "partial" if mode == "partial" else "exact"
+    )
+    return render_template(
+        "review/quality.html",
+        project=project,
+        report=report,
+        mode=mode,
+        labels=[label.name for label in project.labels],
+        number=_number,
+    )
+
+
+# --------------------------------------------------------------------------
+# JSON API
+# --------------------------------------------------------------------------
+
+
+def _body() -> dict[str, Any]:
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        abort(413)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, description="the body must be a JSON object")
+    return data
+
+
+def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Service refusals as JSON: 400 naming the field, 409 with the current
+    version, 404 for anything outside the project."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        try:
+            return cast(ResponseReturnValue, view(*args, **kwargs))
+        except review_service.InvalidDecision as error:
+            current_session().rollback()
+            return jsonify(error=str(error), field=error.field), 400
+        except review_service.StaleReview as error:
+            return jsonify(error=str(error), current=error.current), 409
+        except NotFoundError as error:
+            current_session().rollback()
+            return jsonify(error=str(error)), 404
+
+    return wrapper
+
+
+@blueprint.get(API)
+@require_membership(Role.REVIEWER)
+@review_errors
+def state(project: Project, document_id: int) -> ResponseReturnValue:
+    document = _document(project, document_id)
+    return jsonify(
+        review_service.document_review(
+            current_session(), project, document, _names_shown()
+        )
+    )
+
+
+def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
+    decide = review_service.DECISIONS[name]
+
+    def view(project: Project, document_id: int) -> ResponseReturnValue:
+        document = _document(project, document_id)
+        result = decide(current_session(), project, document, _user(), _body())
+        return jsonify(result)
+
+    view.__name__ = f"decide_{name.replace('-', '_')}"
+    return view
+
+
+for _name in review_service.DECISIONS:
+    blueprint.add_url_rule(
+        f"{API}/{_name}",
+        view_func=require_membership(Role.REVIEWER)(
+            review_errors(_decision_view(_name))
+        ),
+        methods=["POST"],
+    )

@@ -1,0 +1,112 @@
+"""Adjudication rules on aligned groups: majority pre-fill, spans everyone
+agreed on, decided passages, aliases and quality against gold."""
+
+import pytest
+
+from annotator.core.adjudication import (
+    DocumentPair,
+    Proposal,
+    agreed_by_all,
+    alias,
+    is_decided,
+    majority_proposals,
+    majority_threshold,
+    quality,
+    quality_by_label,
+)
+from annotator.core.agreement import span_f1
+from annotator.core.diff import GroupKind, align
+
+THREE = {
+    "ann": [(0, 5, "claim"), (10, 15, "hedge"), (20, 30, "denial")],
+    "bob": [(0, 5, "claim"), (10, 15, "hedge"), (21, 30, "denial")],
+    "cat": [(0, 5, "claim"), (10, 15, "claim")],
+}
+
+
+def test_majority_needs_more_than_half():
+    assert [majority_threshold(n) for n in (1, 2, 3, 4, 5)] == [1, 2, 2, 3, 3]
+
+
+def test_majority_prefill_takes_spans_two_of_three_drew():
+    groups = align(THREE)
+    found = majority_proposals(groups, 3)
+    assert found == [
+        Proposal(0, 5, "claim", ("ann", "bob", "cat")),
+        Proposal(10, 15, "hedge", ("ann", "bob")),
+    ]
+
+
+def test_a_lower_threshold_proposes_every_span_drawn_that_often():
+    found = majority_proposals(align(THREE), 3, min_annotators=1)
+    assert [p.triple for p in found] == [
+        (0, 5, "claim"),
+        (10, 15, "claim"),
+        (10, 15, "hedge"),
+        (20, 30, "denial"),
+        (21, 30, "denial"),
+    ]
+
+
+def test_agreed_by_all_keeps_only_spans_everybody_drew():
+    groups = align(THREE)
+    assert [p.triple for p in agreed_by_all(groups, 3)] == [(0, 5, "claim")]
+    kinds = [group.kind for group in groups]
+    assert kinds == [GroupKind.SAME, GroupKind.LABEL, GroupKind.PARTIAL]
+
+
+def test_agreed_by_all_counts_annotators_who_marked_nothing():
+    groups = align({"ann": [(0, 5, "claim")], "bob": [(0, 5, "claim")]}, ["cat"])
+    assert agreed_by_all(groups, 3) == []
+    assert [p.triple for p in majority_proposals(groups, 3)] == [(0, 5, "claim")]
+
+
+def test_a_group_is_decided_by_overlapping_gold_or_rejecting_all_of_it():
+    label_group = align(THREE)[1]
+    assert not is_decided(label_group, [], set())
+    assert is_decided(label_group, [(12, 13, "claim")], set())
+    assert not is_decided(label_group, [(15, 20, "claim")], set())
+    assert not is_decided(label_group, [], {(10, 15, "hedge")})
+    assert is_decided(label_group, [], {(10, 15, "hedge"), (10, 15, "claim")})
+
+
+def test_aliases_run_like_spreadsheet_columns():
+    assert [alias(i) for i in (0, 1, 25, 26, 27)] == ["A", "B", "Z", "AA", "AB"]
+
+
+def test_quality_over_documents_equals_span_f1_on_all_spans_at_once():
+    documents = [
+        DocumentPair(10, [(0, 5, "claim")], [(0, 5, "claim"), (6, 9, "hedge")]),
+        DocumentPair(8, [(2, 6, "hedge")], []),
+    ]
+    found = quality(documents)
+    assert (found.precision, found.recall) == (0.5, 0.5)
+    assert found.f1 == pytest.approx(0.5)
+    assert (found.n_gold, found.n_annotator) == (2, 2)
+
+
+def test_spans_of_different_documents_never_match():
+    documents = [
+        DocumentPair(10, [(0, 5, "claim")], []),
+        DocumentPair(10, [], [(0, 5, "claim")]),
+    ]
+    assert quality(documents).f1 == 0.0
+
+
+def test_partial_quality_is_span_f1s_partial_mode():
+    gold, mine = [(0, 10, "claim")], [(0, 5, "claim")]
+    expected = span_f1(gold, mine, "partial")
+    found = quality([DocumentPair(10, gold, mine)], mode="partial")
+    assert (found.precision, found.recall) == (expected.precision, expected.recall)
+    assert (found.precision, found.recall) == (1.0, 0.5)
+
+
+def test_quality_by_label_and_undefined_labels():
+    documents = [
+        DocumentPair(20, [(0, 5, "claim"), (6, 9, "hedge")], [(0, 5, "claim")])
+    ]
+    found = quality_by_label(documents, ["claim", "hedge", "denial"])
+    assert found["claim"].f1 == 1.0
+    assert (found["hedge"].precision, found["hedge"].recall) == (0.0, 0.0)
+    assert found["denial"].f1 is None
+    assert found[None].recall == 0.5

@@ -1,0 +1,98 @@
+// Tests for static/js/review/compare.js. Run with: node --test tests/js/
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import {
+  acceptTarget,
+  codePoints,
+  correctionDefaults,
+  nextOpen,
+  rejectTargets,
+  segments,
+} from "../../static/js/review/compare.js";
+
+const group = (kind, decided, spanIds, majority = []) => ({
+  kind,
+  decided,
+  start: 0,
+  end: 9,
+  span_ids: spanIds,
+  majority,
+});
+
+describe("segments", () => {
+  test("cut at every boundary, nested spans outermost first", () => {
+    const outer = { start: 0, end: 6, label: "claim" };
+    const inner = { start: 2, end: 4, label: "hedge" };
+    const runs = segments(8, [inner, outer]);
+    assert.deepEqual(
+      runs.map((r) => [r.start, r.end, r.spans.map((s) => s.label)]),
+      [
+        [0, 2, ["claim"]],
+        [2, 4, ["claim", "hedge"]],
+        [4, 6, ["claim"]],
+        [6, 8, []],
+      ],
+    );
+  });
+
+  test("offsets are code points: an emoji is one", () => {
+    const text = "a😀b";
+    const chars = codePoints(text);
+    assert.equal(chars.length, 3);
+    const [, mark] = segments(chars.length, [{ start: 1, end: 2 }]);
+    assert.equal(chars.slice(mark.start, mark.end).join(""), "😀");
+  });
+});
+
+describe("keyboard targets", () => {
+  const groups = [
+    group("same", false, {}),
+    group("label", false, { A: [1], B: [2] }),
+    group("boundary", true, { A: [3], B: [4] }),
+    group("partial", false, { A: [5] }),
+  ];
+
+  test("next and previous open disagreement wrap around", () => {
+    assert.equal(nextOpen(groups, 0), 1);
+    assert.equal(nextOpen(groups, 1), 3);
+    assert.equal(nextOpen(groups, 3), 1);
+    assert.equal(nextOpen(groups, 1, -1), 3);
+    assert.equal(nextOpen([group("same", false, {})], 0), -1);
+  });
+
+  test("accept takes the chosen span, else a single majority", () => {
+    const g = group("boundary", false, { A: [1], B: [2], C: [3] }, [
+      { start: 0, end: 5, label: "claim", span_ids: [1, 3] },
+    ]);
+    assert.deepEqual(acceptTarget(g, 2), [2]);
+    assert.deepEqual(acceptTarget(g, null), [1, 3]);
+    assert.deepEqual(acceptTarget(g, 99), [1, 3]);
+    assert.equal(acceptTarget(group("label", false, { A: [1], B: [2] }), null), null);
+  });
+
+  test("reject skips spans already rejected or in gold", () => {
+    const spans = new Map([
+      [1, { rejected: false, in_gold: false }],
+      [2, { rejected: true, in_gold: false }],
+      [3, { rejected: false, in_gold: true }],
+    ]);
+    const g = group("partial", false, { A: [1, 2], B: [3] });
+    assert.deepEqual(rejectTargets(g, spans), [1]);
+  });
+
+  test("the correction form starts from the chosen span or the group", () => {
+    const spans = new Map([[1, { start: 2, end: 5, label: "hedge" }]]);
+    const g = group("partial", false, { A: [1] });
+    assert.deepEqual(correctionDefaults(g, spans, 1), {
+      start: 2,
+      end: 5,
+      label: "hedge",
+    });
+    assert.deepEqual(correctionDefaults(g, spans, null), {
+      start: 0,
+      end: 9,
+      label: "hedge",
+    });
+  });
+});

@@ -1,0 +1,284 @@
+"""The review pages and API: who may reach each route, CSRF, 400 with the
+field, 409 on a stale version, and what a reviewer sees."""
+
+import html as html_module
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from annotator.extensions import db
+from annotator.models import Document, GoldSpan
+from annotator.services.documents import import_files
+from annotator.web import review as review_web
+from tests.conftest import csrf_token, login
+
+TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
+SPANS = {
+    "ann": [(0, 33, "claim"), (35, 49, "denial"), (51, 56, "hedge")],
+    "bob": [(0, 33, "claim"), (35, 44, "denial"), (51, 56, "claim")],
+}
+
+
+def record(doc_id, spans_by_annotator):
+    return {
+        "id": doc_id,
+        "text": TEXT,
+        "annotations": [
+            {
+                "annotator": name,
+                "spans": [{"start": s, "end": e, "label": x} for s, e, x in spans],
+            }
+            for name, spans in spans_by_annotator.items()
+        ],
+    }
+
+
+@pytest.fixture
+def doc(project):
+    data = "\n".join(
+        json.dumps(r) for r in [record("d1", SPANS), record("d2", SPANS)]
+    ).encode()
+    import_files(db.session, project, [("docs.jsonl", data)])
+    return db.session.scalar(select(Document.id).where(Document.external_id == "d1"))
+
+
+def review_rules(app):
+    return [
+        rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("review.")
+    ]
+
+
+def url_of(rule, project_id, document_id):
+    values = {"project_id": project_id, "document_id": document_id}
+    return rule.build({k: values[k] for k in rule.arguments})[1]
+
+
+def method_of(rule):
+    return "POST" if "POST" in rule.methods else "GET"
+
+
+def call(client, rule, project_id, document_id, token=None, body=None):
+    method = method_of(rule)
+    headers = {"X-CSRFToken": token} if token else {}
+    kwargs = {"json": body or {"version": 0}} if method == "POST" else {}
+    return client.open(
+        url_of(rule, project_id, document_id), method=method, headers=headers, **kwargs
+    )
+
+
+def api(project_id, document_id, name=""):
+    base = f"/api/projects/{project_id}/review/documents/{document_id}"
+    return f"{base}/{name}" if name else base
+
+
+def text_of(page):
+    return " ".join(html_module.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+# ------------------------------------------------------------------ access
+
+
+def test_every_decision_has_its_route(app):
+    posts = {
+        rule.rule.rsplit("/", 1)[1]
+        for rule in review_rules(app)
+        if "POST" in rule.methods
+    }
+    assert posts == set(review_web.review_service.DECISIONS)
+
+
+def test_annotators_get_403_on_every_review_route(app, client, project, doc):
+    login(client, "annotator")
+    token = csrf_token(client, "/")
+    for rule in review_rules(app):
+        response = call(client, rule, project.id, doc, token)
+        assert response.status_code == 403, rule.rule
+    assert db.session.scalar(select(GoldSpan.id)) is None
+
+
+def test_non_members_get_404_on_every_review_route(
+    app, client, project, other_project, doc
+):
+    login(client, "outsider")
+    token = csrf_token(client, "/")
+    for rule in review_rules(app):
+        assert call(client, rule, project.id, doc, token).status_code == 404
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    for rule in review_rules(app):
+        response = call(client, rule, other_project.id, doc, token)
+        assert response.status_code == 404, rule.rule
+
+
+def test_anonymous_users_are_redirected_or_get_401(app, client, project, doc):
+    token = csrf_token(client)
+    for rule in review_rules(app):
+        response = call(client, rule, project.id, doc, token)
+        if rule.rule.startswith("/api/"):
+            assert response.status_code == 401, rule.rule
+        else:
+            assert response.status_code == 302, rule.rule
+            assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("who", ["reviewer", "padmin", "siteadmin"])
+def test_reviewers_and_admins_reach_every_page(app, client, project, doc, who):
+    login(client, who)
+    for rule in review_rules(app):
+        if method_of(rule) == "GET":
+            response = call(client, rule, project.id, doc)
+            assert response.status_code == 200, rule.rule
+
+
+def test_decisions_need_the_csrf_token(client, project, doc):
+    login(client, "reviewer")
+    response = client.post(api(project.id, doc, "accept-agreed"), json={"version": 0})
+    assert response.status_code == 400
+    assert db.session.scalar(select(GoldSpan.id)) is None
+
+
+def test_a_document_of_another_project_is_404_in_the_api(
+    client, project, other_project, doc
+):
+    import_files(db.session, other_project, [("b.txt", b"Beta's secret article.")])
+    beta = db.session.scalar(
+        select(Document.id).where(Document.project_id != project.id)
+    )
+    login(client, "reviewer")
+    assert client.get(api(project.id, beta)).status_code == 404
+    assert (
+        client.get(f"/projects/{project.id}/review/documents/{beta}").status_code == 404
+    )
+
+
+def test_the_nav_links_to_review_for_reviewers_only(client, project):
+    login(client, "annotator")
+    assert "/review" not in client.get(f"/projects/{project.id}").get_data(as_text=True)
+    login(client, "reviewer")
+    assert f"/projects/{project.id}/review" in client.get(
+        f"/projects/{project.id}"
+    ).get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ API
+
+
+def test_accept_then_conflict_then_undo(client, project, doc):
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    headers = {"X-CSRFToken": token}
+    state = client.get(api(project.id, doc)).get_json()
+    assert [a["key"] for a in state["annotators"]] == ["A", "B"]
+    ids = state["groups"][0]["span_ids"]["A"]
+    accepted = client.post(
+        api(project.id, doc, "accept"),
+        json={"version": 0, "span_ids": ids},
+        headers=headers,
+    )
+    assert accepted.status_code == 200
+    assert accepted.get_json()["version"] == 1
+    stale = client.post(
+        api(project.id, doc, "reject"),
+        json={"version": 0, "span_ids": ids},
+        headers=headers,
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["version"] == 1
+    undone = client.post(
+        api(project.id, doc, "undo"), json={"version": 1}, headers=headers
+    )
+    assert undone.get_json()["undone"] == "accept"
+    assert client.get(api(project.id, doc)).get_json()["gold"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"version": 0, "start": 0, "end": 999, "label": "claim"}, "end"),
+        ({"version": 0, "start": 0, "end": 5, "label": "rumour"}, "label"),
+        ({"start": 0, "end": 5, "label": "claim"}, "version"),
+    ],
+)
+def test_bad_input_is_400_naming_the_field(client, project, doc, body, field):
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    response = client.post(
+        api(project.id, doc, "add"), json=body, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+
+
+def test_a_body_that_is_not_an_object_is_400(client, project, doc):
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    response = client.post(
+        api(project.id, doc, "add"), json=[1, 2], headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 400
+
+
+def test_adjudicate_returns_the_next_open_document(client, project, doc):
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    response = client.post(
+        api(project.id, doc, "adjudicate"),
+        json={"version": 0},
+        headers={"X-CSRFToken": token},
+    )
+    following = db.session.scalar(
+        select(Document.id).where(Document.external_id == "d2")
+    )
+    assert response.get_json()["next_document_id"] == following
+
+
+# ------------------------------------------------------------------ pages
+
+
+def test_queue_page_lists_documents_and_filters_by_label(client, project, doc):
+    login(client, "reviewer")
+    page = text_of(client.get(f"/projects/{project.id}/review").get_data(as_text=True))
+    assert "d1" in page
+    assert "d2" in page
+    assert "2 of 3" in page
+    filtered = client.get(f"/projects/{project.id}/review?label=false_flag_warning")
+    assert "No document is ready for review" in text_of(filtered.get_data(as_text=True))
+    assert client.get(f"/projects/{project.id}/review?label=rumour").status_code == 400
+
+
+def test_review_page_passes_the_text_as_json_and_hides_names(client, project, doc):
+    login(client, "reviewer")
+    page = client.get(f"/projects/{project.id}/review/documents/{doc}")
+    body = page.get_data(as_text=True)
+    data = re.search(r'id="review-data">(.*?)</script>', body, re.S).group(1)
+    payload = json.loads(data)
+    assert payload["state"]["document"]["text"] == TEXT
+    assert payload["csrf_token"]
+    assert '"ann"' not in data
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<script>" not in body
+    shown = client.get(f"/projects/{project.id}/review/documents/{doc}?names=shown")
+    assert '"ann"' in shown.get_data(as_text=True)
+
+
+def test_quality_page_shows_figures_per_annotator_and_label(client, project, doc):
+    login(client, "reviewer")
+    token = csrf_token(client, "/")
+    headers = {"X-CSRFToken": token}
+    client.post(
+        api(project.id, doc, "accept-agreed"), json={"version": 0}, headers=headers
+    )
+    client.post(
+        api(project.id, doc, "adjudicate"), json={"version": 1}, headers=headers
+    )
+    page = text_of(
+        client.get(f"/projects/{project.id}/review/quality").get_data(as_text=True)
+    )
+    assert "ann 1 adjudicated document" in page
+    assert "claim 0.333 1.000 0.500 1 1" not in page  # one claim each
+    assert "all labels 0.333 1.000 0.500 1 3" in page
+    assert (
+        client.get(f"/projects/{project.id}/review/quality?mode=x").status_code == 400
+    )
