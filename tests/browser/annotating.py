@@ -119,3 +119,10 @@ def stored_links(document: Document) -> list[tuple[int, int, str]]:
         .where(Span.document_id == document.id)
     ).all()
     return [tuple(row) for row in rows]
+
+
+def script_errors(page: Page) -> list[str]:
+    """Console errors, less the browser's notes on refused or failed requests
+    (expected when a test cuts the network or provokes a 409)."""
+    errors: list[str] = page.console_errors  # type: ignore[attr-defined]
+    return [error for error in errors if "Failed to load resource" not in error]

@@ -452,6 +452,10 @@ const queue = new SaveQueue({
   onApplied,
   onRejected,
   onUnauthorized,
+  // SaveQueue calls its timer as a method; the browser's setTimeout refuses
+  // to run with the queue as `this` ("Illegal invocation"), so wrap it.
+  setTimer: (callback, delay) => setTimeout(callback, delay),
+  clearTimer: (timer) => clearTimeout(timer),
 });
 const editor = new Editor({
   state,
