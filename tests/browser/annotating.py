@@ -32,6 +32,20 @@ SELECT_UTF16 = """([start, end]) => {
 }"""
 
 
+def new_page(browser: Any, base_url: str) -> Page:
+    """A page in a context of its own (another user), recording console errors."""
+    opened: Page = browser.new_context(base_url=base_url).new_page()
+    errors: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    opened.console_errors = errors  # type: ignore[attr-defined]
+    return opened
+
+
 def utf16(text: str, code_point: int) -> int:
     return len(text[:code_point].encode("utf-16-le")) // 2
 
@@ -77,8 +91,9 @@ def select_text(page: Page, text: str, start: int, end: int) -> str:
     return selected
 
 
-def select_word(page: Page, text: str, word: str, after: str = "") -> tuple[int, int]:
-    start = text.index(word, text.index(after) + len(after) if after else 0)
+def select_word(page: Page, text: str, word: str, after: int = 0) -> tuple[int, int]:
+    """Select the first `word` at or after code point `after`."""
+    start = text.index(word, after)
     assert select_text(page, text, start, start + len(word)) == word
     return start, start + len(word)
 
