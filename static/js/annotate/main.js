@@ -1,0 +1,509 @@
+/**
+ * The annotation page: wires the text, the side panel, the keyboard and the
+ * save queue together. Data comes from the JSON payload in the page; the text
+ * is set with textContent only.
+ */
+
+import { History } from "../lib/history.js";
+import { OffsetIndex } from "../lib/offsets.js";
+import { SaveQueue } from "../lib/savequeue.js";
+import { Editor } from "./editor.js";
+import * as panel from "./panel.js";
+import { renderDocument } from "./render.js";
+import { clearSelection, selectedSpan } from "./selection.js";
+import { AnnotationState, temporaryId } from "./state.js";
+
+const STATUS_TEXT = {
+  saved: "saved",
+  saving: "saving",
+  retrying: "not saved — retrying",
+};
+
+const byId = (id) => document.getElementById(id);
+const payload = JSON.parse(byId("annotate-payload").textContent);
+const text = payload.document.text;
+const index = new OffsetIndex(text);
+const labels = new Map(payload.labels.map((label, i) => [label.name, { ...label, i }]));
+const sources = new Set(payload.sources);
+
+const ui = {
+  root: byId("document-text"),
+  bar: byId("label-bar"),
+  list: byId("span-list"),
+  count: byId("span-count"),
+  details: byId("span-details"),
+  summary: byId("details-summary"),
+  source: byId("span-source"),
+  sourceList: byId("source-suggestions"),
+  note: byId("span-note"),
+  links: byId("details-links"),
+  linkButton: byId("link-button"),
+  deleteButton: byId("delete-button"),
+  status: byId("save-status"),
+  message: byId("annotate-message"),
+  hint: byId("annotate-hint"),
+  assignment: byId("assignment-status"),
+  submit: byId("submit-button"),
+  skipForm: byId("skip-form"),
+  skipReason: byId("skip-reason"),
+  nextForm: byId("next-form"),
+};
+
+const page = {
+  view: { elements: new Map(), textStarts: new Map() },
+  selected: null,
+  linkSource: null,
+  altAtSelection: false,
+  refreshWhenSaved: false,
+  setbacks: 0,
+  waiters: [],
+};
+
+function classOf(name) {
+  const label = labels.get(name);
+  return label ? `lbl-${label.i % 12} u-${label.underline}` : "lbl-unknown";
+}
+
+function displayName(name) {
+  return labels.get(name)?.display_name ?? name;
+}
+
+function titleOf(span) {
+  const parts = [displayName(span.label)];
+  if (span.attributes.source) parts.push(`source: ${span.attributes.source}`);
+  if (span.note) parts.push(`note: ${span.note}`);
+  return parts.join(" · ");
+}
+
+function units(span) {
+  return { ...span, start16: index.toUtf16(span.start), end16: index.toUtf16(span.end) };
+}
+
+function describe(span) {
+  return {
+    className: classOf(span.label),
+    label: displayName(span.label),
+    text: panel.excerpt(text, span.start16, span.end16),
+  };
+}
+
+function showMessage(message) {
+  ui.message.textContent = message;
+  ui.message.hidden = !message;
+}
+
+// ---- drawing ----------------------------------------------------------------
+
+function focusedListKey() {
+  return document.activeElement?.closest?.("#span-list button")?.dataset.key ?? null;
+}
+
+function draw() {
+  const spans = state.ordered().map(units);
+  const focused = focusedListKey();
+  page.view = renderDocument(ui.root, text, spans, (span) => ({
+    className: classOf(span.label),
+    title: titleOf(span),
+  }));
+  panel.renderSpanList(ui.list, spans, describe, page.selected);
+  ui.count.textContent = String(spans.length);
+  ui.assignment.textContent = state.status.replace("_", " ");
+  if (focused) listButton(focused)?.focus({ preventScroll: true });
+  showSelected();
+}
+
+function listButton(key) {
+  return ui.list.querySelector(`button[data-key="${key}"]`);
+}
+
+function showSelected() {
+  for (const old of ui.root.querySelectorAll(".mark.selected")) old.classList.remove("selected");
+  for (const old of ui.list.querySelectorAll("[aria-current]")) old.removeAttribute("aria-current");
+  const span = state.spans.get(page.selected);
+  ui.details.hidden = !span;
+  ui.root.classList.toggle("linking", page.linkSource !== null);
+  panel.markPressedLabel(ui.bar, span?.label ?? null);
+  if (!span) return;
+  for (const mark of page.view.elements.get(span.key) ?? []) mark.classList.add("selected");
+  listButton(span.key)?.setAttribute("aria-current", "true");
+  showDetails(span);
+}
+
+function showDetails(span) {
+  const shown = units(span);
+  ui.summary.textContent =
+    `${displayName(span.label)}: “${panel.excerpt(text, shown.start16, shown.end16)}” ` +
+    `(characters ${span.start}–${span.end})`;
+  if (document.activeElement !== ui.source) ui.source.value = span.attributes.source ?? "";
+  if (document.activeElement !== ui.note) ui.note.value = span.note ?? "";
+  panel.renderLinks(ui.links, state.linksOf(span.key), describeLink, (key) => {
+    editor.unlink(key);
+  });
+  ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
+}
+
+function describeLink(link) {
+  const other = state.spans.get(link.source === page.selected ? link.target : link.source);
+  const shown = units(other);
+  const arrow = link.source === page.selected ? `${link.kind} →` : `← ${link.kind}`;
+  return `${arrow} ${displayName(other.label)} “${panel.excerpt(text, shown.start16, shown.end16)}”`;
+}
+
+// ---- choosing spans ---------------------------------------------------------
+
+function select(key, { reveal = false } = {}) {
+  page.selected = state.spans.has(key) ? key : null;
+  showSelected();
+  if (reveal && page.selected) {
+    page.view.elements.get(key)?.[0]?.scrollIntoView({ block: "nearest" });
+  }
+}
+
+function keysAt(target) {
+  const keys = [];
+  for (let node = target; node && node !== ui.root; node = node.parentElement) {
+    if (node.classList?.contains("mark")) keys.push(node.dataset.key);
+  }
+  return keys;
+}
+
+function nextCovering(keys) {
+  const at = keys.indexOf(page.selected);
+  return at === -1 ? keys[0] : keys[(at + 1) % keys.length];
+}
+
+function choose(key) {
+  if (page.linkSource !== null) {
+    finishLink(key);
+    return;
+  }
+  select(key);
+}
+
+function onTextClick(event) {
+  if (document.getSelection()?.isCollapsed === false) return;
+  const keys = keysAt(event.target);
+  if (keys.length === 0) {
+    if (page.linkSource === null) select(null);
+    return;
+  }
+  choose(nextCovering(keys));
+}
+
+function startLink() {
+  if (!page.selected) return;
+  page.linkSource = page.selected;
+  ui.hint.textContent =
+    "Link mode: click the span this one points at, or pick it in the list (Esc cancels).";
+  showSelected();
+}
+
+function endLinkMode() {
+  page.linkSource = null;
+  ui.hint.textContent = HINT;
+}
+
+function finishLink(target) {
+  const source = page.linkSource;
+  endLinkMode();
+  showMessage(editor.link(source, target) ?? "");
+  select(source);
+}
+
+// ---- editing ----------------------------------------------------------------
+
+function pickLabel(name, altKey) {
+  const range = selectedSpan(ui.root, page.view.textStarts, index, altKey || page.altAtSelection);
+  if (range) {
+    const key = editor.createSpan(range[0], range[1], name);
+    clearSelection();
+    select(key);
+  } else if (page.selected) {
+    showMessage(editor.updateSpan(page.selected, { label: name }) ?? "");
+  } else {
+    showMessage("Select some text first, then choose its label.");
+  }
+}
+
+function deleteSelected() {
+  const key = page.selected;
+  if (!key) return;
+  const position = state.ordered().findIndex((span) => span.key === key);
+  editor.deleteSpan(key);
+  const after = state.ordered()[Math.min(position, state.spans.size - 1)];
+  select(after?.key ?? null);
+  if (after) listButton(after.key)?.focus();
+}
+
+function saveSource() {
+  const key = page.selected;
+  if (!key) return;
+  const value = ui.source.value.trim();
+  const attributes = { ...state.spans.get(key).attributes };
+  if ((attributes.source ?? "") === value) return;
+  if (value) attributes.source = value;
+  else delete attributes.source;
+  editor.updateSpan(key, { attributes });
+  if (value && !sources.has(value)) {
+    sources.add(value);
+    panel.renderSources(ui.sourceList, [...sources].sort());
+  }
+}
+
+function saveNote() {
+  const key = page.selected;
+  if (!key || state.spans.get(key).note === ui.note.value) return;
+  editor.updateSpan(key, { note: ui.note.value });
+}
+
+function undo() {
+  if (history.undo()) afterHistory();
+}
+
+function redo() {
+  if (history.redo()) afterHistory();
+}
+
+function afterHistory() {
+  if (!state.spans.has(page.selected)) page.selected = null;
+  draw();
+}
+
+// ---- keyboard ---------------------------------------------------------------
+
+function isEditable(target) {
+  return target.closest?.("input, textarea, select, [contenteditable]") != null;
+}
+
+function labelForKey(key) {
+  for (const label of labels.values()) if (label.hotkey === key.toLowerCase()) return label;
+  return null;
+}
+
+function onShortcut(event) {
+  const key = event.key.toLowerCase();
+  if (key === "z") {
+    if (event.shiftKey) redo();
+    else undo();
+    return true;
+  }
+  if (key === "y") {
+    redo();
+    return true;
+  }
+  return false;
+}
+
+function onKeyDown(event) {
+  if (isEditable(event.target)) return;
+  if (event.ctrlKey || event.metaKey) {
+    if (onShortcut(event)) event.preventDefault();
+    return;
+  }
+  if (!event.altKey && handleKey(event.key)) event.preventDefault();
+}
+
+function onEscape() {
+  if (page.linkSource === null) {
+    select(null);
+    return;
+  }
+  endLinkMode();
+  showSelected();
+}
+
+/** Plain keys: label hotkeys, Escape, Delete, L. True if the key was used. */
+function handleKey(key) {
+  const label = labelForKey(key);
+  if (label) {
+    pickLabel(label.name, false);
+  } else if (key === "Escape") {
+    onEscape();
+  } else if (page.selected && (key === "Delete" || key === "Backspace")) {
+    deleteSelected();
+  } else if (page.selected && key.toLowerCase() === "l") {
+    startLink();
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// ---- finishing --------------------------------------------------------------
+
+function whenSaved() {
+  if (queue.pending().length === 0 && queue.state === "saved") return Promise.resolve();
+  return new Promise((resolve) => page.waiters.push(resolve));
+}
+
+async function finish(status, reason) {
+  const setbacks = page.setbacks;
+  editor.setStatus(status, reason);
+  draw();
+  ui.submit.disabled = true;
+  await whenSaved();
+  ui.submit.disabled = false;
+  if (page.setbacks === setbacks) ui.nextForm.submit();
+}
+
+function onSkip(event) {
+  event.preventDefault();
+  const reason = ui.skipReason.value.trim();
+  ui.skipReason.setAttribute("aria-invalid", String(!reason));
+  if (!reason) {
+    showMessage("Say why you skip this document.");
+    ui.skipReason.focus();
+    return;
+  }
+  finish("skipped", reason);
+}
+
+// ---- saving -----------------------------------------------------------------
+
+async function send({ method, path, body }) {
+  const response = await fetch(`${payload.api}/${path}`, {
+    method,
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content,
+    },
+    body: JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const data = await response.json().catch(() => null);
+  return { status: response.status, body: data };
+}
+
+function showState(queueState) {
+  ui.status.textContent = STATUS_TEXT[queueState] ?? queueState;
+  ui.status.dataset.state = queueState;
+  ui.status.dataset.pending = String(queue?.pending().length ?? 0);
+  if (queueState !== "saved") return;
+  if (page.refreshWhenSaved) reloadFromServer();
+  for (const resolve of page.waiters.splice(0)) resolve();
+}
+
+function onApplied(request, body) {
+  const created = body?.span ?? body?.link;
+  if (request.tempId && created) state.rename(request.tempId, created.id);
+  ui.status.dataset.pending = String(queue.pending().length);
+}
+
+function replaceState(annotation) {
+  state.load(annotation);
+  history.clear();
+  page.selected = null;
+  endLinkMode();
+  draw();
+}
+
+function onConflict(annotation) {
+  page.setbacks += 1;
+  if (annotation) replaceState(annotation);
+  showMessage(
+    "This document was changed in another tab or window. The latest saved " +
+      "version is shown now; your last changes were not saved.",
+  );
+}
+
+function onRejected(request, status, body) {
+  page.setbacks += 1;
+  page.refreshWhenSaved = true;
+  showMessage(`Not saved: ${body?.error ?? `the server answered ${status}`}`);
+}
+
+function onUnauthorized() {
+  page.setbacks += 1;
+  showMessage(
+    "The server refused to save: your session may have ended. Log in again in " +
+      "another tab; your changes are kept and will be sent.",
+  );
+}
+
+async function reloadFromServer() {
+  page.refreshWhenSaved = false;
+  const response = await send({ method: "GET", path: "annotation" }).catch(() => null);
+  if (response?.status === 200 && queue.pending().length === 0) {
+    queue.setVersion(response.body.version);
+    replaceState(response.body);
+  }
+}
+
+function openStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+// ---- start ------------------------------------------------------------------
+
+const HINT = ui.hint.textContent;
+const state = new AnnotationState(payload.annotation);
+const history = new History();
+const queue = new SaveQueue({
+  storage: openStorage(),
+  key: ui.root.dataset.queueKey,
+  send,
+  onState: showState,
+  onConflict,
+  onApplied,
+  onRejected,
+  onUnauthorized,
+  // SaveQueue calls its timer as a method; the browser's setTimeout refuses
+  // to run with the queue as `this` ("Illegal invocation"), so wrap it.
+  setTimer: (callback, delay) => setTimeout(callback, delay),
+  clearTimer: (timer) => clearTimeout(timer),
+});
+const editor = new Editor({
+  state,
+  queue,
+  history,
+  rules: payload.link_rules,
+  newTempId: () => (queue.nextTempId ? queue.nextTempId() : temporaryId()),
+  onChange: () => draw(),
+});
+
+function wire() {
+  panel.renderLabelBar(ui.bar, payload.labels, classOf, pickLabel);
+  panel.renderSources(ui.sourceList, [...sources].sort());
+  ui.root.addEventListener("mouseup", (event) => {
+    page.altAtSelection = event.altKey;
+  });
+  ui.root.addEventListener("click", onTextClick);
+  ui.list.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-key]");
+    if (button) choose(button.dataset.key);
+  });
+  ui.list.addEventListener("focusin", (event) => {
+    const key = event.target.dataset?.key;
+    if (key && page.linkSource === null && key !== page.selected) select(key, { reveal: true });
+  });
+  document.addEventListener("keydown", onKeyDown);
+  ui.source.addEventListener("change", saveSource);
+  ui.note.addEventListener("change", saveNote);
+  ui.linkButton.addEventListener("click", startLink);
+  ui.deleteButton.addEventListener("click", deleteSelected);
+  ui.submit.addEventListener("click", () => finish("submitted", ""));
+  ui.skipForm.addEventListener("submit", onSkip);
+  window.addEventListener("online", () => (queue.online ? queue.online() : queue.flush()));
+}
+
+function start() {
+  // Custom properties set through the CSSOM, which the CSP allows.
+  for (const label of labels.values()) {
+    document.documentElement.style.setProperty(`--lbl-${label.i % 12}`, label.color);
+  }
+  const pending = queue.pending();
+  for (const request of pending) state.replay(request);
+  queue.setVersion(payload.annotation.version);
+  wire();
+  draw();
+  showState(pending.length ? "saving" : "saved");
+  if (pending.length) queue.flush();
+  ui.root.dataset.ready = "true";
+}
+
+start();

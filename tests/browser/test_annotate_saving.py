@@ -1,0 +1,103 @@
+"""Autosave: the status shown, edits kept while the server is unreachable and
+across a reload, and a stale tab refused and refreshed."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.annotating import (
+    add_documents,
+    assign,
+    log_in,
+    open_document,
+    script_errors,
+    select_word,
+    stored_spans,
+    wait_saved,
+)
+
+pytestmark = pytest.mark.browser
+
+TEXT = "The minister said talks had failed. Others say they never began."
+API = "**/api/**"
+
+
+@pytest.fixture
+def annotating(page, project, users):
+    add_documents(project, TEXT)
+    document = assign(project, users["annotator"])
+    log_in(page, "annotator")
+    open_document(page, project, document)
+    return document
+
+
+def texts(document, users):
+    return [
+        (TEXT[s["start"] : s["end"]], s["label"])
+        for s in stored_spans(document, users["annotator"])
+    ]
+
+
+def test_offline_edits_are_sent_when_the_network_returns(page, annotating, users):
+    page.context.set_offline(True)
+    select_word(page, TEXT, "talks had failed")
+    page.keyboard.press("1")
+    status = page.locator("#save-status")
+    expect(status).to_have_text("not saved — retrying")
+    page.keyboard.press("2")  # relabel the new span, still offline
+    assert texts(annotating, users) == []
+    page.context.set_offline(False)
+    wait_saved(page)
+    assert texts(annotating, users) == [("talks had failed", "denial")]
+    assert script_errors(page) == []
+
+
+def test_reload_while_unreachable_loses_nothing(page, annotating, users):
+    page.route(API, lambda route: route.abort())
+    select_word(page, TEXT, "The minister said")
+    page.keyboard.press("1")
+    select_word(page, TEXT, "never began")
+    page.keyboard.press("2")
+    page.keyboard.press("Delete")
+    select_word(page, TEXT, "Others say")
+    page.keyboard.press("3")
+    expect(page.locator("#save-status")).to_have_text("not saved — retrying")
+    page.reload()
+    expect(page.locator("#document-text")).to_have_attribute("data-ready", "true")
+    marks = page.locator("#document-text .mark")
+    expect(marks).to_have_count(2)
+    expect(page.locator("#span-list")).to_contain_text("Claim The minister said")
+    expect(page.locator("#span-list")).to_contain_text("Hedge Others say")
+    assert texts(annotating, users) == []
+    page.unroute(API)
+    expect(page.locator("#save-status")).to_have_attribute(
+        "data-state", "saved", timeout=20_000
+    )
+    assert texts(annotating, users) == [
+        ("The minister said", "claim"),
+        ("Others say", "hedge"),
+    ]
+    page.reload()
+    expect(page.locator("#document-text .mark")).to_have_count(2)
+    assert script_errors(page) == []
+
+
+def test_stale_tab_gets_the_current_state_and_says_so(page, project, annotating, users):
+    other = page.context.new_page()
+    open_document(other, project, annotating)
+    select_word(other, TEXT, "The minister said")
+    other.keyboard.press("1")
+    wait_saved(other)
+    select_word(page, TEXT, "Others say")
+    page.keyboard.press("3")
+    expect(page.get_by_role("alert")).to_contain_text("changed in another tab")
+    wait_saved(page)
+    expect(page.locator("#document-text .mark")).to_have_text("The minister said")
+    assert texts(annotating, users) == [("The minister said", "claim")]
+    select_word(page, TEXT, "never began")  # the refreshed tab saves again
+    page.keyboard.press("2")
+    wait_saved(page)
+    assert texts(annotating, users) == [
+        ("The minister said", "claim"),
+        ("never began", "denial"),
+    ]
+    assert script_errors(page) == []
