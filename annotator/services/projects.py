@@ -76,7 +76,7 @@ def check_labels(labels: Sequence[LabelSpec]) -> None:
     if not labels:
         raise ServiceError("labels: a project needs at least one label")
     problems = [
-        f"label {index + 1}: {error}"
+        f"label {index + 1} ({spec.name!r}): {error}"
         for index, spec in enumerate(labels)
         for error in label_spec_errors(spec)
     ]

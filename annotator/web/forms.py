@@ -4,7 +4,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    FieldList,
     FloatField,
+    Form,
+    FormField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -14,9 +17,10 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
 
 from annotator.core.exports import format_names
+from annotator.core.labels import UNDERLINE_STYLES
 from annotator.models import Role
 
 
@@ -34,12 +38,25 @@ class ProjectForm(FlaskForm):
     )
 
 
-class LabelsForm(FlaskForm):
-    labels = TextAreaField(
-        "Labels",
-        description="One per line: name, display name, colour (#rrggbb), hotkey",
-        validators=[DataRequired(), Length(max=5000)],
+class LabelRowForm(Form):
+    """One label; a row whose name is left empty adds nothing."""
+
+    name = StringField("Name", validators=[Length(max=40)])
+    display_name = StringField("Display name", validators=[Length(max=60)])
+    color = StringField("Colour", widget=ColorInput(), default="#777777")
+    hotkey = StringField(
+        "Hotkey", validators=[Length(max=1)], render_kw={"size": 2, "maxlength": 1}
     )
+    underline = SelectField("Underline", choices=list(UNDERLINE_STYLES))
+    remove = BooleanField("Remove")
+
+
+#: Empty rows offered for new labels under the existing ones.
+NEW_LABEL_ROWS = 2
+
+
+class LabelsForm(FlaskForm):
+    rows = FieldList(FormField(LabelRowForm), max_entries=40)
 
 
 class MemberForm(FlaskForm):

@@ -14,6 +14,7 @@ from annotator.services import projects as project_service
 from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
 from annotator.web.forms import (
+    NEW_LABEL_ROWS,
     LabelsForm,
     MemberForm,
     ProjectForm,
@@ -133,47 +134,58 @@ def remove_member(project: Project) -> ResponseReturnValue:
     return redirect(url_for("projects.members", project_id=project.id))
 
 
-def _labels_text(project: Project) -> str:
-    return "\n".join(
-        f"{label.name}, {label.display_name}, {label.color}, {label.hotkey}"
-        for label in project.labels
-    )
+def _fill_label_rows(form: LabelsForm, project: Project) -> None:
+    for label in project.labels:
+        form.rows.append_entry(
+            {
+                "name": label.name,
+                "display_name": label.display_name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "underline": label.underline,
+            }
+        )
+    for _ in range(NEW_LABEL_ROWS):
+        form.rows.append_entry({"underline": "dashed"})
 
 
-def _parse_labels(text: str) -> list[LabelSpec]:
-    specs: list[LabelSpec] = []
-    styles = ("solid", "double", "dotted", "wavy", "dashed")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = [part.strip() for part in line.split(",")]
-        if len(parts) != 4:
-            raise ServiceError(
-                f"line {number}: expected name, display name, colour, hotkey"
-            )
-        name, display, color, hotkey = parts
-        specs.append(LabelSpec(name, display, color, hotkey, styles[len(specs) % 5]))
-    return specs
+def _label_specs(form: LabelsForm) -> list[LabelSpec]:
+    """The labels to keep, in the form's order; removed and blank rows drop."""
+    return [
+        LabelSpec(
+            row["name"].strip(),
+            row["display_name"].strip() or row["name"].strip(),
+            row["color"].strip().lower(),
+            row["hotkey"].strip().lower(),
+            row["underline"],
+        )
+        for row in form.rows.data
+        if row["name"].strip() and not row["remove"]
+    ]
 
 
 @blueprint.route("/projects/<int:project_id>/labels", methods=["GET", "POST"])
 @require_membership(Role.ADMIN)
 def labels(project: Project) -> ResponseReturnValue:
     form = LabelsForm()
+    problem = None
     if form.validate_on_submit():
         try:
-            specs = _parse_labels(form.labels.data)
+            specs = _label_specs(form)
             project_service.replace_labels(current_session(), project, specs, _user())
         except ServiceError as error:
             db.session.rollback()
-            form.labels.errors.append(str(error))
+            problem = str(error)
         else:
             flash("Labels saved.", "info")
             return redirect(url_for("projects.labels", project_id=project.id))
     elif not form.is_submitted():
-        form.labels.data = _labels_text(project)
-    status = 400 if form.errors else 200
-    return render_template("projects/labels.html", project=project, form=form), status
+        _fill_label_rows(form, project)
+    status = 400 if form.errors or problem else 200
+    page = render_template(
+        "projects/labels.html", project=project, form=form, problem=problem
+    )
+    return page, status
 
 
 @blueprint.route("/projects/<int:project_id>/import", methods=["GET", "POST"])

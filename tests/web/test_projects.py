@@ -1,4 +1,6 @@
+import html
 import io
+import json
 
 from sqlalchemy import func, select
 
@@ -58,22 +60,93 @@ def test_project_admin_adds_a_member_with_a_role(client, project, users):
     assert roles[users["outsider"].id] == "reviewer"
 
 
+def _label_rows(project, extra=()):
+    rows = [
+        (label.name, label.display_name, label.color, label.hotkey, label.underline)
+        for label in project.labels
+    ]
+    return [*rows, *extra]
+
+
+def _label_form(token, rows, removed=()):
+    data = {"csrf_token": token}
+    for index, (name, display, color, hotkey, underline) in enumerate(rows):
+        prefix = f"rows-{index}-"
+        data.update(
+            {
+                prefix + "name": name,
+                prefix + "display_name": display,
+                prefix + "color": color,
+                prefix + "hotkey": hotkey,
+                prefix + "underline": underline,
+            }
+        )
+        if index in removed:
+            data[prefix + "remove"] = "y"
+    return data
+
+
 def test_project_admin_edits_labels(client, project):
     login(client, "padmin")
     url = f"/projects/{project.id}/labels"
+    page = client.get(url).get_data(as_text=True)
+    assert 'aria-label="Colour of label 1"' in page
+    assert 'value="false_flag_warning"' in page
     token = csrf_token(client, url)
-    labels = (
-        "claim, Claim, #111111, 1\ndenial, Denial, #222222, 2\n"
-        "hedge, Hedge, #333333, 3\nfalse_flag_warning, False flag, #444444, 4\n"
-        "rumour, Rumour, #555555, r\n"
+    rows = _label_rows(
+        project, [("rumour", "Rumour, unverified", "#555555", "r", "dashed")]
     )
-    response = client.post(url, data={"labels": labels, "csrf_token": token})
+    rows[0] = ("claim", "Claim", "#111111", "1", "double")
+    response = client.post(url, data=_label_form(token, rows))
     assert response.status_code == 302
     db.session.expire_all()
+    stored = {label.name: label for label in project.labels}
     assert [label.name for label in project.labels][-1] == "rumour"
-    bad = client.post(url, data={"labels": "claim, Claim, red, 1", "csrf_token": token})
+    assert stored["rumour"].display_name == "Rumour, unverified"  # commas are fine
+    assert (stored["claim"].color, stored["claim"].underline) == ("#111111", "double")
+    assert stored["hedge"].underline == "dotted"  # untouched rows keep their style
+
+
+def test_label_form_errors_name_the_label(client, project):
+    login(client, "padmin")
+    url = f"/projects/{project.id}/labels"
+    token = csrf_token(client, url)
+    rows = _label_rows(project)
+    rows[1] = ("denial", "Denial", "red", "2", "double")
+    bad = client.post(url, data=_label_form(token, rows))
     assert bad.status_code == 400
-    assert "expected #rrggbb" in bad.get_data(as_text=True)
+    message = html.unescape(bad.get_data(as_text=True))
+    assert "label 2 ('denial'): color 'red': expected #rrggbb" in message
+    twice = _label_rows(project)
+    twice[1] = ("denial", "Denial", "#222222", "1", "double")
+    page = client.post(url, data=_label_form(token, twice)).get_data(as_text=True)
+    assert "hotkey '1' is used twice" in html.unescape(page)
+    db.session.expire_all()
+    assert [label.color for label in project.labels][1] != "red"
+
+
+def test_labels_in_use_cannot_be_removed_but_unused_ones_can(client, project):
+    from annotator.services.documents import import_files
+
+    span = {"start": 7, "end": 13, "label": "denial"}
+    line = json.dumps(
+        {
+            "text": "Moscow denied it.",
+            "annotations": [{"annotator": "a1", "spans": [span]}],
+        }
+    )
+    import_files(db.session, project, [("a.jsonl", line.encode())])
+    login(client, "padmin")
+    url = f"/projects/{project.id}/labels"
+    token = csrf_token(client, url)
+    rows = _label_rows(project)
+    refused = client.post(url, data=_label_form(token, rows, removed={1}))
+    assert refused.status_code == 400
+    assert "used by 1 spans and cannot be removed" in refused.get_data(as_text=True)
+    removed = client.post(url, data=_label_form(token, rows, removed={3}))
+    assert removed.status_code == 302
+    db.session.expire_all()
+    assert [label.name for label in project.labels] == ["claim", "denial", "hedge"]
 
 
 def _upload(client, project, files, **extra):
