@@ -11,6 +11,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from annotator import migrations
+from annotator.cli_agreement import agreement_command
+from annotator.cli_export import export_command
 from annotator.extensions import current_session, db
 from annotator.services import accounts, documents, projects, seeding
 from annotator.services.errors import ServiceError
@@ -31,6 +33,8 @@ cli = FlaskGroup(
 )
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+cli.add_command(agreement_command)
+cli.add_command(export_command)
 
 
 def main() -> None:
@@ -182,11 +186,3 @@ def serve(host: str, port: int, workers: int) -> None:
 
     click.echo(f"Serving on http://{host}:{port}/")
     run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)
-
-
-from annotator.cli_agreement import agreement_command  # noqa: E402
-
-cli.add_command(agreement_command)
-from annotator.cli_export import export_command  # noqa: E402
-
-cli.add_command(export_command)
