@@ -61,6 +61,14 @@ def _write(project: Project, form: ExportForm) -> str | None:
     return None
 
 
+def _other_files(project: Project, summary: export_service.ExportSummary) -> list[str]:
+    """Files of an export besides the data file, card and manifest (the
+    articles of semeval-tsv), from its manifest."""
+    folder = _export_dir() / export_service.project_folder_name(project) / summary.name
+    manifest = export_service.read_manifest(folder) or {}
+    return sorted(set(manifest.get("files", {})) - set(summary.files))
+
+
 @blueprint.route("/projects/<int:project_id>/exports", methods=["GET", "POST"])
 @require_membership(Role.REVIEWER)
 def index(project: Project) -> ResponseReturnValue:
@@ -80,6 +88,7 @@ def index(project: Project) -> ResponseReturnValue:
         form=form,
         problem=problem,
         exports=export_service.list_exports(_export_dir(), project),
+        other_files=_other_files,
     ), status
 
 

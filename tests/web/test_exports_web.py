@@ -126,6 +126,26 @@ def test_export_through_the_form_then_list_and_download(client, seeded, export_d
             assert disposition == f"attachment; filename={name}"
 
 
+def test_the_articles_of_a_semeval_export_are_listed_and_served(
+    client, seeded, export_dir
+):
+    login(client, "reviewer")
+    assert post_form(client, seeded, format="semeval-tsv").status_code == 302
+    folder = only_export(export_dir, seeded)
+    html = client.get(exports_url(seeded)).get_data(True)
+    assert "2 more files" in html
+    links = re.findall(r'href="([^"]+/articles/[^"]+)"', html)
+    assert sorted(link.rsplit("/", 1)[1] for link in links) == [
+        "articledoc-emoji.txt",
+        "articledoc-plain.txt",
+    ]
+    with client.get(links[0]) as download:
+        assert download.status_code == 200
+        relative = links[0].split(f"/{folder.name}/", 1)[1]
+        assert download.data == (folder / relative).read_bytes()
+    assert b"\r\n" in (folder / "articles" / "articledoc-emoji.txt").read_bytes()
+
+
 def test_real_names_only_when_asked(client, seeded, export_dir):
     login(client, "padmin")
     assert post_form(client, seeded, real_names="y").status_code == 302
