@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Text, and_, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 from werkzeug.security import safe_join
 
@@ -324,7 +324,7 @@ def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> No
         batch[document_id].annotations[user_id] = []
     spans = connection.execute(_spans_query(ids)).all()
     for document_id, user_id, span_id, start, end, label, attributes, note in spans:
-        span = Span(start, end, label, attributes or {}, note)
+        span = Span(start, end, label, _attributes(attributes), note)
         batch[document_id].annotations[user_id].append((span_id, span))
     links = connection.execute(
         select(StoredSpan.document_id, SpanLink.source_id, SpanLink.target_id)
@@ -337,6 +337,14 @@ def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> No
         batch[document_id].links.append((source_id, target_id, kind))
 
 
+def _attributes(stored: object) -> dict[str, str]:
+    """A span's attributes from the database. Most spans have none: their "{}"
+    is not decoded again for every span of a large export."""
+    if isinstance(stored, str):
+        stored = None if stored == "{}" else json.loads(stored)
+    return dict(stored) if isinstance(stored, dict) else {}
+
+
 def _spans_query(document_ids: list[int]) -> Any:
     """Spans of submitted assignments, with their label names, in export order."""
     return (
@@ -347,7 +355,9 @@ def _spans_query(document_ids: list[int]) -> Any:
             StoredSpan.start,
             StoredSpan.end,
             Label.name.label("label"),
-            StoredSpan.attributes,
+            # Raw JSON text on SQLite (see _attributes); PostgreSQL's driver
+            # hands jsonb over already decoded.
+            type_coerce(StoredSpan.attributes, Text),
             StoredSpan.note,
         )
         .join(Label, Label.id == StoredSpan.label_id)

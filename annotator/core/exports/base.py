@@ -265,6 +265,8 @@ def json_line(value: object) -> bytes:
 def canonical(value: object, where: str = "meta") -> object:
     """A JSON-ready copy of ``value`` with every mapping's keys sorted."""
     if isinstance(value, Mapping):
+        if not value:
+            return {}
         items = []
         for key, item in value.items():
             if not isinstance(key, str):
@@ -298,13 +300,12 @@ def checked_spans(document: ExportDocument) -> list[ExportSpan]:
             "train, dev, test or None"
         )
     seen: set[str] = set()
+    length = len(document.text)
     for index, span in enumerate(document.spans):
-        where = f"document {document.id!r}: spans[{index}]"
-        errors = offset_errors(span.start, span.end, len(document.text), where)
-        if errors:
-            raise ExportInputError("; ".join(map(str, errors)))
-        if span.span_id in seen:
-            raise ExportInputError(f"{where}: duplicate span id {span.span_id!r}")
+        # The message is built only for a span in error: exports check
+        # millions of spans that have none.
+        if not 0 <= span.start < span.end <= length or span.span_id in seen:
+            _raise_span_error(document, index, span, seen)
         seen.add(span.span_id)
     for index, link in enumerate(document.links):
         for end_id in (link.source_id, link.target_id):
@@ -314,6 +315,16 @@ def checked_spans(document: ExportDocument) -> list[ExportSpan]:
                     f"unknown span id {end_id!r}"
                 )
     return sorted(document.spans, key=span_sort_key)
+
+
+def _raise_span_error(
+    document: ExportDocument, index: int, span: ExportSpan, seen: set[str]
+) -> None:
+    where = f"document {document.id!r}: spans[{index}]"
+    errors = offset_errors(span.start, span.end, len(document.text), where)
+    if errors:
+        raise ExportInputError("; ".join(map(str, errors)))
+    raise ExportInputError(f"{where}: duplicate span id {span.span_id!r}")
 
 
 def exported_spans(
