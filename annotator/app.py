@@ -62,7 +62,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from annotator.web import blueprints
+    from annotator.web.security import StoredIdConverter
 
+    # Before any route is added: every <int:...> in a URL is a stored id.
+    app.url_map.converters["int"] = StoredIdConverter
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
 

@@ -21,7 +21,15 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from annotator.core.spans import FieldError, Link, Span, parse_span, validate_spans
+from annotator.core.spans import (
+    BAD_CHARACTER,
+    FieldError,
+    Link,
+    Span,
+    bad_character_message,
+    parse_span,
+    validate_spans,
+)
 
 MAX_PROBLEMS = 50
 MAX_ID_LENGTH = 200
@@ -35,9 +43,6 @@ ANNOTATION_KEYS = frozenset({"annotator", "spans", "links"})
 SPAN_KEYS = frozenset({"id", "start", "end", "label", "attributes", "note"})
 LINK_KEYS = frozenset({"source", "target", "kind"})
 
-# Characters no stored string may hold: NUL (PostgreSQL rejects it) and lone
-# surrogates (they cannot be encoded as UTF-8; JSON "\ud800" escapes make them).
-_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 _JSON_BLANK = " \t\r"
 
 
@@ -273,11 +278,11 @@ def _txt_ok(document: ImportedDocument, first_line: int, context: _Context) -> b
         message = f"the file name makes an id longer than {MAX_ID_LENGTH} characters"
         problems.add(None, None, message)
         return False
-    bad = _BAD_CHARACTER.search(document.text)
+    bad = BAD_CHARACTER.search(document.text)
     if bad is None:
         return True
     line = first_line + document.text.count("\n", 0, bad.start())
-    problems.add(line, None, _bad_character_message(document.text, bad.start()))
+    problems.add(line, None, bad_character_message(document.text, bad.start()))
     return False
 
 
@@ -286,12 +291,6 @@ def _txt_ok(document: ImportedDocument, first_line: int, context: _Context) -> b
 
 def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _bad_character_message(text: str, position: int) -> str:
-    character = text[position]
-    name = "a NUL character" if character == "\x00" else "a lone surrogate"
-    return f"contains {name} (U+{ord(character):04X}) at position {position}"
 
 
 def _text_errors(text: object) -> list[FieldError]:
@@ -333,10 +332,10 @@ def _string_errors(value: object) -> list[FieldError]:
     while stack:
         path, item = stack.pop()
         if isinstance(item, str):
-            bad = _BAD_CHARACTER.search(item)
+            bad = BAD_CHARACTER.search(item)
             if bad:
                 errors.append(
-                    FieldError(path, _bad_character_message(item, bad.start()))
+                    FieldError(path, bad_character_message(item, bad.start()))
                 )
         elif isinstance(item, dict):
             stack += _dict_children(path, item, errors)[::-1]
@@ -351,10 +350,10 @@ def _dict_children(
     children = []
     for key, child in item.items():
         here = f"{path}.{key}" if path else key
-        bad = _BAD_CHARACTER.search(key)
+        bad = BAD_CHARACTER.search(key)
         if bad:
             errors.append(
-                FieldError(here, "name " + _bad_character_message(key, bad.start()))
+                FieldError(here, "name " + bad_character_message(key, bad.start()))
             )
         children.append((here, child))
     return children

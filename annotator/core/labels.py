@@ -8,7 +8,8 @@ from dataclasses import dataclass
 LABEL_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 UNDERLINE_STYLES = ("solid", "double", "dotted", "dashed", "wavy")
-ALLOWED_HOTKEYS = tuple("123456789") + tuple("abcdefghijklmnopqrstuvwxyz")
+#: "l" is the annotation page's link key, so no label may take it.
+ALLOWED_HOTKEYS = tuple("123456789") + tuple("abcdefghijkmnopqrstuvwxyz")
 
 #: A link kind maps to the (source label, target label) pairs it may join.
 LINK_RULES: dict[str, frozenset[tuple[str, str]]] = {
@@ -50,7 +51,10 @@ def label_spec_errors(spec: LabelSpec) -> list[str]:
     if not COLOR_PATTERN.match(spec.color):
         errors.append(f"color {spec.color!r}: expected #rrggbb")
     if spec.hotkey not in ALLOWED_HOTKEYS:
-        errors.append(f"hotkey {spec.hotkey!r}: one digit 1-9 or letter a-z")
+        errors.append(
+            f"hotkey {spec.hotkey!r}: one digit 1-9 or letter a-z other than l "
+            "(the link key)"
+        )
     if spec.underline not in UNDERLINE_STYLES:
         errors.append(f"underline {spec.underline!r}: one of {UNDERLINE_STYLES}")
     return errors

@@ -5,13 +5,19 @@ Offsets are Unicode code points into the stored text, end exclusive.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
 
 MAX_ATTRIBUTES = 20
+MAX_ATTRIBUTE_NAME_LENGTH = 40
 MAX_SPANS_PER_DOCUMENT = 20_000
+
+# Characters no stored string may hold: NUL (PostgreSQL rejects it) and lone
+# surrogates (they cannot be encoded as UTF-8; JSON "\ud800" escapes make them).
+BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,18 @@ class FieldError:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def bad_character_message(text: str, position: int) -> str:
+    character = text[position]
+    name = "a NUL character" if character == "\x00" else "a lone surrogate"
+    return f"contains {name} (U+{ord(character):04X}) at position {position}"
+
+
+def storable_text_errors(text: str, where: str) -> list[FieldError]:
+    """A string the databases can store: no NUL, no lone surrogate."""
+    bad = BAD_CHARACTER.search(text)
+    return [FieldError(where, bad_character_message(text, bad.start()))] if bad else []
 
 
 def offset_errors(
@@ -105,6 +123,22 @@ def span_errors(
         errors.append(
             FieldError(f"{where}.note", f"longer than {MAX_NOTE_LENGTH} characters")
         )
+    errors += storable_text_errors(span.note, f"{where}.note")
+    return errors + _attribute_value_errors(span.attributes, where)
+
+
+def _attribute_value_errors(
+    attributes: Mapping[str, str], where: str
+) -> list[FieldError]:
+    errors = []
+    for name, value in attributes.items():
+        here = f"{where}.attributes.{name}"
+        if not name or len(name) > MAX_ATTRIBUTE_NAME_LENGTH:
+            message = f"names are 1 to {MAX_ATTRIBUTE_NAME_LENGTH} characters"
+            errors.append(FieldError(f"{where}.attributes", message))
+            continue
+        errors += storable_text_errors(name, here)
+        errors += storable_text_errors(value, here)
     return errors
 
 

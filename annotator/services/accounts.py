@@ -86,8 +86,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def _recent_failures(session: Session, username: str, now: datetime) -> int:
-    attempted = AuditEvent.data["username"].as_string()
+def _recent_failures(
+    session: Session, username: str, address: str, now: datetime
+) -> int:
     count = session.scalar(
         select(func.count())
         .select_from(AuditEvent)
@@ -95,21 +96,27 @@ def _recent_failures(session: Session, username: str, now: datetime) -> int:
             AuditEvent.entity == "login",
             AuditEvent.action == "failed",
             AuditEvent.created_at > now - FAILED_LOGIN_WINDOW,
-            attempted == username,
+            AuditEvent.data["username"].as_string() == username,
+            AuditEvent.data["address"].as_string() == address,
         )
     )
     return int(count or 0)
 
 
-def login_paused(session: Session, username: str, now: datetime | None = None) -> bool:
-    """True after MAX_FAILED_LOGINS failures for this name in the window.
+def login_paused(
+    session: Session, username: str, address: str | None, now: datetime | None = None
+) -> bool:
+    """True after MAX_FAILED_LOGINS failures for this name from this address
+    in the window.
 
     Counted per username whether or not the account exists, so the pause says
-    nothing about which names are real; kept in the database so that every
-    server worker sees the same count.
+    nothing about which names are real; per address too, so that guessing from
+    one machine cannot lock the owner out from theirs. Kept in the database so
+    that every server worker sees the same count.
     """
     moment = now or datetime.now(UTC)
-    return _recent_failures(session, username, moment) >= MAX_FAILED_LOGINS
+    failures = _recent_failures(session, username[:64], address or "", moment)
+    return failures >= MAX_FAILED_LOGINS
 
 
 def record_failed_login(session: Session, username: str, address: str | None) -> None:

@@ -7,21 +7,24 @@ silently overwriting newer work. Offsets are code points, end exclusive.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
-from sqlalchemy import CursorResult, delete, or_, select, update
+from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import LINK_RULES
 from annotator.core.spans import (
+    MAX_SPANS_PER_DOCUMENT,
     FieldError,
     Link,
     Span,
     link_errors,
     parse_span,
     span_errors,
+    storable_text_errors,
 )
 from annotator.models import (
+    Adjudication,
     Assignment,
     AssignmentStatus,
     Document,
@@ -35,6 +38,10 @@ from annotator.services import audit
 from annotator.services.errors import NotFoundError, ServiceError
 
 MAX_SOURCES = 500
+#: Ids and versions fit a 32-bit INTEGER column (PostgreSQL's), so larger
+#: numbers are refused as input rather than failing in the database.
+MAX_STORED_INT = 2**31 - 1
+CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
 
 
 class InvalidAnnotation(ServiceError):
@@ -100,12 +107,26 @@ def load_annotation(session: Session, document: Document, user: User) -> dict[st
 
 
 def _claim_version(
-    session: Session, document: Document, user: User, version: object
+    session: Session,
+    document: Document,
+    user: User,
+    version: object,
+    *,
+    closed_ok: bool = False,
 ) -> tuple[Assignment, int]:
-    """Bump the assignment's version if it still equals ``version``."""
+    """Bump the assignment's version if it still equals ``version``. Spans of
+    a submitted or skipped document are frozen (``closed_ok`` is for status
+    changes, which may reopen it)."""
     assignment = assignment_for(session, document, user)
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not _is_stored_int(version):
         raise InvalidAnnotation(FieldError("version", "must be an integer"))
+    if assignment.status in CLOSED_STATUSES and not closed_ok:
+        raise InvalidAnnotation(
+            FieldError(
+                "status",
+                f"this document is {assignment.status}: reopen it to change spans",
+            )
+        )
     bumped = cast(
         CursorResult[Any],
         session.execute(
@@ -121,6 +142,14 @@ def _claim_version(
     if assignment.status == AssignmentStatus.TODO:
         assignment.status = AssignmentStatus.IN_PROGRESS
     return assignment, version + 1
+
+
+def _is_stored_int(value: object) -> TypeGuard[int]:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 0 <= value <= MAX_STORED_INT
+    )
 
 
 def _labels(project: Project) -> dict[str, int]:
@@ -168,6 +197,7 @@ def create_span(
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
     span = _checked_span(data, document, project)
+    _refuse_duplicate_or_too_many(session, document, user, span, _labels(project))
     _, version = _claim_version(session, document, user, data.get("version"))
     row = SpanRow(
         document_id=document.id,
@@ -184,6 +214,27 @@ def create_span(
     _audit(session, user, document, "span", row.id, "create", {"after": created})
     session.commit()
     return created, version
+
+
+def _refuse_duplicate_or_too_many(
+    session: Session, document: Document, user: User, span: Span, labels: dict[str, int]
+) -> None:
+    mine = (SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
+    count = session.scalar(select(func.count()).select_from(SpanRow).where(*mine))
+    if (count or 0) >= MAX_SPANS_PER_DOCUMENT:
+        raise InvalidAnnotation(
+            FieldError("span", f"at most {MAX_SPANS_PER_DOCUMENT} spans per document")
+        )
+    same = select(SpanRow.id).where(
+        *mine,
+        SpanRow.start == span.start,
+        SpanRow.end == span.end,
+        SpanRow.label_id == labels[span.label],
+    )
+    if session.scalar(same) is not None:
+        raise InvalidAnnotation(
+            FieldError("span", "you already have this span with this label")
+        )
 
 
 def _own_span(
@@ -289,7 +340,7 @@ def create_link(
     ids = [data.get("source"), data.get("target")]
     spans: list[SpanRow] = []
     for name, span_id in zip(("source", "target"), ids, strict=True):
-        if not isinstance(span_id, int) or isinstance(span_id, bool):
+        if not _is_stored_int(span_id):
             raise InvalidAnnotation(FieldError(name, "must be a span id"))
         try:
             spans.append(_own_span(session, document, user, span_id))
@@ -376,7 +427,18 @@ def set_status(
         raise InvalidAnnotation(FieldError("reason", "a text of at most 2000"))
     if status == "skipped" and not reason.strip():
         raise InvalidAnnotation(FieldError("reason", "say why you skip"))
-    assignment, version = _claim_version(session, document, user, data.get("version"))
+    for error in storable_text_errors(reason, "reason"):
+        raise InvalidAnnotation(error)
+    if _review_started(session, document):
+        raise InvalidAnnotation(
+            FieldError(
+                "status",
+                "a reviewer has started on this document: its annotations are final",
+            )
+        )
+    assignment, version = _claim_version(
+        session, document, user, data.get("version"), closed_ok=True
+    )
     before = assignment.status
     assignment.status = str(status)
     assignment.skip_reason = reason if status == "skipped" else ""
@@ -391,6 +453,15 @@ def set_status(
     )
     session.commit()
     return str(status), version
+
+
+def _review_started(session: Session, document: Document) -> bool:
+    """Once a reviewer has decided anything, annotators' work stays as it was
+    submitted: the gold layer and its provenance rest on it."""
+    found = session.scalar(
+        select(Adjudication.id).where(Adjudication.document_id == document.id)
+    )
+    return found is not None
 
 
 def project_sources(session: Session, project: Project) -> list[str]:

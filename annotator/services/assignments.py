@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.models import Assignment, AssignmentStatus, Document, Project, User
@@ -41,8 +42,10 @@ def open_assignments(
 
 
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
+    # A skipped assignment frees its place: someone else annotates instead.
     taken = (
         select(Assignment.document_id, func.count().label("annotators"))
+        .where(Assignment.status != AssignmentStatus.SKIPPED)
         .group_by(Assignment.document_id)
         .subquery()
     )
@@ -71,7 +74,15 @@ def next_document(session: Session, project: Project, user: User) -> Document | 
         # Insert first, count after: on SQLite the insert takes the write lock,
         # so the count sees every committed assignment; on PostgreSQL the row
         # lock above orders us behind anyone taking the same document.
-        _assign(session, project, user, candidate)
+        try:
+            _assign(session, project, user, candidate)
+        except IntegrityError:  # the same user's other request took it first
+            session.rollback()
+            current = open_assignments(session, project, user)
+            return current[0][0] if current else None
+        if len(open_assignments(session, project, user)) > 1:
+            session.rollback()  # the same user's other request won: theirs
+            return next_document(session, project, user)
         if _assigned(session, candidate) <= project.annotators_per_document:
             session.commit()
             return session.get(Document, candidate)
@@ -91,11 +102,14 @@ def _lock_candidate(session: Session, project: Project, user: User) -> int | Non
 
 
 def _assigned(session: Session, document_id: int) -> int:
-    """Annotators on the document now: a fresh count after the lock."""
+    """Annotators holding a place on the document now (a fresh count)."""
     count = session.scalar(
         select(func.count())
         .select_from(Assignment)
-        .where(Assignment.document_id == document_id)
+        .where(
+            Assignment.document_id == document_id,
+            Assignment.status != AssignmentStatus.SKIPPED,
+        )
     )
     return int(count or 0)
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import DEFAULT_LABELS, LabelSpec, label_spec_errors
 from annotator.models import (
     ROLE_RANK,
+    Assignment,
     Document,
+    GoldSpan,
     Label,
     Membership,
     Project,
@@ -19,6 +21,7 @@ from annotator.models import (
     User,
 )
 from annotator.services import audit
+from annotator.services.assignments import OPEN_STATUSES
 from annotator.services.errors import NotFoundError, ServiceError
 
 MAX_ANNOTATORS_PER_DOCUMENT = 20
@@ -111,7 +114,7 @@ def replace_labels(
     existing = {label.name: label for label in project.labels}
     removed = [label for name, label in existing.items() if name not in wanted]
     for label in removed:
-        in_use = session.scalar(select(func.count()).where(Span.label_id == label.id))
+        in_use = _label_uses(session, label)
         if in_use:
             raise ServiceError(
                 f"label {label.name!r} is used by {in_use} spans and cannot be removed"
@@ -136,6 +139,15 @@ def replace_labels(
         data={"labels": [spec.name for spec in labels]},
     )
     session.commit()
+
+
+def _label_uses(session: Session, label: Label) -> int:
+    """Annotators' and gold spans with this label."""
+    total = 0
+    for model in (Span, GoldSpan):
+        count = session.scalar(select(func.count()).where(model.label_id == label.id))
+        total += count or 0
+    return total
 
 
 def find_project(session: Session, name: str) -> Project | None:
@@ -200,8 +212,25 @@ def remove_member(session: Session, project: Project, user: User, actor: User) -
         action="delete",
         data={"user": user.username, "role": membership.role},
     )
+    _release_open_assignments(session, project, user)
     session.delete(membership)
     session.commit()
+
+
+def _release_open_assignments(session: Session, project: Project, user: User) -> None:
+    """A removed member's unfinished documents go back to the queue (their
+    spans stay, unsubmitted, for the audit trail); submitted work stays."""
+    session.execute(
+        delete(Assignment)
+        .where(
+            Assignment.user_id == user.id,
+            Assignment.status.in_(OPEN_STATUSES),
+            Assignment.document_id.in_(
+                select(Document.id).where(Document.project_id == project.id)
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def membership_of(session: Session, project_id: int, user_id: int) -> Membership | None:

@@ -24,8 +24,8 @@ blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Unknown username or wrong password."
 LOGIN_PAUSED = (
-    "Too many failed logins for this username: wait 15 minutes, "
-    "or ask an admin to check the account."
+    "Too many failed logins for this username from this computer: "
+    "wait 15 minutes, or ask an admin to check the account."
 )
 
 
@@ -60,7 +60,7 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form)
     database = current_session()
     username = form.username.data
-    if accounts.login_paused(database, username):
+    if accounts.login_paused(database, username, request.remote_addr):
         flash(LOGIN_PAUSED, "error")
         return render_template("auth/login.html", form=form), 429
     user = accounts.authenticate(database, username, form.password.data)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Response, abort, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from annotator.extensions import current_session, db
 from annotator.models import Project, Role, User
@@ -23,6 +24,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+
+
+class StoredIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what a 32-bit INTEGER column holds: a larger id
+    is a 404 like any unknown id, not a database error."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _mark(view: Callable[..., Any], access: str) -> None:

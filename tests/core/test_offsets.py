@@ -11,7 +11,6 @@ import json
 import random
 import shutil
 import subprocess
-import time
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -225,23 +224,21 @@ def test_surrogate_code_points_are_rejected() -> None:
         OffsetIndex("a\ud83d\udc4db")
 
 
-# --- speed ----------------------------------------------------------------
+# --- a long, mixed text ---------------------------------------------------
+# (Speed is measured in bench/, not asserted here.)
 
 
-def test_index_converts_thousands_of_offsets_quickly() -> None:
+def test_thousands_of_offsets_round_trip_on_a_long_mixed_text() -> None:
     rng = random.Random(7)
     pieces = ["word ", "👍🏽 ", "中文", "e\u0301 ", "\r\n", "👨\u200d👩\u200d👧 "]
     text = "".join(rng.choice(pieces) for _ in range(25_000))[:100_000]
     offsets = sorted(rng.randrange(len(text) + 1) for _ in range(4_000))
-    best = float("inf")
-    for _ in range(3):
-        began = time.perf_counter()
-        index = OffsetIndex(text)
-        converted = [index.to_utf16(offset) for offset in offsets]
-        back = [index.from_utf16(unit) for unit in converted]
-        best = min(best, time.perf_counter() - began)
-    assert back == offsets
-    assert best < 0.1, f"{best * 1000:.1f} ms"
+    index = OffsetIndex(text)
+    converted = [index.to_utf16(offset) for offset in offsets]
+    assert converted == [
+        len(text[:offset].encode("utf-16-le")) // 2 for offset in offsets
+    ]
+    assert [index.from_utf16(unit) for unit in converted] == offsets
 
 
 def test_bmp_text_converts_as_identity() -> None:
@@ -382,8 +379,8 @@ def python_answers(text: str, start: int, end: int, unit: int) -> list[Any]:
     ]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 def test_javascript_twin_agrees() -> None:
+    assert shutil.which("node"), "Node.js is needed: the JavaScript twin must agree"
     rng = random.Random(20240601)
     inputs = []
     for _ in range(400):

@@ -268,24 +268,20 @@ describe("properties", () => {
   });
 });
 
-describe("speed", () => {
-  test("index + 4,000 conversions on a 100 KB text take a few milliseconds", () => {
+describe("a long, mixed text (speed is measured in bench/, not here)", () => {
+  test("4,000 offsets round-trip on a 100 KB text", () => {
     const next = random(7);
     const pieces = ["word ", "👍🏽 ", "中文", "e\u0301 ", "\r\n", "👨\u200d👩\u200d👧 "];
     let text = "";
     while (text.length < 100_000) text += pieces[Math.floor(next() * pieces.length)];
     const length = new OffsetIndex(text).length;
     const offsets = Array.from({ length: 4000 }, () => Math.floor(next() * (length + 1)));
-    let best = Infinity;
-    let back;
-    for (let run = 0; run < 5; run += 1) {
-      const began = performance.now();
-      const index = new OffsetIndex(text);
-      back = offsets.map((cp) => index.fromUtf16(index.toUtf16(cp)));
-      best = Math.min(best, performance.now() - began);
+    const index = new OffsetIndex(text);
+    const codePoints = Array.from(text);
+    for (const cp of offsets.slice(0, 200)) {
+      assert.equal(index.toUtf16(cp), codePoints.slice(0, cp).join("").length);
     }
-    assert.deepEqual(back, offsets);
-    assert.ok(best < 50, `${best.toFixed(1)} ms`);
+    assert.deepEqual(offsets.map((cp) => index.fromUtf16(index.toUtf16(cp))), offsets);
   });
 
   test("BMP text converts as the identity", () => {

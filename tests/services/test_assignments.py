@@ -65,3 +65,74 @@ def test_concurrent_requests_never_over_assign_a_document(app, project):
     )
     pairs = db.session.execute(select(Assignment.document_id, Assignment.user_id))
     assert len(set(pairs.all())) == project.annotators_per_document * DOCUMENTS
+
+
+def _project_with(project, people, documents=1, per_document=1):
+    project.annotators_per_document = per_document
+    db.session.commit()
+    files = [(f"d{i}.txt", f"Text {i}.".encode()) for i in range(documents)]
+    import_files(db.session, project, files)
+    made = []
+    for name in people:
+        user = create_user(db.session, name, PASSWORD)
+        add_member(db.session, project, user, "annotator", None)
+        made.append(user)
+    return made
+
+
+def test_a_skipped_document_goes_to_someone_else(project):
+    first, second = _project_with(project, ["first", "second"])
+    document = assignments.next_document(db.session, project, first)
+    version = assignment_for(db.session, document, first).version
+    set_status(
+        db.session,
+        document,
+        first,
+        {"version": version, "status": "skipped", "reason": "not news"},
+    )
+    assert assignments.next_document(db.session, project, second).id == document.id
+    assert assignments.next_document(db.session, project, first) is None
+
+
+def test_removing_a_member_frees_their_unfinished_documents(project, users):
+    from annotator.services.projects import remove_member
+
+    leaver, stayer = _project_with(project, ["leaver", "stayer"])
+    document = assignments.next_document(db.session, project, leaver)
+    assert assignments.next_document(db.session, project, stayer) is None
+    remove_member(db.session, project, leaver, users["padmin"])
+    assert assignments.next_document(db.session, project, stayer).id == document.id
+
+
+def test_two_requests_of_one_annotator_get_one_document(app, project):
+    (user,) = _project_with(project, ["twice"], documents=3, per_document=2)
+    # Plain ids: the threads must not touch this thread's session's objects.
+    user_id, project_id = user.id, project.id
+    start, failures, got = threading.Barrier(2), [], []
+
+    def ask():
+        from annotator.models import Project, User
+
+        with app.app_context():
+            session = db.session
+            mine = session.get(User, user_id)
+            start.wait()
+            try:
+                found = assignments.next_document(
+                    session, session.get(Project, project_id), mine
+                )
+                got.append(found.id)
+            except Exception as error:
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert len(set(got)) == 1
+    mine = db.session.scalars(select(Assignment).where(Assignment.user_id == user_id))
+    assert len(mine.all()) == 1

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from annotator import migrations
 from annotator.extensions import db
-from annotator.models import Base, Project
+from annotator.models import Base, Document, Project
 from annotator.services import projects
 
 
@@ -54,3 +54,40 @@ def test_database_refuses_a_span_with_end_before_start(app, project, users):
         db.session.rollback()
     else:
         raise AssertionError("the database accepted end < start")
+
+
+def test_labels_used_by_gold_spans_cannot_be_removed(project, users):
+    import pytest
+
+    from annotator.core.labels import DEFAULT_LABELS
+    from annotator.models import GoldSpan
+    from annotator.services.documents import import_files
+    from annotator.services.errors import ServiceError
+    from annotator.services.projects import replace_labels
+
+    import_files(db.session, project, [("a.txt", b"A claim here.")])
+    document = db.session.scalar(select(Document))
+    hedge = next(label for label in project.labels if label.name == "hedge")
+    db.session.add(
+        GoldSpan(
+            document_id=document.id,
+            label_id=hedge.id,
+            start=0,
+            end=7,
+            decided_by_id=users["reviewer"].id,
+            decision="added",
+        )
+    )
+    db.session.commit()
+    without_hedge = [spec for spec in DEFAULT_LABELS if spec.name != "hedge"]
+    with pytest.raises(ServiceError, match="'hedge' is used by 1 spans"):
+        replace_labels(db.session, project, without_hedge, users["padmin"])
+    db.session.expire_all()
+    assert "hedge" in [label.name for label in project.labels]
+
+
+def test_no_label_may_take_the_link_key():
+    from annotator.core.labels import LabelSpec, label_spec_errors
+
+    errors = label_spec_errors(LabelSpec("rumour", "Rumour", "#555555", "l", "dashed"))
+    assert any("the link key" in error for error in errors)

@@ -2,59 +2,16 @@
 writes refused with 409, blind annotation."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import AuditEvent, Document, Span
+from annotator.models import AuditEvent, Span
 from annotator.services import assignments
 from annotator.services.accounts import create_user
 from annotator.services.documents import import_files
 from annotator.services.projects import add_member
-from tests.conftest import PASSWORD, csrf_token, login
-
-TEXT = (
-    "👍🏽 👨‍👩‍👧 Moscow denied the attack.\r\nRussia was blamed, e\u0301te\u0301 中文."
-)
-
-
-@pytest.fixture
-def document(project, users):
-    import_files(db.session, project, [("a.txt", TEXT.encode())])
-    create_user(db.session, "second", PASSWORD)
-    from annotator.services.accounts import find_user
-
-    add_member(db.session, project, find_user(db.session, "second"), "annotator", None)
-    doc = db.session.scalar(select(Document))
-    assignments.next_document(db.session, project, users["annotator"])
-    return doc
-
-
-class Api:
-    def __init__(self, client, project, document, username="annotator"):
-        login(client, username)
-        self.client = client
-        self.token = csrf_token(client, "/")
-        self.base = f"/api/projects/{project.id}/documents/{document.id}"
-
-    def get(self):
-        return self.client.get(f"{self.base}/annotation")
-
-    def send(self, method, path, body, token=True):
-        headers = {"X-CSRFToken": self.token} if token else {}
-        return self.client.open(
-            f"{self.base}{path}", method=method, json=body, headers=headers
-        )
-
-    def version(self):
-        return self.get().get_json()["version"]
-
-    def add(self, start, end, label="claim", **extra):
-        body = {"version": self.version(), "start": start, "end": end, "label": label}
-        return self.send("POST", "/spans", {**body, **extra})
-
-
-def span_count():
-    return db.session.scalar(select(func.count()).select_from(Span))
+from tests.conftest import PASSWORD, login
+from tests.web.conftest import TEXT, Api, span_count
 
 
 def test_span_offsets_are_code_points(client, project, document):
@@ -93,11 +50,28 @@ def test_invalid_spans_are_refused_naming_the_field(
 
 
 def test_label_of_another_project_is_refused(client, project, other_project, document):
+    from annotator.core.labels import DEFAULT_LABELS, LabelSpec
+    from annotator.services.projects import replace_labels
+
+    rumour = LabelSpec("rumour", "Rumour", "#555555", "r", "dashed")
+    replace_labels(
+        db.session, other_project, [*DEFAULT_LABELS, rumour], other_project_admin()
+    )
     api = Api(client, project, document)
-    db.session.refresh(other_project)
+    refused = api.add(0, 2, label="rumour")
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "label"
+    assert "unknown label 'rumour'" in refused.get_json()["error"]
+    assert span_count() == 0
     response = api.add(0, 2, label="claim", label_id=other_project.labels[0].id)
     assert response.status_code == 201  # label_id is ignored: labels go by name
     assert db.session.scalar(select(Span.label_id)) == project.labels[0].id
+
+
+def other_project_admin():
+    from annotator.services.accounts import find_user
+
+    return find_user(db.session, "outsider")
 
 
 def test_stale_write_gets_409_with_the_current_state(client, project, document):

@@ -1,0 +1,99 @@
+"""The annotation API against input that used to reach the database, and the
+rules that keep submitted work fixed under the review built on it."""
+
+import pytest
+from sqlalchemy import select
+
+from annotator.extensions import db
+from annotator.models import Adjudication, Assignment
+from tests.web.conftest import Api, span_count
+
+
+def status(api, value, reason=""):
+    body = {"version": api.version(), "status": value, "reason": reason}
+    return api.send("POST", "/status", body)
+
+
+def test_spans_of_a_submitted_document_are_frozen_until_reopened(
+    client, project, document
+):
+    api = Api(client, project, document)
+    assert api.add(0, 4).status_code == 201
+    assert status(api, "submitted").status_code == 200
+    refused = api.add(5, 9)
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "status"
+    assert "submitted" in refused.get_json()["error"]
+    assert span_count() == 1
+    assert status(api, "in_progress").status_code == 200
+    assert api.add(5, 9).status_code == 201
+
+
+def test_annotators_cannot_reopen_once_review_has_started(client, project, document):
+    api = Api(client, project, document)
+    assert status(api, "submitted").status_code == 200
+    db.session.add(Adjudication(document_id=document.id))
+    db.session.commit()
+    refused = status(api, "in_progress")
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "status"
+    assignment = db.session.scalar(select(Assignment))
+    db.session.refresh(assignment)
+    assert assignment.status == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"note": "a\x00b"}, "note"),
+        ({"note": "a\ud800b"}, "note"),
+        ({"attributes": {"source": "Mos\x00cow"}}, "attributes.source"),
+        ({"attributes": {"": "x"}}, "attributes"),
+        ({"attributes": {"x" * 41: "x"}}, "attributes"),
+    ],
+)
+def test_unstorable_text_is_refused_naming_the_field(
+    client, project, document, extra, field
+):
+    api = Api(client, project, document)
+    response = api.add(0, 4, **extra)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["field"] == field
+    assert span_count() == 0
+
+
+def test_unstorable_skip_reason_is_refused(client, project, document):
+    api = Api(client, project, document)
+    response = status(api, "skipped", "bad\x00reason")
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "reason"
+
+
+def test_numbers_too_large_for_the_database_are_input_errors(client, project, document):
+    api = Api(client, project, document)
+    body = {"start": 0, "end": 4, "label": "claim", "version": 2**64}
+    huge_version = api.send("POST", "/spans", body)
+    assert huge_version.status_code == 400
+    assert huge_version.get_json()["field"] == "version"
+    created = api.add(0, 4).get_json()["span"]["id"]
+    link = {"source": 2**63, "target": created, "version": api.version()}
+    huge_link = api.send("POST", "/links", link)
+    assert huge_link.status_code == 400
+    assert huge_link.get_json()["field"] == "source"
+    assert client.get(f"/projects/{2**31}").status_code == 404
+    assert (
+        client.get(
+            f"/api/projects/{project.id}/documents/{2**40}/annotation"
+        ).status_code
+        == 404
+    )
+
+
+def test_the_same_span_twice_is_refused(client, project, document):
+    api = Api(client, project, document)
+    assert api.add(0, 4).status_code == 201
+    again = api.add(0, 4)
+    assert again.status_code == 400
+    assert again.get_json()["field"] == "span"
+    assert api.add(0, 4, label="hedge").status_code == 201  # another label is fine
+    assert span_count() == 2
