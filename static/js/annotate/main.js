@@ -9,7 +9,7 @@ import { OffsetIndex } from "../lib/offsets.js";
 import { SaveQueue } from "../lib/savequeue.js";
 import { Editor } from "./editor.js";
 import * as panel from "./panel.js";
-import { renderDocument } from "./render.js";
+import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState, temporaryId } from "./state.js";
 
@@ -19,6 +19,7 @@ const STATUS_TEXT = {
   retrying: "not saved — retrying",
 };
 
+performance.mark("annotate-start");
 const byId = (id) => document.getElementById(id);
 const payload = JSON.parse(byId("annotate-payload").textContent);
 const text = payload.document.text;
@@ -50,7 +51,8 @@ const ui = {
 };
 
 const page = {
-  view: { elements: new Map(), textStarts: new Map() },
+  drawn: new Map(),
+  listDeferred: false,
   selected: null,
   linkSource: null,
   altAtSelection: false,
@@ -98,22 +100,56 @@ function focusedListKey() {
   return document.activeElement?.closest?.("#span-list button")?.dataset.key ?? null;
 }
 
+const FULL_REDRAW = 200;
+
+function look(span) {
+  const selected = span.key === page.selected ? " selected" : "";
+  return { className: `${classOf(span.label)}${selected}`, title: titleOf(span) };
+}
+
+/** What changed since the last draw: stale keys and the UTF-16 ranges touched. */
+function changesSince(spans) {
+  const stale = new Set(page.drawn.keys());
+  const ranges = [];
+  const drawn = new Map();
+  for (const span of spans) {
+    const signature = `${span.start16}:${span.end16}:${span.label}:${titleOf(span)}`;
+    const before = page.drawn.get(span.key);
+    drawn.set(span.key, { signature, start16: span.start16, end16: span.end16 });
+    if (before?.signature === signature) {
+      stale.delete(span.key);
+      continue;
+    }
+    ranges.push([span.start16, span.end16]);
+  }
+  for (const key of stale) {
+    const before = page.drawn.get(key);
+    if (before) ranges.push([before.start16, before.end16]);
+  }
+  page.drawn = drawn;
+  return { stale, ranges };
+}
+
+/** Redraw what changed in the text and the side list, then the selection. */
 function draw() {
   const spans = state.ordered().map(units);
   const focused = focusedListKey();
-  page.view = renderDocument(ui.root, text, spans, (span) => ({
-    className: classOf(span.label),
-    title: titleOf(span),
-  }));
-  panel.renderSpanList(ui.list, spans, describe, page.selected);
+  const { stale, ranges } = changesSince(spans);
+  if (ranges.length > FULL_REDRAW) view.renderAll(spans);
+  else view.renderRanges(ranges, spans);
+  if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
-  if (focused) listButton(focused)?.focus({ preventScroll: true });
+  if (focused && focusedListKey() !== focused) listButton(focused)?.focus({ preventScroll: true });
   showSelected();
 }
 
 function listButton(key) {
-  return ui.list.querySelector(`button[data-key="${key}"]`);
+  return spanList.button(key);
+}
+
+function marksOf(key) {
+  return ui.root.querySelectorAll(`.mark[data-key="${key}"]`);
 }
 
 function showSelected() {
@@ -124,7 +160,7 @@ function showSelected() {
   ui.root.classList.toggle("linking", page.linkSource !== null);
   panel.markPressedLabel(ui.bar, span?.label ?? null);
   if (!span) return;
-  for (const mark of page.view.elements.get(span.key) ?? []) mark.classList.add("selected");
+  for (const mark of marksOf(span.key)) mark.classList.add("selected");
   listButton(span.key)?.setAttribute("aria-current", "true");
   showDetails(span);
 }
@@ -155,7 +191,7 @@ function select(key, { reveal = false } = {}) {
   page.selected = state.spans.has(key) ? key : null;
   showSelected();
   if (reveal && page.selected) {
-    page.view.elements.get(key)?.[0]?.scrollIntoView({ block: "nearest" });
+    marksOf(key)[0]?.scrollIntoView({ block: "nearest" });
   }
 }
 
@@ -213,7 +249,7 @@ function finishLink(target) {
 // ---- editing ----------------------------------------------------------------
 
 function pickLabel(name, altKey) {
-  const range = selectedSpan(ui.root, page.view.textStarts, index, altKey || page.altAtSelection);
+  const range = selectedSpan(ui.root, view.textStarts, index, altKey || page.altAtSelection);
   if (range) {
     const key = editor.createSpan(range[0], range[1], name);
     clearSelection();
@@ -466,6 +502,9 @@ const editor = new Editor({
   onChange: () => draw(),
 });
 
+const view = new DocumentView(ui.root, text, look);
+const spanList = new panel.SpanList(ui.list, describe);
+
 function wire() {
   panel.renderLabelBar(ui.bar, payload.labels, classOf, pickLabel);
   panel.renderSources(ui.sourceList, [...sources].sort());
@@ -500,10 +539,17 @@ function start() {
   for (const request of pending) state.replay(request);
   queue.setVersion(payload.annotation.version);
   wire();
+  // The text first; the side list (thousands of buttons) right after.
+  page.listDeferred = true;
   draw();
   showState(pending.length ? "saving" : "saved");
   if (pending.length) queue.flush();
-  ui.root.dataset.ready = "true";
+  performance.mark("annotate-interactive");
+  setTimeout(() => {
+    page.listDeferred = false;
+    draw();
+    ui.root.dataset.ready = "true";
+  });
 }
 
 start();

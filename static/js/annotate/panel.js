@@ -40,23 +40,46 @@ export function markPressedLabel(bar, label) {
   }
 }
 
-/** The side list: one button per span, Tab/Shift+Tab walk them. */
-export function renderSpanList(list, spans, describe, selectedKey) {
-  const items = spans.map((span) => {
-    const info = describe(span);
-    const button = element("button", {
-      type: "button",
-      className: "span-item",
-    }, [
-      element("span", { className: `span-item-label ${info.className}`, textContent: info.label }),
-      " ",
-      element("span", { className: "span-item-text", textContent: info.text }),
-    ]);
-    button.dataset.key = span.key;
-    if (span.key === selectedKey) button.setAttribute("aria-current", "true");
-    return element("li", {}, [button]);
-  });
-  list.replaceChildren(...items);
+function spanItem(span, info) {
+  const button = element("button", { type: "button", className: "span-item" }, [
+    element("span", { className: `span-item-label ${info.className}`, textContent: info.label }),
+    " ",
+    element("span", { className: "span-item-text", textContent: info.text }),
+  ]);
+  button.dataset.key = span.key;
+  return element("li", {}, [button]);
+}
+
+/**
+ * The side list: one button per span in reading order, so Tab and Shift+Tab
+ * walk the spans. Updated in place: only changed spans get new items.
+ */
+export class SpanList {
+  constructor(list, describe) {
+    Object.assign(this, { list, describe, items: new Map() });
+  }
+
+  /** `spans` in reading order; `stale` keys were changed or removed. */
+  update(spans, stale) {
+    for (const key of stale) {
+      this.items.get(key)?.remove();
+      this.items.delete(key);
+    }
+    let cursor = this.list.firstElementChild;
+    for (const span of spans) {
+      let item = this.items.get(span.key);
+      if (!item) {
+        item = spanItem(span, this.describe(span));
+        this.items.set(span.key, item);
+      }
+      if (item === cursor) cursor = cursor.nextElementSibling;
+      else this.list.insertBefore(item, cursor);
+    }
+  }
+
+  button(key) {
+    return this.items.get(key)?.firstElementChild ?? null;
+  }
 }
 
 export function renderSources(datalist, sources) {
