@@ -252,6 +252,7 @@ function pickLabel(name, altKey) {
   const range = selectedSpan(ui.root, view.textStarts, index, altKey || page.altAtSelection);
   if (range) {
     const key = editor.createSpan(range[0], range[1], name);
+    page.altAtSelection = false;
     clearSelection();
     select(key);
   } else if (page.selected) {
