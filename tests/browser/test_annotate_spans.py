@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.annotating import (
     add_documents,
     assign,
+    drag_select,
     log_in,
     open_document,
     select_text,
@@ -57,13 +58,24 @@ def test_select_then_button_and_whitespace_is_trimmed(page, annotating, users):
     assert page.console_errors == []
 
 
-def test_alt_keeps_exact_characters(page, annotating, users):
+def test_mouse_selection_snaps_to_words_and_alt_keeps_exact_characters(
+    page, annotating, users
+):
     start = TEXT.index("ttack")
-    select_text(page, TEXT, start, start + 3)
-    page.locator("#document-text").dispatch_event("mouseup", {"altKey": True})
+    drag_select(page, TEXT, start, TEXT.index("ssibly"))
     page.keyboard.press("1")
+    page.keyboard.press("Escape")
+    start = TEXT.index("ebels")
+    page.keyboard.down("Alt")
+    drag_select(page, TEXT, start, start + 3)
+    page.keyboard.up("Alt")
+    page.keyboard.press("3")
     wait_saved(page)
-    assert spans_of(annotating, users) == [("tta", "claim")]
+    assert spans_of(annotating, users) == [
+        ("attack was possibly", "claim"),
+        ("ebe", "hedge"),
+    ]
+    assert page.console_errors == []
 
 
 def test_nested_and_overlapping_spans_both_stay_visible_and_clickable(

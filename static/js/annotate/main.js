@@ -446,7 +446,10 @@ function onConflict(annotation) {
 
 function onRejected(request, status, body) {
   page.setbacks += 1;
-  page.refreshWhenSaved = true;
+  // Show what the server kept; at once if nothing else waits (the queue may
+  // report "saved" before telling us of the refusal).
+  if (queue.pending().length === 0) reloadFromServer();
+  else page.refreshWhenSaved = true;
   showMessage(`Not saved: ${body?.error ?? `the server answered ${status}`}`);
 }
 
