@@ -11,7 +11,7 @@ import { Editor } from "./editor.js";
 import * as panel from "./panel.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
-import { AnnotationState, temporaryId } from "./state.js";
+import { AnnotationState } from "./state.js";
 
 const STATUS_TEXT = {
   saved: "saved",
@@ -140,7 +140,9 @@ function draw() {
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
-  if (focused && focusedListKey() !== focused) listButton(focused)?.focus({ preventScroll: true });
+  if (focused && focusedListKey() !== focused) {
+    listButton(focused)?.focus({ preventScroll: true });
+  }
   showSelected();
 }
 
@@ -153,8 +155,12 @@ function marksOf(key) {
 }
 
 function showSelected() {
-  for (const old of ui.root.querySelectorAll(".mark.selected")) old.classList.remove("selected");
-  for (const old of ui.list.querySelectorAll("[aria-current]")) old.removeAttribute("aria-current");
+  for (const old of ui.root.querySelectorAll(".mark.selected")) {
+    old.classList.remove("selected");
+  }
+  for (const old of ui.list.querySelectorAll("[aria-current]")) {
+    old.removeAttribute("aria-current");
+  }
   const span = state.spans.get(page.selected);
   ui.details.hidden = !span;
   ui.root.classList.toggle("linking", page.linkSource !== null);
@@ -182,7 +188,8 @@ function describeLink(link) {
   const other = state.spans.get(link.source === page.selected ? link.target : link.source);
   const shown = units(other);
   const arrow = link.source === page.selected ? `${link.kind} →` : `← ${link.kind}`;
-  return `${arrow} ${displayName(other.label)} “${panel.excerpt(text, shown.start16, shown.end16)}”`;
+  const words = panel.excerpt(text, shown.start16, shown.end16);
+  return `${arrow} ${displayName(other.label)} “${words}”`;
 }
 
 // ---- choosing spans ---------------------------------------------------------
@@ -415,7 +422,7 @@ async function send({ method, path, body }) {
 function showState(queueState) {
   ui.status.textContent = STATUS_TEXT[queueState] ?? queueState;
   ui.status.dataset.state = queueState;
-  ui.status.dataset.pending = String(queue?.pending().length ?? 0);
+  ui.status.dataset.pending = String(queue.pending().length);
   if (queueState !== "saved") return;
   if (page.refreshWhenSaved) reloadFromServer();
   for (const resolve of page.waiters.splice(0)) resolve();
@@ -502,7 +509,7 @@ const editor = new Editor({
   queue,
   history,
   rules: payload.link_rules,
-  newTempId: () => (queue.nextTempId ? queue.nextTempId() : temporaryId()),
+  newTempId: () => queue.nextTempId(),
   onChange: () => draw(),
 });
 
@@ -531,7 +538,7 @@ function wire() {
   ui.deleteButton.addEventListener("click", deleteSelected);
   ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.skipForm.addEventListener("submit", onSkip);
-  window.addEventListener("online", () => (queue.online ? queue.online() : queue.flush()));
+  window.addEventListener("online", () => queue.online());
 }
 
 function start() {

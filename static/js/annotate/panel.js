@@ -42,7 +42,10 @@ export function markPressedLabel(bar, label) {
 
 function spanItem(span, info) {
   const button = element("button", { type: "button", className: "span-item" }, [
-    element("span", { className: `span-item-label ${info.className}`, textContent: info.label }),
+    element("span", {
+      className: `span-item-label ${info.className}`,
+      textContent: info.label,
+    }),
     " ",
     element("span", { className: "span-item-text", textContent: info.text }),
   ]);

@@ -15,8 +15,10 @@ const MAX_LANE = 7;
 
 function paragraphStarts(text) {
   const starts = [0];
-  for (let at = text.indexOf("\n"); at !== -1 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) {
+  let at = text.indexOf("\n");
+  while (at !== -1 && at + 1 < text.length) {
     starts.push(at + 1);
+    at = text.indexOf("\n", at + 1);
   }
   return starts;
 }
@@ -118,7 +120,11 @@ export class DocumentView {
   #renderParagraph(p, spans) {
     const [from, to] = [this.starts[p], this.ends[p]];
     const pieces = spans
-      .map((span) => ({ span, from: Math.max(span.start16, from), to: Math.min(span.end16, to) }))
+      .map((span) => ({
+        span,
+        from: Math.max(span.start16, from),
+        to: Math.min(span.end16, to),
+      }))
       .sort((a, b) => a.from - b.from || b.to - a.to);
     const { lanes, depth } = assignLanes(pieces);
     const points = boundaries(pieces, from, to);

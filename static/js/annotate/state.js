@@ -9,15 +9,6 @@
  * points, end exclusive. No DOM here.
  */
 
-let temporaryCount = 0;
-const PAGE_STAMP = Date.now().toString(36);
-
-/** A temporary id unique across reloads (pending requests outlive the page). */
-export function temporaryId() {
-  temporaryCount += 1;
-  return `tmp-${PAGE_STAMP}${temporaryCount}`;
-}
-
 function spanIdFromPath(path, kind) {
   const match = new RegExp(`^${kind}/([^/]+)$`).exec(path);
   if (!match) return null;
