@@ -58,6 +58,20 @@ def test_select_then_button_and_whitespace_is_trimmed(page, annotating, users):
     assert page.console_errors == []
 
 
+def test_a_selection_of_spaces_tags_nothing(page, annotating, users):
+    select_word(page, TEXT, "Officials")
+    page.keyboard.press("1")
+    start = TEXT.index(" said")
+    select_text(page, TEXT, start, start + 1)
+    page.keyboard.press("2")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nothing to tag: the selection holds only spaces."
+    )
+    wait_saved(page)
+    assert spans_of(annotating, users) == [("Officials", "claim")]
+    assert page.console_errors == []
+
+
 def test_mouse_selection_snaps_to_words_and_alt_keeps_exact_characters(
     page, annotating, users
 ):

@@ -155,8 +155,8 @@ function marksOf(key) {
 }
 
 function showSelected() {
-  for (const old of ui.root.querySelectorAll(".mark.selected")) {
-    old.classList.remove("selected");
+  for (const old of ui.root.querySelectorAll(".mark.selected, .mark.linked")) {
+    old.classList.remove("selected", "linked");
   }
   for (const old of ui.list.querySelectorAll("[aria-current]")) {
     old.removeAttribute("aria-current");
@@ -167,6 +167,10 @@ function showSelected() {
   panel.markPressedLabel(ui.bar, span?.label ?? null);
   if (!span) return;
   for (const mark of marksOf(span.key)) mark.classList.add("selected");
+  for (const link of state.linksOf(span.key)) {
+    const other = link.source === span.key ? link.target : link.source;
+    for (const mark of marksOf(other)) mark.classList.add("linked");
+  }
   listButton(span.key)?.setAttribute("aria-current", "true");
   showDetails(span);
 }
@@ -256,9 +260,13 @@ function finishLink(target) {
 // ---- editing ----------------------------------------------------------------
 
 function pickLabel(name, altKey) {
-  const range = selectedSpan(ui.root, view.textStarts, index, altKey || page.altAtSelection);
-  if (range) {
-    const key = editor.createSpan(range[0], range[1], name);
+  const exact = altKey || page.altAtSelection;
+  const selection = selectedSpan(ui.root, view.textStarts, index, exact);
+  if (selection && !selection.range) {
+    showMessage("Nothing to tag: the selection holds only spaces.");
+  } else if (selection) {
+    const [start, end] = selection.range;
+    const key = editor.createSpan(start, end, name);
     page.altAtSelection = false;
     clearSelection();
     select(key);
