@@ -19,7 +19,6 @@ const STATUS_TEXT = {
   retrying: "not saved — retrying",
 };
 
-performance.mark("annotate-start");
 const byId = (id) => document.getElementById(id);
 const payload = JSON.parse(byId("annotate-payload").textContent);
 const text = payload.document.text;
@@ -563,7 +562,7 @@ function start() {
   draw();
   showState(pending.length ? "saving" : "saved");
   if (pending.length) queue.flush();
-  performance.mark("annotate-interactive");
+  performance.mark("annotate-interactive"); // read by bench/annotate_page_bench.py
   setTimeout(() => {
     page.listDeferred = false;
     draw();
