@@ -6,9 +6,14 @@
 
 const EXCERPT = 48;
 
+/** The span's text on one line, shortened without splitting a surrogate pair. */
 export function excerpt(text, start16, end16) {
-  const piece = text.slice(start16, end16).replace(/\s+/g, " ");
-  return piece.length > EXCERPT ? `${piece.slice(0, EXCERPT - 1)}…` : piece;
+  const piece = text.slice(start16, Math.min(end16, start16 + 4 * EXCERPT));
+  const line = piece.replace(/\s+/g, " ");
+  if (line.length <= EXCERPT && end16 - start16 === piece.length) return line;
+  let cut = EXCERPT - 1;
+  if (/[\uD800-\uDBFF]/.test(line[cut - 1] ?? "")) cut -= 1;
+  return `${line.slice(0, cut)}…`;
 }
 
 function element(tag, properties = {}, children = []) {
