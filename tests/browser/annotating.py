@@ -98,6 +98,35 @@ def select_word(page: Page, text: str, word: str, after: int = 0) -> tuple[int, 
     return start, start + len(word)
 
 
+POINT_OF = """([offset]) => {
+  const root = document.getElementById("document-text");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (offset < seen + node.data.length) {
+      const range = document.createRange();
+      range.setStart(node, offset - seen);
+      range.setEnd(node, offset - seen + 1);
+      const box = range.getBoundingClientRect();
+      return [box.left + box.width / 2, box.top + box.height / 2];
+    }
+    seen += node.data.length;
+  }
+  return null;
+}"""
+
+
+def drag_select(page: Page, text: str, start: int, end: int) -> None:
+    """Select with the mouse from the middle of character `start` to the
+    middle of character `end - 1` (code points)."""
+    first = page.evaluate(POINT_OF, [utf16(text, start)])
+    last = page.evaluate(POINT_OF, [utf16(text, end - 1)])
+    page.mouse.move(*first)
+    page.mouse.down()
+    page.mouse.move(*last, steps=5)
+    page.mouse.up()
+
+
 def wait_saved(page: Page) -> None:
     status = page.locator("#save-status")
     expect(status).to_have_attribute("data-state", "saved")

@@ -1,5 +1,7 @@
 """Links between spans and span attributes on the annotation page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,10 +54,19 @@ def test_link_a_denial_to_its_claim_from_the_keyboard(page, annotating, users):
     expect(page.locator("#details-links")).to_contain_text(
         "denies → Claim “Rebels shelled the town”"
     )
+    expect(page.locator(".mark[title='Claim']")).to_have_class(re.compile("linked"))
     page.keyboard.press("Control+z")
     wait_saved(page)
     assert stored_links(annotating) == []
     page.keyboard.press("Control+Shift+z")
+    wait_saved(page)
+    assert len(stored_links(annotating)) == 1
+    page.get_by_role("button", name="Remove link").click()
+    wait_saved(page)
+    assert stored_links(annotating) == []
+    expect(page.locator("#details-links")).to_have_text("No links.")
+    page.locator("#span-list button").first.focus()
+    page.keyboard.press("Control+z")
     wait_saved(page)
     assert len(stored_links(annotating)) == 1
     assert page.console_errors == []

@@ -101,3 +101,28 @@ def test_stale_tab_gets_the_current_state_and_says_so(page, project, annotating,
         ("never began", "denial"),
     ]
     assert script_errors(page) == []
+
+
+def test_a_refused_change_is_reported_and_the_saved_state_shown(
+    page, annotating, users
+):
+    def refuse(route):
+        route.fulfill(
+            status=400,
+            content_type="application/json",
+            body='{"error": "label: unknown label", "field": "label"}',
+        )
+
+    page.route("**/api/**/spans", refuse)
+    select_word(page, TEXT, "talks had failed")
+    page.keyboard.press("1")
+    expect(page.get_by_role("alert")).to_have_text("Not saved: label: unknown label")
+    expect(page.locator("#document-text .mark")).to_have_count(0)
+    page.unroute("**/api/**/spans")
+    wait_saved(page)
+    assert texts(annotating, users) == []
+    select_word(page, TEXT, "never began")
+    page.keyboard.press("2")
+    wait_saved(page)
+    assert texts(annotating, users) == [("never began", "denial")]
+    assert script_errors(page) == []

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from tests.browser.annotating import (
     add_documents,
     assign,
+    drag_select,
     log_in,
     open_document,
     select_text,
@@ -57,13 +58,38 @@ def test_select_then_button_and_whitespace_is_trimmed(page, annotating, users):
     assert page.console_errors == []
 
 
-def test_alt_keeps_exact_characters(page, annotating, users):
-    start = TEXT.index("ttack")
-    select_text(page, TEXT, start, start + 3)
-    page.locator("#document-text").dispatch_event("mouseup", {"altKey": True})
+def test_a_selection_of_spaces_tags_nothing(page, annotating, users):
+    select_word(page, TEXT, "Officials")
     page.keyboard.press("1")
+    start = TEXT.index(" said")
+    select_text(page, TEXT, start, start + 1)
+    page.keyboard.press("2")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nothing to tag: the selection holds only spaces."
+    )
     wait_saved(page)
-    assert spans_of(annotating, users) == [("tta", "claim")]
+    assert spans_of(annotating, users) == [("Officials", "claim")]
+    assert page.console_errors == []
+
+
+def test_mouse_selection_snaps_to_words_and_alt_keeps_exact_characters(
+    page, annotating, users
+):
+    start = TEXT.index("ttack")
+    drag_select(page, TEXT, start, TEXT.index("ssibly"))
+    page.keyboard.press("1")
+    page.keyboard.press("Escape")
+    start = TEXT.index("ebels")
+    page.keyboard.down("Alt")
+    drag_select(page, TEXT, start, start + 3)
+    page.keyboard.up("Alt")
+    page.keyboard.press("3")
+    wait_saved(page)
+    assert spans_of(annotating, users) == [
+        ("attack was possibly", "claim"),
+        ("ebe", "hedge"),
+    ]
+    assert page.console_errors == []
 
 
 def test_nested_and_overlapping_spans_both_stay_visible_and_clickable(

@@ -58,11 +58,18 @@ export class Editor {
       changes.label !== undefined &&
       !labelKeepsLinks(this.state, this.rules, key, changes.label)
     ) {
-      return "This span is linked, and its links do not allow that label: remove the link first.";
+      return (
+        "This span is linked, and its links do not allow that label: " +
+        "remove the link first."
+      );
     }
     const before = pick(span, Object.keys(changes));
     this.#update(key, changes);
-    this.#record("edit span", () => this.#update(key, changes), () => this.#update(key, before));
+    this.#record(
+      "edit span",
+      () => this.#update(key, changes),
+      () => this.#update(key, before),
+    );
     return null;
   }
 
@@ -72,7 +79,9 @@ export class Editor {
     const to = this.state.spans.get(target);
     if (source === target) return "A span cannot point at itself.";
     const kind = linkKind(this.rules, from.label, to.label);
-    if (!kind) return `No link goes from “${from.label}” to “${to.label}”: ${this.allowedLinks()}.`;
+    if (!kind) {
+      return `No link goes from “${from.label}” to “${to.label}”: ${this.allowedLinks()}.`;
+    }
     if (this.state.hasLink(source, target, kind)) return "These spans are already linked.";
     const key = this.state.newKey();
     this.#link(key, source, target, kind);
@@ -83,7 +92,11 @@ export class Editor {
   unlink(key) {
     const { source, target, kind } = this.state.links.get(key);
     this.#unlink(key);
-    this.#record("remove link", () => this.#unlink(key), () => this.#link(key, source, target, kind));
+    this.#record(
+      "remove link",
+      () => this.#unlink(key),
+      () => this.#link(key, source, target, kind),
+    );
   }
 
   /** Submit or skip; not undoable (the page moves on). */
@@ -114,7 +127,8 @@ export class Editor {
 
   #update(key, changes) {
     const span = this.state.updateSpan(key, changes);
-    this.#send({ method: "PATCH", path: `spans/${span.id}`, body: pick(span, Object.keys(changes)) });
+    const body = pick(span, Object.keys(changes));
+    this.#send({ method: "PATCH", path: `spans/${span.id}`, body });
   }
 
   #link(key, source, target, kind) {

@@ -6,9 +6,14 @@
 
 const EXCERPT = 48;
 
+/** The span's text on one line, shortened without splitting a surrogate pair. */
 export function excerpt(text, start16, end16) {
-  const piece = text.slice(start16, end16).replace(/\s+/g, " ");
-  return piece.length > EXCERPT ? `${piece.slice(0, EXCERPT - 1)}…` : piece;
+  const piece = text.slice(start16, Math.min(end16, start16 + 4 * EXCERPT));
+  const line = piece.replace(/\s+/g, " ");
+  if (line.length <= EXCERPT && end16 - start16 === piece.length) return line;
+  let cut = EXCERPT - 1;
+  if (/[\uD800-\uDBFF]/.test(line[cut - 1] ?? "")) cut -= 1;
+  return `${line.slice(0, cut)}…`;
 }
 
 function element(tag, properties = {}, children = []) {
@@ -40,23 +45,49 @@ export function markPressedLabel(bar, label) {
   }
 }
 
-/** The side list: one button per span, Tab/Shift+Tab walk them. */
-export function renderSpanList(list, spans, describe, selectedKey) {
-  const items = spans.map((span) => {
-    const info = describe(span);
-    const button = element("button", {
-      type: "button",
-      className: "span-item",
-    }, [
-      element("span", { className: `span-item-label ${info.className}`, textContent: info.label }),
-      " ",
-      element("span", { className: "span-item-text", textContent: info.text }),
-    ]);
-    button.dataset.key = span.key;
-    if (span.key === selectedKey) button.setAttribute("aria-current", "true");
-    return element("li", {}, [button]);
-  });
-  list.replaceChildren(...items);
+function spanItem(span, info) {
+  const button = element("button", { type: "button", className: "span-item" }, [
+    element("span", {
+      className: `span-item-label ${info.className}`,
+      textContent: info.label,
+    }),
+    " ",
+    element("span", { className: "span-item-text", textContent: info.text }),
+  ]);
+  button.dataset.key = span.key;
+  return element("li", {}, [button]);
+}
+
+/**
+ * The side list: one button per span in reading order, so Tab and Shift+Tab
+ * walk the spans. Updated in place: only changed spans get new items.
+ */
+export class SpanList {
+  constructor(list, describe) {
+    Object.assign(this, { list, describe, items: new Map() });
+  }
+
+  /** `spans` in reading order; `stale` keys were changed or removed. */
+  update(spans, stale) {
+    for (const key of stale) {
+      this.items.get(key)?.remove();
+      this.items.delete(key);
+    }
+    let cursor = this.list.firstElementChild;
+    for (const span of spans) {
+      let item = this.items.get(span.key);
+      if (!item) {
+        item = spanItem(span, this.describe(span));
+        this.items.set(span.key, item);
+      }
+      if (item === cursor) cursor = cursor.nextElementSibling;
+      else this.list.insertBefore(item, cursor);
+    }
+  }
+
+  button(key) {
+    return this.items.get(key)?.firstElementChild ?? null;
+  }
 }
 
 export function renderSources(datalist, sources) {

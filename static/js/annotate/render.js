@@ -1,33 +1,58 @@
 /**
  * Draw the document with its spans.
  *
- * One pass: the text is cut at every span boundary, and each piece becomes a
- * text node wrapped in one element per span covering it, innermost last. Each
- * span keeps one "lane" (underline depth) along its whole length, so nested
- * and overlapping spans show as separate stacked underlines, each in its
- * label's colour and underline style, with the label's name as the title.
+ * The text is split into paragraphs (after each line feed), each a block that
+ * the browser may skip laying out while it is off screen, and that is redrawn
+ * alone when a span in it changes. Inside a paragraph one pass cuts the text at
+ * every span boundary; each piece becomes a text node wrapped in one element
+ * per span covering it. Each span keeps one "lane" (underline depth) across
+ * the paragraph, so nested and overlapping spans show as separate stacked
+ * underlines in their label's colour and underline style, titled with the
+ * label's name. The text nodes hold exactly the document's text, in order.
  */
 
 const MAX_LANE = 7;
 
-/** Lane per span key: the lowest lane free at the span's start. */
-function assignLanes(spans) {
+function paragraphStarts(text) {
+  const starts = [0];
+  let at = text.indexOf("\n");
+  while (at !== -1 && at + 1 < text.length) {
+    starts.push(at + 1);
+    at = text.indexOf("\n", at + 1);
+  }
+  return starts;
+}
+
+/** Index of the last value ≤ target in sorted `values`. */
+function lastAtOrBefore(values, target) {
+  let low = 0;
+  let high = values.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (values[middle] <= target) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** Lane per span key: the lowest lane free where the span starts. */
+function assignLanes(pieces) {
   const laneEnds = [];
   const lanes = new Map();
-  for (const span of spans) {
-    let lane = laneEnds.findIndex((end) => end <= span.start16);
+  for (const piece of pieces) {
+    let lane = laneEnds.findIndex((end) => end <= piece.from);
     if (lane === -1) lane = laneEnds.push(0) - 1;
-    laneEnds[lane] = span.end16;
-    lanes.set(span.key, lane);
+    laneEnds[lane] = piece.to;
+    lanes.set(piece.span.key, lane);
   }
   return { lanes, depth: laneEnds.length };
 }
 
-function boundaries(spans, length) {
-  const points = new Set([0, length]);
-  for (const span of spans) {
-    points.add(span.start16);
-    points.add(span.end16);
+function boundaries(pieces, from, to) {
+  const points = new Set([from, to]);
+  for (const piece of pieces) {
+    points.add(piece.from);
+    points.add(piece.to);
   }
   return [...points].sort((a, b) => a - b);
 }
@@ -40,40 +65,97 @@ function markElement(span, lane, look) {
   return element;
 }
 
-/**
- * Fill `root` with `text` and `spans` ({key, start16, end16, label}, sorted by
- * start16, longer first). `look(span)` gives {className, title}. Returns the
- * elements of each span key and the UTF-16 start of each text node.
- */
-export function renderDocument(root, text, spans, look) {
-  const { lanes, depth } = assignLanes(spans);
-  const points = boundaries(spans, text.length);
-  const fragment = document.createDocumentFragment();
-  const elements = new Map(spans.map((span) => [span.key, []]));
-  const textStarts = new Map();
-  let active = [];
-  let next = 0;
-  for (let i = 0; i < points.length - 1; i += 1) {
-    const [from, to] = [points[i], points[i + 1]];
-    active = active.filter((span) => span.end16 > from);
-    while (next < spans.length && spans[next].start16 <= from) {
-      if (spans[next].end16 > from) active.push(spans[next]);
-      next += 1;
+export class DocumentView {
+  /**
+   * @param {HTMLElement} root Receives the text; emptied first.
+   * @param {string} text The document's text.
+   * @param {(span) => {className: string, title: string}} look
+   */
+  constructor(root, text, look) {
+    Object.assign(this, { root, text, look });
+    this.starts = paragraphStarts(text);
+    this.ends = [...this.starts.slice(1), text.length];
+    /** UTF-16 start of every text node shown, for selections. */
+    this.textStarts = new WeakMap();
+    this.blocks = this.starts.map((start, p) => {
+      const block = document.createElement("div");
+      block.className = "paragraph";
+      const node = document.createTextNode(text.slice(start, this.ends[p]));
+      this.textStarts.set(node, start);
+      block.append(node);
+      return block;
+    });
+    root.replaceChildren(...this.blocks);
+  }
+
+  /** Redraw everything; `spans` ({key, start16, end16, label}) in any order. */
+  renderAll(spans) {
+    const buckets = this.blocks.map(() => []);
+    for (const span of spans) {
+      for (const p of this.#overlapping(span.start16, span.end16)) buckets[p].push(span);
     }
-    active.sort((a, b) => lanes.get(a.key) - lanes.get(b.key));
-    const node = document.createTextNode(text.slice(from, to));
-    textStarts.set(node, from);
+    buckets.forEach((bucket, p) => this.#renderParagraph(p, bucket));
+  }
+
+  /** Redraw only the paragraphs that UTF-16 `ranges` ([start, end]) touch. */
+  renderRanges(ranges, spans) {
+    const touched = new Set();
+    for (const [start, end] of ranges) {
+      for (const p of this.#overlapping(start, end)) touched.add(p);
+    }
+    for (const p of touched) {
+      const [from, to] = [this.starts[p], this.ends[p]];
+      this.#renderParagraph(p, spans.filter((s) => s.start16 < to && s.end16 > from));
+    }
+  }
+
+  #overlapping(start, end) {
+    const first = lastAtOrBefore(this.starts, start);
+    const last = lastAtOrBefore(this.starts, Math.max(start, end - 1));
+    const indices = [];
+    for (let p = first; p <= last; p += 1) indices.push(p);
+    return indices;
+  }
+
+  #renderParagraph(p, spans) {
+    const [from, to] = [this.starts[p], this.ends[p]];
+    const pieces = spans
+      .map((span) => ({
+        span,
+        from: Math.max(span.start16, from),
+        to: Math.min(span.end16, to),
+      }))
+      .sort((a, b) => a.from - b.from || b.to - a.to);
+    const { lanes, depth } = assignLanes(pieces);
+    const points = boundaries(pieces, from, to);
+    const fragment = document.createDocumentFragment();
+    let active = [];
+    let next = 0;
+    for (let i = 0; i < points.length - 1; i += 1) {
+      const [start, end] = [points[i], points[i + 1]];
+      active = active.filter((piece) => piece.to > start);
+      while (next < pieces.length && pieces[next].from <= start) {
+        if (pieces[next].to > start) active.push(pieces[next]);
+        next += 1;
+      }
+      active.sort((a, b) => lanes.get(a.span.key) - lanes.get(b.span.key));
+      fragment.append(this.#segment(start, end, active, lanes));
+    }
+    const block = this.blocks[p];
+    block.replaceChildren(fragment);
+    block.dataset.depth = String(Math.min(depth, MAX_LANE + 1));
+  }
+
+  #segment(start, end, active, lanes) {
+    const node = document.createTextNode(this.text.slice(start, end));
+    this.textStarts.set(node, start);
     let piece = node;
     for (let k = active.length - 1; k >= 0; k -= 1) {
-      const span = active[k];
-      const wrapper = markElement(span, lanes.get(span.key), look(span));
+      const { span } = active[k];
+      const wrapper = markElement(span, lanes.get(span.key), this.look(span));
       wrapper.append(piece);
-      elements.get(span.key).push(wrapper);
       piece = wrapper;
     }
-    fragment.append(piece);
+    return piece;
   }
-  root.replaceChildren(fragment);
-  root.dataset.depth = String(Math.min(depth, MAX_LANE + 1));
-  return { elements, textStarts };
 }

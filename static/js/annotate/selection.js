@@ -31,15 +31,19 @@ export function selectedUtf16(root, textStarts) {
 }
 
 /**
- * Code points [start, end] of the selection: snapped to whole words, or, when
- * `exact`, as selected; whitespace at either end dropped. Null if nothing left.
+ * The selection in `root` as code points: null if nothing is selected there,
+ * else {range}, where range is [start, end] snapped to whole words (or, when
+ * `exact`, as selected) without whitespace at either end, or null if only
+ * whitespace was selected.
  */
 export function selectedSpan(root, textStarts, index, exact) {
   const units = selectedUtf16(root, textStarts);
   if (!units) return null;
   const start = index.fromUtf16(units[0], "down");
   const end = index.fromUtf16(units[1], "up");
-  return exact ? index.trimWhitespace(start, end) : index.snapToWords(start, end);
+  return {
+    range: exact ? index.trimWhitespace(start, end) : index.snapToWords(start, end),
+  };
 }
 
 export function clearSelection() {

@@ -9,15 +9,6 @@
  * points, end exclusive. No DOM here.
  */
 
-let temporaryCount = 0;
-const PAGE_STAMP = Date.now().toString(36);
-
-/** A temporary id unique across reloads (pending requests outlive the page). */
-export function temporaryId() {
-  temporaryCount += 1;
-  return `tmp-${PAGE_STAMP}${temporaryCount}`;
-}
-
 function spanIdFromPath(path, kind) {
   const match = new RegExp(`^${kind}/([^/]+)$`).exec(path);
   if (!match) return null;
@@ -37,17 +28,13 @@ export class AnnotationState {
     this.links = new Map();
     this.status = annotation.status;
     this.version = annotation.version;
+    const keys = new Map();
     for (const span of annotation.spans) {
-      this.addSpan(this.newKey(), span.id, span);
+      keys.set(span.id, this.addSpan(this.newKey(), span.id, span).key);
     }
     for (const link of annotation.links) {
-      this.addLink(
-        this.newKey(),
-        link.id,
-        this.keyOfSpan(link.source),
-        this.keyOfSpan(link.target),
-        link.kind,
-      );
+      const [source, target] = [keys.get(link.source), keys.get(link.target)];
+      this.addLink(this.newKey(), link.id, source ?? null, target ?? null, link.kind);
     }
   }
 
