@@ -112,3 +112,26 @@ def test_two_annotators_are_blind_to_each_other(browser, live_server, project, u
         opened.context.close()
     assert [s["label"] for s in stored_spans(document, users["annotator"])] == ["claim"]
     assert [s["label"] for s in stored_spans(document, second)] == ["denial"]
+
+
+def test_a_submitted_document_is_frozen_until_reopened(page, project, users):
+    (first,) = add_documents(project, FIRST)
+    assign(project, users["annotator"])
+    log_in(page, "annotator")
+    open_document(page, project, first)
+    select_word(page, FIRST, "the claim")
+    page.keyboard.press("1")
+    page.get_by_role("button", name="Submit (mark done)").click()
+    expect(page.locator(".queue-progress")).to_contain_text("1 of 1", timeout=10_000)
+    open_document(page, project, first)
+    select_word(page, FIRST, "article")
+    page.keyboard.press("2")
+    expect(page.locator("#annotate-message")).to_contain_text("Reopen")
+    assert len(stored_spans(first, users["annotator"])) == 1
+    page.get_by_role("button", name="Reopen to change spans").click()
+    select_word(page, FIRST, "article")
+    page.keyboard.press("2")
+    wait_saved(page)
+    assert len(stored_spans(first, users["annotator"])) == 2
+    assert assignment_of(first, users["annotator"]).status == "in_progress"
+    assert page.console_errors == []

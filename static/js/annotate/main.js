@@ -44,6 +44,7 @@ const ui = {
   hint: byId("annotate-hint"),
   assignment: byId("assignment-status"),
   submit: byId("submit-button"),
+  reopen: byId("reopen-button"),
   skipForm: byId("skip-form"),
   skipReason: byId("skip-reason"),
   nextForm: byId("next-form"),
@@ -139,6 +140,7 @@ function draw() {
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
+  ui.reopen.hidden = !CLOSED.has(state.status);
   if (focused && focusedListKey() !== focused) {
     listButton(focused)?.focus({ preventScroll: true });
   }
@@ -237,7 +239,7 @@ function onTextClick(event) {
 }
 
 function startLink() {
-  if (!page.selected) return;
+  if (!page.selected || refuseIfClosed()) return;
   page.linkSource = page.selected;
   ui.hint.textContent =
     "Link mode: click the span this one points at, or pick it in the list (Esc cancels).";
@@ -258,7 +260,24 @@ function finishLink(target) {
 
 // ---- editing ----------------------------------------------------------------
 
+const CLOSED = new Set(["submitted", "skipped"]);
+
+/** Submitted and skipped documents are frozen (the server refuses changes):
+ * say so instead of making a change that cannot be saved. */
+function refuseIfClosed() {
+  if (!CLOSED.has(state.status)) return false;
+  showMessage(`This document is ${state.status}: press "Reopen" to change its spans.`);
+  return true;
+}
+
+function reopen() {
+  editor.setStatus("in_progress", "");
+  draw();
+  showMessage("Reopened: you can change your spans again, then submit.");
+}
+
 function pickLabel(name, altKey) {
+  if (refuseIfClosed()) return;
   const exact = altKey || page.altAtSelection;
   const selection = selectedSpan(ui.root, view.textStarts, index, exact);
   if (selection && !selection.range) {
@@ -278,7 +297,7 @@ function pickLabel(name, altKey) {
 
 function deleteSelected() {
   const key = page.selected;
-  if (!key) return;
+  if (!key || refuseIfClosed()) return;
   const position = state.ordered().findIndex((span) => span.key === key);
   editor.deleteSpan(key);
   const after = state.ordered()[Math.min(position, state.spans.size - 1)];
@@ -288,7 +307,7 @@ function deleteSelected() {
 
 function saveSource() {
   const key = page.selected;
-  if (!key) return;
+  if (!key || refuseIfClosed()) return;
   const value = ui.source.value.trim();
   const attributes = { ...state.spans.get(key).attributes };
   if ((attributes.source ?? "") === value) return;
@@ -303,7 +322,7 @@ function saveSource() {
 
 function saveNote() {
   const key = page.selected;
-  if (!key || state.spans.get(key).note === ui.note.value) return;
+  if (!key || state.spans.get(key).note === ui.note.value || refuseIfClosed()) return;
   editor.updateSpan(key, { note: ui.note.value });
 }
 
@@ -506,10 +525,6 @@ const queue = new SaveQueue({
   onApplied,
   onRejected,
   onUnauthorized,
-  // SaveQueue calls its timer as a method; the browser's setTimeout refuses
-  // to run with the queue as `this` ("Illegal invocation"), so wrap it.
-  setTimer: (callback, delay) => setTimeout(callback, delay),
-  clearTimer: (timer) => clearTimeout(timer),
 });
 const editor = new Editor({
   state,
@@ -544,6 +559,7 @@ function wire() {
   ui.linkButton.addEventListener("click", startLink);
   ui.deleteButton.addEventListener("click", deleteSelected);
   ui.submit.addEventListener("click", () => finish("submitted", ""));
+  ui.reopen.addEventListener("click", reopen);
   ui.skipForm.addEventListener("submit", onSkip);
   window.addEventListener("online", () => queue.online());
 }

@@ -176,8 +176,10 @@ export class SaveQueue {
     onRejected,
     onUnauthorized,
     retryDelays = [500, 1000, 2000, 5000, 10000],
-    setTimer = setTimeout,
-    clearTimer = clearTimeout,
+    // Wrapped: a bare setTimeout stored on an object and called as its method
+    // throws "Illegal invocation" in browsers.
+    setTimer = (callback, delay) => setTimeout(callback, delay),
+    clearTimer = (timer) => clearTimeout(timer),
   }) {
     if (typeof send !== "function") throw new TypeError("send must be a function");
     if (typeof key !== "string" || key === "") throw new TypeError("key must be a string");
