@@ -17,7 +17,7 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role
 from annotator.services import agreement as agreement_service
 from annotator.services.errors import NotFoundError
-from annotator.web.security import require_membership
+from annotator.web.security import refuse_while_annotating, require_membership
 
 blueprint = Blueprint("agreement", __name__)
 
@@ -148,6 +148,7 @@ def document(project: Project, document_id: int) -> ResponseReturnValue:
         found = agreement_service.find_document(session, project, document_id)
     except NotFoundError:
         abort(404)
+    refuse_while_annotating(found.id)
     comparison = agreement_service.document_comparison(session, project, found)
     summary = agreement_service.project_agreement(session, project)
     return render_template(

@@ -39,6 +39,9 @@ def register(app: Flask) -> None:
         if status == 413:
             limit = app.config["MAX_UPLOAD_MB"]
             return _render(413, f"The upload is larger than the {limit} MB limit.")
+        # Our own abort(..., description=...) says more than the generic text.
+        if error.description and error.description != type(error).description:
+            return _render(status, error.description)
         return _render(status, MESSAGES.get(status, error.description or "Error"))
 
     @app.teardown_request

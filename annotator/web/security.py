@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from annotator.extensions import current_session, db
 from annotator.models import Project, Role, User
+from annotator.services.assignments import is_annotating
 from annotator.services.projects import effective_role, has_role
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -104,6 +105,19 @@ def require_membership(role: Role) -> Callable[[View], View]:
         return cast(View, wrapper)
 
     return decorator
+
+
+STILL_ANNOTATING = (
+    "You are annotating this document yourself: submit or skip it first. "
+    "Until then you may not see anyone else's spans on it (annotation is blind)."
+)
+
+
+def refuse_while_annotating(document_id: int) -> None:
+    """403 for a reviewer or admin who also has this document open to annotate."""
+    user = cast(User, current_user._get_current_object())
+    if is_annotating(current_session(), document_id, user):
+        abort(403, description=STILL_ANNOTATING)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -202,3 +202,23 @@ def test_token_units_switch_the_coding_section(client, sampled):
     assert "every token as a unit" in coding
     assert "Units: characters · tokens" in coding
     assert client.get(f"/projects/{sampled.id}/agreement?unit=word").status_code == 400
+
+
+def test_a_reviewer_annotating_a_document_cannot_compare_it(client, sampled, users):
+    from annotator.services import assignments
+    from annotator.services.annotations import assignment_for, set_status
+
+    sampled.annotators_per_document = 3
+    db.session.commit()
+    reviewer = users["reviewer"]
+    document = assignments.next_document(db.session, sampled, reviewer)
+    url = f"/projects/{sampled.id}/agreement/documents/{document.id}"
+    login(client, "reviewer")
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "annotation is blind" in refused.get_data(as_text=True)
+    version = assignment_for(db.session, document, reviewer).version
+    set_status(
+        db.session, document, reviewer, {"version": version, "status": "submitted"}
+    )
+    assert client.get(url).status_code == 200
