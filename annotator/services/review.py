@@ -17,13 +17,20 @@ from datetime import datetime
 from functools import wraps
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import adjudication as rules
 from annotator.core.diff import GROUP_KIND_TEXT, Group, GroupKind, SpanTriple, align
-from annotator.core.spans import FieldError, Span, parse_span, span_errors
+from annotator.core.spans import (
+    FieldError,
+    Link,
+    Span,
+    link_errors,
+    parse_span,
+    span_errors,
+)
 from annotator.models import (
     Adjudication,
     AdjudicationStatus,
@@ -32,6 +39,7 @@ from annotator.models import (
     AuditEvent,
     Document,
     GoldDecision,
+    GoldLink,
     GoldSource,
     GoldSpan,
     Label,
@@ -370,6 +378,26 @@ def gold_spans_of(session: Session, document_ids: Sequence[int]) -> list[GoldSpa
     )
 
 
+def gold_links_of(session: Session, gold_ids: Sequence[int]) -> list[GoldLink]:
+    """Links whose source is one of ``gold_ids``, in (source, target, kind) order."""
+    return list(
+        session.scalars(
+            select(GoldLink)
+            .where(GoldLink.source_id.in_(gold_ids))
+            .order_by(GoldLink.source_id, GoldLink.target_id, GoldLink.kind)
+        )
+    )
+
+
+def _link_json(link: GoldLink) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "source_id": link.source_id,
+        "target_id": link.target_id,
+        "kind": link.kind,
+    }
+
+
 def _rejected_ids(session: Session, document: Document) -> set[int]:
     return set(
         session.scalars(
@@ -558,6 +586,9 @@ def document_review(
         ],
         "groups": group_rows,
         "gold": [_gold_json(g, view) for g in gold],
+        "gold_links": [
+            _link_json(link) for link in gold_links_of(session, [g.id for g in gold])
+        ],
         "majority_threshold": threshold,
         "undecided": sum(not row["decided"] for row in group_rows),
         "last_decision": stack[-1].action if stack else None,
@@ -668,6 +699,8 @@ class _Change:
     deleted: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[int] = field(default_factory=list)
     unrejected: list[int] = field(default_factory=list)
+    created_links: list[dict[str, Any]] = field(default_factory=list)
+    deleted_links: list[dict[str, Any]] = field(default_factory=list)
     status: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -676,6 +709,8 @@ class _Change:
             "deleted": self.deleted,
             "rejected": self.rejected,
             "unrejected": self.unrejected,
+            "created_links": self.created_links,
+            "deleted_links": self.deleted_links,
         }
         if self.status is not None:
             data["status"] = self.status
@@ -992,8 +1027,92 @@ def remove_gold_span(
         raise _refuse("gold_id", "no such gold span on this document")
     adjudication = _claim(session, document, data, open_only=True)
     change = _Change(deleted=[_stored(gold)])
+    for link in _links_touching(session, gold.id):
+        change.deleted_links.append(_link_json(link))
+        session.delete(link)
+    session.flush()
     session.delete(gold)
     return _finish(session, project, document, reviewer, adjudication, "remove", change)
+
+
+def _links_touching(session: Session, gold_id: int) -> list[GoldLink]:
+    return list(
+        session.scalars(
+            select(GoldLink)
+            .where(or_(GoldLink.source_id == gold_id, GoldLink.target_id == gold_id))
+            .order_by(GoldLink.id)
+        )
+    )
+
+
+def _link_end(
+    session: Session, document: Document, data: Mapping[str, Any], end: str
+) -> GoldSpan:
+    gold_id = data.get(end)
+    gold = None
+    if isinstance(gold_id, int) and not isinstance(gold_id, bool):
+        gold = session.get(GoldSpan, gold_id)
+    if gold is None or gold.document_id != document.id:
+        raise _refuse(end, "no gold span with this id on this document")
+    return gold
+
+
+@_decision
+def link(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Link two gold spans (``source``, ``target``: gold span ids), under the
+    link rules of annotators' spans."""
+    source = _link_end(session, document, data, "source")
+    target = _link_end(session, document, data, "target")
+    kind = data.get("kind", "denies")
+    if not isinstance(kind, str):
+        raise _refuse("kind", "must be a string")
+    ends = [Span(g.start, g.end, g.label.name) for g in (source, target)]
+    same = source.id == target.id  # one span: the rule's own self check
+    errors = link_errors([Link(0, 0 if same else 1, kind)], ends, "link")
+    if errors:
+        first = errors[0]
+        raise _refuse(first.field.removeprefix("link[0].") or "link", first.message)
+    exists = session.scalar(
+        select(GoldLink.id).where(
+            GoldLink.source_id == source.id,
+            GoldLink.target_id == target.id,
+            GoldLink.kind == kind,
+        )
+    )
+    if exists is not None:
+        raise _refuse("target", "this link already exists")
+    adjudication = _claim(session, document, data, open_only=True)
+    created = GoldLink(source_id=source.id, target_id=target.id, kind=kind)
+    session.add(created)
+    session.flush()
+    change = _Change(created_links=[_link_json(created)])
+    return _finish(session, project, document, reviewer, adjudication, "link", change)
+
+
+@_decision
+def unlink(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Remove a link between gold spans (``link_id``)."""
+    link_id = data.get("link_id")
+    found = session.get(GoldLink, link_id) if isinstance(link_id, int) else None
+    source = session.get(GoldSpan, found.source_id) if found else None
+    if found is None or source is None or source.document_id != document.id:
+        raise _refuse("link_id", "no such gold link on this document")
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change(deleted_links=[_link_json(found)])
+    session.delete(found)
+    return _finish(session, project, document, reviewer, adjudication, "unlink", change)
 
 
 def _accept_proposals(
@@ -1167,13 +1286,31 @@ def _revert(
     reviewer: User,
 ) -> None:
     """Put the gold layer back as it was before the decision ``data`` records."""
+    for stored in data.get("created_links", []):
+        found = session.get(GoldLink, stored["id"])
+        if found is not None:
+            session.delete(found)
+    session.flush()
     for stored in data.get("created", []):
         gold = session.get(GoldSpan, stored["id"])
         if gold is not None:
+            for touching in _links_touching(session, gold.id):
+                session.delete(touching)
+            session.flush()
             session.delete(gold)
     session.flush()
     for stored in data.get("deleted", []):
         _restore_gold(session, document, stored)
+    session.flush()
+    for stored in data.get("deleted_links", []):
+        session.add(
+            GoldLink(
+                id=stored["id"],
+                source_id=stored["source_id"],
+                target_id=stored["target_id"],
+                kind=stored["kind"],
+            )
+        )
     rejected = data.get("rejected", [])
     for row in session.scalars(
         select(RejectedSpan).where(RejectedSpan.span_id.in_(rejected))
@@ -1240,6 +1377,8 @@ DECISIONS = {
     "add": add_gold_span,
     "reject": reject,
     "remove": remove_gold_span,
+    "link": link,
+    "unlink": unlink,
     "accept-agreed": accept_all_agreed,
     "accept-majority": accept_majority,
     "adjudicate": mark_adjudicated,

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
+from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import review as review_service
@@ -74,6 +75,7 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
         "api": url_for("review.state", project_id=project.id, document_id=document.id),
         "queue_url": url_for("review.queue", project_id=project.id),
         "csrf_token": generate_csrf(),
+        "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "state": state,
     }
     return render_template(

@@ -507,3 +507,77 @@ def test_annotator_quality_per_label_against_gold(project, doc, reviewer):
         q.annotator: q for q in review.annotator_quality(db.session, project, "partial")
     }
     assert partial["bob"].by_label["denial"].precision == 1.0
+
+
+# ------------------------------------------------------------------ gold links
+
+
+def gold_id(project, doc, label):
+    return next(g["id"] for g in view(project, doc)["gold"] if g["label"] == label)
+
+
+@pytest.fixture
+def linked_gold(project, doc, reviewer):
+    decide("accept-agreed", project, doc, reviewer)
+    decide(
+        "accept", project, doc, reviewer, span_ids=span_ids(project, doc, "ann", 35, 49)
+    )
+    return gold_id(project, doc, "claim"), gold_id(project, doc, "denial")
+
+
+def test_link_a_denial_to_the_claim_it_denies(project, doc, reviewer, linked_gold):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    [link] = view(project, doc)["gold_links"]
+    assert (link["source_id"], link["target_id"], link["kind"]) == (
+        denial,
+        claim,
+        "denies",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ends", "kind", "field"),
+    [
+        ("claim-denial", "denies", "kind"),  # a claim cannot deny a denial
+        ("denial-denial", "denies", "target"),  # not to itself
+        ("denial-claim", "supports", "kind"),
+        ("denial-none", "denies", "target"),
+        ("none-claim", "denies", "source"),
+    ],
+)
+def test_gold_links_obey_the_link_rules(
+    project, doc, reviewer, linked_gold, ends, kind, field
+):
+    claim, denial = linked_gold
+    ids = {"claim": claim, "denial": denial, "none": 99999}
+    source, target = (ids[end] for end in ends.split("-"))
+    with pytest.raises(review.InvalidDecision) as error:
+        decide("link", project, doc, reviewer, source=source, target=target, kind=kind)
+    assert error.value.field == field
+    assert view(project, doc)["gold_links"] == []
+
+
+def test_a_link_twice_is_refused(project, doc, reviewer, linked_gold):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    with pytest.raises(review.InvalidDecision, match="already exists"):
+        decide("link", project, doc, reviewer, source=denial, target=claim)
+
+
+def test_removing_a_linked_span_and_undo_bring_the_link_back(
+    project, doc, reviewer, linked_gold
+):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    links = view(project, doc)["gold_links"]
+    decide("remove", project, doc, reviewer, gold_id=claim)
+    assert view(project, doc)["gold_links"] == []
+    decide("undo", project, doc, reviewer)
+    assert view(project, doc)["gold_links"] == links
+    decide("unlink", project, doc, reviewer, link_id=links[0]["id"])
+    assert view(project, doc)["gold_links"] == []
+    decide("undo", project, doc, reviewer)
+    decide("undo", project, doc, reviewer)  # the link itself
+    assert view(project, doc)["gold_links"] == []
+    assert len(view(project, doc)["gold"]) == 2
