@@ -581,3 +581,30 @@ def test_removing_a_linked_span_and_undo_bring_the_link_back(
     decide("undo", project, doc, reviewer)  # the link itself
     assert view(project, doc)["gold_links"] == []
     assert len(view(project, doc)["gold"]) == 2
+
+
+def test_the_database_compare_and_set_stops_a_race_past_the_first_check(
+    project, doc, reviewer, users
+):
+    """Two reviewers pass the freshness check at the same moment; the
+    conditional UPDATE lets only one decision through."""
+    from sqlalchemy.orm import Session
+
+    decide("accept-agreed", project, doc, reviewer)
+    decide("undo", project, doc, reviewer)  # version 2, no gold
+    other = Session(db.engine)
+    try:
+        other_doc = other.get(Document, doc.id)
+        other_project = other.get(type(project), project.id)
+        other_admin = other.get(User, users["padmin"].id)
+        review._adjudication(other, other_doc)  # loaded at version 2
+        decide("accept-agreed", project, doc, reviewer)  # commits version 3
+        unchecked = review.reject.__wrapped__
+        stale = {"version": 2, "span_ids": span_ids(project, doc, "bob", 51, 56)}
+        with pytest.raises(review.StaleReview) as error:
+            unchecked(other, other_project, other_doc, other_admin, stale)
+        assert error.value.current["version"] == 3
+    finally:
+        other.close()
+    assert len(view(project, doc)["gold"]) == 1
+    assert not any(s["rejected"] for s in view(project, doc)["spans"])
