@@ -505,6 +505,88 @@ def _keys(work: Submitted, show_names: bool) -> dict[int, str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """The reviewer's decisions so far on one document."""
+
+    adjudication: Adjudication | None
+    gold: list[GoldSpan]
+    rejected: set[int]  # annotator span ids
+
+    def gold_triples(self) -> list[SpanTriple]:
+        return [(g.start, g.end, g.label.name) for g in self.gold]
+
+    def gold_sources(self) -> set[int | None]:
+        return {s.span_id for g in self.gold for s in g.sources}
+
+
+def _decided(session: Session, document: Document) -> _Decided:
+    return _Decided(
+        _adjudication(session, document),
+        gold_spans(session, document),
+        _rejected_ids(session, document),
+    )
+
+
+def _spans_json(
+    work: Submitted, decided: _Decided, view: _View
+) -> list[dict[str, Any]]:
+    in_gold = decided.gold_sources()
+    return [
+        {
+            "id": span.id,
+            "annotator": view.keys[span.annotator_id],
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "attributes": dict(span.attributes),
+            "note": span.note,
+            "rejected": span.id in decided.rejected,
+            "in_gold": span.id in in_gold,
+        }
+        for span in work.spans
+    ]
+
+
+def _groups_json(
+    work: Submitted, decided: _Decided, view: _View
+) -> list[dict[str, Any]]:
+    threshold = rules.majority_threshold(len(work.annotators))
+    gold = decided.gold_triples()
+    rejected = {s.triple for s in work.spans if s.id in decided.rejected}
+    return [
+        _group_json(
+            index,
+            group,
+            work,
+            view,
+            rules.is_decided(group, gold, rejected),
+            threshold,
+        )
+        for index, group in enumerate(work.groups())
+    ]
+
+
+def _state_json(
+    session: Session, adjudication: Adjudication | None, view: _View
+) -> dict[str, Any]:
+    """Version, status, who adjudicated and the decision undo would revert."""
+    stack = _stack(session, adjudication)
+    if adjudication is None:
+        status, version, by, at = str(AdjudicationStatus.OPEN), 0, None, None
+    else:
+        status, version = adjudication.status, adjudication.version
+        by = view.users.get(adjudication.adjudicated_by_id or 0)
+        at = _iso(adjudication.adjudicated_at)
+    return {
+        "version": version,
+        "status": status,
+        "adjudicated_by": by,
+        "adjudicated_at": at,
+        "last_decision": stack[-1].action if stack else None,
+    }
+
+
 def document_review(
     session: Session,
     project: Project,
@@ -519,32 +601,16 @@ def document_review(
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
     work = submitted_work(session, document)
-    adjudication = _adjudication(session, document)
-    gold = gold_spans(session, document)
-    rejected = _rejected_ids(session, document)
+    decided = _decided(session, document)
+    adjudication = decided.adjudication
     view = _View(_keys(work, show_names))
     view.users = _usernames(
         session,
-        [g.decided_by_id for g in gold]
+        [g.decided_by_id for g in decided.gold]
         + [adjudication.adjudicated_by_id if adjudication else None],
     )
-    groups = work.groups()
-    threshold = rules.majority_threshold(len(work.annotators))
-    gold_triples = [(g.start, g.end, g.label.name) for g in gold]
-    rejected_triples = {s.triple for s in work.spans if s.id in rejected}
-    gold_sources = {s.span_id for g in gold for s in g.sources}
-    group_rows = [
-        _group_json(
-            index,
-            group,
-            work,
-            view,
-            rules.is_decided(group, gold_triples, rejected_triples),
-            threshold,
-        )
-        for index, group in enumerate(groups)
-    ]
-    stack = _stack(session, adjudication)
+    groups = _groups_json(work, decided, view)
+    links = gold_links_of(session, [g.id for g in decided.gold])
     return {
         "document": {
             "id": document.id,
@@ -552,46 +618,22 @@ def document_review(
             "title": document.title,
             "text": document.text,
         },
-        "version": adjudication.version if adjudication else 0,
-        "status": adjudication.status if adjudication else AdjudicationStatus.OPEN,
-        "adjudicated_by": view.users.get(
-            (adjudication.adjudicated_by_id or 0) if adjudication else 0
-        ),
-        "adjudicated_at": _iso(adjudication.adjudicated_at if adjudication else None),
+        **_state_json(session, adjudication, view),
         "names_shown": show_names,
         "labels": [
             {"name": label.name, "display_name": label.display_name}
             for label in project.labels
         ],
         "annotators": [
-            {
-                "key": view.keys[uid],
-                "n_spans": sum(s.annotator_id == uid for s in work.spans),
-            }
-            for uid, _ in work.annotators
+            {"key": view.keys[uid], "n_spans": len(spans)}
+            for uid, spans in work.by_annotator().items()
         ],
-        "spans": [
-            {
-                "id": span.id,
-                "annotator": view.keys[span.annotator_id],
-                "start": span.start,
-                "end": span.end,
-                "label": span.label,
-                "attributes": dict(span.attributes),
-                "note": span.note,
-                "rejected": span.id in rejected,
-                "in_gold": span.id in gold_sources,
-            }
-            for span in work.spans
-        ],
-        "groups": group_rows,
-        "gold": [_gold_json(g, view) for g in gold],
-        "gold_links": [
-            _link_json(link) for link in gold_links_of(session, [g.id for g in gold])
-        ],
-        "majority_threshold": threshold,
-        "undecided": sum(not row["decided"] for row in group_rows),
-        "last_decision": stack[-1].action if stack else None,
+        "spans": _spans_json(work, decided, view),
+        "groups": groups,
+        "gold": [_gold_json(g, view) for g in decided.gold],
+        "gold_links": [_link_json(link) for link in links],
+        "majority_threshold": rules.majority_threshold(len(work.annotators)),
+        "undecided": sum(not row["decided"] for row in groups),
     }
 
 
@@ -1278,19 +1320,17 @@ def _restore_gold(
     )
 
 
-def _revert(
-    session: Session,
-    document: Document,
-    adjudication: Adjudication,
-    data: Mapping[str, Any],
-    reviewer: User,
-) -> None:
-    """Put the gold layer back as it was before the decision ``data`` records."""
+def _revert_links(session: Session, data: Mapping[str, Any]) -> None:
     for stored in data.get("created_links", []):
         found = session.get(GoldLink, stored["id"])
         if found is not None:
             session.delete(found)
     session.flush()
+
+
+def _revert_spans(
+    session: Session, document: Document, data: Mapping[str, Any]
+) -> None:
     for stored in data.get("created", []):
         gold = session.get(GoldSpan, stored["id"])
         if gold is not None:
@@ -1311,6 +1351,11 @@ def _revert(
                 kind=stored["kind"],
             )
         )
+
+
+def _revert_rejections(
+    session: Session, document: Document, data: Mapping[str, Any], reviewer: User
+) -> None:
     rejected = data.get("rejected", [])
     for row in session.scalars(
         select(RejectedSpan).where(RejectedSpan.span_id.in_(rejected))
@@ -1323,12 +1368,30 @@ def _revert(
                     document_id=document.id, span_id=span_id, decided_by_id=reviewer.id
                 )
             )
+
+
+def _revert_status(adjudication: Adjudication, data: Mapping[str, Any]) -> None:
     status = data.get("status")
-    if status is not None:
-        adjudication.status = status["before"]
-        adjudication.adjudicated_by_id = status["adjudicated_by_id"]
-        moment = status["adjudicated_at"]
-        adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
+    if status is None:
+        return
+    adjudication.status = status["before"]
+    adjudication.adjudicated_by_id = status["adjudicated_by_id"]
+    moment = status["adjudicated_at"]
+    adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
+
+
+def _revert(
+    session: Session,
+    document: Document,
+    adjudication: Adjudication,
+    data: Mapping[str, Any],
+    reviewer: User,
+) -> None:
+    """Put the gold layer back as it was before the decision ``data`` records."""
+    _revert_links(session, data)
+    _revert_spans(session, document, data)
+    _revert_rejections(session, document, data, reviewer)
+    _revert_status(adjudication, data)
 
 
 @_decision
