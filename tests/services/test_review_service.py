@@ -608,3 +608,12 @@ def test_the_database_compare_and_set_stops_a_race_past_the_first_check(
         other.close()
     assert len(view(project, doc)["gold"]) == 1
     assert not any(s["rejected"] for s in view(project, doc)["spans"])
+
+
+def test_review_groups_are_the_agreement_pages_groups(project, doc):
+    from annotator.services import agreement
+
+    compared = agreement.document_comparison(db.session, project, doc)
+    expected = [(g.start, g.end, g.kind.value) for g in compared.groups]
+    found = [(g["start"], g["end"], g["kind"]) for g in view(project, doc)["groups"]]
+    assert found == expected

@@ -243,6 +243,7 @@ def test_queue_page_lists_documents_and_filters_by_label(client, project, doc):
     assert "d1" in page
     assert "d2" in page
     assert "2 of 3" in page
+    assert "Review the first open document: d1" in page
     filtered = client.get(f"/projects/{project.id}/review?label=false_flag_warning")
     assert "No document is ready for review" in text_of(filtered.get_data(as_text=True))
     assert client.get(f"/projects/{project.id}/review?label=rumour").status_code == 400
