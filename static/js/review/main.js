@@ -296,12 +296,12 @@ function renderStatus() {
 }
 
 function renderLabels() {
-  const select = $("gold-label");
-  if (select.options.length) return;
+  const menu = $("gold-label");
+  if (menu.options.length) return;
   for (const label of state.labels) {
     const option = element("option", label.display_name);
     option.value = label.name;
-    select.append(option);
+    menu.append(option);
   }
 }
 
