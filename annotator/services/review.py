@@ -707,7 +707,8 @@ Decision = Callable[
 def _decision(function: Decision) -> Decision:
     """Refuse a stale version before validating anything else: a reviewer
     who decided on an outdated view learns that first (the compare-and-set in
-    :func:`_claim` still guards against races)."""
+    :func:`_claim` still guards against races). A refused decision leaves
+    the transaction rolled back."""
 
     @wraps(function)
     def checked(
@@ -723,7 +724,11 @@ def _decision(function: Decision) -> Decision:
             raise StaleReview(
                 _current(found) if found else {"version": 0, "status": "open"}
             )
-        return function(session, project, document, reviewer, data)
+        try:
+            return function(session, project, document, reviewer, data)
+        except ServiceError:
+            session.rollback()  # nothing partial: not even the version bump
+            raise
 
     return checked
 

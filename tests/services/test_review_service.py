@@ -197,6 +197,8 @@ def test_accept_the_same_span_twice_is_refused(project, doc, reviewer):
     decide("accept", project, doc, reviewer, span_ids=ids)
     with pytest.raises(review.InvalidDecision, match="already in the gold layer"):
         decide("accept", project, doc, reviewer, span_ids=ids)
+    assert view(project, doc)["version"] == 1
+    assert audit_actions() == ["accept"]
 
 
 def test_correct_a_boundary_keeps_both_annotators_as_sources(project, doc, reviewer):
