@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Document
-from annotator.services import review
+from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 from annotator.services.errors import ServiceError
 from annotator.services.exports import NO_GOLD, ExportSettings, write_export
@@ -50,7 +50,7 @@ def docs(project):
 def decide(name, project, document, reviewer, **data):
     state = review.document_review(db.session, project, document, show_names=True)
     data.setdefault("version", state["version"])
-    review.DECISIONS[name](db.session, project, document, reviewer, data)
+    adjudication.DECISIONS[name](db.session, project, document, reviewer, data)
     return state
 
 

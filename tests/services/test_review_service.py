@@ -16,7 +16,7 @@ from annotator.models import (
     RejectedSpan,
     User,
 )
-from annotator.services import review
+from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
@@ -73,7 +73,7 @@ def view(project, doc, **options):
 
 def decide(name, project, doc, reviewer, **data):
     data.setdefault("version", view(project, doc)["version"])
-    return review.DECISIONS[name](db.session, project, doc, reviewer, data)
+    return adjudication.DECISIONS[name](db.session, project, doc, reviewer, data)
 
 
 def span_ids(project, doc, annotator, start, end):
@@ -599,9 +599,9 @@ def test_the_database_compare_and_set_stops_a_race_past_the_first_check(
         other_doc = other.get(Document, doc.id)
         other_project = other.get(type(project), project.id)
         other_admin = other.get(User, users["padmin"].id)
-        review._adjudication(other, other_doc)  # loaded at version 2
+        review.adjudication_of(other, other_doc)  # loaded at version 2
         decide("accept-agreed", project, doc, reviewer)  # commits version 3
-        unchecked = review.reject.__wrapped__
+        unchecked = adjudication.reject.__wrapped__
         stale = {"version": 2, "span_ids": span_ids(project, doc, "bob", 51, 56)}
         with pytest.raises(review.StaleReview) as error:
             unchecked(other, other_project, other_doc, other_admin, stale)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Document, GoldSpan
+from annotator.services import adjudication
 from annotator.services.documents import import_files
-from annotator.web import review as review_web
 from tests.conftest import csrf_token, login
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
@@ -86,7 +86,7 @@ def test_every_decision_has_its_route(app):
         for rule in review_rules(app)
         if "POST" in rule.methods
     }
-    assert posts == set(review_web.review_service.DECISIONS)
+    assert posts == set(adjudication.DECISIONS)
 
 
 def test_annotators_get_403_on_every_review_route(app, client, project, doc):
