@@ -108,8 +108,18 @@ class Submitted:
 
 
 def _span_query() -> Any:
+    """Plain columns, not ORM objects: the queue reads every span of a project."""
     return (
-        select(SpanRow, Label.name)
+        select(
+            SpanRow.document_id,
+            SpanRow.id,
+            SpanRow.annotator_id,
+            SpanRow.start,
+            SpanRow.end,
+            Label.name,
+            SpanRow.attributes,
+            SpanRow.note,
+        )
         .join(Label, Label.id == SpanRow.label_id)
         .join(
             Assignment,
@@ -121,10 +131,10 @@ def _span_query() -> Any:
     )
 
 
-def _record(row: SpanRow, label: str) -> SpanRecord:
-    return SpanRecord(
-        row.id, row.annotator_id, row.start, row.end, label, row.attributes, row.note
-    )
+def _record(row: Any) -> SpanRecord:
+    """A span from a row of :func:`_span_query` (after its document id)."""
+    _, span_id, annotator_id, start, end, label, attributes, note = row
+    return SpanRecord(span_id, annotator_id, start, end, label, attributes or {}, note)
 
 
 def submitted_work(session: Session, document: Document) -> Submitted:
@@ -143,7 +153,7 @@ def submitted_work(session: Session, document: Document) -> Submitted:
     ).all()
     return Submitted(
         tuple((uid, name) for uid, name in annotators),
-        tuple(_record(row, label) for row, label in rows),
+        tuple(_record(row) for row in rows),
     )
 
 
@@ -217,9 +227,9 @@ def _project_work(
             annotators[document_id].append((uid, name))
     spans: dict[int, list[SpanRecord]] = {i: [] for i in ids}
     query = _span_query().join(Document, Document.id == SpanRow.document_id)
-    for row, label in session.execute(query.where(Document.project_id == project.id)):
-        if row.document_id in spans:
-            spans[row.document_id].append(_record(row, label))
+    for row in session.execute(query.where(Document.project_id == project.id)):
+        if row[0] in spans:
+            spans[row[0]].append(_record(row))
     return {i: Submitted(tuple(annotators[i]), tuple(spans[i])) for i in ids}
 
 
