@@ -619,3 +619,13 @@ def test_review_groups_are_the_agreement_pages_groups(project, doc):
     expected = [(g.start, g.end, g.kind.value) for g in compared.groups]
     found = [(g["start"], g["end"], g["kind"]) for g in view(project, doc)["groups"]]
     assert found == expected
+
+
+def test_a_document_nobody_submitted_has_nothing_to_review(project, reviewer):
+    import_files(db.session, project, [("plain.txt", b"Nobody annotated this.")])
+    plain = document("plain")
+    state = view(project, plain)
+    assert (state["annotators"], state["groups"], state["gold"]) == ([], [], [])
+    assert review.review_queue(db.session, project) == []
+    with pytest.raises(review.InvalidDecision, match="left to accept"):
+        decide("accept-agreed", project, plain, reviewer)
