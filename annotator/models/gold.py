@@ -112,6 +112,26 @@ class GoldSource(Base):
     )
 
 
+class GoldLink(Base):
+    """A directed link between two gold spans of one document, e.g. a denial
+    pointing at the claim it denies."""
+
+    __tablename__ = "gold_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "kind"),
+        CheckConstraint("source_id <> target_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("gold_spans.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("gold_spans.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="denies")
+
+
 class RejectedSpan(Base):
     """An annotator's span the reviewer kept out of the gold layer."""
 

@@ -261,9 +261,10 @@ class _StoredDocument:
     annotations: dict[int, list[tuple[int, Span]]] = field(default_factory=dict)
     links: list[tuple[int, int, str]] = field(default_factory=list)
     adjudicated: bool = False
-    #: Gold spans in (start, end, label, id) order, each with the ids of the
-    #: annotators it came from.
-    gold: list[tuple[Span, tuple[int, ...]]] = field(default_factory=list)
+    #: Gold spans in (start, end, label, id) order: (gold id, span, ids of the
+    #: annotators it came from); gold links as (source id, target id, kind).
+    gold: list[tuple[int, Span, tuple[int, ...]]] = field(default_factory=list)
+    gold_links: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _submitted(document_id: Any) -> Any:
@@ -462,16 +463,22 @@ def _majority_layer(
 
 def _gold_layer(document: _StoredDocument, names: Mapping[int, str]) -> Layer:
     """The reviewer's spans; ids ``gold:<n>`` in (start, end, label) order,
-    each listing the annotators it came from."""
+    each listing the annotators it came from; links between them."""
+    ids = {gold_id: f"gold:{n}" for n, (gold_id, _, _) in enumerate(document.gold, 1)}
     spans = tuple(
         _export_span(
             span,
-            f"gold:{number}",
+            ids[gold_id],
             tuple(sorted(names[uid] for uid in sources if uid in names)),
         )
-        for number, (span, sources) in enumerate(document.gold, 1)
+        for gold_id, span, sources in document.gold
     )
-    return spans, ()
+    links = tuple(
+        ExportLink(ids[source], ids[target], kind)
+        for source, target, kind in document.gold_links
+        if source in ids and target in ids
+    )
+    return spans, links
 
 
 def _layer(plan: _Plan, document: _StoredDocument, names: Mapping[int, str]) -> Layer:
@@ -515,12 +522,18 @@ def _with_gold(
             )
         ):
             by_id[document_id].adjudicated = True
+        owner: dict[int, _StoredDocument] = {}
         for gold in review.gold_spans_of(session, list(by_id)):
             span = Span(
                 gold.start, gold.end, gold.label.name, gold.attributes, gold.note
             )
             sources = tuple(sorted({s.annotator_id for s in gold.sources}))
-            by_id[gold.document_id].gold.append((span, sources))
+            by_id[gold.document_id].gold.append((gold.id, span, sources))
+            owner[gold.id] = by_id[gold.document_id]
+        for link in review.gold_links_of(session, list(owner)):
+            owner[link.source_id].gold_links.append(
+                (link.source_id, link.target_id, link.kind)
+            )
         yield batch
 
 

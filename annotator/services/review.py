@@ -1,29 +1,25 @@
-"""Review and adjudication: the queue, one document's aligned spans, and the
-reviewer's decisions that build the gold layer.
+"""Review: the queue, one document's aligned spans and gold layer, and each
+annotator's quality against gold. The reviewer's decisions are in
+:mod:`annotator.services.adjudication`.
 
-Only submitted work is reviewed. Every decision names the adjudication
-``version`` the reviewer last saw and bumps it with a compare-and-set, so that
-a second reviewer's stale decision gets :class:`StaleReview` (HTTP 409) instead
-of overwriting. Every decision writes one audit row (entity ``adjudication``)
-holding exactly what it changed, which is what :func:`undo` reverts. Offsets are
-code points, end exclusive.
+Only submitted work is reviewed. Offsets are code points, end exclusive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import wraps
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import adjudication as rules
 from annotator.core.diff import GROUP_KIND_TEXT, Group, GroupKind, SpanTriple, align
-from annotator.core.spans import FieldError, Span, parse_span, span_errors
+from annotator.core.spans import (
+    FieldError,
+)
 from annotator.models import (
     Adjudication,
     AdjudicationStatus,
@@ -31,8 +27,7 @@ from annotator.models import (
     AssignmentStatus,
     AuditEvent,
     Document,
-    GoldDecision,
-    GoldSource,
+    GoldLink,
     GoldSpan,
     Label,
     Project,
@@ -40,8 +35,6 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.models.base import utcnow
-from annotator.services import audit
 from annotator.services.errors import NotFoundError, ServiceError
 
 ENTITY = "adjudication"
@@ -69,7 +62,7 @@ class StaleReview(ServiceError):
         )
 
 
-def _refuse(field_name: str, message: str) -> InvalidDecision:
+def refuse(field_name: str, message: str) -> InvalidDecision:
     return InvalidDecision(FieldError(field_name, message))
 
 
@@ -115,8 +108,18 @@ class Submitted:
 
 
 def _span_query() -> Any:
+    """Plain columns, not ORM objects: the queue reads every span of a project."""
     return (
-        select(SpanRow, Label.name)
+        select(
+            SpanRow.document_id,
+            SpanRow.id,
+            SpanRow.annotator_id,
+            SpanRow.start,
+            SpanRow.end,
+            Label.name,
+            SpanRow.attributes,
+            SpanRow.note,
+        )
         .join(Label, Label.id == SpanRow.label_id)
         .join(
             Assignment,
@@ -128,10 +131,10 @@ def _span_query() -> Any:
     )
 
 
-def _record(row: SpanRow, label: str) -> SpanRecord:
-    return SpanRecord(
-        row.id, row.annotator_id, row.start, row.end, label, row.attributes, row.note
-    )
+def _record(row: Any) -> SpanRecord:
+    """A span from a row of :func:`_span_query` (after its document id)."""
+    _, span_id, annotator_id, start, end, label, attributes, note = row
+    return SpanRecord(span_id, annotator_id, start, end, label, attributes or {}, note)
 
 
 def submitted_work(session: Session, document: Document) -> Submitted:
@@ -150,7 +153,7 @@ def submitted_work(session: Session, document: Document) -> Submitted:
     ).all()
     return Submitted(
         tuple((uid, name) for uid, name in annotators),
-        tuple(_record(row, label) for row, label in rows),
+        tuple(_record(row) for row in rows),
     )
 
 
@@ -224,9 +227,9 @@ def _project_work(
             annotators[document_id].append((uid, name))
     spans: dict[int, list[SpanRecord]] = {i: [] for i in ids}
     query = _span_query().join(Document, Document.id == SpanRow.document_id)
-    for row, label in session.execute(query.where(Document.project_id == project.id)):
-        if row.document_id in spans:
-            spans[row.document_id].append(_record(row, label))
+    for row in session.execute(query.where(Document.project_id == project.id)):
+        if row[0] in spans:
+            spans[row[0]].append(_record(row))
     return {i: Submitted(tuple(annotators[i]), tuple(spans[i])) for i in ids}
 
 
@@ -286,7 +289,7 @@ def check_label(project: Project, label: str | None) -> str | None:
         return None
     names = [found.name for found in project.labels]
     if label not in names:
-        raise _refuse(
+        raise refuse(
             "label", f"unknown label {label!r} (this project has: {', '.join(names)})"
         )
     return label
@@ -333,7 +336,7 @@ def next_open_document(
 # --------------------------------------------------------------------------
 
 
-def _adjudication(session: Session, document: Document) -> Adjudication | None:
+def adjudication_of(session: Session, document: Document) -> Adjudication | None:
     return session.scalar(
         select(Adjudication).where(Adjudication.document_id == document.id)
     )
@@ -370,7 +373,27 @@ def gold_spans_of(session: Session, document_ids: Sequence[int]) -> list[GoldSpa
     )
 
 
-def _rejected_ids(session: Session, document: Document) -> set[int]:
+def gold_links_of(session: Session, gold_ids: Sequence[int]) -> list[GoldLink]:
+    """Links whose source is one of ``gold_ids``, in (source, target, kind) order."""
+    return list(
+        session.scalars(
+            select(GoldLink)
+            .where(GoldLink.source_id.in_(gold_ids))
+            .order_by(GoldLink.source_id, GoldLink.target_id, GoldLink.kind)
+        )
+    )
+
+
+def link_json(link: GoldLink) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "source_id": link.source_id,
+        "target_id": link.target_id,
+        "kind": link.kind,
+    }
+
+
+def rejected_ids(session: Session, document: Document) -> set[int]:
     return set(
         session.scalars(
             select(RejectedSpan.span_id).where(RejectedSpan.document_id == document.id)
@@ -378,7 +401,9 @@ def _rejected_ids(session: Session, document: Document) -> set[int]:
     )
 
 
-def _stack(session: Session, adjudication: Adjudication | None) -> list[AuditEvent]:
+def decision_stack(
+    session: Session, adjudication: Adjudication | None
+) -> list[AuditEvent]:
     """The decisions on a document not undone yet, oldest first."""
     if adjudication is None:
         return []
@@ -396,7 +421,7 @@ def _stack(session: Session, adjudication: Adjudication | None) -> list[AuditEve
     return stack
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
@@ -429,7 +454,7 @@ def _gold_json(gold: GoldSpan, view: _View) -> dict[str, Any]:
         "sources": [view.keys.get(uid, "?") for uid in annotators],
         "source_span_ids": [s.span_id for s in gold.sources if s.span_id],
         "decided_by": view.users.get(gold.decided_by_id or 0),
-        "decided_at": _iso(gold.decided_at),
+        "decided_at": iso(gold.decided_at),
     }
 
 
@@ -477,6 +502,88 @@ def _keys(work: Submitted, show_names: bool) -> dict[int, str]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """The reviewer's decisions so far on one document."""
+
+    adjudication: Adjudication | None
+    gold: list[GoldSpan]
+    rejected: set[int]  # annotator span ids
+
+    def gold_triples(self) -> list[SpanTriple]:
+        return [(g.start, g.end, g.label.name) for g in self.gold]
+
+    def gold_sources(self) -> set[int | None]:
+        return {s.span_id for g in self.gold for s in g.sources}
+
+
+def _decided(session: Session, document: Document) -> _Decided:
+    return _Decided(
+        adjudication_of(session, document),
+        gold_spans(session, document),
+        rejected_ids(session, document),
+    )
+
+
+def _spans_json(
+    work: Submitted, decided: _Decided, view: _View
+) -> list[dict[str, Any]]:
+    in_gold = decided.gold_sources()
+    return [
+        {
+            "id": span.id,
+            "annotator": view.keys[span.annotator_id],
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "attributes": dict(span.attributes),
+            "note": span.note,
+            "rejected": span.id in decided.rejected,
+            "in_gold": span.id in in_gold,
+        }
+        for span in work.spans
+    ]
+
+
+def _groups_json(
+    work: Submitted, decided: _Decided, view: _View
+) -> list[dict[str, Any]]:
+    threshold = rules.majority_threshold(len(work.annotators))
+    gold = decided.gold_triples()
+    rejected = {s.triple for s in work.spans if s.id in decided.rejected}
+    return [
+        _group_json(
+            index,
+            group,
+            work,
+            view,
+            rules.is_decided(group, gold, rejected),
+            threshold,
+        )
+        for index, group in enumerate(work.groups())
+    ]
+
+
+def _state_json(
+    session: Session, adjudication: Adjudication | None, view: _View
+) -> dict[str, Any]:
+    """Version, status, who adjudicated and the decision undo would revert."""
+    stack = decision_stack(session, adjudication)
+    if adjudication is None:
+        status, version, by, at = str(AdjudicationStatus.OPEN), 0, None, None
+    else:
+        status, version = adjudication.status, adjudication.version
+        by = view.users.get(adjudication.adjudicated_by_id or 0)
+        at = iso(adjudication.adjudicated_at)
+    return {
+        "version": version,
+        "status": status,
+        "adjudicated_by": by,
+        "adjudicated_at": at,
+        "last_decision": stack[-1].action if stack else None,
+    }
+
+
 def document_review(
     session: Session,
     project: Project,
@@ -491,32 +598,16 @@ def document_review(
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
     work = submitted_work(session, document)
-    adjudication = _adjudication(session, document)
-    gold = gold_spans(session, document)
-    rejected = _rejected_ids(session, document)
+    decided = _decided(session, document)
+    adjudication = decided.adjudication
     view = _View(_keys(work, show_names))
     view.users = _usernames(
         session,
-        [g.decided_by_id for g in gold]
+        [g.decided_by_id for g in decided.gold]
         + [adjudication.adjudicated_by_id if adjudication else None],
     )
-    groups = work.groups()
-    threshold = rules.majority_threshold(len(work.annotators))
-    gold_triples = [(g.start, g.end, g.label.name) for g in gold]
-    rejected_triples = {s.triple for s in work.spans if s.id in rejected}
-    gold_sources = {s.span_id for g in gold for s in g.sources}
-    group_rows = [
-        _group_json(
-            index,
-            group,
-            work,
-            view,
-            rules.is_decided(group, gold_triples, rejected_triples),
-            threshold,
-        )
-        for index, group in enumerate(groups)
-    ]
-    stack = _stack(session, adjudication)
+    groups = _groups_json(work, decided, view)
+    links = gold_links_of(session, [g.id for g in decided.gold])
     return {
         "document": {
             "id": document.id,
@@ -524,728 +615,23 @@ def document_review(
             "title": document.title,
             "text": document.text,
         },
-        "version": adjudication.version if adjudication else 0,
-        "status": adjudication.status if adjudication else AdjudicationStatus.OPEN,
-        "adjudicated_by": view.users.get(
-            (adjudication.adjudicated_by_id or 0) if adjudication else 0
-        ),
-        "adjudicated_at": _iso(adjudication.adjudicated_at if adjudication else None),
+        **_state_json(session, adjudication, view),
         "names_shown": show_names,
         "labels": [
             {"name": label.name, "display_name": label.display_name}
             for label in project.labels
         ],
         "annotators": [
-            {
-                "key": view.keys[uid],
-                "n_spans": sum(s.annotator_id == uid for s in work.spans),
-            }
-            for uid, _ in work.annotators
+            {"key": view.keys[uid], "n_spans": len(spans)}
+            for uid, spans in work.by_annotator().items()
         ],
-        "spans": [
-            {
-                "id": span.id,
-                "annotator": view.keys[span.annotator_id],
-                "start": span.start,
-                "end": span.end,
-                "label": span.label,
-                "attributes": dict(span.attributes),
-                "note": span.note,
-                "rejected": span.id in rejected,
-                "in_gold": span.id in gold_sources,
-            }
-            for span in work.spans
-        ],
-        "groups": group_rows,
-        "gold": [_gold_json(g, view) for g in gold],
-        "majority_threshold": threshold,
-        "undecided": sum(not row["decided"] for row in group_rows),
-        "last_decision": stack[-1].action if stack else None,
+        "spans": _spans_json(work, decided, view),
+        "groups": groups,
+        "gold": [_gold_json(g, view) for g in decided.gold],
+        "gold_links": [link_json(link) for link in links],
+        "majority_threshold": rules.majority_threshold(len(work.annotators)),
+        "undecided": sum(not row["decided"] for row in groups),
     }
-
-
-# --------------------------------------------------------------------------
-# Claiming a version
-# --------------------------------------------------------------------------
-
-
-def _checked_version(data: Mapping[str, Any]) -> int:
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise _refuse("version", "must be the non-negative integer last loaded")
-    return version
-
-
-def _ensure_adjudication(session: Session, document: Document) -> Adjudication:
-    """The document's adjudication row, created (and committed) at version 0
-    if it is missing; a concurrent creation wins harmlessly."""
-    found = _adjudication(session, document)
-    if found is not None:
-        return found
-    session.add(Adjudication(document_id=document.id))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-    found = _adjudication(session, document)
-    assert found is not None  # noqa: S101 - created just above or concurrently
-    return found
-
-
-def _current(adjudication: Adjudication) -> dict[str, Any]:
-    return {"version": adjudication.version, "status": adjudication.status}
-
-
-def _claim(
-    session: Session, document: Document, data: Mapping[str, Any], *, open_only: bool
-) -> Adjudication:
-    """Bump the adjudication's version if it still equals ``data["version"]``."""
-    version = _checked_version(data)
-    adjudication = _ensure_adjudication(session, document)
-    if adjudication.version != version:
-        session.rollback()
-        raise StaleReview(_current(adjudication))
-    if open_only and adjudication.status == AdjudicationStatus.ADJUDICATED:
-        raise _refuse(
-            "status", "this document is adjudicated: reopen it to change its gold"
-        )
-    bumped = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Adjudication)
-            .where(Adjudication.id == adjudication.id, Adjudication.version == version)
-            .values(version=version + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if bumped.rowcount != 1:
-        session.rollback()
-        session.refresh(adjudication)
-        raise StaleReview(_current(adjudication))
-    session.expire(adjudication, ["version", "updated_at"])
-    return adjudication
-
-
-Decision = Callable[
-    [Session, Project, Document, User, Mapping[str, Any]], dict[str, Any]
-]
-
-
-def _decision(function: Decision) -> Decision:
-    """Refuse a stale version before validating anything else: a reviewer
-    who decided on an outdated view learns that first (the compare-and-set in
-    :func:`_claim` still guards against races)."""
-
-    @wraps(function)
-    def checked(
-        session: Session,
-        project: Project,
-        document: Document,
-        reviewer: User,
-        data: Mapping[str, Any],
-    ) -> dict[str, Any]:
-        version = _checked_version(data)
-        found = _adjudication(session, document)
-        if (found.version if found else 0) != version:
-            raise StaleReview(
-                _current(found) if found else {"version": 0, "status": "open"}
-            )
-        return function(session, project, document, reviewer, data)
-
-    return checked
-
-
-# --------------------------------------------------------------------------
-# Changes and their audit rows
-# --------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Change:
-    """What one decision did, as stored in its audit row."""
-
-    created: list[dict[str, Any]] = field(default_factory=list)
-    deleted: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[int] = field(default_factory=list)
-    unrejected: list[int] = field(default_factory=list)
-    status: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "created": self.created,
-            "deleted": self.deleted,
-            "rejected": self.rejected,
-            "unrejected": self.unrejected,
-        }
-        if self.status is not None:
-            data["status"] = self.status
-        return data
-
-
-def _stored(gold: GoldSpan) -> dict[str, Any]:
-    """A gold span with everything needed to put it back."""
-    return {
-        "id": gold.id,
-        "start": gold.start,
-        "end": gold.end,
-        "label_id": gold.label_id,
-        "attributes": gold.attributes,
-        "note": gold.note,
-        "decision": gold.decision,
-        "decided_by_id": gold.decided_by_id,
-        "decided_at": _iso(gold.decided_at),
-        "sources": [
-            {"span_id": s.span_id, "annotator_id": s.annotator_id} for s in gold.sources
-        ],
-    }
-
-
-def _finish(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    adjudication: Adjudication,
-    action: str,
-    change: _Change,
-) -> dict[str, Any]:
-    audit.record(
-        session,
-        actor_id=reviewer.id,
-        project_id=project.id,
-        entity=ENTITY,
-        entity_id=adjudication.id,
-        action=action,
-        data={"document_id": document.id, **change.to_dict()},
-    )
-    session.commit()
-    return {
-        "version": adjudication.version,
-        "status": adjudication.status,
-        "created": [item["id"] for item in change.created],
-        "deleted": [item["id"] for item in change.deleted],
-        "rejected": change.rejected,
-    }
-
-
-def _labels(project: Project) -> dict[str, int]:
-    return {label.name: label.id for label in project.labels}
-
-
-def _checked_span(
-    data: Mapping[str, Any], project: Project, document: Document
-) -> Span:
-    """A gold span obeys the rules of annotators' spans (core.spans)."""
-    span, errors = parse_span(data, "span")
-    if span is not None:
-        errors = span_errors(span, document.text_length, _labels(project), "span")
-    if errors or span is None:
-        first = errors[0]
-        raise InvalidDecision(
-            FieldError(first.field.removeprefix("span."), first.message)
-        )
-    return span
-
-
-def _gold_exists(
-    session: Session, document: Document, span: Span, label_id: int
-) -> bool:
-    return (
-        session.scalar(
-            select(GoldSpan.id).where(
-                GoldSpan.document_id == document.id,
-                GoldSpan.start == span.start,
-                GoldSpan.end == span.end,
-                GoldSpan.label_id == label_id,
-            )
-        )
-        is not None
-    )
-
-
-def _add_gold(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    span: Span,
-    decision: GoldDecision,
-    sources: Sequence[SpanRecord],
-    change: _Change,
-) -> None:
-    label_id = _labels(project)[span.label]
-    if _gold_exists(session, document, span, label_id):
-        raise _refuse(
-            "span", f"{span.start}-{span.end} {span.label} is already in the gold layer"
-        )
-    gold = GoldSpan(
-        document_id=document.id,
-        label_id=label_id,
-        start=span.start,
-        end=span.end,
-        attributes=dict(span.attributes),
-        note=span.note,
-        decision=decision,
-        decided_by_id=reviewer.id,
-        decided_at=utcnow(),
-        sources=[
-            GoldSource(span_id=s.id, annotator_id=s.annotator_id) for s in sources
-        ],
-    )
-    session.add(gold)
-    session.flush()
-    change.created.append(_stored(gold))
-    _unreject(session, [s.id for s in sources], change)
-
-
-def _unreject(session: Session, span_ids: Sequence[int], change: _Change) -> None:
-    for row in session.scalars(
-        select(RejectedSpan).where(RejectedSpan.span_id.in_(span_ids))
-    ):
-        change.unrejected.append(row.span_id)
-        session.delete(row)
-
-
-def _chosen_spans(work: Submitted, data: Mapping[str, Any]) -> list[SpanRecord]:
-    ids = data.get("span_ids")
-    if (
-        not isinstance(ids, list)
-        or not ids
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
-    ):
-        raise _refuse("span_ids", "must be a non-empty list of span ids")
-    known = {span.id: span for span in work.spans}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise _refuse(
-            "span_ids",
-            f"no span {missing[0]} among the submitted spans of this document",
-        )
-    return [known[i] for i in dict.fromkeys(ids)]
-
-
-def _common_attributes(spans: Sequence[SpanRecord]) -> dict[str, str]:
-    shared = set(spans[0].attributes.items())
-    for span in spans[1:]:
-        shared &= set(span.attributes.items())
-    return dict(sorted(shared))
-
-
-def _proposal_span(triple: SpanTriple, sources: Sequence[SpanRecord]) -> Span:
-    return Span(triple[0], triple[1], triple[2], _common_attributes(sources))
-
-
-# --------------------------------------------------------------------------
-# Decisions
-# --------------------------------------------------------------------------
-
-
-@_decision
-def accept(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Take annotators' identical spans into the gold layer as drawn; every
-    submitted span with the same offsets and label counts as a source."""
-    work = submitted_work(session, document)
-    chosen = _chosen_spans(work, data)
-    triples = {span.triple for span in chosen}
-    if len(triples) != 1:
-        raise _refuse(
-            "span_ids", "these spans differ: accept one, or correct them into one"
-        )
-    sources = work.with_triple(chosen[0].triple)
-    proposed = _proposal_span(chosen[0].triple, sources)
-    span = _checked_span(
-        {**_span_dict(proposed), "note": data.get("note") or ""}, project, document
-    )
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change()
-    _add_gold(
-        session,
-        project,
-        document,
-        reviewer,
-        span,
-        GoldDecision.ACCEPTED,
-        sources,
-        change,
-    )
-    return _finish(session, project, document, reviewer, adjudication, "accept", change)
-
-
-def _span_dict(span: Span) -> dict[str, Any]:
-    return {
-        "start": span.start,
-        "end": span.end,
-        "label": span.label,
-        "attributes": dict(span.attributes),
-        "note": span.note,
-    }
-
-
-CORRECTABLE = ("start", "end", "label", "attributes", "note")
-
-
-@_decision
-def accept_with_correction(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Take annotators' spans into gold with the reviewer's boundary, label,
-    attributes or note; the chosen spans are its sources."""
-    work = submitted_work(session, document)
-    chosen = _chosen_spans(work, data)
-    base = _span_dict(_proposal_span(chosen[0].triple, chosen))
-    merged = {**base, **{key: data[key] for key in CORRECTABLE if key in data}}
-    span = _checked_span(merged, project, document)
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change()
-    _add_gold(
-        session,
-        project,
-        document,
-        reviewer,
-        span,
-        GoldDecision.CORRECTED,
-        chosen,
-        change,
-    )
-    return _finish(
-        session, project, document, reviewer, adjudication, "correct", change
-    )
-
-
-@_decision
-def add_gold_span(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Add a span no annotator made."""
-    span = _checked_span(data, project, document)
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change()
-    _add_gold(
-        session, project, document, reviewer, span, GoldDecision.ADDED, (), change
-    )
-    return _finish(session, project, document, reviewer, adjudication, "add", change)
-
-
-@_decision
-def reject(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Keep annotators' spans (e.g. a whole group) out of the gold layer."""
-    work = submitted_work(session, document)
-    chosen = _chosen_spans(work, data)
-    in_gold = {s.span_id for g in gold_spans(session, document) for s in g.sources}
-    taken = [span.id for span in chosen if span.id in in_gold]
-    if taken:
-        raise _refuse(
-            "span_ids",
-            f"span {taken[0]} is in the gold layer: remove that gold span first",
-        )
-    already = _rejected_ids(session, document)
-    fresh = [span.id for span in chosen if span.id not in already]
-    if not fresh:
-        raise _refuse("span_ids", "these spans are rejected already")
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change(rejected=fresh)
-    moment = utcnow()
-    for span_id in fresh:
-        session.add(
-            RejectedSpan(
-                document_id=document.id,
-                span_id=span_id,
-                decided_by_id=reviewer.id,
-                decided_at=moment,
-            )
-        )
-    return _finish(session, project, document, reviewer, adjudication, "reject", change)
-
-
-@_decision
-def remove_gold_span(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Take a span out of the gold layer again."""
-    gold_id = data.get("gold_id")
-    gold = session.get(GoldSpan, gold_id) if isinstance(gold_id, int) else None
-    if gold is None or gold.document_id != document.id:
-        raise _refuse("gold_id", "no such gold span on this document")
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change(deleted=[_stored(gold)])
-    session.delete(gold)
-    return _finish(session, project, document, reviewer, adjudication, "remove", change)
-
-
-def _accept_proposals(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-    chosen: Sequence[rules.Proposal],
-    work: Submitted,
-    action: str,
-) -> dict[str, Any]:
-    present = {(g.start, g.end, g.label.name) for g in gold_spans(session, document)}
-    todo = [p for p in chosen if p.triple not in present]
-    if not todo:
-        raise _refuse("decision", "no such span is left to accept")
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change()
-    for proposal in todo:
-        sources = work.with_triple(proposal.triple)
-        _add_gold(
-            session,
-            project,
-            document,
-            reviewer,
-            _proposal_span(proposal.triple, sources),
-            GoldDecision.ACCEPTED,
-            sources,
-            change,
-        )
-    return _finish(session, project, document, reviewer, adjudication, action, change)
-
-
-@_decision
-def accept_all_agreed(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """In one decision, accept every span all submitted annotators drew alike."""
-    work = submitted_work(session, document)
-    agreed = rules.agreed_by_all(work.groups(), len(work.annotators))
-    return _accept_proposals(
-        session, project, document, reviewer, data, agreed, work, "accept_agreed"
-    )
-
-
-@_decision
-def accept_majority(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Confirm the majority-vote pre-fill: in every undecided group, accept the
-    spans more than half of the annotators drew alike."""
-    work = submitted_work(session, document)
-    gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
-    rejected_ids = _rejected_ids(session, document)
-    rejected = {s.triple for s in work.spans if s.id in rejected_ids}
-    open_groups = [
-        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
-    ]
-    proposed = rules.majority_proposals(open_groups, len(work.annotators))
-    return _accept_proposals(
-        session, project, document, reviewer, data, proposed, work, "accept_majority"
-    )
-
-
-@_decision
-def mark_adjudicated(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Declare the document's gold layer final; returns the next open document
-    of the queue as ``next_document_id`` (None when there is none)."""
-    adjudication = _claim(session, document, data, open_only=True)
-    change = _Change(
-        status=_status_change(adjudication, AdjudicationStatus.ADJUDICATED)
-    )
-    adjudication.status = AdjudicationStatus.ADJUDICATED
-    adjudication.adjudicated_by_id, adjudication.adjudicated_at = reviewer.id, utcnow()
-    result = _finish(
-        session, project, document, reviewer, adjudication, "adjudicate", change
-    )
-    return {
-        **result,
-        "next_document_id": next_open_document(session, project, document.id),
-    }
-
-
-def _status_change(adjudication: Adjudication, after: str) -> dict[str, Any]:
-    return {
-        "before": adjudication.status,
-        "after": after,
-        "adjudicated_by_id": adjudication.adjudicated_by_id,
-        "adjudicated_at": _iso(adjudication.adjudicated_at),
-    }
-
-
-@_decision
-def reopen(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Open an adjudicated document for decisions again."""
-    adjudication = _claim(session, document, data, open_only=False)
-    if adjudication.status != AdjudicationStatus.ADJUDICATED:
-        session.rollback()
-        raise _refuse("status", "this document is not adjudicated")
-    change = _Change(status=_status_change(adjudication, AdjudicationStatus.OPEN))
-    adjudication.status = AdjudicationStatus.OPEN
-    adjudication.adjudicated_by_id = adjudication.adjudicated_at = None
-    return _finish(session, project, document, reviewer, adjudication, "reopen", change)
-
-
-# --------------------------------------------------------------------------
-# Undo
-# --------------------------------------------------------------------------
-
-
-def _restore_gold(
-    session: Session, document: Document, stored: Mapping[str, Any]
-) -> None:
-    existing = set(
-        session.scalars(
-            select(SpanRow.id).where(
-                SpanRow.id.in_(
-                    [s["span_id"] for s in stored["sources"] if s["span_id"]]
-                )
-            )
-        )
-    )
-    session.add(
-        GoldSpan(
-            id=stored["id"],
-            document_id=document.id,
-            label_id=stored["label_id"],
-            start=stored["start"],
-            end=stored["end"],
-            attributes=stored["attributes"],
-            note=stored["note"],
-            decision=stored["decision"],
-            decided_by_id=stored["decided_by_id"],
-            decided_at=datetime.fromisoformat(stored["decided_at"]),
-            sources=[
-                GoldSource(
-                    span_id=s["span_id"] if s["span_id"] in existing else None,
-                    annotator_id=s["annotator_id"],
-                )
-                for s in stored["sources"]
-            ],
-        )
-    )
-
-
-def _revert(
-    session: Session,
-    document: Document,
-    adjudication: Adjudication,
-    data: Mapping[str, Any],
-    reviewer: User,
-) -> None:
-    """Put the gold layer back as it was before the decision ``data`` records."""
-    for stored in data.get("created", []):
-        gold = session.get(GoldSpan, stored["id"])
-        if gold is not None:
-            session.delete(gold)
-    session.flush()
-    for stored in data.get("deleted", []):
-        _restore_gold(session, document, stored)
-    rejected = data.get("rejected", [])
-    for row in session.scalars(
-        select(RejectedSpan).where(RejectedSpan.span_id.in_(rejected))
-    ):
-        session.delete(row)
-    for span_id in data.get("unrejected", []):
-        if session.get(SpanRow, span_id) is not None:
-            session.add(
-                RejectedSpan(
-                    document_id=document.id, span_id=span_id, decided_by_id=reviewer.id
-                )
-            )
-    status = data.get("status")
-    if status is not None:
-        adjudication.status = status["before"]
-        adjudication.adjudicated_by_id = status["adjudicated_by_id"]
-        moment = status["adjudicated_at"]
-        adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
-
-
-@_decision
-def undo(
-    session: Session,
-    project: Project,
-    document: Document,
-    reviewer: User,
-    data: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Revert the latest decision on the document not undone yet (any
-    reviewer's); the undo itself is an audit row too."""
-    adjudication = _claim(session, document, data, open_only=False)
-    stack = _stack(session, adjudication)
-    if not stack:
-        session.rollback()
-        raise _refuse("decision", "there is no decision to undo")
-    last = stack[-1]
-    _revert(session, document, adjudication, last.data, reviewer)
-    change = _Change(
-        created=list(last.data.get("deleted", [])),
-        deleted=list(last.data.get("created", [])),
-    )
-    audit.record(
-        session,
-        actor_id=reviewer.id,
-        project_id=project.id,
-        entity=ENTITY,
-        entity_id=adjudication.id,
-        action=UNDO,
-        data={"document_id": document.id, "undoes": last.id, "action": last.action},
-    )
-    session.commit()
-    return {
-        "version": adjudication.version,
-        "status": adjudication.status,
-        "undone": last.action,
-        "created": [item["id"] for item in change.created],
-        "deleted": [item["id"] for item in change.deleted],
-    }
-
-
-DECISIONS = {
-    "accept": accept,
-    "correct": accept_with_correction,
-    "add": add_gold_span,
-    "reject": reject,
-    "remove": remove_gold_span,
-    "accept-agreed": accept_all_agreed,
-    "accept-majority": accept_majority,
-    "adjudicate": mark_adjudicated,
-    "reopen": reopen,
-    "undo": undo,
-}
 
 
 # --------------------------------------------------------------------------

@@ -14,8 +14,10 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
+from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
+from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
 from annotator.services.errors import NotFoundError
 from annotator.web.security import require_membership
@@ -74,6 +76,7 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
         "api": url_for("review.state", project_id=project.id, document_id=document.id),
         "queue_url": url_for("review.queue", project_id=project.id),
         "csrf_token": generate_csrf(),
+        "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "state": state,
     }
     return render_template(
@@ -151,7 +154,7 @@ def state(project: Project, document_id: int) -> ResponseReturnValue:
 
 
 def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
-    decide = review_service.DECISIONS[name]
+    decide = adjudication_service.DECISIONS[name]
 
     def view(project: Project, document_id: int) -> ResponseReturnValue:
         document = _document(project, document_id)
@@ -162,7 +165,7 @@ def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
     return view
 
 
-for _name in review_service.DECISIONS:
+for _name in adjudication_service.DECISIONS:
     blueprint.add_url_rule(
         f"{API}/{_name}",
         view_func=require_membership(Role.REVIEWER)(

@@ -145,3 +145,18 @@ def test_adjudicate_and_next_opens_the_next_document(page, project, docs):
     page.goto(f"/projects/{project.id}/review")
     expect(page.locator("tr.status-adjudicated")).to_contain_text("d1")
     assert page.console_errors == []
+
+
+def test_link_a_gold_denial_to_the_gold_claim(page, project, docs):
+    open_review(page, project, docs["d1"])
+    page.get_by_role("button", name="Accept all agreed").click()
+    expect(gold_rows(page)).to_have_count(1)
+    page.keyboard.press("n")
+    page.get_by_role("button", name="Save correction").click()
+    expect(gold_rows(page)).to_have_count(2)
+    denial = gold_rows(page).nth(1)
+    denial.get_by_role("button", name="Link", exact=True).click()
+    expect(denial.locator(".gold-link")).to_contain_text(f"denies claim 0{DASH}33")
+    denial.get_by_role("button", name="Unlink").click()
+    expect(denial.locator(".gold-link")).to_have_count(0)
+    assert page.console_errors == []

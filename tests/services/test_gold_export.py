@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Document
-from annotator.services import review
+from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 from annotator.services.errors import ServiceError
 from annotator.services.exports import NO_GOLD, ExportSettings, write_export
@@ -50,7 +50,7 @@ def docs(project):
 def decide(name, project, document, reviewer, **data):
     state = review.document_review(db.session, project, document, show_names=True)
     data.setdefault("version", state["version"])
-    review.DECISIONS[name](db.session, project, document, reviewer, data)
+    adjudication.DECISIONS[name](db.session, project, document, reviewer, data)
     return state
 
 
@@ -83,6 +83,16 @@ def test_gold_export_contains_exactly_the_decided_spans(app, project, docs, user
     decide("add", project, done, reviewer, start=0, end=6, label="hedge")
     gold_id = review.document_review(db.session, project, done)["gold"][0]["id"]
     decide("remove", project, done, reviewer, gold_id=gold_id)  # the 0-6 hedge
+    state = review.document_review(db.session, project, done)
+    by_label = {g["label"]: g["id"] for g in state["gold"]}
+    decide(
+        "link",
+        project,
+        done,
+        reviewer,
+        source=by_label["denial"],
+        target=by_label["claim"],
+    )
     decide("accept-agreed", project, docs["open"], reviewer)  # open: not exported
     decide("adjudicate", project, done, reviewer)
 
@@ -98,6 +108,9 @@ def test_gold_export_contains_exactly_the_decided_spans(app, project, docs, user
         (51, 59, "hedge", "Maybe so", [], "n"),
     ]
     assert [s["id"] for s in lines[0]["spans"]] == ["gold:1", "gold:2", "gold:3"]
+    assert lines[0]["links"] == [
+        {"source": "gold:2", "target": "gold:1", "kind": "denies"}
+    ]
     assert manifest["documents"]["excluded"] == {"not_adjudicated": 1}
     assert manifest["options"]["layer"] == "gold"
 

@@ -16,7 +16,7 @@ from annotator.models import (
     RejectedSpan,
     User,
 )
-from annotator.services import review
+from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
@@ -73,7 +73,7 @@ def view(project, doc, **options):
 
 def decide(name, project, doc, reviewer, **data):
     data.setdefault("version", view(project, doc)["version"])
-    return review.DECISIONS[name](db.session, project, doc, reviewer, data)
+    return adjudication.DECISIONS[name](db.session, project, doc, reviewer, data)
 
 
 def span_ids(project, doc, annotator, start, end):
@@ -197,6 +197,8 @@ def test_accept_the_same_span_twice_is_refused(project, doc, reviewer):
     decide("accept", project, doc, reviewer, span_ids=ids)
     with pytest.raises(review.InvalidDecision, match="already in the gold layer"):
         decide("accept", project, doc, reviewer, span_ids=ids)
+    assert view(project, doc)["version"] == 1
+    assert audit_actions() == ["accept"]
 
 
 def test_correct_a_boundary_keeps_both_annotators_as_sources(project, doc, reviewer):
@@ -507,3 +509,123 @@ def test_annotator_quality_per_label_against_gold(project, doc, reviewer):
         q.annotator: q for q in review.annotator_quality(db.session, project, "partial")
     }
     assert partial["bob"].by_label["denial"].precision == 1.0
+
+
+# ------------------------------------------------------------------ gold links
+
+
+def gold_id(project, doc, label):
+    return next(g["id"] for g in view(project, doc)["gold"] if g["label"] == label)
+
+
+@pytest.fixture
+def linked_gold(project, doc, reviewer):
+    decide("accept-agreed", project, doc, reviewer)
+    decide(
+        "accept", project, doc, reviewer, span_ids=span_ids(project, doc, "ann", 35, 49)
+    )
+    return gold_id(project, doc, "claim"), gold_id(project, doc, "denial")
+
+
+def test_link_a_denial_to_the_claim_it_denies(project, doc, reviewer, linked_gold):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    [link] = view(project, doc)["gold_links"]
+    assert (link["source_id"], link["target_id"], link["kind"]) == (
+        denial,
+        claim,
+        "denies",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ends", "kind", "field"),
+    [
+        ("claim-denial", "denies", "kind"),  # a claim cannot deny a denial
+        ("denial-denial", "denies", "target"),  # not to itself
+        ("denial-claim", "supports", "kind"),
+        ("denial-none", "denies", "target"),
+        ("none-claim", "denies", "source"),
+    ],
+)
+def test_gold_links_obey_the_link_rules(
+    project, doc, reviewer, linked_gold, ends, kind, field
+):
+    claim, denial = linked_gold
+    ids = {"claim": claim, "denial": denial, "none": 99999}
+    source, target = (ids[end] for end in ends.split("-"))
+    with pytest.raises(review.InvalidDecision) as error:
+        decide("link", project, doc, reviewer, source=source, target=target, kind=kind)
+    assert error.value.field == field
+    assert view(project, doc)["gold_links"] == []
+
+
+def test_a_link_twice_is_refused(project, doc, reviewer, linked_gold):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    with pytest.raises(review.InvalidDecision, match="already exists"):
+        decide("link", project, doc, reviewer, source=denial, target=claim)
+
+
+def test_removing_a_linked_span_and_undo_bring_the_link_back(
+    project, doc, reviewer, linked_gold
+):
+    claim, denial = linked_gold
+    decide("link", project, doc, reviewer, source=denial, target=claim)
+    links = view(project, doc)["gold_links"]
+    decide("remove", project, doc, reviewer, gold_id=claim)
+    assert view(project, doc)["gold_links"] == []
+    decide("undo", project, doc, reviewer)
+    assert view(project, doc)["gold_links"] == links
+    decide("unlink", project, doc, reviewer, link_id=links[0]["id"])
+    assert view(project, doc)["gold_links"] == []
+    decide("undo", project, doc, reviewer)
+    decide("undo", project, doc, reviewer)  # the link itself
+    assert view(project, doc)["gold_links"] == []
+    assert len(view(project, doc)["gold"]) == 2
+
+
+def test_the_database_compare_and_set_stops_a_race_past_the_first_check(
+    project, doc, reviewer, users
+):
+    """Two reviewers pass the freshness check at the same moment; the
+    conditional UPDATE lets only one decision through."""
+    from sqlalchemy.orm import Session
+
+    decide("accept-agreed", project, doc, reviewer)
+    decide("undo", project, doc, reviewer)  # version 2, no gold
+    other = Session(db.engine)
+    try:
+        other_doc = other.get(Document, doc.id)
+        other_project = other.get(type(project), project.id)
+        other_admin = other.get(User, users["padmin"].id)
+        review.adjudication_of(other, other_doc)  # loaded at version 2
+        decide("accept-agreed", project, doc, reviewer)  # commits version 3
+        unchecked = adjudication.reject.__wrapped__
+        stale = {"version": 2, "span_ids": span_ids(project, doc, "bob", 51, 56)}
+        with pytest.raises(review.StaleReview) as error:
+            unchecked(other, other_project, other_doc, other_admin, stale)
+        assert error.value.current["version"] == 3
+    finally:
+        other.close()
+    assert len(view(project, doc)["gold"]) == 1
+    assert not any(s["rejected"] for s in view(project, doc)["spans"])
+
+
+def test_review_groups_are_the_agreement_pages_groups(project, doc):
+    from annotator.services import agreement
+
+    compared = agreement.document_comparison(db.session, project, doc)
+    expected = [(g.start, g.end, g.kind.value) for g in compared.groups]
+    found = [(g["start"], g["end"], g["kind"]) for g in view(project, doc)["groups"]]
+    assert found == expected
+
+
+def test_a_document_nobody_submitted_has_nothing_to_review(project, reviewer):
+    import_files(db.session, project, [("plain.txt", b"Nobody annotated this.")])
+    plain = document("plain")
+    state = view(project, plain)
+    assert (state["annotators"], state["groups"], state["gold"]) == ([], [], [])
+    assert review.review_queue(db.session, project) == []
+    with pytest.raises(review.InvalidDecision, match="left to accept"):
+        decide("accept-agreed", project, plain, reviewer)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import Document, GoldSpan
+from annotator.services import adjudication
 from annotator.services.documents import import_files
-from annotator.web import review as review_web
 from tests.conftest import csrf_token, login
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
@@ -86,7 +86,7 @@ def test_every_decision_has_its_route(app):
         for rule in review_rules(app)
         if "POST" in rule.methods
     }
-    assert posts == set(review_web.review_service.DECISIONS)
+    assert posts == set(adjudication.DECISIONS)
 
 
 def test_annotators_get_403_on_every_review_route(app, client, project, doc):
@@ -243,6 +243,7 @@ def test_queue_page_lists_documents_and_filters_by_label(client, project, doc):
     assert "d1" in page
     assert "d2" in page
     assert "2 of 3" in page
+    assert "Review the first open document: d1" in page
     filtered = client.get(f"/projects/{project.id}/review?label=false_flag_warning")
     assert "No document is ready for review" in text_of(filtered.get_data(as_text=True))
     assert client.get(f"/projects/{project.id}/review?label=rumour").status_code == 400

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-01 18:57:45.548331
+Create Date: 2026-12-01 19:17:01.217084
 """
 
 from collections.abc import Sequence
@@ -113,6 +113,43 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "gold_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.CheckConstraint(
+            "source_id <> target_id", name=op.f("ck_gold_links_not_self")
+        ),
+        sa.ForeignKeyConstraint(
+            ["source_id"],
+            ["gold_spans.id"],
+            name=op.f("fk_gold_links_source_id_gold_spans"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["gold_spans.id"],
+            name=op.f("fk_gold_links_target_id_gold_spans"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gold_links")),
+        sa.UniqueConstraint(
+            "source_id",
+            "target_id",
+            "kind",
+            name=op.f("uq_gold_links_source_id_target_id_kind"),
+        ),
+    )
+    with op.batch_alter_table("gold_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_gold_links_source_id"), ["source_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_gold_links_target_id"), ["target_id"], unique=False
+        )
+
+    op.create_table(
         "gold_sources",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("gold_span_id", sa.Integer(), nullable=False),
@@ -197,6 +234,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_gold_sources_annotator_id"))
 
     op.drop_table("gold_sources")
+    with op.batch_alter_table("gold_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gold_links_target_id"))
+        batch_op.drop_index(batch_op.f("ix_gold_links_source_id"))
+
+    op.drop_table("gold_links")
     with op.batch_alter_table("gold_spans", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_gold_spans_label_id"))
         batch_op.drop_index(batch_op.f("ix_gold_spans_document_id"))

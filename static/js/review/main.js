@@ -198,6 +198,58 @@ function renderGroups() {
   }
 }
 
+function goldName(gold) {
+  return `${gold.label} ${gold.start}–${gold.end}`;
+}
+
+function linkTargets(gold) {
+  const targets = [];
+  for (const [kind, pairs] of Object.entries(payload.link_rules)) {
+    for (const [source, target] of pairs) {
+      if (source !== gold.label) continue;
+      for (const other of state.gold) {
+        if (other.label === target && other.id !== gold.id) targets.push({ kind, other });
+      }
+    }
+  }
+  return targets;
+}
+
+function linksCell(gold) {
+  const cell = element("td", null, "links");
+  const byId = new Map(state.gold.map((g) => [g.id, g]));
+  for (const link of state.gold_links.filter((l) => l.source_id === gold.id)) {
+    const target = byId.get(link.target_id);
+    const item = element("span", `${link.kind} ${target ? goldName(target) : "?"} `, "gold-link");
+    const unlink = element("button", "Unlink", "unlink");
+    unlink.type = "button";
+    unlink.addEventListener("click", () => run(() => decide("unlink", { link_id: link.id }), "Link removed."));
+    item.append(unlink);
+    cell.append(item);
+  }
+  const targets = linkTargets(gold);
+  if (targets.length) {
+    const choice = element("select", null, "link-target");
+    choice.setAttribute("aria-label", `Link ${goldName(gold)} to`);
+    targets.forEach((t, i) => {
+      const option = element("option", `${t.kind} ${goldName(t.other)}`);
+      option.value = String(i);
+      choice.append(option);
+    });
+    const add = element("button", "Link", "link");
+    add.type = "button";
+    add.addEventListener("click", () => {
+      const chosenTarget = targets[Number(choice.value)];
+      run(
+        () => decide("link", { source: gold.id, target: chosenTarget.other.id, kind: chosenTarget.kind }),
+        "Link added.",
+      );
+    });
+    cell.append(choice, add);
+  }
+  return cell;
+}
+
 function renderGold() {
   const body = $("gold-body");
   body.replaceChildren();
@@ -212,6 +264,7 @@ function renderGold() {
       element("td", gold.sources.join(", ") || "reviewer"),
       element("td", decided),
     );
+    tr.append(linksCell(gold));
     const cell = element("td");
     const remove = element("button", "Remove", "remove");
     remove.type = "button";
@@ -222,7 +275,7 @@ function renderGold() {
   }
   if (!state.gold.length) {
     const empty = element("td", "No gold span yet.");
-    empty.colSpan = 7;
+    empty.colSpan = 8;
     const tr = element("tr");
     tr.append(empty);
     body.append(tr);
@@ -243,12 +296,12 @@ function renderStatus() {
 }
 
 function renderLabels() {
-  const select = $("gold-label");
-  if (select.options.length) return;
+  const menu = $("gold-label");
+  if (menu.options.length) return;
   for (const label of state.labels) {
     const option = element("option", label.display_name);
     option.value = label.name;
-    select.append(option);
+    menu.append(option);
   }
 }
 

@@ -1,0 +1,882 @@
+"""The reviewer's decisions that build a document's gold layer.
+
+Every decision names the adjudication ``version`` the reviewer last saw and
+bumps it with a compare-and-set, so that a second reviewer's stale decision gets
+:class:`StaleReview` (HTTP 409) instead of overwriting. Every decision writes one
+audit row (entity ``adjudication``) holding exactly what it changed, which is
+what :func:`undo` reverts. Gold spans and links obey the rules of annotators'
+spans (:mod:`annotator.core.spans`). Offsets are code points, end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import wraps
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from annotator.core import adjudication as rules
+from annotator.core.diff import SpanTriple
+from annotator.core.spans import (
+    FieldError,
+    Link,
+    Span,
+    link_errors,
+    parse_span,
+    span_errors,
+)
+from annotator.models import (
+    Adjudication,
+    AdjudicationStatus,
+    Document,
+    GoldDecision,
+    GoldLink,
+    GoldSource,
+    GoldSpan,
+    Project,
+    RejectedSpan,
+    User,
+)
+from annotator.models import Span as SpanRow
+from annotator.models.base import utcnow
+from annotator.services import audit
+from annotator.services.errors import ServiceError
+from annotator.services.review import (
+    ENTITY,
+    UNDO,
+    InvalidDecision,
+    SpanRecord,
+    StaleReview,
+    Submitted,
+    adjudication_of,
+    decision_stack,
+    gold_spans,
+    iso,
+    link_json,
+    next_open_document,
+    refuse,
+    rejected_ids,
+    submitted_work,
+)
+
+# --------------------------------------------------------------------------
+# Claiming a version
+# --------------------------------------------------------------------------
+
+
+def _checked_version(data: Mapping[str, Any]) -> int:
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        raise refuse("version", "must be the non-negative integer last loaded")
+    return version
+
+
+def _ensure_adjudication(session: Session, document: Document) -> Adjudication:
+    """The document's adjudication row, created (and committed) at version 0
+    if it is missing; a concurrent creation wins harmlessly."""
+    found = adjudication_of(session, document)
+    if found is not None:
+        return found
+    session.add(Adjudication(document_id=document.id))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+    found = adjudication_of(session, document)
+    assert found is not None  # noqa: S101 - created just above or concurrently
+    return found
+
+
+def _current(adjudication: Adjudication) -> dict[str, Any]:
+    return {"version": adjudication.version, "status": adjudication.status}
+
+
+def _claim(
+    session: Session, document: Document, data: Mapping[str, Any], *, open_only: bool
+) -> Adjudication:
+    """Bump the adjudication's version if it still equals ``data["version"]``."""
+    version = _checked_version(data)
+    adjudication = _ensure_adjudication(session, document)
+    if adjudication.version != version:
+        session.rollback()
+        raise StaleReview(_current(adjudication))
+    if open_only and adjudication.status == AdjudicationStatus.ADJUDICATED:
+        raise refuse(
+            "status", "this document is adjudicated: reopen it to change its gold"
+        )
+    bumped = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Adjudication)
+            .where(Adjudication.id == adjudication.id, Adjudication.version == version)
+            .values(version=version + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
+    )
+    if bumped.rowcount != 1:
+        session.rollback()
+        session.refresh(adjudication)
+        raise StaleReview(_current(adjudication))
+    session.expire(adjudication, ["version", "updated_at"])
+    return adjudication
+
+
+Decision = Callable[
+    [Session, Project, Document, User, Mapping[str, Any]], dict[str, Any]
+]
+
+
+def _decision(function: Decision) -> Decision:
+    """Refuse a stale version before validating anything else: a reviewer
+    who decided on an outdated view learns that first (the compare-and-set in
+    :func:`_claim` still guards against races). A refused decision leaves
+    the transaction rolled back."""
+
+    @wraps(function)
+    def checked(
+        session: Session,
+        project: Project,
+        document: Document,
+        reviewer: User,
+        data: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        version = _checked_version(data)
+        found = adjudication_of(session, document)
+        if (found.version if found else 0) != version:
+            raise StaleReview(
+                _current(found) if found else {"version": 0, "status": "open"}
+            )
+        try:
+            return function(session, project, document, reviewer, data)
+        except ServiceError:
+            session.rollback()  # nothing partial: not even the version bump
+            raise
+
+    return checked
+
+
+# --------------------------------------------------------------------------
+# Changes and their audit rows
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Change:
+    """What one decision did, as stored in its audit row."""
+
+    created: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[int] = field(default_factory=list)
+    unrejected: list[int] = field(default_factory=list)
+    created_links: list[dict[str, Any]] = field(default_factory=list)
+    deleted_links: list[dict[str, Any]] = field(default_factory=list)
+    status: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "created": self.created,
+            "deleted": self.deleted,
+            "rejected": self.rejected,
+            "unrejected": self.unrejected,
+            "created_links": self.created_links,
+            "deleted_links": self.deleted_links,
+        }
+        if self.status is not None:
+            data["status"] = self.status
+        return data
+
+
+def _stored(gold: GoldSpan) -> dict[str, Any]:
+    """A gold span with everything needed to put it back."""
+    return {
+        "id": gold.id,
+        "start": gold.start,
+        "end": gold.end,
+        "label_id": gold.label_id,
+        "attributes": gold.attributes,
+        "note": gold.note,
+        "decision": gold.decision,
+        "decided_by_id": gold.decided_by_id,
+        "decided_at": iso(gold.decided_at),
+        "sources": [
+            {"span_id": s.span_id, "annotator_id": s.annotator_id} for s in gold.sources
+        ],
+    }
+
+
+def _finish(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    adjudication: Adjudication,
+    action: str,
+    change: _Change,
+) -> dict[str, Any]:
+    audit.record(
+        session,
+        actor_id=reviewer.id,
+        project_id=project.id,
+        entity=ENTITY,
+        entity_id=adjudication.id,
+        action=action,
+        data={"document_id": document.id, **change.to_dict()},
+    )
+    session.commit()
+    return {
+        "version": adjudication.version,
+        "status": adjudication.status,
+        "created": [item["id"] for item in change.created],
+        "deleted": [item["id"] for item in change.deleted],
+        "rejected": change.rejected,
+    }
+
+
+def _labels(project: Project) -> dict[str, int]:
+    return {label.name: label.id for label in project.labels}
+
+
+def _checked_span(
+    data: Mapping[str, Any], project: Project, document: Document
+) -> Span:
+    """A gold span obeys the rules of annotators' spans (core.spans)."""
+    span, errors = parse_span(data, "span")
+    if span is not None:
+        errors = span_errors(span, document.text_length, _labels(project), "span")
+    if errors or span is None:
+        first = errors[0]
+        raise InvalidDecision(
+            FieldError(first.field.removeprefix("span."), first.message)
+        )
+    return span
+
+
+def _gold_exists(
+    session: Session, document: Document, span: Span, label_id: int
+) -> bool:
+    return (
+        session.scalar(
+            select(GoldSpan.id).where(
+                GoldSpan.document_id == document.id,
+                GoldSpan.start == span.start,
+                GoldSpan.end == span.end,
+                GoldSpan.label_id == label_id,
+            )
+        )
+        is not None
+    )
+
+
+def _add_gold(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    span: Span,
+    decision: GoldDecision,
+    sources: Sequence[SpanRecord],
+    change: _Change,
+) -> None:
+    label_id = _labels(project)[span.label]
+    if _gold_exists(session, document, span, label_id):
+        raise refuse(
+            "span", f"{span.start}-{span.end} {span.label} is already in the gold layer"
+        )
+    gold = GoldSpan(
+        document_id=document.id,
+        label_id=label_id,
+        start=span.start,
+        end=span.end,
+        attributes=dict(span.attributes),
+        note=span.note,
+        decision=decision,
+        decided_by_id=reviewer.id,
+        decided_at=utcnow(),
+        sources=[
+            GoldSource(span_id=s.id, annotator_id=s.annotator_id) for s in sources
+        ],
+    )
+    session.add(gold)
+    session.flush()
+    change.created.append(_stored(gold))
+    _unreject(session, [s.id for s in sources], change)
+
+
+def _unreject(session: Session, span_ids: Sequence[int], change: _Change) -> None:
+    for row in session.scalars(
+        select(RejectedSpan).where(RejectedSpan.span_id.in_(span_ids))
+    ):
+        change.unrejected.append(row.span_id)
+        session.delete(row)
+
+
+def _chosen_spans(work: Submitted, data: Mapping[str, Any]) -> list[SpanRecord]:
+    ids = data.get("span_ids")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise refuse("span_ids", "must be a non-empty list of span ids")
+    known = {span.id: span for span in work.spans}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise refuse(
+            "span_ids",
+            f"no span {missing[0]} among the submitted spans of this document",
+        )
+    return [known[i] for i in dict.fromkeys(ids)]
+
+
+def _common_attributes(spans: Sequence[SpanRecord]) -> dict[str, str]:
+    shared = set(spans[0].attributes.items())
+    for span in spans[1:]:
+        shared &= set(span.attributes.items())
+    return dict(sorted(shared))
+
+
+def _proposal_span(triple: SpanTriple, sources: Sequence[SpanRecord]) -> Span:
+    return Span(triple[0], triple[1], triple[2], _common_attributes(sources))
+
+
+# --------------------------------------------------------------------------
+# Decisions
+# --------------------------------------------------------------------------
+
+
+@_decision
+def accept(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Take annotators' identical spans into the gold layer as drawn; every
+    submitted span with the same offsets and label counts as a source."""
+    work = submitted_work(session, document)
+    chosen = _chosen_spans(work, data)
+    triples = {span.triple for span in chosen}
+    if len(triples) != 1:
+        raise refuse(
+            "span_ids", "these spans differ: accept one, or correct them into one"
+        )
+    sources = work.with_triple(chosen[0].triple)
+    proposed = _proposal_span(chosen[0].triple, sources)
+    span = _checked_span(
+        {**_span_dict(proposed), "note": data.get("note") or ""}, project, document
+    )
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change()
+    _add_gold(
+        session,
+        project,
+        document,
+        reviewer,
+        span,
+        GoldDecision.ACCEPTED,
+        sources,
+        change,
+    )
+    return _finish(session, project, document, reviewer, adjudication, "accept", change)
+
+
+def _span_dict(span: Span) -> dict[str, Any]:
+    return {
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "attributes": dict(span.attributes),
+        "note": span.note,
+    }
+
+
+CORRECTABLE = ("start", "end", "label", "attributes", "note")
+
+
+@_decision
+def accept_with_correction(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Take annotators' spans into gold with the reviewer's boundary, label,
+    attributes or note; the chosen spans are its sources."""
+    work = submitted_work(session, document)
+    chosen = _chosen_spans(work, data)
+    base = _span_dict(_proposal_span(chosen[0].triple, chosen))
+    merged = {**base, **{key: data[key] for key in CORRECTABLE if key in data}}
+    span = _checked_span(merged, project, document)
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change()
+    _add_gold(
+        session,
+        project,
+        document,
+        reviewer,
+        span,
+        GoldDecision.CORRECTED,
+        chosen,
+        change,
+    )
+    return _finish(
+        session, project, document, reviewer, adjudication, "correct", change
+    )
+
+
+@_decision
+def add_gold_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Add a span no annotator made."""
+    span = _checked_span(data, project, document)
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change()
+    _add_gold(
+        session, project, document, reviewer, span, GoldDecision.ADDED, (), change
+    )
+    return _finish(session, project, document, reviewer, adjudication, "add", change)
+
+
+@_decision
+def reject(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Keep annotators' spans (e.g. a whole group) out of the gold layer."""
+    work = submitted_work(session, document)
+    chosen = _chosen_spans(work, data)
+    in_gold = {s.span_id for g in gold_spans(session, document) for s in g.sources}
+    taken = [span.id for span in chosen if span.id in in_gold]
+    if taken:
+        raise refuse(
+            "span_ids",
+            f"span {taken[0]} is in the gold layer: remove that gold span first",
+        )
+    already = rejected_ids(session, document)
+    fresh = [span.id for span in chosen if span.id not in already]
+    if not fresh:
+        raise refuse("span_ids", "these spans are rejected already")
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change(rejected=fresh)
+    moment = utcnow()
+    for span_id in fresh:
+        session.add(
+            RejectedSpan(
+                document_id=document.id,
+                span_id=span_id,
+                decided_by_id=reviewer.id,
+                decided_at=moment,
+            )
+        )
+    return _finish(session, project, document, reviewer, adjudication, "reject", change)
+
+
+@_decision
+def remove_gold_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Take a span out of the gold layer again."""
+    gold_id = data.get("gold_id")
+    gold = session.get(GoldSpan, gold_id) if isinstance(gold_id, int) else None
+    if gold is None or gold.document_id != document.id:
+        raise refuse("gold_id", "no such gold span on this document")
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change(deleted=[_stored(gold)])
+    for link in _links_touching(session, gold.id):
+        change.deleted_links.append(link_json(link))
+        session.delete(link)
+    session.flush()
+    session.delete(gold)
+    return _finish(session, project, document, reviewer, adjudication, "remove", change)
+
+
+def _links_touching(session: Session, gold_id: int) -> list[GoldLink]:
+    return list(
+        session.scalars(
+            select(GoldLink)
+            .where(or_(GoldLink.source_id == gold_id, GoldLink.target_id == gold_id))
+            .order_by(GoldLink.id)
+        )
+    )
+
+
+def _link_end(
+    session: Session, document: Document, data: Mapping[str, Any], end: str
+) -> GoldSpan:
+    gold_id = data.get(end)
+    gold = None
+    if isinstance(gold_id, int) and not isinstance(gold_id, bool):
+        gold = session.get(GoldSpan, gold_id)
+    if gold is None or gold.document_id != document.id:
+        raise refuse(end, "no gold span with this id on this document")
+    return gold
+
+
+@_decision
+def link(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Link two gold spans (``source``, ``target``: gold span ids), under the
+    link rules of annotators' spans."""
+    source = _link_end(session, document, data, "source")
+    target = _link_end(session, document, data, "target")
+    kind = data.get("kind", "denies")
+    if not isinstance(kind, str):
+        raise refuse("kind", "must be a string")
+    ends = [Span(g.start, g.end, g.label.name) for g in (source, target)]
+    same = source.id == target.id  # one span: the rule's own self check
+    errors = link_errors([Link(0, 0 if same else 1, kind)], ends, "link")
+    if errors:
+        first = errors[0]
+        raise refuse(first.field.removeprefix("link[0].") or "link", first.message)
+    exists = session.scalar(
+        select(GoldLink.id).where(
+            GoldLink.source_id == source.id,
+            GoldLink.target_id == target.id,
+            GoldLink.kind == kind,
+        )
+    )
+    if exists is not None:
+        raise refuse("target", "this link already exists")
+    adjudication = _claim(session, document, data, open_only=True)
+    created = GoldLink(source_id=source.id, target_id=target.id, kind=kind)
+    session.add(created)
+    session.flush()
+    change = _Change(created_links=[link_json(created)])
+    return _finish(session, project, document, reviewer, adjudication, "link", change)
+
+
+@_decision
+def unlink(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Remove a link between gold spans (``link_id``)."""
+    link_id = data.get("link_id")
+    found = session.get(GoldLink, link_id) if isinstance(link_id, int) else None
+    source = session.get(GoldSpan, found.source_id) if found else None
+    if found is None or source is None or source.document_id != document.id:
+        raise refuse("link_id", "no such gold link on this document")
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change(deleted_links=[link_json(found)])
+    session.delete(found)
+    return _finish(session, project, document, reviewer, adjudication, "unlink", change)
+
+
+def _accept_proposals(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+    chosen: Sequence[rules.Proposal],
+    work: Submitted,
+    action: str,
+) -> dict[str, Any]:
+    present = {(g.start, g.end, g.label.name) for g in gold_spans(session, document)}
+    todo = [p for p in chosen if p.triple not in present]
+    if not todo:
+        raise refuse("decision", "no such span is left to accept")
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change()
+    for proposal in todo:
+        sources = work.with_triple(proposal.triple)
+        _add_gold(
+            session,
+            project,
+            document,
+            reviewer,
+            _proposal_span(proposal.triple, sources),
+            GoldDecision.ACCEPTED,
+            sources,
+            change,
+        )
+    return _finish(session, project, document, reviewer, adjudication, action, change)
+
+
+@_decision
+def accept_all_agreed(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """In one decision, accept every span all submitted annotators drew alike."""
+    work = submitted_work(session, document)
+    agreed = rules.agreed_by_all(work.groups(), len(work.annotators))
+    return _accept_proposals(
+        session, project, document, reviewer, data, agreed, work, "accept_agreed"
+    )
+
+
+@_decision
+def accept_majority(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Confirm the majority-vote pre-fill: in every undecided group, accept the
+    spans more than half of the annotators drew alike."""
+    work = submitted_work(session, document)
+    gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
+    refused = rejected_ids(session, document)
+    rejected = {s.triple for s in work.spans if s.id in refused}
+    open_groups = [
+        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
+    ]
+    proposed = rules.majority_proposals(open_groups, len(work.annotators))
+    return _accept_proposals(
+        session, project, document, reviewer, data, proposed, work, "accept_majority"
+    )
+
+
+@_decision
+def mark_adjudicated(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Declare the document's gold layer final; returns the next open document
+    of the queue as ``next_document_id`` (None when there is none)."""
+    adjudication = _claim(session, document, data, open_only=True)
+    change = _Change(
+        status=_status_change(adjudication, AdjudicationStatus.ADJUDICATED)
+    )
+    adjudication.status = AdjudicationStatus.ADJUDICATED
+    adjudication.adjudicated_by_id, adjudication.adjudicated_at = reviewer.id, utcnow()
+    result = _finish(
+        session, project, document, reviewer, adjudication, "adjudicate", change
+    )
+    return {
+        **result,
+        "next_document_id": next_open_document(session, project, document.id),
+    }
+
+
+def _status_change(adjudication: Adjudication, after: str) -> dict[str, Any]:
+    return {
+        "before": adjudication.status,
+        "after": after,
+        "adjudicated_by_id": adjudication.adjudicated_by_id,
+        "adjudicated_at": iso(adjudication.adjudicated_at),
+    }
+
+
+@_decision
+def reopen(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Open an adjudicated document for decisions again."""
+    adjudication = _claim(session, document, data, open_only=False)
+    if adjudication.status != AdjudicationStatus.ADJUDICATED:
+        session.rollback()
+        raise refuse("status", "this document is not adjudicated")
+    change = _Change(status=_status_change(adjudication, AdjudicationStatus.OPEN))
+    adjudication.status = AdjudicationStatus.OPEN
+    adjudication.adjudicated_by_id = adjudication.adjudicated_at = None
+    return _finish(session, project, document, reviewer, adjudication, "reopen", change)
+
+
+# --------------------------------------------------------------------------
+# Undo
+# --------------------------------------------------------------------------
+
+
+def _restore_gold(
+    session: Session, document: Document, stored: Mapping[str, Any]
+) -> None:
+    existing = set(
+        session.scalars(
+            select(SpanRow.id).where(
+                SpanRow.id.in_(
+                    [s["span_id"] for s in stored["sources"] if s["span_id"]]
+                )
+            )
+        )
+    )
+    session.add(
+        GoldSpan(
+            id=stored["id"],
+            document_id=document.id,
+            label_id=stored["label_id"],
+            start=stored["start"],
+            end=stored["end"],
+            attributes=stored["attributes"],
+            note=stored["note"],
+            decision=stored["decision"],
+            decided_by_id=stored["decided_by_id"],
+            decided_at=datetime.fromisoformat(stored["decided_at"]),
+            sources=[
+                GoldSource(
+                    span_id=s["span_id"] if s["span_id"] in existing else None,
+                    annotator_id=s["annotator_id"],
+                )
+                for s in stored["sources"]
+            ],
+        )
+    )
+
+
+def _revert_links(session: Session, data: Mapping[str, Any]) -> None:
+    for stored in data.get("created_links", []):
+        found = session.get(GoldLink, stored["id"])
+        if found is not None:
+            session.delete(found)
+    session.flush()
+
+
+def _revert_spans(
+    session: Session, document: Document, data: Mapping[str, Any]
+) -> None:
+    for stored in data.get("created", []):
+        gold = session.get(GoldSpan, stored["id"])
+        if gold is not None:
+            for touching in _links_touching(session, gold.id):
+                session.delete(touching)
+            session.flush()
+            session.delete(gold)
+    session.flush()
+    for stored in data.get("deleted", []):
+        _restore_gold(session, document, stored)
+    session.flush()
+    for stored in data.get("deleted_links", []):
+        session.add(
+            GoldLink(
+                id=stored["id"],
+                source_id=stored["source_id"],
+                target_id=stored["target_id"],
+                kind=stored["kind"],
+            )
+        )
+
+
+def _revert_rejections(
+    session: Session, document: Document, data: Mapping[str, Any], reviewer: User
+) -> None:
+    rejected = data.get("rejected", [])
+    for row in session.scalars(
+        select(RejectedSpan).where(RejectedSpan.span_id.in_(rejected))
+    ):
+        session.delete(row)
+    for span_id in data.get("unrejected", []):
+        if session.get(SpanRow, span_id) is not None:
+            session.add(
+                RejectedSpan(
+                    document_id=document.id, span_id=span_id, decided_by_id=reviewer.id
+                )
+            )
+
+
+def _revert_status(adjudication: Adjudication, data: Mapping[str, Any]) -> None:
+    status = data.get("status")
+    if status is None:
+        return
+    adjudication.status = status["before"]
+    adjudication.adjudicated_by_id = status["adjudicated_by_id"]
+    moment = status["adjudicated_at"]
+    adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
+
+
+def _revert(
+    session: Session,
+    document: Document,
+    adjudication: Adjudication,
+    data: Mapping[str, Any],
+    reviewer: User,
+) -> None:
+    """Put the gold layer back as it was before the decision ``data`` records."""
+    _revert_links(session, data)
+    _revert_spans(session, document, data)
+    _revert_rejections(session, document, data, reviewer)
+    _revert_status(adjudication, data)
+
+
+@_decision
+def undo(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Revert the latest decision on the document not undone yet (any
+    reviewer's); the undo itself is an audit row too."""
+    adjudication = _claim(session, document, data, open_only=False)
+    stack = decision_stack(session, adjudication)
+    if not stack:
+        session.rollback()
+        raise refuse("decision", "there is no decision to undo")
+    last = stack[-1]
+    _revert(session, document, adjudication, last.data, reviewer)
+    change = _Change(
+        created=list(last.data.get("deleted", [])),
+        deleted=list(last.data.get("created", [])),
+    )
+    audit.record(
+        session,
+        actor_id=reviewer.id,
+        project_id=project.id,
+        entity=ENTITY,
+        entity_id=adjudication.id,
+        action=UNDO,
+        data={"document_id": document.id, "undoes": last.id, "action": last.action},
+    )
+    session.commit()
+    return {
+        "version": adjudication.version,
+        "status": adjudication.status,
+        "undone": last.action,
+        "created": [item["id"] for item in change.created],
+        "deleted": [item["id"] for item in change.deleted],
+    }
+
+
+DECISIONS = {
+    "accept": accept,
+    "correct": accept_with_correction,
+    "add": add_gold_span,
+    "reject": reject,
+    "remove": remove_gold_span,
+    "link": link,
+    "unlink": unlink,
+    "accept-agreed": accept_all_agreed,
+    "accept-majority": accept_majority,
+    "adjudicate": mark_adjudicated,
+    "reopen": reopen,
+    "undo": undo,
+}
