@@ -209,6 +209,16 @@ def _reviewable_ids(session: Session, project: Project) -> list[int]:
     return sorted(submitted - unfinished)
 
 
+def is_reviewable(session: Session, document: Document) -> bool:
+    """What the queue holds: a submitted assignment and none unfinished."""
+    statuses = set(
+        session.scalars(
+            select(Assignment.status).where(Assignment.document_id == document.id)
+        )
+    )
+    return AssignmentStatus.SUBMITTED in statuses and not statuses & set(UNFINISHED)
+
+
 def _project_work(
     session: Session, project: Project, ids: Sequence[int]
 ) -> dict[int, Submitted]:

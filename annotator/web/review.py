@@ -15,18 +15,23 @@ from flask_wtf.csrf import generate_csrf
 
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.core.labels import LINK_RULES
+from annotator.core.spans import FieldError
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
 from annotator.services.errors import NotFoundError
-from annotator.web.security import require_membership
+from annotator.web.security import refuse_while_annotating, require_membership
 
 blueprint = Blueprint("review", __name__)
 PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
 MAX_JSON_BYTES = 64 * 1024
 MODES = ("exact", "partial")
+NOT_REVIEWABLE = (
+    "annotators are still working on this document (or none has submitted): "
+    "review it once their work is in"
+)
 
 
 def _user() -> User:
@@ -34,10 +39,13 @@ def _user() -> User:
 
 
 def _document(project: Project, document_id: int) -> Document:
+    """The project's document, or 404; 403 while the caller annotates it."""
     try:
-        return review_service.find_document(current_session(), project, document_id)
+        found = review_service.find_document(current_session(), project, document_id)
     except NotFoundError:
         abort(404)
+    refuse_while_annotating(found.id)
+    return found
 
 
 def _names_shown() -> bool:
@@ -158,6 +166,8 @@ def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
 
     def view(project: Project, document_id: int) -> ResponseReturnValue:
         document = _document(project, document_id)
+        if not review_service.is_reviewable(current_session(), document):
+            raise review_service.InvalidDecision(FieldError("status", NOT_REVIEWABLE))
         result = decide(current_session(), project, document, _user(), _body())
         return jsonify(result)
 

@@ -283,3 +283,36 @@ def test_quality_page_shows_figures_per_annotator_and_label(client, project, doc
     assert (
         client.get(f"/projects/{project.id}/review/quality?mode=x").status_code == 400
     )
+
+
+def test_no_decisions_while_annotators_are_still_at_work(client, project, doc, users):
+    from annotator.services import assignments
+
+    project.annotators_per_document = 3
+    db.session.commit()
+    opened = assignments.next_document(db.session, project, users["annotator"])
+    assert opened.id == doc
+    login(client, "reviewer")
+    state = client.get(api(project.id, doc)).get_json()
+    ids = state["groups"][0]["span_ids"]["A"]
+    refused = client.post(
+        api(project.id, doc, "accept"),
+        json={"version": 0, "span_ids": ids},
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "status"
+    assert db.session.scalars(select(GoldSpan)).all() == []
+
+
+def test_a_reviewer_annotating_a_document_cannot_review_it(client, project, doc, users):
+    from annotator.services import assignments
+
+    project.annotators_per_document = 3
+    db.session.commit()
+    assert assignments.next_document(db.session, project, users["reviewer"]).id == doc
+    login(client, "reviewer")
+    page = client.get(f"/projects/{project.id}/review/documents/{doc}")
+    assert page.status_code == 403
+    assert "annotation is blind" in page.get_data(as_text=True)
+    assert client.get(api(project.id, doc)).status_code == 403
