@@ -28,6 +28,7 @@ from annotator.models import (
     Assignment,
     AssignmentStatus,
     Document,
+    GoldSpan,
     Label,
     Project,
     SpanLink,
@@ -479,14 +480,25 @@ def _review_started(session: Session, document: Document) -> bool:
     return found is not None
 
 
-def project_sources(session: Session, project: Project) -> list[str]:
-    """Source names already used in the project, for suggestions."""
-    source = SpanRow.attributes["source"].as_string()
-    values = session.scalars(
-        select(source)
-        .join(Document, Document.id == SpanRow.document_id)
-        .where(Document.project_id == project.id, source.is_not(None))
-        .distinct()
-        .limit(MAX_SOURCES)
-    )
-    return sorted({value for value in values if value})
+def project_sources(session: Session, project: Project, user: User) -> list[str]:
+    """Source names for suggestions: the user's own, and the gold layer's.
+
+    Not other annotators' sources: those would tell a blind annotator who
+    someone else thought was speaking.
+    """
+    found: set[str] = set()
+    for model, mine in (
+        (SpanRow, SpanRow.annotator_id == user.id),
+        (GoldSpan, GoldSpan.id.is_not(None)),
+    ):
+        source = model.attributes["source"].as_string()
+        found.update(
+            session.scalars(
+                select(source)
+                .join(Document, Document.id == model.document_id)
+                .where(Document.project_id == project.id, mine, source.is_not(None))
+                .distinct()
+                .limit(MAX_SOURCES)
+            )
+        )
+    return sorted(value for value in found if value)

@@ -163,21 +163,50 @@ def _annotator_accounts(
     actor: User | None,
 ) -> dict[str, int]:
     """Map each annotator name to a project member, creating accounts that
-    cannot log in for names this instance has not seen."""
+    cannot log in for names this instance has not seen.
+
+    A project admin may not file spans under a real account from outside the
+    project (a site admin, someone of another project): that would put words
+    in their mouth. Site admins and the command line (actor None) may.
+    """
     names = sorted(
         {annotation.annotator for doc in documents for annotation in doc.annotations}
     )
     accounts: dict[str, int] = {}
+    refused: list[str] = []
     for name in names:
         user = find_user(session, name)
         if user is None:
             user = User(username=name, password_hash=None)
             session.add(user)
             session.flush()
-        if membership_of(session, project.id, user.id) is None:
+        member = membership_of(session, project.id, user.id) is not None
+        if not member and not _may_file_spans_for(user, actor):
+            refused.append(name)
+            continue
+        if not member:
             set_membership(session, project, user, Role.ANNOTATOR, actor)
         accounts[name] = user.id
+    if refused:
+        session.rollback()
+        raise ImportRefused(_outsider_problems(documents, set(refused)))
     return accounts
+
+
+def _may_file_spans_for(user: User, actor: User | None) -> bool:
+    imported_account = user.password_hash is None
+    return imported_account or actor is None or actor.is_admin
+
+
+def _outsider_problems(documents: list[ImportedDocument], names: set[str]) -> list[str]:
+    return [
+        f'{document.source}, field "annotations[{index}].annotator": '
+        f"{annotation.annotator!r} is an account outside this project; add them "
+        "as a member first, or import under another name"
+        for document in documents
+        for index, annotation in enumerate(document.annotations)
+        if annotation.annotator in names
+    ]
 
 
 def _insert_documents(

@@ -88,7 +88,7 @@ def page_payload(project: Project, document: Document, user: User) -> dict[str, 
         ],
         "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "annotation": annotation_service.load_annotation(session, document, user),
-        "sources": annotation_service.project_sources(session, project),
+        "sources": annotation_service.project_sources(session, project, user),
         "queue_url": url_for("annotate.queue", project_id=project.id),
         "next_url": url_for("annotate.next_document", project_id=project.id),
     }

@@ -97,3 +97,37 @@ def test_the_same_span_twice_is_refused(client, project, document):
     assert again.get_json()["field"] == "span"
     assert api.add(0, 4, label="hedge").status_code == 201  # another label is fine
     assert span_count() == 2
+
+
+def test_source_suggestions_hold_only_the_annotators_own_and_gold(
+    client, project, document, users
+):
+    from annotator.models import GoldSpan
+    from annotator.services.annotations import project_sources
+    from annotator.services.documents import import_files
+
+    line = (
+        '{"id": "other", "text": "Kyiv said so.", "annotations": [{"annotator": '
+        '"someone", "spans": [{"start": 0, "end": 4, "label": "claim", '
+        '"attributes": {"source": "SECRET-OTHER"}}]}]}'
+    )
+    import_files(db.session, project, [("o.jsonl", line.encode())])
+    api = Api(client, project, document)
+    assert api.add(0, 4, attributes={"source": "Mine"}).status_code == 201
+    db.session.add(
+        GoldSpan(
+            document_id=document.id,
+            label_id=project.labels[0].id,
+            start=5,
+            end=9,
+            attributes={"source": "Gold source"},
+            decision="added",
+        )
+    )
+    db.session.commit()
+    assert project_sources(db.session, project, users["annotator"]) == [
+        "Gold source",
+        "Mine",
+    ]
+    page = client.get(f"/projects/{project.id}/documents/{document.id}/annotate")
+    assert "SECRET-OTHER" not in page.get_data(as_text=True)

@@ -2,6 +2,7 @@ import html
 import io
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from annotator.extensions import db
@@ -218,3 +219,41 @@ def test_site_admin_creates_users_in_the_browser(client, users):
 def test_project_admins_who_are_not_site_admins_cannot_manage_users(client, project):
     login(client, "padmin")
     assert client.get("/users").status_code == 403
+
+
+def _annotated_line(annotator, doc_id="d1"):
+    span = {"start": 0, "end": 6, "label": "claim"}
+    record = {
+        "id": doc_id,
+        "text": "Moscow denied it.",
+        "annotations": [{"annotator": annotator, "spans": [span]}],
+    }
+    return json.dumps(record).encode()
+
+
+@pytest.mark.parametrize("outsider", ["siteadmin", "outsider"])
+def test_project_admins_cannot_file_spans_under_outside_accounts(
+    client, project, other_project, outsider
+):
+    login(client, "padmin")
+    response = _upload(client, project, [("a.jsonl", _annotated_line(outsider))])
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'a.jsonl line 1, field "annotations[0].annotator"' in page
+    assert f"{outsider!r} is an account outside this project" in page
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+    members = db.session.scalars(
+        select(Membership.user_id).where(Membership.project_id == project.id)
+    ).all()
+    from annotator.services.accounts import find_user
+
+    assert find_user(db.session, outsider).id not in members
+
+
+def test_imported_names_and_members_are_fine(client, project):
+    login(client, "padmin")
+    lines = b"\n".join(
+        [_annotated_line("annotator", "d1"), _annotated_line("new-sample", "d2")]
+    )
+    assert _upload(client, project, [("a.jsonl", lines)]).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 2
