@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeGuard, cast
 
 from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
 
@@ -52,6 +53,16 @@ class FieldError:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: Ids and versions are 32-bit INTEGER columns (PostgreSQL's): a larger number
+#: in the input is an input error, not a database error.
+MAX_STORED_INT = 2**31 - 1
+
+
+def is_stored_int(value: object) -> TypeGuard[int]:
+    """An id or version as stored: a non-negative 32-bit integer, not a bool."""
+    return _is_int(value) and 0 <= cast(int, value) <= MAX_STORED_INT
 
 
 def bad_character_message(text: str, position: int) -> str:

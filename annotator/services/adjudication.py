@@ -26,6 +26,7 @@ from annotator.core.spans import (
     FieldError,
     Link,
     Span,
+    is_stored_int,
     link_errors,
     parse_span,
     span_errors,
@@ -71,7 +72,7 @@ from annotator.services.review import (
 
 def _checked_version(data: Mapping[str, Any]) -> int:
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+    if not is_stored_int(version):
         raise refuse("version", "must be the non-negative integer last loaded")
     return version
 
@@ -496,7 +497,7 @@ def remove_gold_span(
 ) -> dict[str, Any]:
     """Take a span out of the gold layer again."""
     gold_id = data.get("gold_id")
-    gold = session.get(GoldSpan, gold_id) if isinstance(gold_id, int) else None
+    gold = session.get(GoldSpan, gold_id) if is_stored_int(gold_id) else None
     if gold is None or gold.document_id != document.id:
         raise refuse("gold_id", "no such gold span on this document")
     adjudication = _claim(session, document, data, open_only=True)
@@ -524,7 +525,7 @@ def _link_end(
 ) -> GoldSpan:
     gold_id = data.get(end)
     gold = None
-    if isinstance(gold_id, int) and not isinstance(gold_id, bool):
+    if is_stored_int(gold_id):
         gold = session.get(GoldSpan, gold_id)
     if gold is None or gold.document_id != document.id:
         raise refuse(end, "no gold span with this id on this document")
@@ -579,7 +580,7 @@ def unlink(
 ) -> dict[str, Any]:
     """Remove a link between gold spans (``link_id``)."""
     link_id = data.get("link_id")
-    found = session.get(GoldLink, link_id) if isinstance(link_id, int) else None
+    found = session.get(GoldLink, link_id) if is_stored_int(link_id) else None
     source = session.get(GoldSpan, found.source_id) if found else None
     if found is None or source is None or source.document_id != document.id:
         raise refuse("link_id", "no such gold link on this document")

@@ -7,7 +7,7 @@ silently overwriting newer work. Offsets are code points, end exclusive.
 
 from __future__ import annotations
 
-from typing import Any, TypeGuard, cast
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from annotator.core.spans import (
     FieldError,
     Link,
     Span,
+    is_stored_int,
     link_errors,
     parse_span,
     span_errors,
@@ -39,9 +40,6 @@ from annotator.services import audit
 from annotator.services.errors import NotFoundError, ServiceError
 
 MAX_SOURCES = 500
-#: Ids and versions fit a 32-bit INTEGER column (PostgreSQL's), so larger
-#: numbers are refused as input rather than failing in the database.
-MAX_STORED_INT = 2**31 - 1
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
 
 
@@ -134,7 +132,7 @@ def _claim_version(
     a submitted or skipped document are frozen (``closed_ok`` is for status
     changes, which may reopen it)."""
     assignment = assignment_for(session, document, user)
-    if not _is_stored_int(version):
+    if not is_stored_int(version):
         raise InvalidAnnotation(FieldError("version", "must be an integer"))
     if assignment.status in CLOSED_STATUSES and not closed_ok:
         raise InvalidAnnotation(
@@ -158,14 +156,6 @@ def _claim_version(
     if assignment.status == AssignmentStatus.TODO:
         assignment.status = AssignmentStatus.IN_PROGRESS
     return assignment, version + 1
-
-
-def _is_stored_int(value: object) -> TypeGuard[int]:
-    return (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and 0 <= value <= MAX_STORED_INT
-    )
 
 
 def _labels(project: Project) -> dict[str, int]:
@@ -213,7 +203,8 @@ def create_span(
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
     span = _checked_span(data, document, project)
-    _refuse_duplicate_or_too_many(session, document, user, span, _labels(project))
+    _refuse_too_many(session, document, user)
+    _refuse_duplicate(session, document, user, span, _labels(project)[span.label])
     _, version = _claim_version(session, document, user, data.get("version"))
     row = SpanRow(
         document_id=document.id,
@@ -232,20 +223,33 @@ def create_span(
     return created, version
 
 
-def _refuse_duplicate_or_too_many(
-    session: Session, document: Document, user: User, span: Span, labels: dict[str, int]
-) -> None:
-    mine = (SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
-    count = session.scalar(select(func.count()).select_from(SpanRow).where(*mine))
+def _refuse_too_many(session: Session, document: Document, user: User) -> None:
+    count = session.scalar(
+        select(func.count())
+        .select_from(SpanRow)
+        .where(SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
+    )
     if (count or 0) >= MAX_SPANS_PER_DOCUMENT:
         raise InvalidAnnotation(
             FieldError("span", f"at most {MAX_SPANS_PER_DOCUMENT} spans per document")
         )
+
+
+def _refuse_duplicate(
+    session: Session,
+    document: Document,
+    user: User,
+    span: Span,
+    label_id: int,
+    other_than: int | None = None,
+) -> None:
     same = select(SpanRow.id).where(
-        *mine,
+        SpanRow.document_id == document.id,
+        SpanRow.annotator_id == user.id,
         SpanRow.start == span.start,
         SpanRow.end == span.end,
-        SpanRow.label_id == labels[span.label],
+        SpanRow.label_id == label_id,
+        SpanRow.id != (other_than or 0),
     )
     if session.scalar(same) is not None:
         raise InvalidAnnotation(
@@ -274,6 +278,8 @@ def update_span(
     before = span_json(row, row.label.name)
     merged = {**before, **{k: v for k, v in data.items() if k in before}}
     span = _checked_span(merged, document, project)
+    label_id = _labels(project)[span.label]
+    _refuse_duplicate(session, document, user, span, label_id, other_than=row.id)
     links_ok = _links_still_allowed(session, row.id, span.label)
     if not links_ok:
         raise InvalidAnnotation(
@@ -356,7 +362,7 @@ def create_link(
     ids = [data.get("source"), data.get("target")]
     spans: list[SpanRow] = []
     for name, span_id in zip(("source", "target"), ids, strict=True):
-        if not _is_stored_int(span_id):
+        if not is_stored_int(span_id):
             raise InvalidAnnotation(FieldError(name, "must be a span id"))
         try:
             spans.append(_own_span(session, document, user, span_id))
@@ -445,12 +451,17 @@ def set_status(
         raise InvalidAnnotation(FieldError("reason", "say why you skip"))
     for error in storable_text_errors(reason, "reason"):
         raise InvalidAnnotation(error)
-    if _review_started(session, document):
+    current = assignment_for(session, document, user).status
+    if current in CLOSED_STATUSES and _review_started(session, document):
         raise InvalidAnnotation(
             FieldError(
                 "status",
                 "a reviewer has started on this document: its annotations are final",
             )
+        )
+    if current == AssignmentStatus.SKIPPED and not _place_free(session, document):
+        raise InvalidAnnotation(
+            FieldError("status", "your place on this document went to someone else")
         )
     assignment, version = _claim_version(
         session, document, user, data.get("version"), closed_ok=True
@@ -472,12 +483,28 @@ def set_status(
 
 
 def _review_started(session: Session, document: Document) -> bool:
-    """Once a reviewer has decided anything, annotators' work stays as it was
-    submitted: the gold layer and its provenance rest on it."""
+    """Once a reviewer has decided anything (a decision bumps the version; a
+    refused one does not), annotators' submitted work stays as it was: the gold
+    layer and its provenance rest on it."""
     found = session.scalar(
-        select(Adjudication.id).where(Adjudication.document_id == document.id)
+        select(Adjudication.id).where(
+            Adjudication.document_id == document.id, Adjudication.version > 0
+        )
     )
     return found is not None
+
+
+def _place_free(session: Session, document: Document) -> bool:
+    """Whether a skipped annotator's place is still free to take back."""
+    holding = session.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(
+            Assignment.document_id == document.id,
+            Assignment.status != AssignmentStatus.SKIPPED,
+        )
+    )
+    return (holding or 0) < document.project.annotators_per_document
 
 
 def project_sources(session: Session, project: Project, user: User) -> list[str]:

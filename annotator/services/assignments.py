@@ -9,7 +9,14 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from annotator.models import Assignment, AssignmentStatus, Document, Project, User
+from annotator.models import (
+    Adjudication,
+    Assignment,
+    AssignmentStatus,
+    Document,
+    Project,
+    User,
+)
 from annotator.services import audit
 
 OPEN_STATUSES = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
@@ -55,6 +62,11 @@ def is_annotating(session: Session, document_id: int, user: User) -> bool:
     return found is not None
 
 
+def annotating_in(session: Session, project: Project, user: User) -> bool:
+    """Whether ``user`` has any document of the project open to annotate."""
+    return bool(open_assignments(session, project, user))
+
+
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
     # A skipped assignment frees its place: someone else annotates instead.
     taken = (
@@ -64,6 +76,11 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
         .subquery()
     )
     mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
+    # Once a reviewer has decided on a document, nobody new joins it: the gold
+    # layer is built on the work submitted so far.
+    reviewed = select(Adjudication.id).where(
+        Adjudication.document_id == Document.id, Adjudication.version > 0
+    )
     return (
         select(Document.id)
         .outerjoin(taken, taken.c.document_id == Document.id)
@@ -71,6 +88,7 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
             Document.project_id == project.id,
             func.coalesce(taken.c.annotators, 0) < project.annotators_per_document,
             Document.id.not_in(mine),
+            ~reviewed.exists(),
         )
     )
 

@@ -22,7 +22,7 @@ from annotator.models import Project, Role
 from annotator.services import exports as export_service
 from annotator.services.errors import NotFoundError, ServiceError
 from annotator.web.forms import ExportForm
-from annotator.web.security import require_membership
+from annotator.web.security import refuse_while_annotating_in, require_membership
 
 blueprint = Blueprint("exports", __name__)
 
@@ -78,6 +78,7 @@ def index(project: Project) -> ResponseReturnValue:
     ]
     problem = None
     if form.validate_on_submit():
+        refuse_while_annotating_in(project)
         problem = _write(project, form)
         if problem is None:
             return redirect(url_for("exports.index", project_id=project.id))
@@ -98,6 +99,7 @@ def index(project: Project) -> ResponseReturnValue:
 )
 @require_membership(Role.REVIEWER)
 def download(project: Project, name: str, filename: str) -> ResponseReturnValue:
+    refuse_while_annotating_in(project)
     try:
         path = export_service.export_file(_export_dir(), project, name, filename)
     except NotFoundError:

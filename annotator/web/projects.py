@@ -151,17 +151,23 @@ def _fill_label_rows(form: LabelsForm, project: Project) -> None:
 
 def _label_specs(form: LabelsForm) -> list[LabelSpec]:
     """The labels to keep, in the form's order; removed and blank rows drop."""
-    return [
-        LabelSpec(
-            row["name"].strip(),
-            row["display_name"].strip() or row["name"].strip(),
-            row["color"].strip().lower(),
-            row["hotkey"].strip().lower(),
-            row["underline"],
+    specs = []
+    for row in form.rows.data:
+        name, display, color, hotkey = (
+            (row[field] or "").strip()
+            for field in ("name", "display_name", "color", "hotkey")
         )
-        for row in form.rows.data
-        if row["name"].strip() and not row["remove"]
-    ]
+        if name and not row["remove"]:
+            specs.append(
+                LabelSpec(
+                    name,
+                    display or name,
+                    color.lower(),
+                    hotkey.lower(),
+                    row["underline"] or "",
+                )
+            )
+    return specs
 
 
 @blueprint.route("/projects/<int:project_id>/labels", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from annotator.extensions import current_session, db
 from annotator.models import Project, Role, User
-from annotator.services.assignments import is_annotating
+from annotator.services.assignments import annotating_in, is_annotating
 from annotator.services.projects import effective_role, has_role
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -118,6 +118,20 @@ def refuse_while_annotating(document_id: int) -> None:
     user = cast(User, current_user._get_current_object())
     if is_annotating(current_session(), document_id, user):
         abort(403, description=STILL_ANNOTATING)
+
+
+STILL_ANNOTATING_IN_PROJECT = (
+    "You have documents of this project open to annotate: submit or skip them "
+    "before you export (an export holds other annotators' spans; annotation is "
+    "blind)."
+)
+
+
+def refuse_while_annotating_in(project: Project) -> None:
+    """403 for a reviewer or admin with any document of ``project`` open."""
+    user = cast(User, current_user._get_current_object())
+    if annotating_in(current_session(), project, user):
+        abort(403, description=STILL_ANNOTATING_IN_PROJECT)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Adjudication, Assignment
+from annotator.models import Adjudication, Assignment, Document
 from tests.web.conftest import Api, span_count
 
 
@@ -32,7 +32,7 @@ def test_spans_of_a_submitted_document_are_frozen_until_reopened(
 def test_annotators_cannot_reopen_once_review_has_started(client, project, document):
     api = Api(client, project, document)
     assert status(api, "submitted").status_code == 200
-    db.session.add(Adjudication(document_id=document.id))
+    db.session.add(Adjudication(document_id=document.id, version=1))
     db.session.commit()
     refused = status(api, "in_progress")
     assert refused.status_code == 400
@@ -114,9 +114,10 @@ def test_source_suggestions_hold_only_the_annotators_own_and_gold(
     import_files(db.session, project, [("o.jsonl", line.encode())])
     api = Api(client, project, document)
     assert api.add(0, 4, attributes={"source": "Mine"}).status_code == 201
+    other = db.session.scalar(select(Document).where(Document.external_id == "other"))
     db.session.add(
         GoldSpan(
-            document_id=document.id,
+            document_id=other.id,
             label_id=project.labels[0].id,
             start=5,
             end=9,
@@ -130,4 +131,53 @@ def test_source_suggestions_hold_only_the_annotators_own_and_gold(
         "Mine",
     ]
     page = client.get(f"/projects/{project.id}/documents/{document.id}/annotate")
+    assert page.status_code == 200
     assert "SECRET-OTHER" not in page.get_data(as_text=True)
+    assert "Mine" in page.get_data(as_text=True)
+
+
+def test_a_refused_review_request_does_not_freeze_the_annotators_work(
+    client, project, document
+):
+    api = Api(client, project, document)
+    assert status(api, "submitted").status_code == 200
+    db.session.add(Adjudication(document_id=document.id, version=0))
+    db.session.commit()
+    assert status(api, "in_progress").status_code == 200
+
+
+def test_first_submit_works_even_after_review_started(client, project, document):
+    api = Api(client, project, document)
+    db.session.add(Adjudication(document_id=document.id, version=3))
+    db.session.commit()
+    assert status(api, "submitted").status_code == 200
+
+
+def test_a_skipped_place_taken_by_someone_else_cannot_be_reopened(
+    client, project, document, users
+):
+    from annotator.services import assignments
+    from annotator.services.accounts import find_user
+
+    project.annotators_per_document = 1
+    db.session.commit()
+    api = Api(client, project, document)
+    assert status(api, "skipped", "off topic").status_code == 200
+    taken = assignments.next_document(
+        db.session, project, find_user(db.session, "second")
+    )
+    assert taken.id == document.id
+    refused = status(api, "in_progress")
+    assert refused.status_code == 400
+    assert "went to someone else" in refused.get_json()["error"]
+
+
+def test_moving_a_span_onto_an_identical_one_is_refused(client, project, document):
+    api = Api(client, project, document)
+    assert api.add(0, 4).status_code == 201
+    second = api.add(5, 9).get_json()["span"]["id"]
+    moved = api.send(
+        "PATCH", f"/spans/{second}", {"version": api.version(), "start": 0, "end": 4}
+    )
+    assert moved.status_code == 400
+    assert moved.get_json()["field"] == "span"

@@ -250,3 +250,21 @@ def test_another_projects_export_is_not_served(
     login(client, "reviewer")
     url = f"{exports_url(seeded)}/{other.folder.name}/data.jsonl"
     assert client.get(url).status_code == 404
+
+
+def test_reviewers_with_open_documents_cannot_export(client, seeded, users, export_dir):
+    from annotator.services import assignments
+
+    folder = write_export(db.session, seeded, ExportSettings(), export_dir).folder
+    seeded.annotators_per_document = 5
+    db.session.commit()
+    assert assignments.next_document(db.session, seeded, users["reviewer"]) is not None
+    login(client, "reviewer")
+    token = csrf_token(client, exports_url(seeded))
+    refused = client.post(
+        exports_url(seeded), data={"csrf_token": token, "format": "jsonl"}
+    )
+    assert refused.status_code == 403
+    assert "annotation is" in refused.get_data(as_text=True)
+    download = client.get(f"{exports_url(seeded)}/{folder.name}/data.jsonl")
+    assert download.status_code == 403

@@ -257,3 +257,18 @@ def test_imported_names_and_members_are_fine(client, project):
     )
     assert _upload(client, project, [("a.jsonl", lines)]).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_a_label_row_with_a_missing_field_is_an_error_not_a_crash(client, project):
+    login(client, "padmin")
+    url = f"/projects/{project.id}/labels"
+    token = csrf_token(client, url)
+    data = {
+        "csrf_token": token,
+        "rows-0-name": "claim",
+        "rows-0-color": "#111111",
+        "rows-0-underline": "solid",
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "hotkey" in html.unescape(response.get_data(as_text=True))

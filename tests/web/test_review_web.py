@@ -316,3 +316,45 @@ def test_a_reviewer_annotating_a_document_cannot_review_it(client, project, doc,
     assert page.status_code == 403
     assert "annotation is blind" in page.get_data(as_text=True)
     assert client.get(api(project.id, doc)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("decision", "body"),
+    [
+        ("link", {"version": 0, "source": 10**20, "target": 1}),
+        ("remove", {"version": 0, "gold_id": 10**20}),
+        ("unlink", {"version": 0, "link_id": 10**20}),
+        ("accept", {"version": 2**40, "span_ids": [1]}),
+        ("remove", {"version": 0, "gold_id": True}),
+    ],
+)
+def test_ids_too_large_for_the_database_are_input_errors(
+    client, project, doc, decision, body
+):
+    login(client, "reviewer")
+    response = client.post(
+        api(project.id, doc, decision),
+        json=body,
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+
+
+def test_a_document_with_a_decision_takes_no_new_annotators(
+    client, project, doc, users
+):
+    from annotator.services import assignments
+
+    login(client, "reviewer")
+    state = client.get(api(project.id, doc)).get_json()
+    accepted = client.post(
+        api(project.id, doc, "accept"),
+        json={"version": 0, "span_ids": state["groups"][0]["span_ids"]["A"]},
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
+    assert accepted.status_code == 200
+    project.annotators_per_document = 3
+    db.session.commit()
+    given = assignments.next_document(db.session, project, users["annotator"])
+    assert given is not None
+    assert given.id != doc  # the other, undecided document

@@ -184,7 +184,7 @@ function showDetails(span) {
   if (document.activeElement !== ui.source) ui.source.value = span.attributes.source ?? "";
   if (document.activeElement !== ui.note) ui.note.value = span.note ?? "";
   panel.renderLinks(ui.links, state.linksOf(span.key), describeLink, (key) => {
-    editor.unlink(key);
+    if (!refuseIfClosed()) editor.unlink(key);
   });
   ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
 }
@@ -327,11 +327,11 @@ function saveNote() {
 }
 
 function undo() {
-  if (history.undo()) afterHistory();
+  if (!refuseIfClosed() && history.undo()) afterHistory();
 }
 
 function redo() {
-  if (history.redo()) afterHistory();
+  if (!refuseIfClosed() && history.redo()) afterHistory();
 }
 
 function afterHistory() {
