@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -15,24 +15,15 @@ from annotator.models import Project, Role, User
 from annotator.services import annotations as annotation_service
 from annotator.services.errors import NotFoundError
 from annotator.web.annotate import project_document
+from annotator.web.jsonbody import json_body
 from annotator.web.security import require_membership
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 BASE = "/projects/<int:project_id>/documents/<int:document_id>"
-MAX_JSON_BYTES = 64 * 1024
 
 
 def _user() -> User:
     return cast(User, current_user._get_current_object())
-
-
-def _body() -> dict[str, Any]:
-    if request.content_length and request.content_length > MAX_JSON_BYTES:
-        abort(413)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(400, description="the body must be a JSON object")
-    return data
 
 
 def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,7 +62,7 @@ def annotation(project: Project, document_id: int) -> ResponseReturnValue:
 def create_span(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     span, version = annotation_service.create_span(
-        current_session(), project, document, _user(), _body()
+        current_session(), project, document, _user(), json_body()
     )
     return jsonify(span=span, version=version), 201
 
@@ -84,7 +75,7 @@ def update_span(
 ) -> ResponseReturnValue:
     document = project_document(project, document_id)
     span, version = annotation_service.update_span(
-        current_session(), project, document, _user(), span_id, _body()
+        current_session(), project, document, _user(), span_id, json_body()
     )
     return jsonify(span=span, version=version)
 
@@ -97,7 +88,7 @@ def delete_span(
 ) -> ResponseReturnValue:
     document = project_document(project, document_id)
     links, version = annotation_service.delete_span(
-        current_session(), document, _user(), span_id, _body()
+        current_session(), document, _user(), span_id, json_body()
     )
     return jsonify(version=version, deleted_links=links)
 
@@ -108,7 +99,7 @@ def delete_span(
 def create_link(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     link, version = annotation_service.create_link(
-        current_session(), document, _user(), _body()
+        current_session(), document, _user(), json_body()
     )
     return jsonify(link=link, version=version), 201
 
@@ -121,7 +112,7 @@ def delete_link(
 ) -> ResponseReturnValue:
     document = project_document(project, document_id)
     version = annotation_service.delete_link(
-        current_session(), document, _user(), link_id, _body()
+        current_session(), document, _user(), link_id, json_body()
     )
     return jsonify(version=version)
 
@@ -132,6 +123,6 @@ def delete_link(
 def set_status(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     status, version = annotation_service.set_status(
-        current_session(), document, _user(), _body()
+        current_session(), document, _user(), json_body()
     )
     return jsonify(status=status, version=version)

@@ -21,12 +21,12 @@ from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
 from annotator.services.errors import NotFoundError
+from annotator.web.jsonbody import json_body
 from annotator.web.security import refuse_while_annotating, require_membership
 
 blueprint = Blueprint("review", __name__)
 PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
-MAX_JSON_BYTES = 64 * 1024
 MODES = ("exact", "partial")
 NOT_REVIEWABLE = (
     "annotators are still working on this document (or none has submitted): "
@@ -120,15 +120,6 @@ def quality(project: Project) -> ResponseReturnValue:
 # --------------------------------------------------------------------------
 
 
-def _body() -> dict[str, Any]:
-    if request.content_length and request.content_length > MAX_JSON_BYTES:
-        abort(413)
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(400, description="the body must be a JSON object")
-    return data
-
-
 def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Service refusals as JSON: 400 naming the field, 409 with the current
     version, 404 for anything outside the project."""
@@ -168,7 +159,7 @@ def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
         document = _document(project, document_id)
         if not review_service.is_reviewable(current_session(), document):
             raise review_service.InvalidDecision(FieldError("status", NOT_REVIEWABLE))
-        result = decide(current_session(), project, document, _user(), _body())
+        result = decide(current_session(), project, document, _user(), json_body())
         return jsonify(result)
 
     view.__name__ = f"decide_{name.replace('-', '_')}"
