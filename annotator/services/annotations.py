@@ -32,12 +32,14 @@ from annotator.models import (
     GoldSpan,
     Label,
     Project,
+    Role,
     SpanLink,
     User,
 )
 from annotator.models import Span as SpanRow
 from annotator.services import audit
 from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.projects import effective_role, has_role
 
 MAX_SOURCES = 500
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
@@ -459,6 +461,14 @@ def set_status(
                 "a reviewer has started on this document: its annotations are final",
             )
         )
+    if current in CLOSED_STATUSES and _may_have_compared(session, document, user):
+        raise InvalidAnnotation(
+            FieldError(
+                "status",
+                "as a reviewer you may have seen the other annotators' spans on "
+                "this document since you submitted, so your work on it is final",
+            )
+        )
     if current == AssignmentStatus.SKIPPED and not _place_free(session, document):
         raise InvalidAnnotation(
             FieldError("status", "your place on this document went to someone else")
@@ -492,6 +502,22 @@ def _review_started(session: Session, document: Document) -> bool:
         )
     )
     return found is not None
+
+
+def _may_have_compared(session: Session, document: Document, user: User) -> bool:
+    """A reviewer or admin whose document is closed can open its side-by-side
+    and review views; once someone else's work on it is submitted too,
+    reopening would let them annotate with the others' spans in view."""
+    if not has_role(effective_role(session, document.project_id, user), Role.REVIEWER):
+        return False
+    others = session.scalar(
+        select(Assignment.id).where(
+            Assignment.document_id == document.id,
+            Assignment.user_id != user.id,
+            Assignment.status == AssignmentStatus.SUBMITTED,
+        )
+    )
+    return others is not None
 
 
 def _place_free(session: Session, document: Document) -> bool:

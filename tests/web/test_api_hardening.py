@@ -181,3 +181,30 @@ def test_moving_a_span_onto_an_identical_one_is_refused(client, project, documen
     )
     assert moved.status_code == 400
     assert moved.get_json()["field"] == "span"
+
+
+def test_a_reviewer_who_annotates_cannot_reopen_after_others_submitted(
+    client, project, document, users
+):
+    from annotator.services import assignments
+    from annotator.services.accounts import find_user
+    from annotator.services.annotations import assignment_for, set_status
+
+    second = find_user(db.session, "second")
+    assert assignments.next_document(db.session, project, second).id == document.id
+    version = assignment_for(db.session, document, second).version
+    set_status(
+        db.session, document, second, {"version": version, "status": "submitted"}
+    )
+    project.annotators_per_document = 3
+    db.session.commit()
+    reviewer = users["reviewer"]
+    assert assignments.next_document(db.session, project, reviewer).id == document.id
+    api = Api(client, project, document, username="reviewer")
+    assert status(api, "submitted").status_code == 200
+    refused = status(api, "in_progress")
+    assert refused.status_code == 400
+    assert "your work on it is final" in refused.get_json()["error"]
+    annotator = Api(client, project, document)  # a plain annotator still may
+    assert status(annotator, "submitted").status_code == 200
+    assert status(annotator, "in_progress").status_code == 200
