@@ -37,42 +37,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench.corpus import WORDS
+
 ANNOTATORS = ("ann-a", "ann-b", "ann-c")
 SPANS_PER_ANNOTATOR = 10
 INSERT_CHUNK = 20_000
-WORDS = [
-    "Moscow",
-    "denied",
-    "any",
-    "involvement",
-    "in",
-    "the",
-    "attack",
-    "while",
-    "NATO",
-    "said",
-    "troops",
-    "were",
-    "still",
-    "moving",
-    "towards",
-    "the",
-    "border",
-    "and",
-    "officials",
-    "could",
-    "not",
-    "say",
-    "who",
-    "was",
-    "responsible",
-    "for",
-    "the",
-    "cyberattack",
-    "👍🏽",
-    "reported",
-    "cafe\u0301",
-]
 
 
 # ---------------------------------------------------------------- building

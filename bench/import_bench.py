@@ -18,39 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = [
-    "Moscow",
-    "denied",
-    "any",
-    "involvement",
-    "in",
-    "the",
-    "attack",
-    "while",
-    "NATO",
-    "said",
-    "troops",
-    "were",
-    "still",
-    "moving",
-    "towards",
-    "the",
-    "border",
-    "and",
-    "officials",
-    "could",
-    "not",
-    "say",
-    "who",
-    "was",
-    "responsible",
-    "for",
-    "the",
-    "cyberattack",
-    "👍🏽",
-    "reported",
-]
-LABELS = ("claim", "denial", "hedge", "false_flag_warning")
+from bench.corpus import LABELS, WORDS
 
 
 def make_document(index: int, rng: random.Random) -> dict[str, object]:

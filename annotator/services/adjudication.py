@@ -89,7 +89,8 @@ def _ensure_adjudication(session: Session, document: Document) -> Adjudication:
     except IntegrityError:
         session.rollback()
     found = adjudication_of(session, document)
-    assert found is not None  # noqa: S101 - created just above or concurrently
+    if found is None:  # neither our insert nor a concurrent one is visible
+        raise ServiceError("the document's review could not be started; try again")
     return found
 
 

@@ -38,17 +38,15 @@ from annotator.models import (
 )
 from annotator.models import Span as SpanRow
 from annotator.services import audit
-from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.projects import effective_role, has_role
 
 MAX_SOURCES = 500
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
 
 
-class InvalidAnnotation(ServiceError):
-    def __init__(self, error: FieldError) -> None:
-        self.field = error.field
-        super().__init__(str(error))
+class InvalidAnnotation(FieldRefused):
+    """A span, link or status change the annotation API refuses."""
 
 
 class StaleVersion(ServiceError):

@@ -35,20 +35,15 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.assignments import OPEN_STATUSES
+from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 
 ENTITY = "adjudication"
 UNDO = "undo"
-#: Assignment states that keep a document out of the review queue.
-UNFINISHED = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
 
 
-class InvalidDecision(ServiceError):
+class InvalidDecision(FieldRefused):
     """A decision the service refuses; ``field`` names the bad input."""
-
-    def __init__(self, error: FieldError) -> None:
-        self.field = error.field
-        super().__init__(str(error))
 
 
 class StaleReview(ServiceError):
@@ -204,7 +199,7 @@ def _reviewable_ids(session: Session, project: Project) -> list[int]:
     for document_id, status in rows:
         if status == AssignmentStatus.SUBMITTED:
             submitted.add(document_id)
-        elif status in UNFINISHED:
+        elif status in OPEN_STATUSES:
             unfinished.add(document_id)
     return sorted(submitted - unfinished)
 
@@ -216,7 +211,7 @@ def is_reviewable(session: Session, document: Document) -> bool:
             select(Assignment.status).where(Assignment.document_id == document.id)
         )
     )
-    return AssignmentStatus.SUBMITTED in statuses and not statuses & set(UNFINISHED)
+    return AssignmentStatus.SUBMITTED in statuses and not statuses & set(OPEN_STATUSES)
 
 
 def _project_work(
