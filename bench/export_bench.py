@@ -183,7 +183,7 @@ def _span_stream(connection: sqlite3.Connection) -> Iterator[tuple[Any, ...]]:
 def floor_run(database: Path, output: Path) -> dict[str, Any]:
     """The bare read and serialisation of the same rows."""
     library, dumps = _dumps()
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     connection = sqlite3.connect(database)
     spans = _span_stream(connection)
     pending = next(spans, None)
@@ -222,7 +222,12 @@ def floor_run(database: Path, output: Path) -> dict[str, Any]:
             handle.write(dumps(line))
             count += 1
     connection.close()
-    return {"seconds": time.perf_counter() - began, "documents": count, "json": library}
+    return {
+        "seconds": time.perf_counter() - began,
+        "cpu": time.process_time() - began_cpu,
+        "documents": count,
+        "json": library,
+    }
 
 
 def ours_run(database: Path, output: Path) -> dict[str, Any]:
@@ -237,7 +242,7 @@ def ours_run(database: Path, output: Path) -> dict[str, Any]:
     with app.app_context():
         project = projects.require_project(db.session, "Bench")
         before = _peak_rss_mb()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         result = exports.write_export(
             db.session,
             project,
@@ -246,9 +251,15 @@ def ours_run(database: Path, output: Path) -> dict[str, Any]:
             out_dir=output,
         )
         seconds = time.perf_counter() - began
+        cpu = time.process_time() - began_cpu
         db.engine.dispose()
     documents = result.manifest["documents"]["exported"]
-    return {"seconds": seconds, "documents": documents, "rss_before_mb": before}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "documents": documents,
+        "rss_before_mb": before,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -292,8 +303,10 @@ def measure(size: int, chars: int, repeat: int, folder: Path) -> dict[str, Any]:
 
 
 def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The fastest run, with the highest peak RSS of all runs."""
+    """The fastest run, with the least CPU time and the highest peak RSS of
+    all runs."""
     best = dict(min(runs, key=lambda run: run["seconds"]))
+    best["cpu"] = min(run["cpu"] for run in runs)
     best["peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
     return best
 
@@ -311,15 +324,19 @@ def report(result: dict[str, Any]) -> list[str]:
     size, floor, ours = result["size"], result["floor"], result["ours"]
     floor_rate = size / floor["seconds"]
     ours_rate = size / ours["seconds"]
+    cpu_ratio = floor["cpu"] / ours["cpu"]
     return [
         f"{size:,} documents x {len(ANNOTATORS)} annotators x "
         f"{SPANS_PER_ANNOTATOR} spans (database built in {result['build']:.0f} s)",
         f"  floor (sqlite3 read + {floor['json']}): {floor_rate:,.0f} docs/s, "
-        f"{floor['seconds']:.1f} s, peak RSS {floor['peak_rss_mb']:.0f} MB",
+        f"{floor['seconds']:.1f} s ({floor['cpu']:.1f} s CPU), "
+        f"peak RSS {floor['peak_rss_mb']:.0f} MB",
         f"  ours (write_export, jsonl): {ours_rate:,.0f} docs/s, "
-        f"{ours['seconds']:.1f} s, peak RSS {ours['peak_rss_mb']:.0f} MB "
+        f"{ours['seconds']:.1f} s ({ours['cpu']:.1f} s CPU), "
+        f"peak RSS {ours['peak_rss_mb']:.0f} MB "
         f"({ours['rss_before_mb']:.0f} MB before the export began)",
-        f"  ratio ours / floor: {ours_rate / floor_rate:.2f} (aim: >= 0.50)",
+        f"  ratio ours / floor: {ours_rate / floor_rate:.2f} by the clock, "
+        f"{cpu_ratio:.2f} by CPU time (aim: >= 0.50)",
     ]
 
 

@@ -17,6 +17,7 @@ and manifest: stable ordering and no clock anywhere but the folder name.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -25,18 +26,23 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Text, and_, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 from werkzeug.security import safe_join
 
 import annotator
-from annotator.core.agreement.units import build_span_table, unitizing_components
+from annotator.core.agreement.units import span_table_from_rows, unitizing_components
 from annotator.core.exports import (
+    NO_ATTRIBUTES,
     ExportDocument,
     ExportFormat,
     ExportInputError,
@@ -67,6 +73,9 @@ from annotator.services import review
 from annotator.services.errors import NotFoundError, ServiceError
 
 BATCH_SIZE = 500
+#: Batches between two collections of the young generations while the garbage
+#: collector is paused (each costs about as much as scanning one batch).
+COLLECT_EVERY = 10
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
 DATA_STEM = "data"
@@ -181,6 +190,8 @@ class _Plan:
     fmt: ExportFormat
     settings: ExportSettings
     options: ExportOptions
+    #: Every label of the project is exported (no span is left out by label).
+    every_label: bool
 
     @property
     def ratios(self) -> dict[str, float] | None:
@@ -206,7 +217,8 @@ def _plan(project: Project, settings: ExportSettings) -> _Plan:
         min_annotators=_checked_min_annotators(project, settings),
         min_agreement=_checked_min_agreement(settings.min_agreement),
     )
-    return _Plan(fmt, settings, ExportOptions(labels=labels))
+    every_label = len(labels) == len(project.labels)
+    return _Plan(fmt, settings, ExportOptions(labels=labels), every_label)
 
 
 def _check_split(split: Sequence[float]) -> None:
@@ -249,16 +261,21 @@ def _checked_min_agreement(value: float | None) -> float | None:
 # ---------------------------------------------------------------- reading
 
 
+_SpanRow = tuple[int, int, int, str, Mapping[str, str], str]
+"""A stored span as read for export: (span id, start, end, label name,
+attributes, note); exports read millions, so they stay plain tuples."""
+
+
 @dataclass(slots=True)
 class _StoredDocument:
-    """One document with its submitted annotations: user id -> (span id, span)
+    """One document with its submitted annotations: user id -> span rows
     sorted by (start, end, label, id); links as (source id, target id, kind)."""
 
     external_id: str
     title: str
     text: str
     meta: Mapping[str, object]
-    annotations: dict[int, list[tuple[int, Span]]] = field(default_factory=dict)
+    annotations: dict[int, list[_SpanRow]] = field(default_factory=dict)
     links: list[tuple[int, int, str]] = field(default_factory=list)
     adjudicated: bool = False
     #: Gold spans in (start, end, label, id) order: (gold id, span, ids of the
@@ -282,9 +299,21 @@ def _count_documents(session: Session, project: Project) -> tuple[int, int]:
     return total, submitted
 
 
+@dataclass(slots=True)
+class _Batch:
+    """Documents read together, by id, with the rows they were built from:
+    ``seen`` the (document id, user id) of each submitted assignment, ``spans``
+    the span rows of ``_spans_query``. Agreement is computed from the rows,
+    column by column, without a Python object per span."""
+
+    documents: dict[int, _StoredDocument]
+    seen: list[tuple[int, int]]
+    spans: Sequence[Sequence[Any]]
+
+
 def _document_batches(
     session: Session, project: Project, batch_size: int
-) -> Iterator[list[tuple[int, _StoredDocument]]]:
+) -> Iterator[_Batch]:
     """Submitted documents by id, ``batch_size`` at a time, with annotations."""
     after = 0
     # Core rows through the connection: the ORM's row loading costs more than
@@ -304,29 +333,41 @@ def _document_batches(
         ).all()
         if not rows:
             return
-        batch = {row[0]: _StoredDocument(*row[1:]) for row in rows}
-        _load_annotations(session, batch)
-        yield list(batch.items())
+        documents = {row[0]: _StoredDocument(*row[1:]) for row in rows}
+        yield _load_annotations(session, documents)
         after = rows[-1][0]
 
 
-def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> None:
+def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> _Batch:
     ids = list(batch)
     connection = session.connection()
-    assignments = connection.execute(
+    seen = connection.execute(
         select(Assignment.document_id, Assignment.user_id)
         .where(
             Assignment.document_id.in_(ids),
             Assignment.status == AssignmentStatus.SUBMITTED,
         )
         .order_by(Assignment.document_id, Assignment.user_id)
-    )
-    for document_id, user_id in assignments:
+    ).all()
+    for document_id, user_id in seen:
         batch[document_id].annotations[user_id] = []
     spans = connection.execute(_spans_query(ids)).all()
     for document_id, user_id, span_id, start, end, label, attributes, note in spans:
-        span = Span(start, end, label, _attributes(attributes), note)
-        batch[document_id].annotations[user_id].append((span_id, span))
+        # Most spans have no attributes: their "{}" (or {}) is not decoded
+        # again for every span of a large export.
+        if not attributes or attributes == "{}":
+            attributes = NO_ATTRIBUTES
+        else:
+            attributes = _attributes(attributes)
+        batch[document_id].annotations[user_id].append(
+            (span_id, start, end, label, attributes, note)
+        )
+    _load_links(connection, batch)
+    return _Batch(batch, [(row[0], row[1]) for row in seen], spans)
+
+
+def _load_links(connection: Any, batch: dict[int, _StoredDocument]) -> None:
+    ids = list(batch)
     links = connection.execute(
         select(StoredSpan.document_id, SpanLink.source_id, SpanLink.target_id)
         .add_columns(SpanLink.kind)
@@ -339,10 +380,10 @@ def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> No
 
 
 def _attributes(stored: object) -> dict[str, str]:
-    """A span's attributes from the database. Most spans have none: their "{}"
-    is not decoded again for every span of a large export."""
+    """A span's attributes from the database: JSON text on SQLite, already
+    decoded on PostgreSQL."""
     if isinstance(stored, str):
-        stored = None if stored == "{}" else json.loads(stored)
+        stored = json.loads(stored)
     return dict(stored) if isinstance(stored, dict) else {}
 
 
@@ -418,15 +459,20 @@ def _annotators_layer(document: _StoredDocument, names: Mapping[int, str]) -> La
     links: list[ExportLink] = []
     for user_id, stored in sorted(document.annotations.items()):
         name = names[user_id]
-        ids: dict[int, str] = {}
-        for number, (span_id, span) in enumerate(stored, 1):
-            ids[span_id] = f"{name}:{number}"
-            spans.append(_export_span(span, ids[span_id], (name,)))
-        links += [
-            ExportLink(ids[source], ids[target], kind)
-            for source, target, kind in document.links
-            if source in ids and target in ids
+        who = (name,)
+        numbered = [
+            ExportSpan(start, end, label, f"{name}:{n}", attributes, note, who)
+            for n, (_, start, end, label, attributes, note) in enumerate(stored, 1)
         ]
+        spans += numbered
+        if document.links:
+            pairs = zip(stored, numbered, strict=True)
+            ids = {row[0]: span.span_id for row, span in pairs}
+            links += [
+                ExportLink(ids[source], ids[target], kind)
+                for source, target, kind in document.links
+                if source in ids and target in ids
+            ]
     return tuple(spans), tuple(links)
 
 
@@ -448,17 +494,18 @@ def _majority_layer(
     """Spans (and links) drawn alike by at least ``min_annotators`` annotators."""
     per_annotator: dict[str, tuple[list[Span], list[Link]]] = {}
     for user_id, stored in document.annotations.items():
-        index = {span_id: i for i, (span_id, _) in enumerate(stored)}
+        index = {row[0]: i for i, row in enumerate(stored)}
         links = [
             Link(index[source], index[target], kind)
             for source, target, kind in document.links
             if source in index and target in index
         ]
-        per_annotator[names[user_id]] = ([span for _, span in stored], links)
-    spans = majority_spans(
+        spans = [Span(*row[1:]) for row in stored]
+        per_annotator[names[user_id]] = (spans, links)
+    layer = majority_spans(
         {name: spans for name, (spans, _) in per_annotator.items()}, min_annotators
     )
-    return tuple(spans), tuple(majority_links(per_annotator, min_annotators))
+    return tuple(layer), tuple(majority_links(per_annotator, min_annotators))
 
 
 def _gold_layer(document: _StoredDocument, names: Mapping[int, str]) -> Layer:
@@ -509,12 +556,10 @@ def _require_gold(session: Session, project: Project, settings: ExportSettings) 
         raise ServiceError(NO_GOLD)
 
 
-def _with_gold(
-    session: Session, batches: Iterator[list[tuple[int, _StoredDocument]]]
-) -> Iterator[list[tuple[int, _StoredDocument]]]:
+def _with_gold(session: Session, batches: Iterator[_Batch]) -> Iterator[_Batch]:
     """Each batch with its documents' adjudication state and gold spans."""
     for batch in batches:
-        by_id = dict(batch)
+        by_id = batch.documents
         for document_id in session.scalars(
             select(Adjudication.document_id).where(
                 Adjudication.document_id.in_(by_id),
@@ -540,23 +585,34 @@ def _with_gold(
 # ---------------------------------------------------------------- agreement
 
 
-def batch_agreement(
-    documents: Sequence[_StoredDocument], labels: Sequence[str]
-) -> list[float | None]:
-    """Per document: alpha-u over its submitted annotators and the given
-    labels (None when undefined), computed for the whole batch at once."""
-    table = build_span_table(
+def _column(rows: Sequence[Sequence[Any]], index: int) -> npt.NDArray[np.int64]:
+    return np.fromiter(map(itemgetter(index), rows), np.int64, len(rows))
+
+
+def batch_agreement(batch: _Batch, labels: Sequence[str]) -> list[float | None]:
+    """Per document of the batch, in id order: alpha-u over its submitted
+    annotators and the given labels (None when undefined)."""
+    ids = np.fromiter(batch.documents, np.int64, len(batch.documents))
+    seen = np.array(batch.seen, dtype=np.int64).reshape(-1, 2)
+    users, seen_user = np.unique(seen[:, 1], return_inverse=True)
+    spans = batch.spans
+    names = dict.fromkeys(map(itemgetter(5), spans), -1)
+    names.update((name, index) for index, name in enumerate(labels))
+    rows = np.column_stack(
         [
-            (
-                len(document.text),
-                {
-                    user_id: [(s.start, s.end, s.label) for _, s in stored]
-                    for user_id, stored in document.annotations.items()
-                },
-            )
-            for document in documents
-        ],
-        labels=list(labels),
+            np.searchsorted(ids, _column(spans, 0)),
+            np.searchsorted(users, _column(spans, 1)),
+            np.fromiter(map(names.__getitem__, map(itemgetter(5), spans)), np.int64),
+            _column(spans, 3),
+            _column(spans, 4),
+        ]
+    )
+    table = span_table_from_rows(
+        [len(document.text) for document in batch.documents.values()],
+        np.column_stack([np.searchsorted(ids, seen[:, 0]), seen_user]),
+        tuple(int(user) for user in users),
+        tuple(labels),
+        rows,
     )
     components = unitizing_components(table)
     observed = components.observed.sum(axis=1)
@@ -608,16 +664,23 @@ def _export_documents(
     total: int,
 ) -> Iterator[ExportDocument]:
     names = annotator_names(session, project, plan.settings.pseudonymise)
-    for batch in _with_gold(session, _document_batches(session, project, BATCH_SIZE)):
-        stored = [document for _, document in batch]
-        agreements = batch_agreement(stored, plan.options.labels)
+    batches = _document_batches(session, project, BATCH_SIZE)
+    if _wants_gold(plan.settings):
+        batches = _with_gold(session, batches)
+    for number, batch in enumerate(batches, 1):
+        stored = list(batch.documents.values())
+        agreements = batch_agreement(batch, plan.options.labels)
         for document, agreement in zip(stored, agreements, strict=True):
             reason = _exclusion(plan, document, agreement)
             if reason:
                 tally.excluded[reason] += 1
                 continue
             yield _export_document(plan, document, names, agreement, tally)
-        tally.read += len(batch)
+        tally.read += len(stored)
+        if number % COLLECT_EVERY == 0:
+            # The collector is paused (see _collector_paused): free the few
+            # reference cycles of the last batches, so that memory stays flat.
+            gc.collect(1)
         if progress is not None:
             progress(tally.read, total)
 
@@ -635,7 +698,11 @@ def _export_document(
         split = assign_split(document.external_id, str(plan.settings.seed), plan.ratios)
     key = split or "none"
     tally.split_documents[key] += 1
-    tally.split_spans[key] += sum(span.label in plan.options.labels for span in spans)
+    if plan.every_label:
+        tally.split_spans[key] += len(spans)
+    else:
+        exported = plan.options.labels
+        tally.split_spans[key] += sum(span.label in exported for span in spans)
     return ExportDocument(
         id=document.external_id,
         title=document.title,
@@ -917,6 +984,25 @@ def write_export(
     return ExportResult(folder, manifest)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an export streams.
+
+    An export makes millions of short-lived objects without cycles (rows,
+    spans, JSON records), which reference counting frees at once; the
+    collector's periodic scans of every object alive in the process cost a
+    fifth of the export's time (bench/export_bench.py) and free nothing.
+    ``_export_documents`` collects the young generations every few batches,
+    which frees the few cycles made meanwhile at a small cost."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -932,7 +1018,8 @@ def _write_folder(
     tally = _Tally()
     documents = _export_documents(session, project, plan, tally, progress, submitted)
     try:
-        stats, files = _write_data(folder, plan, documents)
+        with _collector_paused():
+            stats, files = _write_data(folder, plan, documents)
     except ExportInputError as error:
         raise ServiceError(f"cannot export: {error}") from error
     manifest = _manifest(project, plan, stats, tally, in_project, files)

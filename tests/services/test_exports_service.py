@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -427,6 +428,19 @@ def test_a_failed_export_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         write_export(db.session, seeded, ExportSettings(), export_dir, out_dir=out)
     assert list(out.iterdir()) == []
+
+
+def test_the_garbage_collector_runs_again_after_an_export_ends_or_fails(
+    seeded, export_dir, monkeypatch
+):
+    # Exports pause it while they stream; a server process must get it back.
+    assert gc.isenabled()
+    run(seeded, export_dir)
+    assert gc.isenabled()
+    monkeypatch.setattr(exports, "get_format", lambda name: ExplodingFormat())
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run(seeded, export_dir)
+    assert gc.isenabled()
 
 
 def test_a_failure_after_the_data_removes_the_data_too(

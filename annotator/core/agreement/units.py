@@ -171,6 +171,44 @@ def build_span_table(
     )  # fmt: skip
 
 
+def span_table_from_rows(
+    lengths: npt.ArrayLike,
+    seen: npt.ArrayLike,
+    annotators: tuple[Hashable, ...],
+    labels: tuple[str, ...],
+    rows: npt.ArrayLike,
+) -> SpanTable:
+    """A table from spans already held as integer rows ``(document, annotator,
+    label, start, end)``, indices into ``lengths``, ``annotators`` and
+    ``labels``; label -1 leaves the span out. ``seen`` lists the (document,
+    annotator) pairs who saw a document. The same table as build_span_table,
+    for callers (exports) that must not build a triple per span first."""
+    if len(set(labels)) != len(labels):
+        raise ValueError("labels must not repeat")
+    if len(labels) > MAX_LABELS:
+        raise ValueError(f"at most {MAX_LABELS} labels can be compared at once")
+    length = np.asarray(lengths, dtype=np.int64).reshape(-1)
+    present = np.zeros((length.shape[0], len(annotators)), dtype=np.bool_)
+    pairs = np.asarray(seen, dtype=np.int64).reshape(-1, 2)
+    present[pairs[:, 0], pairs[:, 1]] = True
+    flat = np.asarray(rows, dtype=np.int64).reshape(-1, 5)
+    doc, annotator, label, start, end = (flat[:, i] for i in range(5))
+    bad = (start < 0) | (start >= end) | (end > length[doc]) | ~present[doc, annotator]
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"row {row}: span [{int(start[row])}, {int(end[row])}) of annotator "
+            f"#{int(annotator[row])} on document #{int(doc[row])} must satisfy "
+            f"0 <= start < end <= {int(length[doc[row]])}, by an annotator who "
+            "saw the document"
+        )
+    keep = label >= 0
+    return SpanTable(
+        length, present, annotators, labels,
+        doc[keep], annotator[keep], label[keep], start[keep], end[keep],
+    )  # fmt: skip
+
+
 def _span_limit(table: SpanTable) -> int:
     """A number larger than every offset, for packing (group, offset) keys."""
     return int(table.lengths.max(initial=0)) + 1

@@ -8,6 +8,7 @@ built-in formats.
 
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
+    NO_ATTRIBUTES,
     REASONS,
     ByteSink,
     ExportDocument,
@@ -38,6 +39,7 @@ for _fmt in (JSONL, SPACY, HF_BIO, DOCCANO, SEMEVAL_TSV):
 __all__ = [
     "DEFAULT_OPTIONS",
     "FORMATS",
+    "NO_ATTRIBUTES",
     "REASONS",
     "ByteSink",
     "ExportDocument",

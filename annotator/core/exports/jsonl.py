@@ -32,15 +32,16 @@ SCHEMA_FILE = "jsonl.schema.json"
 
 
 def _span_record(text: str, span: ExportSpan) -> dict[str, object]:
+    start, end, label, span_id, attributes, note, annotators = span
     return {
-        "id": span.span_id,
-        "start": span.start,
-        "end": span.end,
-        "label": span.label,
-        "text": text[span.start : span.end],
-        "attributes": canonical(span.attributes, "attributes"),
-        "note": span.note,
-        "annotators": list(span.annotators),
+        "id": span_id,
+        "start": start,
+        "end": end,
+        "label": label,
+        "text": text[start:end],
+        "attributes": canonical(attributes, "attributes") if attributes else {},
+        "note": note,
+        "annotators": list(annotators),
     }
 
 
@@ -65,9 +66,10 @@ def document_record(
 ) -> dict[str, object]:
     """The JSON object for one document (one line of the export)."""
     spans = exported_spans(document, options, stats)
-    for span in spans:
-        stats.spans[span.label] += 1
-    links = _link_records(document, {span.span_id for span in spans}, stats)
+    stats.spans.update(span.label for span in spans)
+    links: list[dict[str, str]] = []
+    if document.links:
+        links = _link_records(document, {span.span_id for span in spans}, stats)
     return {
         "id": document.id,
         "title": document.title,

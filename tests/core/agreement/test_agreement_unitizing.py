@@ -25,6 +25,11 @@ from annotator.core.agreement import (
     unitizing_alpha,
     unitizing_disagreements,
 )
+from annotator.core.agreement.units import (
+    build_span_table,
+    span_table_from_rows,
+    unitizing_components,
+)
 from annotator.core.spans import Span
 
 SETTINGS = settings(
@@ -360,3 +365,74 @@ def test_span_f1_matches_scorer(
     assert flipped.f1 == pytest.approx(got.f1, abs=1e-12)
     exact = span_f1(reference, candidate)
     assert exact.f1 <= got.f1 + 1e-12
+
+
+# --------------------------------------------------------------------------
+# The table exports build from integer rows
+# --------------------------------------------------------------------------
+
+LABELS = ("claim", "denial", "hedge")
+
+
+@st.composite
+def _documents(
+    draw: st.DrawFn,
+) -> list[tuple[int, dict[str, list[tuple[int, int, str]]]]]:
+    documents = []
+    for _ in range(draw(st.integers(1, 4))):
+        length = draw(st.integers(2, 40))
+        annotators = draw(st.sets(st.sampled_from("abc"), min_size=1))
+        spans: dict[str, list[tuple[int, int, str]]] = {}
+        for annotator in sorted(annotators):
+            found = []
+            for _ in range(draw(st.integers(0, 4))):
+                start = draw(st.integers(0, length - 1))
+                end = draw(st.integers(start + 1, length))
+                found.append((start, end, draw(st.sampled_from([*LABELS, "other"]))))
+            spans[annotator] = found
+        documents.append((length, spans))
+    return documents
+
+
+@SETTINGS
+@given(_documents())
+def test_table_from_rows_gives_the_alpha_of_the_table_from_spans(
+    documents: list[tuple[int, dict[str, list[tuple[int, int, str]]]]],
+) -> None:
+    annotators = ("a", "b", "c")
+    label_index = {name: i for i, name in enumerate(LABELS)}
+    rows = [
+        (d, annotators.index(a), label_index.get(label, -1), start, end)
+        for d, (_, spans) in enumerate(documents)
+        for a, found in spans.items()
+        for start, end, label in found
+    ]
+    seen = [
+        (d, annotators.index(a))
+        for d, (_, spans) in enumerate(documents)
+        for a in spans
+    ]
+    lengths = [length for length, _ in documents]
+    from_rows = span_table_from_rows(lengths, seen, annotators, LABELS, rows)
+    from_spans = build_span_table(documents, labels=list(LABELS))
+    for table in (from_rows, from_spans):
+        assert table.size == sum(label != -1 for _, _, label, _, _ in rows)
+    ours, theirs = unitizing_components(from_rows), unitizing_components(from_spans)
+    assert ours.observed.sum(axis=1) == pytest.approx(theirs.observed.sum(axis=1))
+    assert ours.expected.sum(axis=1) == pytest.approx(theirs.expected.sum(axis=1))
+
+
+@pytest.mark.parametrize(
+    ("row", "seen"),
+    [
+        ((0, 0, 0, 5, 5), [(0, 0)]),  # empty
+        ((0, 0, 0, 3, 11), [(0, 0)]),  # past the end of the text
+        ((0, 0, 0, -1, 2), [(0, 0)]),  # before the start
+        ((0, 1, 0, 0, 2), [(0, 0)]),  # by an annotator who did not see it
+    ],
+)
+def test_table_from_rows_refuses_bad_spans(
+    row: tuple[int, int, int, int, int], seen: list[tuple[int, int]]
+) -> None:
+    with pytest.raises(ValueError, match="row 0: span"):
+        span_table_from_rows([10], seen, ("a", "b"), LABELS, [row])

@@ -27,7 +27,7 @@ from annotator.core.exports import (
     format_names,
     get_format,
 )
-from annotator.core.exports.base import canonical
+from annotator.core.exports.base import canonical, json_line
 from annotator.core.exports.files import is_safe_relative_path, safe_file_stem
 from annotator.core.exports.hf_bio import label_names
 from annotator.core.exports.semeval_tsv import article_path
@@ -652,3 +652,22 @@ def blank_pipeline() -> Any:
     import spacy
 
     return spacy.blank("en")
+
+
+def test_json_lines_escape_every_unicode_line_break_and_keep_big_integers() -> None:
+    value = {"text": "a\u0085b\u2028c\u2029d\r\ne", "big": 2**70, "n": -(2**63)}
+    line = json_line(value)
+    assert line.endswith(b"\n")
+    assert line.count(b"\n") == 1
+    decoded = line.decode("utf-8")
+    assert len(decoded.splitlines()) == 1
+    for escape in ("\\u0085", "\\u2028", "\\u2029"):
+        assert escape in decoded
+    assert json.loads(decoded) == value
+
+
+def test_json_lines_keep_other_characters_raw() -> None:
+    # Characters whose UTF-8 shares bytes with the line breaks above.
+    text = "\u201cno\u201d \u2014 \u00a8\u00a9 \u2027\u202a \U0001f44d\U0001f3fd"
+    line = json_line({"text": text})
+    assert line == ('{"text":"' + text + '"}\n').encode("utf-8")
