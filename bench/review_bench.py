@@ -12,7 +12,8 @@ spans (2,000 documents; 300 with --quick):
 2. ``document_review`` of one document against ``document_comparison``, the
    agreement page's side-by-side view of it. Target: ratio <= 5.0 (the review
    payload also reads the adjudication, gold spans with their sources, gold
-   links, rejections and the decision stack: seven queries against two).
+   links, annotators' links, rejections and the decision stack: eight queries
+   against two).
 
 Prints the timings and ratios; exits 1 when a target is missed. Timings are the
 best of a few runs, to be robust on a shared machine.

@@ -1,5 +1,6 @@
 """Adjudication rules: proposals for the gold layer from aligned annotators'
-spans, which passages are decided, and each annotator's quality against gold.
+spans, which passages are decided, which annotators' links the gold layer
+takes over, and each annotator's quality against gold.
 
 Offsets are code points, end exclusive. Groups come from
 :func:`annotator.core.diff.align`, the alignment the agreement page uses too,
@@ -15,6 +16,7 @@ from typing import Literal
 
 from annotator.core.agreement.measures import UndefinedAgreementError, span_f1
 from annotator.core.diff import Group, SpanTriple
+from annotator.core.labels import link_allowed
 
 Mode = Literal["exact", "partial"]
 
@@ -91,6 +93,89 @@ def alias(index: int) -> str:
         index, rest = divmod(index - 1, len(letters))
         name = letters[rest] + name
     return name
+
+
+# --------------------------------------------------------------------------
+# Annotators' links into gold
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatorLink:
+    """A link one annotator drew from one of their spans to another (span ids)."""
+
+    id: int
+    annotator: Hashable
+    source: int
+    target: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEnd:
+    """A gold span as a possible link end: its id, label and source span ids."""
+
+    id: int
+    label: str
+    sources: frozenset[int]
+
+
+#: A gold link as (source gold id, target gold id, kind).
+GoldLinkKey = tuple[int, int, str]
+
+
+def _gold_by_source(gold: Iterable[GoldEnd]) -> dict[int, list[GoldEnd]]:
+    found: dict[int, list[GoldEnd]] = {}
+    for end in gold:
+        for span_id in end.sources:
+            found.setdefault(span_id, []).append(end)
+    return found
+
+
+def carried_links(
+    links: Iterable[AnnotatorLink],
+    gold: Sequence[GoldEnd],
+    existing: Collection[GoldLinkKey],
+    created: Collection[int],
+) -> list[GoldLinkKey]:
+    """The gold links a decision carries over from annotators' links.
+
+    An annotator link is carried when its source and target spans are both
+    sources of gold spans: one annotator drawing it is enough. It becomes a
+    link of the same kind between those gold spans, but only where one of the
+    two was ``created`` by this decision (so a link the reviewer removed is
+    not brought back by an unrelated decision), the link rules allow it
+    between the gold labels (a correction may have changed one), the two
+    differ, and no such gold link is in ``existing``. Sorted, no duplicates.
+    """
+    by_source = _gold_by_source(gold)
+    fresh = set(created)
+    found: set[GoldLinkKey] = set()
+    for link in links:
+        for source in by_source.get(link.source, ()):
+            for target in by_source.get(link.target, ()):
+                key = (source.id, target.id, link.kind)
+                if (
+                    fresh & {source.id, target.id}
+                    and source.id != target.id
+                    and link_allowed(link.kind, source.label, target.label)
+                    and key not in existing
+                ):
+                    found.add(key)
+    return sorted(found)
+
+
+def links_not_in_gold(
+    links: Iterable[AnnotatorLink], gold: Iterable[GoldEnd]
+) -> list[AnnotatorLink]:
+    """Annotators' links that cannot be carried yet: their source or target
+    span (or both) is not a source of any gold span."""
+    in_gold = set(_gold_by_source(gold))
+    return [
+        link
+        for link in links
+        if link.source not in in_gold or link.target not in in_gold
+    ]
 
 
 # --------------------------------------------------------------------------

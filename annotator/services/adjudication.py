@@ -6,6 +6,14 @@ bumps it with a compare-and-set, so that a second reviewer's stale decision gets
 audit row (entity ``adjudication``) holding exactly what it changed, which is
 what :func:`undo` reverts. Gold spans and links obey the rules of annotators'
 spans (:mod:`annotator.core.spans`). Offsets are code points, end exclusive.
+
+Annotators' links come along: a decision that makes gold spans from
+annotators' spans (accept, correct, accept-agreed, accept-majority) also links
+those gold spans wherever at least one submitted annotator linked two spans
+that are now both sources of gold spans, one of them made by this decision
+(:func:`annotator.core.adjudication.carried_links`). The carried links are in
+the decision's audit row (``created_links``), so undoing the decision removes
+exactly them; links the reviewer drew by hand stay.
 """
 
 from __future__ import annotations
@@ -55,7 +63,10 @@ from annotator.services.review import (
     StaleReview,
     Submitted,
     adjudication_of,
+    annotator_links,
     decision_stack,
+    gold_ends,
+    gold_links_of,
     gold_spans,
     iso,
     link_json,
@@ -236,6 +247,7 @@ def _finish(
         "created": [item["id"] for item in change.created],
         "deleted": [item["id"] for item in change.deleted],
         "rejected": change.rejected,
+        "created_links": [item["id"] for item in change.created_links],
     }
 
 
@@ -317,6 +329,29 @@ def _unreject(session: Session, span_ids: Sequence[int], change: _Change) -> Non
         session.delete(row)
 
 
+def _carry_links(
+    session: Session, document: Document, work: Submitted, change: _Change
+) -> None:
+    """Link the gold spans this decision made as annotators linked their
+    sources (see the module docstring); the links go into ``change``."""
+    gold = gold_spans(session, document)
+    existing = {
+        (found.source_id, found.target_id, found.kind)
+        for found in gold_links_of(session, [g.id for g in gold])
+    }
+    carried = rules.carried_links(
+        annotator_links(session, work),
+        gold_ends(gold),
+        existing,
+        [stored["id"] for stored in change.created],
+    )
+    for source_id, target_id, kind in carried:
+        created = GoldLink(source_id=source_id, target_id=target_id, kind=kind)
+        session.add(created)
+        session.flush()
+        change.created_links.append(link_json(created))
+
+
 def _chosen_spans(work: Submitted, data: Mapping[str, Any]) -> list[SpanRecord]:
     ids = data.get("span_ids")
     if (
@@ -385,6 +420,7 @@ def accept(
         sources,
         change,
     )
+    _carry_links(session, document, work, change)
     return _finish(session, project, document, reviewer, adjudication, "accept", change)
 
 
@@ -428,6 +464,7 @@ def accept_with_correction(
         chosen,
         change,
     )
+    _carry_links(session, document, work, change)
     return _finish(
         session, project, document, reviewer, adjudication, "correct", change
     )
@@ -619,6 +656,7 @@ def _accept_proposals(
             sources,
             change,
         )
+    _carry_links(session, document, work, change)
     return _finish(session, project, document, reviewer, adjudication, action, change)
 
 

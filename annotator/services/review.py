@@ -32,6 +32,7 @@ from annotator.models import (
     Label,
     Project,
     RejectedSpan,
+    SpanLink,
     User,
 )
 from annotator.models import Span as SpanRow
@@ -150,6 +151,35 @@ def submitted_work(session: Session, document: Document) -> Submitted:
         tuple((uid, name) for uid, name in annotators),
         tuple(_record(row) for row in rows),
     )
+
+
+def annotator_links(session: Session, work: Submitted) -> list[rules.AnnotatorLink]:
+    """The links submitted annotators drew between their spans of the document."""
+    owner = {span.id: span.annotator_id for span in work.spans}
+    if not owner:
+        return []
+    rows = session.execute(
+        select(SpanLink.id, SpanLink.source_id, SpanLink.target_id, SpanLink.kind)
+        .where(SpanLink.source_id.in_(list(owner)))
+        .order_by(SpanLink.id)
+    )
+    return [
+        rules.AnnotatorLink(link_id, owner[source], source, target, kind)
+        for link_id, source, target, kind in rows
+        if target in owner
+    ]
+
+
+def gold_ends(gold: Iterable[GoldSpan]) -> list[rules.GoldEnd]:
+    """Gold spans as link ends: id, label name and source span ids."""
+    return [
+        rules.GoldEnd(
+            g.id,
+            g.label.name,
+            frozenset(s.span_id for s in g.sources if s.span_id is not None),
+        )
+        for g in gold
+    ]
 
 
 def find_document(session: Session, project: Project, document_id: int) -> Document:
@@ -530,6 +560,25 @@ def _decided(session: Session, document: Document) -> _Decided:
     )
 
 
+def _pending_links_json(
+    links: Sequence[rules.AnnotatorLink], decided: _Decided, view: _View
+) -> list[dict[str, Any]]:
+    in_gold = decided.gold_sources()
+    return [
+        {
+            "id": link.id,
+            "annotator": view.keys[cast(int, link.annotator)],
+            "source_span_id": link.source,
+            "target_span_id": link.target,
+            "kind": link.kind,
+            "source_in_gold": link.source in in_gold,
+            "target_in_gold": link.target in in_gold,
+            "rejected_end": bool({link.source, link.target} & decided.rejected),
+        }
+        for link in rules.links_not_in_gold(links, gold_ends(decided.gold))
+    ]
+
+
 def _spans_json(
     work: Submitted, decided: _Decided, view: _View
 ) -> list[dict[str, Any]]:
@@ -598,8 +647,9 @@ def document_review(
     """Everything the review page shows, as JSON values: the text, each
     submitted annotator's spans (named, or A, B, C when ``show_names`` is off),
     the aligned groups with their kind, whether each is decided and its
-    majority proposal, the gold layer with provenance, and the ``version``
-    the next decision must name."""
+    majority proposal, the gold layer with provenance and links, the
+    annotators' links not in gold yet (an end is not a source of a gold span),
+    and the ``version`` the next decision must name."""
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
     work = submitted_work(session, document)
@@ -634,6 +684,9 @@ def document_review(
         "groups": groups,
         "gold": [_gold_json(g, view) for g in decided.gold],
         "gold_links": [link_json(link) for link in links],
+        "annotator_links_not_in_gold": _pending_links_json(
+            annotator_links(session, work), decided, view
+        ),
         "majority_threshold": rules.majority_threshold(len(work.annotators)),
         "undecided": sum(not row["decided"] for row in groups),
     }

@@ -160,3 +160,44 @@ def test_link_a_gold_denial_to_the_gold_claim(page, project, docs):
     denial.get_by_role("button", name="Unlink").click()
     expect(denial.locator(".gold-link")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_annotators_link_comes_into_gold_with_its_second_end(page, project):
+    spans = [
+        {"id": "c", "start": 0, "end": 33, "label": "claim"},
+        {"id": "d", "start": 35, "end": 49, "label": "denial"},
+    ]
+    linked = {
+        "id": "linked",
+        "text": TEXT,
+        "annotations": [
+            {
+                "annotator": "ann",
+                "spans": spans,
+                "links": [{"source": "d", "target": "c", "kind": "denies"}],
+            },
+            {"annotator": "bob", "spans": spans},
+        ],
+    }
+    import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
+    document_id = db.session.scalar(select(Document.id))
+    db.session.commit()
+    open_review(page, project, document_id)
+    pending = page.locator("#links-not-in-gold")
+    expect(pending).to_have_text(
+        "1 annotator link not in gold (an end is not a gold span yet): "
+        f"A: denial 35{DASH}49 denies claim 0{DASH}33"
+    )
+    groups = page.locator("#groups-body tr.group")
+    groups.nth(0).get_by_role("button", name="Accept").click()
+    expect(gold_rows(page)).to_have_count(1)
+    expect(pending).to_be_visible()
+    groups.nth(1).get_by_role("button", name="Accept").click()
+    expect(gold_rows(page)).to_have_count(2)
+    denial = gold_rows(page).nth(1)
+    expect(denial.locator(".gold-link")).to_contain_text(f"denies claim 0{DASH}33")
+    expect(pending).to_be_hidden()
+    page.get_by_role("button", name=re.compile("Undo last decision")).click()
+    expect(gold_rows(page)).to_have_count(1)
+    expect(pending).to_contain_text("1 annotator link not in gold")
+    assert page.console_errors == []

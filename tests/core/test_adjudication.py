@@ -4,11 +4,15 @@ agreed on, decided passages, aliases and quality against gold."""
 import pytest
 
 from annotator.core.adjudication import (
+    AnnotatorLink,
     DocumentPair,
+    GoldEnd,
     Proposal,
     agreed_by_all,
     alias,
+    carried_links,
     is_decided,
+    links_not_in_gold,
     majority_proposals,
     majority_threshold,
     quality,
@@ -110,3 +114,57 @@ def test_quality_by_label_and_undefined_labels():
     assert (found["hedge"].precision, found["hedge"].recall) == (0.0, 0.0)
     assert found["denial"].f1 is None
     assert found[None].recall == 0.5
+
+
+# ------------------------------------------------------------------ links
+
+
+# ann drew claim 1 and denial 2 linked; bob claim 3 and denial 4 linked.
+LINKS = [
+    AnnotatorLink(10, "ann", 2, 1, "denies"),
+    AnnotatorLink(11, "bob", 4, 3, "denies"),
+]
+CLAIM = GoldEnd(100, "claim", frozenset({1, 3}))
+DENIAL = GoldEnd(200, "denial", frozenset({2, 4}))
+
+
+def test_links_drawn_alike_become_one_gold_link():
+    assert carried_links(LINKS, [CLAIM, DENIAL], set(), {200}) == [(200, 100, "denies")]
+
+
+def test_one_annotator_drawing_a_link_is_enough():
+    denial = GoldEnd(200, "denial", frozenset({2}))
+    assert carried_links(LINKS[:1], [CLAIM, denial], set(), {100}) == [
+        (200, 100, "denies")
+    ]
+
+
+def test_a_link_is_carried_only_by_a_decision_that_made_one_of_its_ends():
+    assert carried_links(LINKS, [CLAIM, DENIAL], set(), {300}) == []
+
+
+def test_an_existing_gold_link_is_not_carried_again():
+    existing = {(200, 100, "denies")}
+    assert carried_links(LINKS, [CLAIM, DENIAL], existing, {200}) == []
+
+
+def test_a_link_with_an_end_outside_gold_waits():
+    assert carried_links(LINKS, [CLAIM], set(), {100}) == []
+    assert links_not_in_gold(LINKS, [CLAIM]) == LINKS
+    assert links_not_in_gold(LINKS, [CLAIM, DENIAL]) == []
+    only_ann = GoldEnd(200, "denial", frozenset({2}))
+    assert links_not_in_gold(LINKS, [CLAIM, only_ann]) == [LINKS[1]]
+
+
+def test_carried_links_obey_the_link_rules():
+    hedge = GoldEnd(200, "hedge", frozenset({2, 4}))
+    assert carried_links(LINKS, [CLAIM, hedge], set(), {200}) == []
+    merged = GoldEnd(100, "claim", frozenset({1, 2, 3, 4}))  # both ends in one
+    assert carried_links(LINKS, [merged], set(), {100}) == []
+
+
+def test_a_span_behind_two_gold_spans_links_each():
+    second = GoldEnd(300, "denial", frozenset({2}))
+    assert carried_links(LINKS, [CLAIM, DENIAL, second], set(), {300}) == [
+        (300, 100, "denies")
+    ]

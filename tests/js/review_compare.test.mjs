@@ -7,6 +7,7 @@ import {
   codePoints,
   correctionDefaults,
   nextOpen,
+  pendingLinksText,
   rejectTargets,
   segments,
 } from "../../static/js/review/compare.js";
@@ -94,5 +95,36 @@ describe("keyboard targets", () => {
       end: 9,
       label: "hedge",
     });
+  });
+});
+
+describe("pendingLinksText", () => {
+  const spans = new Map([
+    [1, { label: "claim", start: 0, end: 33 }],
+    [2, { label: "denial", start: 35, end: 49 }],
+  ]);
+  const link = (annotator, rejected = false) => ({
+    annotator,
+    source_span_id: 2,
+    target_span_id: 1,
+    kind: "denies",
+    rejected_end: rejected,
+  });
+
+  test("nothing to say without such links", () => {
+    assert.equal(pendingLinksText([], spans), "");
+  });
+
+  test("count and each link, named by its spans", () => {
+    assert.equal(
+      pendingLinksText([link("A")], spans),
+      "1 annotator link not in gold (an end is not a gold span yet): A: denial 35\u201349 denies claim 0\u201333",
+    );
+  });
+
+  test("counts links with a rejected end", () => {
+    const text = pendingLinksText([link("A"), link("B", true)], spans);
+    assert.match(text, /^2 annotator links not in gold \(an end is not a gold span yet, 1 with a rejected end\)/);
+    assert.match(text, /; B: denial/);
   });
 });

@@ -129,3 +129,46 @@ def test_no_adjudicated_document_means_no_gold_export(app, project, docs, users)
     decide("undo", project, docs["done"], users["reviewer"])
     with pytest.raises(ServiceError, match=NO_GOLD):
         export(app, project, layer="gold")
+
+
+def test_gold_export_holds_the_links_annotators_drew(app, project, users):
+    linked = {
+        "id": "linked",
+        "text": TEXT,
+        "annotations": [
+            {
+                "annotator": "ann",
+                "spans": [
+                    {"id": "c", "start": 0, "end": 33, "label": "claim"},
+                    {"id": "d", "start": 35, "end": 49, "label": "denial"},
+                ],
+                "links": [{"source": "d", "target": "c", "kind": "denies"}],
+            }
+        ],
+    }
+    import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
+    found = db.session.scalar(select(Document).where(Document.external_id == "linked"))
+    reviewer = users["reviewer"]
+    decide(
+        "accept",
+        project,
+        found,
+        reviewer,
+        span_ids=ids_of(project, found, "ann", 0, 33),
+    )
+    decide(
+        "accept",
+        project,
+        found,
+        reviewer,
+        span_ids=ids_of(project, found, "ann", 35, 49),
+    )
+    decide("adjudicate", project, found, reviewer)
+
+    _, lines = export(app, project, layer="gold")
+    [line] = lines
+    by_id = {s["id"]: (s["start"], s["end"], s["label"]) for s in line["spans"]}
+    assert [
+        (by_id[link["source"]], by_id[link["target"]], link["kind"])
+        for link in line["links"]
+    ] == [((35, 49, "denial"), (0, 33, "claim"), "denies")]

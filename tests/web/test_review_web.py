@@ -193,6 +193,34 @@ def test_accept_then_conflict_then_undo(client, project, doc):
     assert client.get(api(project.id, doc)).get_json()["gold"] == []
 
 
+def test_accept_agreed_answers_the_links_it_carried(client, project):
+    spans = [
+        {"id": "c", "start": 0, "end": 33, "label": "claim"},
+        {"id": "d", "start": 35, "end": 49, "label": "denial"},
+    ]
+    links = [{"source": "d", "target": "c", "kind": "denies"}]
+    linked = {
+        "id": "linked",
+        "text": TEXT,
+        "annotations": [{"annotator": "ann", "spans": spans, "links": links}],
+    }
+    import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
+    doc = db.session.scalar(select(Document.id))
+    login(client, "reviewer")
+    before = client.get(api(project.id, doc)).get_json()
+    [waiting] = before["annotator_links_not_in_gold"]
+    assert (waiting["annotator"], waiting["kind"]) == ("A", "denies")
+    answer = client.post(
+        api(project.id, doc, "accept-agreed"),
+        json={"version": 0},
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    ).get_json()
+    after = client.get(api(project.id, doc)).get_json()
+    assert answer["created_links"] == [link["id"] for link in after["gold_links"]]
+    assert len(answer["created_links"]) == 1
+    assert after["annotator_links_not_in_gold"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

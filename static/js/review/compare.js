@@ -85,3 +85,22 @@ export function correctionDefaults(group, spansById, chosenId) {
   const first = group.majority[0] ?? spansById.get(groupSpanIds(group)[0]);
   return { start: group.start, end: group.end, label: first ? first.label : "" };
 }
+
+/**
+ * The gold panel's line about annotators' links not in gold yet (an end is not
+ * a gold span): how many, which, and how many have a rejected end; "" if none.
+ */
+export function pendingLinksText(links, spansById) {
+  if (!links.length) return "";
+  const name = (id) => {
+    const span = spansById.get(id);
+    return span ? `${span.label} ${span.start}\u2013${span.end}` : "?";
+  };
+  const which = links
+    .map((l) => `${l.annotator}: ${name(l.source_span_id)} ${l.kind} ${name(l.target_span_id)}`)
+    .join("; ");
+  const rejected = links.filter((l) => l.rejected_end).length;
+  const plural = links.length === 1 ? "" : "s";
+  const note = rejected ? `, ${rejected} with a rejected end` : "";
+  return `${links.length} annotator link${plural} not in gold (an end is not a gold span yet${note}): ${which}`;
+}

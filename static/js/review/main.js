@@ -7,6 +7,7 @@ import {
   correctionDefaults,
   groupSpanIds,
   nextOpen,
+  pendingLinksText,
   rejectTargets,
   segments,
 } from "./compare.js";
@@ -280,6 +281,9 @@ function renderGold() {
     tr.append(empty);
     body.append(tr);
   }
+  const pending = $("links-not-in-gold");
+  pending.textContent = pendingLinksText(state.annotator_links_not_in_gold, spansById());
+  pending.hidden = !pending.textContent;
 }
 
 function renderStatus() {
