@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Text, and_, exists, func, select, type_coerce
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from werkzeug.security import safe_join
 
@@ -366,7 +367,7 @@ def _load_annotations(session: Session, batch: dict[int, _StoredDocument]) -> _B
     return _Batch(batch, [(row[0], row[1]) for row in seen], spans)
 
 
-def _load_links(connection: Any, batch: dict[int, _StoredDocument]) -> None:
+def _load_links(connection: Connection, batch: dict[int, _StoredDocument]) -> None:
     ids = list(batch)
     links = connection.execute(
         select(StoredSpan.document_id, SpanLink.source_id, SpanLink.target_id)
