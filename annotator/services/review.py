@@ -16,7 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import adjudication as rules
-from annotator.core.diff import GROUP_KIND_TEXT, Group, GroupKind, SpanTriple, align
+from annotator.core.diff import (
+    GROUP_KIND_TEXT,
+    Group,
+    GroupKind,
+    SpanTriple,
+    align,
+    align_many,
+    count_kinds,
+    disagreement_rank,
+)
 from annotator.core.spans import (
     FieldError,
 )
@@ -181,10 +190,6 @@ class QueueEntry:
     def name(self) -> str:
         return self.title or self.external_id
 
-    @property
-    def share(self) -> float:
-        return self.n_disagreements / self.n_groups if self.n_groups else 0.0
-
 
 def _reviewable_ids(session: Session, project: Project) -> list[int]:
     """Documents with a submitted assignment and none still being worked on
@@ -247,16 +252,15 @@ def _touches(group: Group, label: str | None) -> bool:
 def _entry(
     document: Document,
     work: Submitted,
+    aligned: Sequence[Group],
     label: str | None,
     status: str,
     n_gold: int,
 ) -> QueueEntry | None:
-    groups = [group for group in work.groups() if _touches(group, label)]
+    groups = [group for group in aligned if _touches(group, label)]
     if label is not None and not groups:
         return None
-    kinds = dict.fromkeys(GroupKind, 0)
-    for group in groups:
-        kinds[group.kind] += 1
+    kinds = count_kinds(group.kind for group in groups)
     return QueueEntry(
         document_id=document.id,
         external_id=document.external_id,
@@ -312,18 +316,26 @@ def review_queue(
     work = _project_work(session, project, ids)
     statuses, gold = _statuses(session, ids), _gold_counts(session, ids)
     documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
+    aligned = align_many([work[document.id].by_annotator() for document in documents])
     entries = [
         _entry(
             document,
             work[document.id],
+            groups,
             chosen,
             statuses.get(document.id, AdjudicationStatus.OPEN),
             gold.get(document.id, 0),
         )
-        for document in documents
+        for document, groups in zip(documents, aligned, strict=True)
     ]
     found = [entry for entry in entries if entry is not None]
-    return sorted(found, key=lambda e: (-e.n_disagreements, -e.share, e.document_id))
+    return sorted(
+        found,
+        key=lambda e: (
+            *disagreement_rank(e.n_disagreements, e.n_groups),
+            e.document_id,
+        ),
+    )
 
 
 def next_open_document(
