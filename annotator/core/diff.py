@@ -98,6 +98,7 @@ class SpanGroups:
     """
 
     row_group: IntArray  # per input span: its group (a duplicate: its twin's)
+    row_label: IntArray  # per input span: its label code, as given
     doc: IntArray  # per group: its document
     kind: IntArray  # per group: its kind's position in KINDS
     n_annotators: IntArray  # per group: annotators with a span in it
@@ -137,7 +138,7 @@ def group_spans(
     group_doc = spans.doc[roots][order]
     counts = _annotators_per_group(group, spans.annotator, n_groups)
     kind = _kinds(spans, group, counts, n_present[group_doc])
-    return SpanGroups(group[spans.of_row], group_doc, kind, counts)
+    return SpanGroups(group[spans.of_row], label, group_doc, kind, counts)
 
 
 @dataclass(frozen=True, eq=False)
@@ -367,6 +368,44 @@ def align_many(
 ) -> list[list[Group]]:
     """:func:`align` for each document (its keys: the annotators who saw it),
     with one :func:`group_spans` call for all of them."""
+    rows, found, _ = _group_documents(documents)
+    members: list[dict[int, set[SpanTriple]]] = [{} for _ in range(found.n_groups)]
+    groups = found.row_group.tolist()
+    for (_, k, start, end, label), g in zip(rows, groups, strict=True):
+        members[g].setdefault(k, set()).add((start, end, label))
+    result: list[list[Group]] = [[] for _ in documents]
+    names = [tuple(by_annotator) for by_annotator in documents]
+    for spans, d, kind in zip(
+        members, found.doc.tolist(), found.kind.tolist(), strict=True
+    ):
+        result[d].append(_group(spans, KINDS[kind], names[d]))
+    return result
+
+
+def kind_counts_many(
+    documents: Sequence[Mapping[Annotator, Iterable[SpanTriple]]],
+    label: str | None = None,
+) -> list[dict[GroupKind, int]]:
+    """Per document, how many of :func:`align`'s groups are of each kind
+    (with ``label``: only groups holding a span of that label), without
+    building the groups."""
+    _, found, code = _group_documents(documents)
+    chosen = np.ones(found.n_groups, dtype=np.bool_)
+    if label is not None:
+        chosen[:] = False
+        chosen[found.row_group[found.row_label == code.get(label, -1)]] = True
+    size = len(documents) * len(KINDS)
+    counts = np.bincount(
+        (found.doc * len(KINDS) + found.kind)[chosen], minlength=size
+    ).reshape(len(documents), len(KINDS))
+    return [dict(zip(KINDS, row, strict=True)) for row in counts.tolist()]
+
+
+def _group_documents(
+    documents: Sequence[Mapping[Annotator, Iterable[SpanTriple]]],
+) -> tuple[list[tuple[int, int, int, int, str]], SpanGroups, dict[str, int]]:
+    """Every span as (document, annotator position, start, end, label), their
+    groups, and the label codes used."""
     rows: list[tuple[int, int, int, int, str]] = []
     for d, by_annotator in enumerate(documents):
         rows.extend(
@@ -384,17 +423,7 @@ def align_many(
         columns[:, 0], columns[:, 1], columns[:, 2], columns[:, 3], columns[:, 4],
         n_present,
     )  # fmt: skip
-    members: list[dict[int, set[SpanTriple]]] = [{} for _ in range(found.n_groups)]
-    groups = found.row_group.tolist()
-    for (_, k, start, end, label), g in zip(rows, groups, strict=True):
-        members[g].setdefault(k, set()).add((start, end, label))
-    result: list[list[Group]] = [[] for _ in documents]
-    names = [tuple(by_annotator) for by_annotator in documents]
-    for spans, d, kind in zip(
-        members, found.doc.tolist(), found.kind.tolist(), strict=True
-    ):
-        result[d].append(_group(spans, KINDS[kind], names[d]))
-    return result
+    return rows, found, code
 
 
 def _group(

@@ -22,9 +22,8 @@ from annotator.core.diff import (
     GroupKind,
     SpanTriple,
     align,
-    align_many,
-    count_kinds,
     disagreement_rank,
+    kind_counts_many,
 )
 from annotator.core.spans import (
     FieldError,
@@ -243,31 +242,24 @@ def _project_work(
     return {i: Submitted(tuple(annotators[i]), tuple(spans[i])) for i in ids}
 
 
-def _touches(group: Group, label: str | None) -> bool:
-    if label is None:
-        return True
-    return any(found == label for _, _, found in rules.group_votes(group))
-
-
 def _entry(
     document: Document,
     work: Submitted,
-    aligned: Sequence[Group],
+    kinds: Mapping[GroupKind, int],
     label: str | None,
     status: str,
     n_gold: int,
 ) -> QueueEntry | None:
-    groups = [group for group in aligned if _touches(group, label)]
-    if label is not None and not groups:
+    n_groups = sum(kinds.values())
+    if label is not None and not n_groups:
         return None
-    kinds = count_kinds(group.kind for group in groups)
     return QueueEntry(
         document_id=document.id,
         external_id=document.external_id,
         title=document.title,
         n_annotators=len(work.annotators),
-        n_groups=len(groups),
-        n_disagreements=sum(group.is_disagreement for group in groups),
+        n_groups=n_groups,
+        n_disagreements=n_groups - kinds[GroupKind.SAME],
         kinds=kinds,
         status=status,
         n_gold=n_gold,
@@ -316,17 +308,19 @@ def review_queue(
     work = _project_work(session, project, ids)
     statuses, gold = _statuses(session, ids), _gold_counts(session, ids)
     documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
-    aligned = align_many([work[document.id].by_annotator() for document in documents])
+    counted = kind_counts_many(
+        [work[document.id].by_annotator() for document in documents], chosen
+    )
     entries = [
         _entry(
             document,
             work[document.id],
-            groups,
+            kinds,
             chosen,
             statuses.get(document.id, AdjudicationStatus.OPEN),
             gold.get(document.id, 0),
         )
-        for document, groups in zip(documents, aligned, strict=True)
+        for document, kinds in zip(documents, counted, strict=True)
     ]
     found = [entry for entry in entries if entry is not None]
     return sorted(
