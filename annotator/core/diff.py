@@ -12,6 +12,11 @@ no such partner among another annotator's spans joins any overlapping span of
 that annotator which has none either (a claim drawn where someone else drew
 a hedge of other length). Spans of one annotator are never joined directly:
 a hedge nested in a claim stays its own group unless others drew it too.
+
+The one implementation is :func:`group_spans`, vectorised over many
+documents (the agreement report and the review queue call it once for a
+whole project); :func:`align` and :func:`align_many` build :class:`Group`
+objects from it for pages.
 """
 
 from __future__ import annotations
