@@ -220,7 +220,10 @@ def _confusion(report: AgreementReport) -> list[str]:
         [label, *[str(count) for count in counts]]
         for label, counts in zip(confusion.rows, confusion.counts, strict=True)
     ]
-    lines = ["Label confusion (row: a span's label; column: another annotator's):"]
+    lines = [
+        "Label confusion in the review page's groups (row: one annotator's "
+        "label; column: another's in the same group, or none):"
+    ]
     return [*lines, *table(["", *confusion.columns], rows), ""]
 
 
@@ -230,6 +233,7 @@ def _documents(summary: agreement.ProjectAgreement) -> list[str]:
         return []
     rows = [
         [
+            f"{entry.n_disagreeing_groups}/{entry.n_groups}",
             number(entry.disagreement),
             number(entry.f1_partial),
             number(entry.f1_exact),
@@ -241,6 +245,17 @@ def _documents(summary: agreement.ProjectAgreement) -> list[str]:
         for entry in entries[:TOP_DOCUMENTS]
     ]
     shown = min(len(entries), TOP_DOCUMENTS)
-    title = f"Documents by disagreement ({shown} of {len(entries)}, worst first):"
-    headers = ["disagreement", "F1 partial", "F1 exact", "alpha-u", "spans", "document"]
+    title = (
+        f"Documents by disagreeing groups, as in the review queue ({shown} of "
+        f"{len(entries)}, worst first):"
+    )
+    headers = [
+        "groups differ",
+        "disagreement",
+        "F1 partial",
+        "F1 exact",
+        "alpha-u",
+        "spans",
+        "document",
+    ]
     return [title, *table(headers, rows)]

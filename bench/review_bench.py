@@ -5,10 +5,11 @@
 On a temporary SQLite database with N documents x 3 submitted annotators x 12
 spans (2,000 documents; 300 with --quick):
 
-1. ``review_queue`` (aligns every document with ``core.diff.align``) against
-   the project's agreement report (``project_agreement``, cache cleared), which
-   reads the same submitted spans. Target: ratio queue / report <= 3.0 (align
-   is plain Python per document; the report is vectorised with numpy).
+1. ``review_queue`` (aligns every document with one ``core.diff.group_spans``
+   call, the alignment the report uses too) against the project's agreement
+   report (``project_agreement``, cache cleared), which reads the same
+   submitted spans. Target: ratio queue / report <= 3.0 (the queue also reads
+   every span's attributes and note, and each document's gold and status).
 2. ``document_review`` of one document against ``document_comparison``, the
    agreement page's side-by-side view of it. Target: ratio <= 5.0 (the review
    payload also reads the adjudication, gold spans with their sources, gold

@@ -26,7 +26,15 @@ from annotator.core.agreement import (
     agreement_report,
 )
 from annotator.core.agreement.report import DocumentDisagreement
-from annotator.core.diff import Group, GroupKind, Segment, SpanTriple, align, segments
+from annotator.core.diff import (
+    Group,
+    GroupKind,
+    Segment,
+    SpanTriple,
+    align,
+    count_kinds,
+    segments,
+)
 from annotator.models import (
     Assignment,
     AssignmentStatus,
@@ -474,9 +482,7 @@ def document_comparison(
         for name, found in by_annotator.items()
     )
     groups = tuple(align(by_annotator))
-    counts = dict.fromkeys(GroupKind, 0)
-    for group in groups:
-        counts[group.kind] += 1
+    counts = count_kinds(group.kind for group in groups)
     return DocumentComparison(
         document_id=document.id,
         external_id=document.external_id,

@@ -16,7 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import adjudication as rules
-from annotator.core.diff import GROUP_KIND_TEXT, Group, GroupKind, SpanTriple, align
+from annotator.core.diff import (
+    GROUP_KIND_TEXT,
+    Group,
+    GroupKind,
+    SpanTriple,
+    align,
+    disagreement_rank,
+    kind_counts_many,
+)
 from annotator.core.spans import (
     FieldError,
 )
@@ -211,10 +219,6 @@ class QueueEntry:
     def name(self) -> str:
         return self.title or self.external_id
 
-    @property
-    def share(self) -> float:
-        return self.n_disagreements / self.n_groups if self.n_groups else 0.0
-
 
 def _reviewable_ids(session: Session, project: Project) -> list[int]:
     """Documents with a submitted assignment and none still being worked on
@@ -268,32 +272,24 @@ def _project_work(
     return {i: Submitted(tuple(annotators[i]), tuple(spans[i])) for i in ids}
 
 
-def _touches(group: Group, label: str | None) -> bool:
-    if label is None:
-        return True
-    return any(found == label for _, _, found in rules.group_votes(group))
-
-
 def _entry(
     document: Document,
     work: Submitted,
+    kinds: Mapping[GroupKind, int],
     label: str | None,
     status: str,
     n_gold: int,
 ) -> QueueEntry | None:
-    groups = [group for group in work.groups() if _touches(group, label)]
-    if label is not None and not groups:
+    n_groups = sum(kinds.values())
+    if label is not None and not n_groups:
         return None
-    kinds = dict.fromkeys(GroupKind, 0)
-    for group in groups:
-        kinds[group.kind] += 1
     return QueueEntry(
         document_id=document.id,
         external_id=document.external_id,
         title=document.title,
         n_annotators=len(work.annotators),
-        n_groups=len(groups),
-        n_disagreements=sum(group.is_disagreement for group in groups),
+        n_groups=n_groups,
+        n_disagreements=n_groups - kinds[GroupKind.SAME],
         kinds=kinds,
         status=status,
         n_gold=n_gold,
@@ -342,18 +338,28 @@ def review_queue(
     work = _project_work(session, project, ids)
     statuses, gold = _statuses(session, ids), _gold_counts(session, ids)
     documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
+    counted = kind_counts_many(
+        [work[document.id].by_annotator() for document in documents], chosen
+    )
     entries = [
         _entry(
             document,
             work[document.id],
+            kinds,
             chosen,
             statuses.get(document.id, AdjudicationStatus.OPEN),
             gold.get(document.id, 0),
         )
-        for document in documents
+        for document, kinds in zip(documents, counted, strict=True)
     ]
     found = [entry for entry in entries if entry is not None]
-    return sorted(found, key=lambda e: (-e.n_disagreements, -e.share, e.document_id))
+    return sorted(
+        found,
+        key=lambda e: (
+            *disagreement_rank(e.n_disagreements, e.n_groups),
+            e.document_id,
+        ),
+    )
 
 
 def next_open_document(

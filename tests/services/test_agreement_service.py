@@ -16,7 +16,7 @@ from annotator.core.agreement import (
 from annotator.core.diff import GroupKind
 from annotator.extensions import db
 from annotator.models import Assignment, AssignmentStatus, Document, Label, Span, User
-from annotator.services import agreement, seeding
+from annotator.services import agreement, review, seeding
 from annotator.services.documents import import_files
 from annotator.services.errors import NotFoundError, ServiceError
 
@@ -330,3 +330,74 @@ def test_documents_are_found_only_in_their_own_project(sampled, other_project):
         agreement.find_document(db.session, sampled, secret.id)
     with pytest.raises(NotFoundError):
         agreement.document_comparison(db.session, sampled, secret)
+
+
+# --------------------------------------------------------------------------
+# The agreement page and the review queue speak about the same groups
+# --------------------------------------------------------------------------
+
+TEXT = "Officials said the strike was staged, and the other side denied it all."
+
+
+def test_review_queue_and_report_list_documents_alike(project):
+    """F1 ranks the one-label clash first (partial F1 0); the review queue ranks
+    the three small boundary differences first, and so does the report."""
+    import_jsonl(
+        project,
+        annotated("clash", TEXT, ann=[(0, 36, "claim")], bob=[(0, 36, "hedge")]),
+        annotated(
+            "cuts",
+            TEXT,
+            ann=[(0, 9, "claim"), (10, 36, "claim"), (42, 70, "denial")],
+            bob=[(1, 9, "claim"), (11, 36, "claim"), (43, 70, "denial")],
+        ),
+        annotated("calm", TEXT, ann=[(0, 9, "claim")], bob=[(0, 9, "claim")]),
+    )
+    summary = agreement.project_agreement(db.session, project)
+    listed = [
+        (summary.documents[e.document_id].external_id, e)
+        for e in summary.report.documents
+    ]
+    by_name = dict(listed)
+    assert by_name["clash"].disagreement > by_name["cuts"].disagreement
+    queue = review.review_queue(db.session, project)
+    assert [e.external_id for e in queue] == [name for name, _ in listed]
+    assert [e.external_id for e in queue] == ["cuts", "clash", "calm"]
+    assert [(e.n_disagreements, e.n_groups) for e in queue] == [
+        (entry.n_disagreeing_groups, entry.n_groups) for _, entry in listed
+    ]
+    data = summary.to_dict()["documents"]
+    assert [(d["external_id"], d["n_disagreeing_groups"]) for d in data] == [
+        ("cuts", 3), ("clash", 1), ("calm", 0),
+    ]  # fmt: skip
+
+
+def test_confusion_off_the_diagonal_is_what_the_review_pages_show(sampled):
+    """Every label disagreement in the confusion matrix is one a reviewer sees
+    in a group of the review page, and "none" counts the PARTIAL groups'
+    missing annotators."""
+    report = agreement.compute_agreement(db.session, sampled)
+    labels = report.labels
+    expected = {(x, y): 0 for x in labels for y in (*labels, "none")}
+    for entry in report.documents:
+        document = db.session.get(Document, entry.document_id)
+        page = review.document_review(db.session, sampled, document, show_names=True)
+        label_of = {span["id"]: span["label"] for span in page["spans"]}
+        for group in page["groups"]:
+            given = {
+                key: {label_of[i] for i in ids}
+                for key, ids in group["span_ids"].items()
+            }
+            missing = len(page["annotators"]) - len(given)
+            assert (missing > 0) == (group["kind"] == "partial")
+            for a, mine in given.items():
+                for x in mine:
+                    expected[x, "none"] += missing
+                    for b, theirs in given.items():
+                        if b != a:
+                            for y in [x] if x in theirs else theirs:
+                                expected[x, y] += 1
+    assert report.confusion.counts == tuple(
+        tuple(expected[x, y] for y in (*labels, "none")) for x in labels
+    )
+    assert sum(report.confusion.counts[0][1:]) > 0  # the seed has disagreements

@@ -119,7 +119,10 @@ def test_per_label_table_pairs_heatmap_and_confusion(client, sampled):
     confusion = text_of(
         html[html.index('id="confusion"') : html.index('id="documents"')]
     )
-    assert "claim 10 1 4 0 5" in confusion
+    # the hedges nested in claims are groups of their own on the review page:
+    # hedge meets none there, not claim
+    assert "claim 10 1 0 0 5" in confusion
+    assert "hedge 0 0 6 0 3" in confusion
 
 
 def test_documents_link_to_the_side_by_side_view(client, sampled):
@@ -128,7 +131,11 @@ def test_documents_link_to_the_side_by_side_view(client, sampled):
     doc = document_id("russia-ukraine-false-flag")
     link = f'href="/projects/{sampled.id}/agreement/documents/{doc}"'
     assert link in html
-    assert "0.348" in text_of(html[html.index('id="documents"') :])
+    listed = text_of(html[html.index('id="documents"') :])
+    assert "0.348" in listed
+    # the review page's 21 groups of this document, 13 of them disagreeing
+    assert "Disagreeing groups" in listed
+    assert "13 of 21" in listed
 
 
 def test_side_by_side_shows_both_annotators_and_classifies(client, sampled):

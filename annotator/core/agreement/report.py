@@ -46,18 +46,36 @@ and over the units that at least one compared annotator tagged.
            cohen_kappa: [{annotators: [a, b], all_units, tagged_units}]},
     confusion{rows, columns, counts},
     documents: [{document_id, disagreement, f1_partial, f1_exact, alpha_u,
-                 n_annotators, n_spans, reason}]   (most disagreeing first)
+                 n_annotators, n_spans, reason, n_groups,
+                 n_disagreeing_groups, group_kinds{same, label, boundary,
+                 partial}}]
+
+Label confusion and the document list come from the alignment the review
+page uses (:func:`annotator.core.diff.group_spans`, through
+:mod:`annotator.core.agreement.groups`, where the counting rule is stated):
+the confusion counts labels per group and annotator pair, and documents are
+listed by :func:`annotator.core.diff.disagreement_rank` (most disagreeing
+groups first, then their larger share; ties in input order), as the review
+queue lists them. alpha-u and span F1 are measures with their own
+definitions and do not use the groups. Schema 2: the confusion counts and the
+document order changed meaning and the documents gained the group counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from annotator.core.agreement.groups import (
+    AlignedGroups,
+    aligned_groups,
+    confusion_from_groups,
+    group_counts,
+)
 from annotator.core.agreement.measures import (
     REASON_NO_LABEL_SPANS,
     REASON_NO_SPANS,
@@ -82,13 +100,13 @@ from annotator.core.agreement.units import (
     build_span_table,
     coding_segments,
     compared_documents,
-    confusion_counts,
     f1_components,
     f1_from_sums,
     merge_overlaps,
     only_compared,
     unitizing_components,
 )
+from annotator.core.diff import KINDS, GroupKind, disagreement_rank
 from annotator.core.tokens import tokenize
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -98,7 +116,7 @@ AnnotatorId: TypeAlias = str | int
 DocumentId: TypeAlias = str | int
 Unit = Literal["char", "token"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_SEED = 0
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_CONFIDENCE = 0.95
@@ -148,12 +166,15 @@ EXPLANATIONS: Mapping[str, str] = {
         "annotator labelled, so untouched text cannot inflate them."
     ),
     "confusion": (
-        "Label confusion: how often a span with one label overlaps another "
-        "annotator's span with each label, or overlaps nothing."
+        "Label confusion, counted in the groups of spans the review page shows: "
+        "for each group and each two annotators, the label one gave there "
+        "against the label the other gave (the diagonal: the same label), or "
+        "none when the other marked nothing in that group."
     ),
     "disagreement": (
-        "Document disagreement: 1 minus the partial span F1 between its "
-        "annotators; review the documents at the top first."
+        "Documents with the most disagreeing groups (as on the review page) "
+        "first, then the larger share of disagreeing groups: the review "
+        "queue's order. Disagreement is 1 minus the partial span F1."
     ),
     "confidence_interval": (
         "95% confidence interval from resampling documents (bootstrap with a "
@@ -322,8 +343,10 @@ class CodingFigures:
 
 @dataclass(frozen=True, slots=True)
 class LabelConfusion:
-    """``counts[r][c]``: spans labelled ``rows[r]`` by one annotator that
-    overlap a span labelled ``columns[c]`` by another ("none": no span)."""
+    """``counts[r][c]``: over the groups ``core.diff.align`` makes, ordered
+    annotator pairs where the first gave label ``rows[r]`` and the second gave
+    ``columns[c]`` there ("none": no span in the group); the exact rule is in
+    :mod:`annotator.core.agreement.groups`."""
 
     rows: tuple[str, ...]
     columns: tuple[str, ...]
@@ -347,6 +370,9 @@ class DocumentDisagreement:
     n_annotators: int
     n_spans: int
     reason: str | None
+    n_groups: int = 0  # groups core.diff.align makes on the document
+    n_disagreeing_groups: int = 0  # of which not SAME: the review queue's count
+    group_kinds: Mapping[GroupKind, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -358,6 +384,9 @@ class DocumentDisagreement:
             "n_annotators": self.n_annotators,
             "n_spans": self.n_spans,
             "reason": self.reason,
+            "n_groups": self.n_groups,
+            "n_disagreeing_groups": self.n_disagreeing_groups,
+            "group_kinds": {str(k): v for k, v in self.group_kinds.items()},
         }
 
 
@@ -551,6 +580,7 @@ def agreement_report(
     else:
         segments = coding_segments(_token_table(documents, table))
     coding = _coding_figures(table, segments, unit, ctx.n_annotators)
+    groups = aligned_groups(table)
     return AgreementReport(
         unit=unit,
         labels=table.labels,
@@ -563,8 +593,8 @@ def agreement_report(
         confidence=confidence,
         unitizing=unitizing,
         coding=coding,
-        confusion=_confusion(table, merged),
-        documents=_document_list(ids, table, unitizing_parts, f1_parts),
+        confusion=_confusion(table, groups),
+        documents=_document_list(ids, table, groups, unitizing_parts, f1_parts),
     )
 
 
@@ -910,8 +940,8 @@ def _cohen_pairs(
 # --------------------------------------------------------------------------
 
 
-def _confusion(table: SpanTable, merged: SpanTable) -> LabelConfusion:
-    counts = confusion_counts(table, merged)
+def _confusion(table: SpanTable, groups: AlignedGroups) -> LabelConfusion:
+    counts = confusion_from_groups(groups, table.n_labels)
     return LabelConfusion(
         rows=table.labels,
         columns=(*table.labels, NONE_LABEL),
@@ -922,6 +952,7 @@ def _confusion(table: SpanTable, merged: SpanTable) -> LabelConfusion:
 def _document_list(
     ids: Sequence[DocumentId],
     table: SpanTable,
+    groups: AlignedGroups,
     unitizing_parts: UnitizingComponents,
     f1_parts: F1Components,
 ) -> tuple[DocumentDisagreement, ...]:
@@ -941,6 +972,8 @@ def _document_list(
     expected = unitizing_parts.expected.sum(axis=1)
     raters = table.present.sum(axis=1)
     spans = np.bincount(table.doc, minlength=n_docs)
+    n_groups, n_disagreeing, per_kind = group_counts(groups, n_docs)
+    by_kind = list(zip(KINDS, per_kind, strict=True))
     entries: list[DocumentDisagreement] = []
     for d in range(n_docs):
         exact = _mean_or_none(*totals[False], d)
@@ -961,13 +994,15 @@ def _document_list(
                 n_annotators=int(raters[d]),
                 n_spans=int(spans[d]),
                 reason=reason,
+                n_groups=int(n_groups[d]),
+                n_disagreeing_groups=int(n_disagreeing[d]),
+                group_kinds={kind: int(counts[d]) for kind, counts in by_kind},
             )
         )
     order = sorted(
         range(n_docs),
         key=lambda d: (
-            entries[d].disagreement is None,
-            -(entries[d].disagreement or 0.0),
+            *disagreement_rank(int(n_disagreeing[d]), int(n_groups[d])),
             d,
         ),
     )

@@ -23,13 +23,14 @@ not overlap and stay apart in both.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from annotator.core.diff import overlap_pairs
 from annotator.core.spans import Span
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -38,8 +39,6 @@ BoolArray: TypeAlias = npt.NDArray[np.bool_]
 SpanTriple: TypeAlias = tuple[int, int, str]
 SpanLike: TypeAlias = SpanTriple | Span
 
-#: Pairs of overlapping spans are generated in chunks of about this many.
-PAIR_CHUNK = 2_000_000
 #: Label sets are coded as bit masks in an int64.
 MAX_LABELS = 62
 
@@ -229,11 +228,11 @@ def drop_overlaps(table: SpanTable) -> SpanTable:
     return table.take(order[keep])
 
 
-def merge_overlaps(table: SpanTable, by_label: bool = True) -> SpanTable:
-    """The SemEval scorer's rule for span F1: per annotator (and label), merge
+def merge_overlaps(table: SpanTable) -> SpanTable:
+    """The SemEval scorer's rule for span F1: per annotator and label, merge
     spans that share a character into their union."""
     limit = _span_limit(table)
-    label = table.label if by_label else np.zeros_like(table.label)
+    label = table.label
     group = (table.doc * table.n_annotators + table.annotator) * max(
         table.n_labels, 1
     ) + label
@@ -264,31 +263,6 @@ def merge_same_label(spans: Iterable[SpanLike]) -> list[SpanTriple]:
 
 def _by_label(span: SpanTriple) -> tuple[str, int, int]:
     return (span[2], span[0], span[1])
-
-
-def overlap_pairs(
-    group: IntArray, start: IntArray, end: IntArray, limit: int
-) -> Iterator[tuple[IntArray, IntArray]]:
-    """Every unordered pair (i, j) of rows in the same group whose spans share
-    a position, in chunks. Rows must be sorted by (group, start)."""
-    key = group * limit + start
-    high = np.searchsorted(key, group * limit + end, side="left").astype(np.int64)
-    rows = np.arange(key.shape[0], dtype=np.int64)
-    counts = high - rows - 1
-    totals = np.cumsum(counts)
-    begin = 0
-    while begin < rows.shape[0]:
-        base = int(totals[begin - 1]) if begin else 0
-        stop = int(np.searchsorted(totals, base + PAIR_CHUNK, side="right"))
-        stop = max(stop, begin + 1)
-        chunk_counts = counts[begin:stop]
-        first = np.repeat(rows[begin:stop], chunk_counts)
-        offsets = np.cumsum(chunk_counts) - chunk_counts
-        step = np.arange(first.shape[0], dtype=np.int64) - np.repeat(
-            offsets, chunk_counts
-        )
-        yield first, first + 1 + step
-        begin = stop
 
 
 def _sorted(table: SpanTable, group: IntArray) -> tuple[SpanTable, IntArray]:
@@ -585,44 +559,6 @@ def f1_from_sums(sums: FloatArray, partial: bool) -> tuple[FloatArray, BoolArray
     )
     defined: BoolArray = (count_i + count_j) > 0
     return f1, defined
-
-
-# --------------------------------------------------------------------------
-# Label confusion
-# --------------------------------------------------------------------------
-
-
-def confusion_counts(table: SpanTable, merged: SpanTable | None = None) -> IntArray:
-    """labels x (labels + 1): row = a span's label, column = the label of an
-    overlapping span of another annotator, last column = no such span from an
-    annotator who saw the document. Overlapping spans of one label are merged
-    first; each span is counted from its own side, so label-vs-label counts
-    are symmetric."""
-    n_labels = max(table.n_labels, 1)
-    counts = np.zeros((n_labels, n_labels + 1), dtype=np.int64)
-    merged = merge_overlaps(only_compared(table)) if merged is None else merged
-    if merged.size == 0:
-        return counts[: table.n_labels]
-    sorted_table, doc = _sorted(merged, merged.doc)
-    limit = _span_limit(table)
-    width = n_labels + 1
-    for i, j in overlap_pairs(doc, sorted_table.start, sorted_table.end, limit):
-        keep = sorted_table.annotator[i] != sorted_table.annotator[j]
-        li, lj = sorted_table.label[i][keep], sorted_table.label[j][keep]
-        pairs = np.concatenate([li * width + lj, lj * width + li])
-        counts += np.bincount(pairs, minlength=n_labels * width).reshape(
-            n_labels, width
-        )
-    union = merge_overlaps(sorted_table, by_label=False)
-    group = union.doc * table.n_annotators + union.annotator
-    order = np.lexsort((union.start, group))
-    union = union.take(order)
-    rows, _, hit = _covered_by_other(
-        sorted_table, union, group[order], sorted_table.doc
-    )
-    alone = sorted_table.label[rows[~hit]]
-    counts[:, n_labels] += np.bincount(alone, minlength=n_labels)
-    return counts[: table.n_labels]
 
 
 # --------------------------------------------------------------------------

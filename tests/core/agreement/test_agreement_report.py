@@ -36,6 +36,7 @@ from annotator.core.agreement import (
     unitizing_disagreements,
 )
 from annotator.core.agreement.report import REASON_NO_TAGGED
+from annotator.core.diff import GroupKind, align, disagreement_rank
 from annotator.core.spans import Span
 from annotator.core.tokens import tokenize, tokens_covering
 
@@ -320,10 +321,6 @@ def test_unitizing_matches_document_by_document(
             assert entry.disagreement == pytest.approx(1 - expected, abs=1e-9)
         alpha = pooled_alpha([doc], None)
         assert entry.alpha_u == (None if alpha is None else pytest.approx(alpha))
-    disagreements = [e.disagreement for e in report.documents]
-    ranked = [d for d in disagreements if d is not None]
-    assert ranked == sorted(ranked, reverse=True)
-    assert disagreements[len(ranked) :] == [None] * (len(disagreements) - len(ranked))
 
 
 # --------------------------------------------------------------------------
@@ -551,8 +548,13 @@ def test_to_dict_is_json_with_stable_keys() -> None:
     }  # fmt: skip
     assert set(data["documents"][0]) == {
         "document_id", "disagreement", "f1_partial", "f1_exact", "alpha_u",
-        "n_annotators", "n_spans", "reason",
+        "n_annotators", "n_spans", "reason", "n_groups", "n_disagreeing_groups",
+        "group_kinds",
     }  # fmt: skip
+    assert set(data["documents"][0]["group_kinds"]) == {
+        "same", "label", "boundary", "partial",
+    }  # fmt: skip
+    assert data["schema"] == 2
     for name in (
         "alpha_u",
         "f1_exact",
@@ -575,3 +577,128 @@ def test_overlapping_labels_of_one_annotator() -> None:
     assert report.coding.n_multi_label_units == 5
     assert report.coding.per_label["claim"].all_units.krippendorff_alpha.value == 1.0
     assert not math.isnan(report.coding.overall.all_units.krippendorff_alpha.value or 0)
+
+
+# --------------------------------------------------------------------------
+# Confusion and the document list come from the review page's groups
+# --------------------------------------------------------------------------
+
+
+def reviewer_confusion(
+    documents: Sequence[DocumentAnnotations], labels: Sequence[str]
+) -> tuple[tuple[int, ...], ...]:
+    """The confusion matrix counted from the groups ``align`` shows a reviewer:
+    agreements on the diagonal, the label disagreements of groups whose labels
+    differ off it, and the missing annotators of PARTIAL groups under none."""
+    counts = {(x, y): 0 for x in labels for y in (*labels, "none")}
+    for doc in documents:
+        for group in align(doc.annotations):
+            given = {
+                a: {label for _, _, label in spans} for a, spans in group.spans.items()
+            }
+            for a, mine in given.items():
+                others = [b for b in doc.annotations if b != a]
+                for x in mine:
+                    counts[x, x] += sum(x in given.get(b, ()) for b in others)
+                    if group.kind is GroupKind.PARTIAL:
+                        counts[x, "none"] += len(doc.annotations) - len(given)
+                    if group.labels_differ:
+                        for b in others:
+                            if b in given and x not in given[b]:
+                                for y in given[b]:
+                                    counts[x, y] += 1
+    return tuple(tuple(counts[x, y] for y in (*labels, "none")) for x in labels)
+
+
+@SETTINGS
+@given(corpora())
+def test_confusion_counts_what_the_groups_show(
+    documents: list[DocumentAnnotations],
+) -> None:
+    report = agreement_report(documents, n_bootstrap=0)
+    assert report.confusion.counts == reviewer_confusion(documents, report.labels)
+
+
+@SETTINGS
+@given(corpora())
+def test_document_list_counts_and_ranks_the_groups(
+    documents: list[DocumentAnnotations],
+) -> None:
+    report = agreement_report(documents, n_bootstrap=0)
+    by_id = {doc.document_id: doc for doc in documents}
+    for entry in report.documents:
+        groups = align(by_id[entry.document_id].annotations)
+        assert entry.n_groups == len(groups)
+        assert entry.n_disagreeing_groups == sum(g.is_disagreement for g in groups)
+        assert entry.group_kinds == {
+            kind: sum(g.kind is kind for g in groups) for kind in GroupKind
+        }
+    position = {doc.document_id: i for i, doc in enumerate(documents)}
+    ranked = [
+        (
+            *disagreement_rank(e.n_disagreeing_groups, e.n_groups),
+            position[e.document_id],
+        )
+        for e in report.documents
+    ]
+    assert ranked == sorted(ranked)
+
+
+def test_confusion_of_a_label_disagreement_a_boundary_and_a_missing_annotator() -> None:
+    documents = [
+        DocumentAnnotations(
+            "d",
+            {
+                "a": [(0, 10, "claim"), (20, 30, "hedge"), (40, 50, "denial")],
+                "b": [(0, 10, "hedge"), (20, 30, "hedge"), (40, 50, "denial")],
+                "c": [(0, 10, "claim"), (22, 30, "hedge")],
+            },
+            text_length=60,
+        )
+    ]
+    report = agreement_report(documents, n_bootstrap=0)
+    # [0, 10): a and c say claim, b hedge: two pairs disagree, seen from each
+    # side; [20, 30): everyone's hedge, boundaries differ; [40, 50): c missing
+    assert report.confusion.rows == ("claim", "denial", "hedge")
+    assert report.confusion.counts == ((2, 0, 2, 0), (0, 2, 0, 2), (2, 0, 6, 0))
+    (entry,) = report.documents
+    assert (entry.n_groups, entry.n_disagreeing_groups) == (3, 3)
+    assert entry.group_kinds[GroupKind.LABEL] == 1
+
+
+def test_several_spans_of_one_annotator_in_a_group_count_each_label_once() -> None:
+    documents = [
+        DocumentAnnotations(
+            "d",
+            {
+                "a": [(0, 10, "claim"), (0, 10, "hedge"), (2, 6, "claim")],
+                "b": [(0, 10, "claim")],
+            },
+            text_length=12,
+        )
+    ]
+    report = agreement_report(documents, n_bootstrap=0)
+    (group,) = align(documents[0].annotations)
+    assert group.kind is GroupKind.BOUNDARY
+    # a's claims meet b's claim (once each way); a's hedge meets b's claim
+    assert report.confusion.counts == ((2, 0, 0), (1, 0, 0))
+
+
+def test_documents_are_ranked_by_disagreeing_groups_not_by_f1() -> None:
+    one_label_clash = {"a": [(0, 50, "claim")], "b": [(0, 50, "hedge")]}
+    three_small_cuts = {
+        "a": [(0, 10, "claim"), (20, 30, "claim"), (40, 50, "claim")],
+        "b": [(1, 10, "claim"), (21, 30, "claim"), (41, 50, "claim")],
+    }
+    documents = [
+        DocumentAnnotations("clash", one_label_clash, text_length=60),
+        DocumentAnnotations("cuts", three_small_cuts, text_length=60),
+    ]
+    report = agreement_report(documents, n_bootstrap=0)
+    clash, cuts = (
+        next(e for e in report.documents if e.document_id == name)
+        for name in ("clash", "cuts")
+    )
+    assert (clash.disagreement or 0) > (cuts.disagreement or 0)  # F1 says clash
+    assert [e.document_id for e in report.documents] == ["cuts", "clash"]
+    assert (cuts.n_disagreeing_groups, clash.n_disagreeing_groups) == (3, 1)
