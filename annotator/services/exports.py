@@ -24,6 +24,7 @@ import math
 import os
 import re
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -77,6 +78,8 @@ BATCH_SIZE = 500
 #: Batches between two collections of the young generations while the garbage
 #: collector is paused (each costs about as much as scanning one batch).
 COLLECT_EVERY = 10
+#: Bytes of data file between two background syncs (see _BackgroundSync).
+SYNC_EVERY = 32 * 1024 * 1024
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
 DATA_STEM = "data"
@@ -719,18 +722,65 @@ def _export_document(
 # ---------------------------------------------------------------- files
 
 
+class _BackgroundSync:
+    """Flushes a file being written to disk from a thread, a stretch at a time.
+
+    The final fsync of a large export would otherwise wait for the whole file
+    to reach the disk after the last byte is written (about a third of the
+    time of a 100,000-document export here); syncing in a thread while the
+    export goes on overlaps that wait with the work. fdatasync releases the
+    GIL. A failed sync fails the export."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self._fileno: int = handle.fileno()
+        self._thread: threading.Thread | None = None
+        self._error: OSError | None = None
+
+    def start(self) -> None:
+        """Begin a sync of what is written so far, unless one is running."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._raise_error()
+        self._handle.flush()
+        self._thread = threading.Thread(target=self._sync, daemon=True)
+        self._thread.start()
+
+    def _sync(self) -> None:
+        try:
+            os.fdatasync(self._fileno)
+        except OSError as error:
+            self._error = error
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        self._raise_error()
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
 class _HashingWriter:
-    """A binary file that keeps the SHA-256 and size of what went through it."""
+    """A binary file that keeps the SHA-256 and size of what went through it,
+    and starts a background sync every ``SYNC_EVERY`` bytes."""
 
     def __init__(self, handle: Any) -> None:
         self.handle = handle
         self.digest = hashlib.sha256()
         self.size = 0
+        self.syncer = _BackgroundSync(handle)
+        self._unsynced = 0
 
     def write(self, data: bytes, /) -> int:
         self.digest.update(data)
         self.size += len(data)
         written: int = self.handle.write(data)
+        self._unsynced += len(data)
+        if self._unsynced >= SYNC_EVERY:
+            self._unsynced = 0
+            self.syncer.start()
         return written
 
 
@@ -790,7 +840,10 @@ def _write_data(
     with temporary.open("xb") as handle:
         stream = _HashingWriter(handle)
         files = sink if plan.fmt.writes_files else None
-        stats = plan.fmt.write(documents, stream, plan.options, files=files)
+        try:
+            stats = plan.fmt.write(documents, stream, plan.options, files=files)
+        finally:
+            stream.syncer.wait()
         _fsync_and_replace(handle, temporary, target)
     record = {"sha256": stream.digest.hexdigest(), "bytes": stream.size}
     return stats, {name: record, **sink.records}

@@ -326,13 +326,18 @@ def test_split_is_deterministic_and_counted(seeded, export_dir):
     assert unsplit.manifest["options"]["seed"] is None
 
 
-def test_small_batches_give_the_same_bytes(seeded, export_dir, monkeypatch, tmp_path):
+def test_small_batches_and_syncs_give_the_same_bytes(
+    seeded, export_dir, monkeypatch, tmp_path
+):
     whole = run(seeded, export_dir, layer="majority", min_annotators=1)
     monkeypatch.setattr(exports, "BATCH_SIZE", 1)
+    monkeypatch.setattr(exports, "COLLECT_EVERY", 1)
+    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
     batched = run(seeded, export_dir, layer="majority", min_annotators=1)
     assert (whole.folder / "data.jsonl").read_bytes() == (
         batched.folder / "data.jsonl"
     ).read_bytes()
+    assert batched.manifest["files"] == whole.manifest["files"]
 
 
 # ---------------------------------------------------------------- files
@@ -428,6 +433,19 @@ def test_a_failed_export_leaves_nothing_behind(
     with pytest.raises(RuntimeError):
         write_export(db.session, seeded, ExportSettings(), export_dir, out_dir=out)
     assert list(out.iterdir()) == []
+
+
+def test_a_failed_background_sync_fails_the_export_and_leaves_nothing(
+    seeded, export_dir, monkeypatch
+):
+    def failing_sync(fileno):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
+    monkeypatch.setattr(exports.os, "fdatasync", failing_sync)
+    with pytest.raises(OSError, match="Input/output error"):
+        run(seeded, export_dir)
+    assert [path for path in export_dir.rglob("*") if path.is_file()] == []
 
 
 def test_the_garbage_collector_runs_again_after_an_export_ends_or_fails(
