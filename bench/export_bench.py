@@ -71,16 +71,17 @@ def make_spans(rng: random.Random, length: int) -> list[tuple[int, int, int]]:
 def _setup_project(url: str) -> tuple[int, list[int], list[int]]:
     """Project, annotator ids and label ids, through the services."""
     from annotator import create_app, migrations
-    from annotator.extensions import db
+    from annotator.extensions import current_session, db
     from annotator.services import accounts, projects
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         migrations.upgrade(db.engine)
         project = projects.create_project(
-            db.session, "Bench", annotators_per_document=3
+            current_session(), "Bench", annotators_per_document=3
         )
-        users = [accounts.create_user(db.session, name, None).id for name in ANNOTATORS]
+        session = current_session()
+        users = [accounts.create_user(session, name, None).id for name in ANNOTATORS]
         labels = [label.id for label in project.labels]
         project_id = project.id
         db.engine.dispose()
@@ -228,18 +229,18 @@ def floor_run(database: Path, output: Path) -> dict[str, Any]:
 def ours_run(database: Path, output: Path) -> dict[str, Any]:
     """``write_export`` as the CLI calls it."""
     from annotator import create_app
-    from annotator.extensions import db
+    from annotator.extensions import current_session, db
     from annotator.services import exports, projects
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "bench"}
     )
     with app.app_context():
-        project = projects.require_project(db.session, "Bench")
+        project = projects.require_project(current_session(), "Bench")
         before = _peak_rss_mb()
         began, began_cpu = time.perf_counter(), time.process_time()
         result = exports.write_export(
-            db.session,
+            current_session(),
             project,
             exports.ExportSettings(format="jsonl"),
             output.parent,
