@@ -8,6 +8,7 @@ from tests.browser.annotating import (
     add_documents,
     assign,
     log_in,
+    new_page,
     open_document,
     script_errors,
     select_word,
@@ -81,8 +82,13 @@ def test_reload_while_unreachable_loses_nothing(page, annotating, users):
     assert script_errors(page) == []
 
 
-def test_stale_tab_gets_the_current_state_and_says_so(page, project, annotating, users):
-    other = page.context.new_page()
+def test_stale_window_gets_the_current_state_and_says_so(
+    page, browser, live_server, project, annotating, users
+):
+    # Another browser (its own context): tabs of one browser are kept to one
+    # editor by a lock, so only a second browser or device can go stale.
+    other = new_page(browser, live_server)
+    log_in(other, "annotator")
     open_document(other, project, annotating)
     select_word(other, TEXT, "The minister said")
     other.keyboard.press("1")
@@ -101,6 +107,7 @@ def test_stale_tab_gets_the_current_state_and_says_so(page, project, annotating,
         ("never began", "denial"),
     ]
     assert script_errors(page) == []
+    other.context.close()
 
 
 def test_a_refused_change_is_reported_and_the_saved_state_shown(

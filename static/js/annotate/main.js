@@ -4,6 +4,7 @@
  * is set with textContent only.
  */
 
+import { claimEditing, READ_ONLY } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
 import { OffsetIndex } from "../lib/offsets.js";
 import { SaveQueue } from "../lib/savequeue.js";
@@ -17,6 +18,7 @@ const STATUS_TEXT = {
   saved: "saved",
   saving: "saving",
   retrying: "not saved — retrying",
+  [READ_ONLY]: "read-only",
 };
 
 const byId = (id) => document.getElementById(id);
@@ -48,6 +50,8 @@ const ui = {
   skipForm: byId("skip-form"),
   skipReason: byId("skip-reason"),
   nextForm: byId("next-form"),
+  skipButton: byId("skip-button"),
+  lockBanner: byId("edit-lock-banner"),
 };
 
 const page = {
@@ -184,8 +188,9 @@ function showDetails(span) {
   if (document.activeElement !== ui.source) ui.source.value = span.attributes.source ?? "";
   if (document.activeElement !== ui.note) ui.note.value = span.note ?? "";
   panel.renderLinks(ui.links, state.linksOf(span.key), describeLink, (key) => {
-    if (!refuseIfClosed()) editor.unlink(key);
+    if (!refuseEdit()) editor.unlink(key);
   });
+  for (const button of ui.links.querySelectorAll("button")) button.disabled = !editor;
   ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
 }
 
@@ -239,7 +244,7 @@ function onTextClick(event) {
 }
 
 function startLink() {
-  if (!page.selected || refuseIfClosed()) return;
+  if (!page.selected || refuseEdit()) return;
   page.linkSource = page.selected;
   ui.hint.textContent =
     "Link mode: click the span this one points at, or pick it in the list (Esc cancels).";
@@ -270,14 +275,20 @@ function refuseIfClosed() {
   return true;
 }
 
+/** No editor while another tab edits this document: the banner says so. */
+function refuseEdit() {
+  return editor === null || refuseIfClosed();
+}
+
 function reopen() {
+  if (editor === null) return;
   editor.setStatus("in_progress", "");
   draw();
   showMessage("Reopened: you can change your spans again, then submit.");
 }
 
 function pickLabel(name, altKey) {
-  if (refuseIfClosed()) return;
+  if (refuseEdit()) return;
   const exact = altKey || page.altAtSelection;
   const selection = selectedSpan(ui.root, view.textStarts, index, exact);
   if (selection && !selection.range) {
@@ -297,7 +308,7 @@ function pickLabel(name, altKey) {
 
 function deleteSelected() {
   const key = page.selected;
-  if (!key || refuseIfClosed()) return;
+  if (!key || refuseEdit()) return;
   const position = state.ordered().findIndex((span) => span.key === key);
   editor.deleteSpan(key);
   const after = state.ordered()[Math.min(position, state.spans.size - 1)];
@@ -307,7 +318,7 @@ function deleteSelected() {
 
 function saveSource() {
   const key = page.selected;
-  if (!key || refuseIfClosed()) return;
+  if (!key || refuseEdit()) return;
   const value = ui.source.value.trim();
   const attributes = { ...state.spans.get(key).attributes };
   if ((attributes.source ?? "") === value) return;
@@ -322,16 +333,16 @@ function saveSource() {
 
 function saveNote() {
   const key = page.selected;
-  if (!key || state.spans.get(key).note === ui.note.value || refuseIfClosed()) return;
+  if (!key || state.spans.get(key).note === ui.note.value || refuseEdit()) return;
   editor.updateSpan(key, { note: ui.note.value });
 }
 
 function undo() {
-  if (!refuseIfClosed() && history.undo()) afterHistory();
+  if (!refuseEdit() && history.undo()) afterHistory();
 }
 
 function redo() {
-  if (!refuseIfClosed() && history.redo()) afterHistory();
+  if (!refuseEdit() && history.redo()) afterHistory();
 }
 
 function afterHistory() {
@@ -407,6 +418,7 @@ function whenSaved() {
 }
 
 async function finish(status, reason) {
+  if (editor === null) return;
   const setbacks = page.setbacks;
   editor.setStatus(status, reason);
   draw();
@@ -418,6 +430,7 @@ async function finish(status, reason) {
 
 function onSkip(event) {
   event.preventDefault();
+  if (editor === null) return;
   const reason = ui.skipReason.value.trim();
   ui.skipReason.setAttribute("aria-invalid", String(!reason));
   if (!reason) {
@@ -494,12 +507,17 @@ function onUnauthorized() {
   );
 }
 
+async function fetchAnnotation() {
+  const response = await send({ method: "GET", path: "annotation" }).catch(() => null);
+  return response?.status === 200 ? response.body : null;
+}
+
 async function reloadFromServer() {
   page.refreshWhenSaved = false;
-  const response = await send({ method: "GET", path: "annotation" }).catch(() => null);
-  if (response?.status === 200 && queue.pending().length === 0) {
-    queue.setVersion(response.body.version);
-    replaceState(response.body);
+  const annotation = await fetchAnnotation();
+  if (annotation && queue.pending().length === 0) {
+    queue.setVersion(annotation.version);
+    replaceState(annotation);
   }
 }
 
@@ -511,29 +529,100 @@ function openStorage() {
   }
 }
 
+// ---- one editing tab ----------------------------------------------------------
+
+/** Controls that change the annotation; disabled while another tab edits. */
+function editControls() {
+  return [
+    ...ui.bar.querySelectorAll("button"),
+    ...ui.links.querySelectorAll("button"),
+    ui.source,
+    ui.note,
+    ui.linkButton,
+    ui.deleteButton,
+    ui.submit,
+    ui.reopen,
+    ui.skipReason,
+    ui.skipButton,
+  ];
+}
+
+function showRole(role) {
+  ui.root.dataset.role = role;
+  ui.lockBanner.hidden = role !== READ_ONLY;
+  for (const control of editControls()) control.disabled = role === READ_ONLY;
+}
+
+function showReadOnly() {
+  showRole(READ_ONLY);
+  ui.status.textContent = STATUS_TEXT[READ_ONLY];
+  ui.status.dataset.state = READ_ONLY;
+  ui.status.dataset.pending = "0";
+}
+
+/**
+ * Builds the save queue, which restores what is pending in storage (left by
+ * this tab before a reload, or by another tab that closed), and shows
+ * `annotation` with those requests replayed on it. Only called while this
+ * tab holds the document's lock (or where there are no locks).
+ */
+function startEditing(annotation, role) {
+  queue = new SaveQueue({
+    storage: openStorage(),
+    key: ui.root.dataset.queueKey,
+    send,
+    onState: showState,
+    onConflict,
+    onApplied,
+    onRejected,
+    onUnauthorized,
+  });
+  editor = new Editor({
+    state,
+    queue,
+    history,
+    rules: payload.link_rules,
+    newTempId: () => queue.nextTempId(),
+    onChange: () => draw(),
+  });
+  state.load(annotation);
+  history.clear();
+  const pending = queue.pending();
+  for (const request of pending) state.replay(request);
+  queue.setVersion(annotation.version);
+  showRole(role);
+  showState(pending.length ? "saving" : "saved");
+  if (pending.length) queue.flush();
+}
+
+/** The editing tab has gone: edit here, from the server's latest state. */
+async function takeOver(role) {
+  const annotation = await fetchAnnotation();
+  page.selected = null;
+  endLinkMode();
+  startEditing(annotation ?? payload.annotation, role);
+  // Offline: show what the page came with, and the server's state once the
+  // queue has sent what the other tab left.
+  if (!annotation) page.refreshWhenSaved = true;
+  draw();
+  showMessage("The other tab was closed: you can edit this document here now.");
+}
+
+function onRole(role) {
+  const waited = ui.root.dataset.role === READ_ONLY;
+  if (waited) takeOver(role);
+  else if (role === READ_ONLY) showReadOnly();
+  else startEditing(payload.annotation, role);
+  if (!waited) firstDraw();
+}
+
 // ---- start ------------------------------------------------------------------
 
 const HINT = ui.hint.textContent;
 const state = new AnnotationState(payload.annotation);
 const history = new History();
-const queue = new SaveQueue({
-  storage: openStorage(),
-  key: ui.root.dataset.queueKey,
-  send,
-  onState: showState,
-  onConflict,
-  onApplied,
-  onRejected,
-  onUnauthorized,
-});
-const editor = new Editor({
-  state,
-  queue,
-  history,
-  rules: payload.link_rules,
-  newTempId: () => queue.nextTempId(),
-  onChange: () => draw(),
-});
+let queue = null; // built once this tab may edit (see startEditing)
+let editor = null;
 
 const view = new DocumentView(ui.root, text, look);
 const spanList = new panel.SpanList(ui.list, describe);
@@ -561,7 +650,19 @@ function wire() {
   ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.reopen.addEventListener("click", reopen);
   ui.skipForm.addEventListener("submit", onSkip);
-  window.addEventListener("online", () => queue.online());
+  window.addEventListener("online", () => queue?.online());
+}
+
+function firstDraw() {
+  // The text first; the side list (thousands of buttons) right after.
+  page.listDeferred = true;
+  draw();
+  performance.mark("annotate-interactive"); // read by bench/annotate_page_bench.py
+  setTimeout(() => {
+    page.listDeferred = false;
+    draw();
+    ui.root.dataset.ready = "true";
+  });
 }
 
 function start() {
@@ -569,21 +670,9 @@ function start() {
   for (const label of labels.values()) {
     document.documentElement.style.setProperty(`--lbl-${label.i % 12}`, label.color);
   }
-  const pending = queue.pending();
-  for (const request of pending) state.replay(request);
-  queue.setVersion(payload.annotation.version);
   wire();
-  // The text first; the side list (thousands of buttons) right after.
-  page.listDeferred = true;
-  draw();
-  showState(pending.length ? "saving" : "saved");
-  if (pending.length) queue.flush();
-  performance.mark("annotate-interactive"); // read by bench/annotate_page_bench.py
-  setTimeout(() => {
-    page.listDeferred = false;
-    draw();
-    ui.root.dataset.ready = "true";
-  });
+  // Named like the stored queue: one editing tab per project, document, user.
+  claimEditing({ locks: navigator.locks, name: ui.root.dataset.queueKey, onRole });
 }
 
 start();
