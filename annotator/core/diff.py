@@ -15,8 +15,8 @@ a hedge nested in a claim stays its own group unless others drew it too.
 
 The one implementation is :func:`group_spans`, vectorised over many
 documents (the agreement report and the review queue call it once for a
-whole project); :func:`align` and :func:`align_many` build :class:`Group`
-objects from it for pages.
+whole project); :func:`align` builds :class:`Group` objects from it for one
+document's page, :func:`align_many` for several.
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def _joined_pairs(spans: _Spans) -> tuple[IntArray, IntArray]:
     partnered = distinct_sorted(
         np.concatenate([si * n_annotators + ann[sj], sj * n_annotators + ann[si]])
     )
-    lonely = ~_member(wi * n_annotators + ann[wj], partnered) & ~_member(
+    lonely = ~is_member(wi * n_annotators + ann[wj], partnered) & ~is_member(
         wj * n_annotators + ann[wi], partnered
     )
     return np.concatenate([si, wi[lonely]]), np.concatenate([sj, wj[lonely]])
@@ -271,7 +271,7 @@ def distinct_sorted(values: IntArray) -> IntArray:
     return result
 
 
-def _member(values: IntArray, sorted_set: IntArray) -> npt.NDArray[np.bool_]:
+def is_member(values: IntArray, sorted_set: IntArray) -> npt.NDArray[np.bool_]:
     """Which of ``values`` are in ``sorted_set`` (ascending)."""
     if sorted_set.shape[0] == 0:
         return np.zeros(values.shape[0], dtype=np.bool_)

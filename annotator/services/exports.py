@@ -391,6 +391,10 @@ def _attributes(stored: object) -> dict[str, str]:
     return dict(stored) if isinstance(stored, dict) else {}
 
 
+#: Column positions in the rows of _spans_query.
+_DOCUMENT, _USER, _SPAN, _START, _END, _LABEL = range(6)
+
+
 def _spans_query(document_ids: list[int]) -> Any:
     """Spans of submitted assignments, with their label names, in export order."""
     return (
@@ -600,15 +604,16 @@ def batch_agreement(batch: _Batch, labels: Sequence[str]) -> list[float | None]:
     seen = np.array(batch.seen, dtype=np.int64).reshape(-1, 2)
     users, seen_user = np.unique(seen[:, 1], return_inverse=True)
     spans = batch.spans
-    names = dict.fromkeys(map(itemgetter(5), spans), -1)
-    names.update((name, index) for index, name in enumerate(labels))
+    label_code = dict.fromkeys(map(itemgetter(_LABEL), spans), -1)
+    label_code.update((name, code) for code, name in enumerate(labels))
+    label_names = map(itemgetter(_LABEL), spans)
     rows = np.column_stack(
         [
-            np.searchsorted(ids, _column(spans, 0)),
-            np.searchsorted(users, _column(spans, 1)),
-            np.fromiter(map(names.__getitem__, map(itemgetter(5), spans)), np.int64),
-            _column(spans, 3),
-            _column(spans, 4),
+            np.searchsorted(ids, _column(spans, _DOCUMENT)),
+            np.searchsorted(users, _column(spans, _USER)),
+            np.fromiter(map(label_code.__getitem__, label_names), np.int64),
+            _column(spans, _START),
+            _column(spans, _END),
         ]
     )
     table = span_table_from_rows(
@@ -722,6 +727,10 @@ def _export_document(
 # ---------------------------------------------------------------- files
 
 
+#: fdatasync where the system has it (Linux), fsync elsewhere (macOS, Windows).
+_sync_data = getattr(os, "fdatasync", os.fsync)
+
+
 class _BackgroundSync:
     """Flushes a file being written to disk from a thread, a stretch at a time.
 
@@ -748,14 +757,16 @@ class _BackgroundSync:
 
     def _sync(self) -> None:
         try:
-            os.fdatasync(self._fileno)
+            _sync_data(self._fileno)
         except OSError as error:
             self._error = error
 
-    def wait(self) -> None:
+    def wait(self, *, raise_error: bool = True) -> None:
+        """Wait for the running sync; raise its error unless told not to."""
         if self._thread is not None:
             self._thread.join()
-        self._raise_error()
+        if raise_error:
+            self._raise_error()
 
     def _raise_error(self) -> None:
         if self._error is not None:
@@ -842,8 +853,11 @@ def _write_data(
         files = sink if plan.fmt.writes_files else None
         try:
             stats = plan.fmt.write(documents, stream, plan.options, files=files)
-        finally:
-            stream.syncer.wait()
+        except BaseException:
+            # The writer's error is the one to report, not a sync's.
+            stream.syncer.wait(raise_error=False)
+            raise
+        stream.syncer.wait()
         _fsync_and_replace(handle, temporary, target)
     record = {"sha256": stream.digest.hexdigest(), "bytes": stream.size}
     return stats, {name: record, **sink.records}
@@ -1038,23 +1052,43 @@ def write_export(
     return ExportResult(folder, manifest)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an export streams.
+class _CollectorPause:
+    """Pauses Python's cyclic garbage collector while exports stream.
 
     An export makes millions of short-lived objects without cycles (rows,
     spans, JSON records), which reference counting frees at once; the
     collector's periodic scans of every object alive in the process cost a
     fifth of the export's time (bench/export_bench.py) and free nothing.
     ``_export_documents`` collects the young generations every few batches,
-    which frees the few cycles made meanwhile at a small cost."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    which frees the few cycles made meanwhile.
+
+    The collector is the process's: in a threaded server the other requests'
+    cycles wait too, for as long as an export runs, except those the young
+    collections take. Overlapping exports share one pause, which ends with
+    the last of them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._exports = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._exports == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._exports += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._exports -= 1
+                if self._exports == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
 
 
 def _utcnow() -> datetime:

@@ -442,7 +442,7 @@ def test_a_failed_background_sync_fails_the_export_and_leaves_nothing(
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(exports, "SYNC_EVERY", 1)
-    monkeypatch.setattr(exports.os, "fdatasync", failing_sync)
+    monkeypatch.setattr(exports, "_sync_data", failing_sync)
     with pytest.raises(OSError, match="Input/output error"):
         run(seeded, export_dir)
     assert [path for path in export_dir.rglob("*") if path.is_file()] == []
@@ -459,6 +459,29 @@ def test_the_garbage_collector_runs_again_after_an_export_ends_or_fails(
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(seeded, export_dir)
     assert gc.isenabled()
+
+
+def test_overlapping_exports_resume_the_collector_only_when_the_last_ends():
+    pause = exports._CollectorPause()
+    with pause():
+        with pause():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_writer_error_is_reported_even_when_a_sync_fails_too(
+    seeded, export_dir, monkeypatch
+):
+    def failing_sync(fileno):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
+    monkeypatch.setattr(exports, "_sync_data", failing_sync)
+    monkeypatch.setattr(exports, "get_format", lambda name: ExplodingFormat())
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run(seeded, export_dir)
+    assert [path for path in export_dir.rglob("*") if path.is_file()] == []
 
 
 def test_a_failure_after_the_data_removes_the_data_too(

@@ -205,7 +205,11 @@ def test_accept_agreed_answers_the_links_it_carried(client, project):
         "annotations": [{"annotator": "ann", "spans": spans, "links": links}],
     }
     import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
-    doc = db.session.scalar(select(Document.id))
+    doc = db.session.scalar(
+        select(Document.id).where(
+            Document.project_id == project.id, Document.external_id == "linked"
+        )
+    )
     login(client, "reviewer")
     before = client.get(api(project.id, doc)).get_json()
     [waiting] = before["annotator_links_not_in_gold"]

@@ -37,7 +37,13 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.core.agreement.units import SpanTable
-from annotator.core.diff import KINDS, GroupKind, distinct_sorted, group_spans
+from annotator.core.diff import (
+    KINDS,
+    GroupKind,
+    distinct_sorted,
+    group_spans,
+    is_member,
+)
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 
@@ -94,21 +100,12 @@ def confusion_from_groups(groups: AlignedGroups, n_labels: int) -> IntArray:
         counts[x, x] = int((givers * (givers - 1)).sum())
         counts[x, n_labels] = int((givers * groups.missing).sum())
         # rows (group, b, y) of annotators b without x: each giver of x meets y
-        has_x = _member(pair_key, pair_key[with_x])
+        has_x = is_member(pair_key, pair_key[with_x])
         weights = np.where(has_x, 0, givers[groups.row_group]).astype(np.float64)
         counts[x, :n_labels] += np.bincount(
             groups.row_label, weights=weights, minlength=n_labels
         ).astype(np.int64)
     return counts
-
-
-def _member(values: IntArray, sorted_set: IntArray) -> npt.NDArray[np.bool_]:
-    """Which of ``values`` are in ``sorted_set`` (ascending)."""
-    if sorted_set.shape[0] == 0:
-        return np.zeros(values.shape[0], dtype=np.bool_)
-    pos = np.minimum(np.searchsorted(sorted_set, values), sorted_set.shape[0] - 1)
-    found: npt.NDArray[np.bool_] = sorted_set[pos] == values
-    return found
 
 
 def group_counts(

@@ -24,7 +24,6 @@ still refuse any path for which ``is_safe_relative_path`` is false.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -266,6 +265,9 @@ _LINE_BREAK_ESCAPES = tuple(
 #: replacing, which spares three substring scans of every line; those are slow
 #: on news text, whose curly quotes and dashes begin with the same two bytes.
 _LINE_BREAK_LAST_BYTES = tuple(raw[-1:] for raw, _ in _LINE_BREAK_ESCAPES)
+_APPEND_NEWLINE = orjson.OPT_APPEND_NEWLINE
+#: The integers orjson writes itself (signed and unsigned 64 bits).
+_ORJSON_INTEGERS = range(-(2**63), 2**64)
 
 
 def json_line(value: object) -> bytes:
@@ -273,21 +275,29 @@ def json_line(value: object) -> bytes:
     writer built them in (use ``canonical`` for data from elsewhere).
 
     orjson writes it (several times faster than the json module, and exports
-    write millions of records); the rare value it refuses, an integer beyond
-    64 bits, goes through the json module. orjson would write NaN and
-    infinities as null: ``canonical`` and ``finite_or_none`` keep them out of
-    every record."""
+    write millions of records), every line of every export alike: floats in
+    its shortest form (``1e-6``), and integers beyond 64 bits, which it
+    refuses, as verbatim fragments. orjson would write NaN and infinities as
+    null: ``canonical`` and ``finite_or_none`` keep them out of every record."""
     try:
-        data = orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
+        data = orjson.dumps(value, option=_APPEND_NEWLINE)
     except TypeError:
-        text = json.dumps(
-            value, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-        )
-        data = (text + "\n").encode("utf-8")
+        data = orjson.dumps(_big_ints_as_fragments(value), option=_APPEND_NEWLINE)
     if any(last in data for last in _LINE_BREAK_LAST_BYTES):
         for raw, escape in _LINE_BREAK_ESCAPES:
             data = data.replace(raw, escape)
     return data
+
+
+def _big_ints_as_fragments(value: object) -> object:
+    """``value`` with every integer orjson cannot write as a JSON fragment."""
+    if isinstance(value, Mapping):
+        return {key: _big_ints_as_fragments(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_big_ints_as_fragments(item) for item in value]
+    if type(value) is int and value not in _ORJSON_INTEGERS:
+        return orjson.Fragment(str(value).encode("ascii"))
+    return value
 
 
 def canonical(value: object, where: str = "meta") -> object:

@@ -671,3 +671,13 @@ def test_json_lines_keep_other_characters_raw() -> None:
     text = "\u201cno\u201d \u2014 \u00a8\u00a9 \u2027\u202a \U0001f44d\U0001f3fd"
     line = json_line({"text": text})
     assert line == ('{"text":"' + text + '"}\n').encode("utf-8")
+
+
+def test_every_line_writes_floats_alike_even_beside_big_integers() -> None:
+    plain = json_line({"p": 1e-05, "q": 3.2e-07})
+    with_big_int = json_line({"p": 1e-05, "q": 3.2e-07, "n": 2**70, "m": [-(2**64)]})
+    assert plain == b'{"p":0.00001,"q":3.2e-7}\n'
+    assert with_big_int == (
+        b'{"p":0.00001,"q":3.2e-7,"n":1180591620717411303424,'
+        b'"m":[-18446744073709551616]}\n'
+    )
