@@ -23,7 +23,9 @@ Two changes *conflict* when one writes something the other writes or reads,
 or when either changes the status. A live decision can be undone alone when
 it conflicts with no live row after it; the later conflicting rows are the
 ones to undo first. The most recently undone decision not redone yet can be
-redone when its undo conflicts with no live row after that undo. Rows that
+redone when its undo conflicts with no live row decided after that undo (a
+redo made since of a decision older than that undo gives back what was there
+then, so it does not count: redoing a run of undos in turn works). Rows that
 touch different things commute, so undoing one of them alone leaves the
 document exactly as if it had never been made.
 
@@ -289,9 +291,23 @@ class Ledger:
         return None
 
     def redo_blockers(self, row_id: int) -> list[int]:
-        """The live rows since ``row_id`` was undone that conflict with redoing it."""
+        """The live rows decided since ``row_id`` was undone that conflict with
+        redoing it. A redo since of a decision older than that undo is not
+        decided since: it gives back what was there when ``row_id`` was
+        undone (redoing a run of undos in turn needs this)."""
         undo = self.undone_by[row_id]
-        return self._conflicting_after(undo, self.footprints[undo])
+        return [
+            later
+            for later in self._conflicting_after(undo, self.footprints[undo])
+            if self.origin(later) > undo
+        ]
+
+    def origin(self, row_id: int) -> int:
+        """The decision a row re-applies (following redo after redo), or itself."""
+        row = self.rows[row_id]
+        while row.kind == "redo" and row.target in self.rows:
+            row = self.rows[row.target]
+        return row.id
 
     def _conflicting_after(self, after: int, footprint: Footprint) -> list[int]:
         return [

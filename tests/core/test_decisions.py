@@ -222,3 +222,24 @@ def test_conflicts_are_symmetric():
     for a in prints.values():
         for b in prints.values():
             assert a.conflicts(b) == b.conflicts(a)
+
+
+def test_redoing_a_run_of_undos_in_turn_is_allowed():
+    """Undo link, correct, accept; redo accept and correct: the link's ends
+    are back, and the redos since its undo are not decisions made since."""
+    rows = [
+        row(1, created=[span(10, 0, 5)]),
+        row(2, created=[span(11, 6, 9, DENIAL)]),
+        row(3, "link", created_links=[link(50, 11, 10)]),
+        undo(4, 3, deleted_links=[link(50, 11, 10)]),
+        undo(5, 2, deleted=[span(11, 6, 9, DENIAL)]),
+        undo(6, 1, deleted=[span(10, 0, 5)]),
+        redo(7, 1, created=[span(10, 0, 5)]),
+        redo(8, 2, created=[span(11, 6, 9, DENIAL)]),
+    ]
+    ledger = replay(rows)
+    assert ledger.redo_candidate() == 3
+    assert ledger.redo_blockers(3) == []
+    assert ledger.origin(8) == 2
+    fresh = replay([*rows, row(9, "remove", deleted=[span(10, 0, 5)])])
+    assert fresh.redo_blockers(3) == [9]
