@@ -4,8 +4,12 @@ Every decision names the adjudication ``version`` the reviewer last saw and
 bumps it with a compare-and-set, so that a second reviewer's stale decision gets
 :class:`StaleReview` (HTTP 409) instead of overwriting. Every decision writes one
 audit row (entity ``adjudication``) holding exactly what it changed, which is
-what :func:`undo` reverts. Gold spans and links obey the rules of annotators'
-spans (:mod:`annotator.core.spans`). Offsets are code points, end exclusive.
+what :func:`undo` reverts: any decision no later live one depends on
+(:mod:`annotator.core.decisions`), not only the latest. Undo and redo rows hold
+what they changed too, so :func:`redo` re-applies an undone decision from its
+undo, and an undo of a redo takes back exactly the redo. Gold spans and links
+obey the rules of annotators' spans (:mod:`annotator.core.spans`). Offsets are
+code points, end exclusive.
 
 Annotators' links come along: a decision that makes gold spans from
 annotators' spans (accept, correct, accept-agreed, accept-majority) also links
