@@ -4,8 +4,12 @@ Every decision names the adjudication ``version`` the reviewer last saw and
 bumps it with a compare-and-set, so that a second reviewer's stale decision gets
 :class:`StaleReview` (HTTP 409) instead of overwriting. Every decision writes one
 audit row (entity ``adjudication``) holding exactly what it changed, which is
-what :func:`undo` reverts. Gold spans and links obey the rules of annotators'
-spans (:mod:`annotator.core.spans`). Offsets are code points, end exclusive.
+what :func:`undo` reverts: any decision no later live one depends on
+(:mod:`annotator.core.decisions`), not only the latest. Undo and redo rows hold
+what they changed too, so :func:`redo` re-applies an undone decision from its
+undo, and an undo of a redo takes back exactly the redo. Gold spans and links
+obey the rules of annotators' spans (:mod:`annotator.core.spans`). Offsets are
+code points, end exclusive.
 
 Annotators' links come along: a decision that makes gold spans from
 annotators' spans (accept, correct, accept-agreed, accept-majority) also links
@@ -29,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core import adjudication as rules
+from annotator.core import decisions
 from annotator.core.diff import SpanTriple
 from annotator.core.spans import (
     FieldError,
@@ -42,6 +47,7 @@ from annotator.core.spans import (
 from annotator.models import (
     Adjudication,
     AdjudicationStatus,
+    AuditEvent,
     Document,
     GoldDecision,
     GoldLink,
@@ -55,20 +61,27 @@ from annotator.models import Span as SpanRow
 from annotator.models.base import utcnow
 from annotator.services import audit
 from annotator.services.errors import ServiceError
-from annotator.services.review import (
+from annotator.services.history import (
     ENTITY,
+    REDO,
     UNDO,
+    action_of,
+    iso,
+    ledger_of,
+    names_of,
+    review_events,
+)
+from annotator.services.review import (
+    DecisionBlocked,
     InvalidDecision,
     SpanRecord,
     StaleReview,
     Submitted,
     adjudication_of,
     annotator_links,
-    decision_stack,
     gold_ends,
     gold_links_of,
     gold_spans,
-    iso,
     link_json,
     next_open_document,
     refuse,
@@ -710,11 +723,16 @@ def mark_adjudicated(
     """Declare the document's gold layer final; returns the next open document
     of the queue as ``next_document_id`` (None when there is none)."""
     adjudication = _claim(session, document, data, open_only=True)
+    moment = utcnow()
     change = _Change(
-        status=_status_change(adjudication, AdjudicationStatus.ADJUDICATED)
+        status={
+            **_status_change(adjudication, AdjudicationStatus.ADJUDICATED),
+            "after_adjudicated_by_id": reviewer.id,
+            "after_adjudicated_at": iso(moment),
+        }
     )
     adjudication.status = AdjudicationStatus.ADJUDICATED
-    adjudication.adjudicated_by_id, adjudication.adjudicated_at = reviewer.id, utcnow()
+    adjudication.adjudicated_by_id, adjudication.adjudicated_at = reviewer.id, moment
     result = _finish(
         session, project, document, reviewer, adjudication, "adjudicate", change
     )
@@ -746,95 +764,163 @@ def reopen(
     if adjudication.status != AdjudicationStatus.ADJUDICATED:
         session.rollback()
         raise refuse("status", "this document is not adjudicated")
-    change = _Change(status=_status_change(adjudication, AdjudicationStatus.OPEN))
+    change = _Change(
+        status={
+            **_status_change(adjudication, AdjudicationStatus.OPEN),
+            "after_adjudicated_by_id": None,
+            "after_adjudicated_at": None,
+        }
+    )
     adjudication.status = AdjudicationStatus.OPEN
     adjudication.adjudicated_by_id = adjudication.adjudicated_at = None
     return _finish(session, project, document, reviewer, adjudication, "reopen", change)
 
 
 # --------------------------------------------------------------------------
-# Undo
+# Undo and redo
 # --------------------------------------------------------------------------
 
 
-def _restore_gold(
-    session: Session, document: Document, stored: Mapping[str, Any]
-) -> None:
-    existing = set(
-        session.scalars(
-            select(SpanRow.id).where(
-                SpanRow.id.in_(
-                    [s["span_id"] for s in stored["sources"] if s["span_id"]]
-                )
-            )
-        )
-    )
-    session.add(
-        GoldSpan(
-            id=stored["id"],
-            document_id=document.id,
-            label_id=stored["label_id"],
-            start=stored["start"],
-            end=stored["end"],
-            attributes=stored["attributes"],
-            note=stored["note"],
-            decision=stored["decision"],
-            decided_by_id=stored["decided_by_id"],
-            decided_at=datetime.fromisoformat(stored["decided_at"]),
-            sources=[
-                GoldSource(
-                    span_id=s["span_id"] if s["span_id"] in existing else None,
-                    annotator_id=s["annotator_id"],
-                )
-                for s in stored["sources"]
-            ],
-        )
+@dataclass(slots=True)
+class _Restored:
+    """What taking a row back did, and the objects that came back under a
+    new id because their old one was taken."""
+
+    change: _Change = field(default_factory=_Change)
+    renamed: list[dict[str, Any]] = field(default_factory=list)
+    span_ids: dict[decisions.Key, int] = field(default_factory=dict)
+
+    def came_back(self, kind: str, stored: dict[str, Any], was: int) -> dict[str, Any]:
+        if stored["id"] == was:
+            return stored
+        self.renamed.append({"kind": kind, "was": was, "id": stored["id"]})
+        return {**stored, "was": was}
+
+
+def _inconsistent(what: str) -> InvalidDecision:
+    return refuse(
+        "decision_id",
+        f"{what}: the gold layer differs from its history; decide anew instead",
     )
 
 
-def _revert_links(session: Session, data: Mapping[str, Any]) -> None:
-    for stored in data.get("created_links", []):
-        found = session.get(GoldLink, stored["id"])
+def _drop_links(session: Session, ids: Sequence[int], done: _Restored) -> None:
+    for link_id in ids:
+        found = session.get(GoldLink, link_id)
         if found is not None:
+            done.change.deleted_links.append(link_json(found))
             session.delete(found)
     session.flush()
 
 
-def _revert_spans(
-    session: Session, document: Document, data: Mapping[str, Any]
-) -> None:
-    for stored in data.get("created", []):
-        gold = session.get(GoldSpan, stored["id"])
-        if gold is not None:
-            for touching in _links_touching(session, gold.id):
-                session.delete(touching)
-            session.flush()
-            session.delete(gold)
-    session.flush()
-    for stored in data.get("deleted", []):
-        _restore_gold(session, document, stored)
-    session.flush()
-    for stored in data.get("deleted_links", []):
-        session.add(
-            GoldLink(
-                id=stored["id"],
-                source_id=stored["source_id"],
-                target_id=stored["target_id"],
-                kind=stored["kind"],
-            )
+def _drop_spans(session: Session, ids: Sequence[int], done: _Restored) -> None:
+    for gold_id in ids:
+        gold = session.get(GoldSpan, gold_id)
+        if gold is None:
+            continue
+        _drop_links(
+            session, [link.id for link in _links_touching(session, gold_id)], done
         )
+        done.change.deleted.append(_stored(gold))
+        session.delete(gold)
+    session.flush()
 
 
-def _revert_rejections(
-    session: Session, document: Document, data: Mapping[str, Any], reviewer: User
+def _free_id(
+    session: Session, model: type[GoldSpan] | type[GoldLink], wanted: int
+) -> int | None:
+    """``wanted`` if no row has it (ids are restored as they were), else None."""
+    return wanted if session.get(model, wanted) is None else None
+
+
+def _raise_span(
+    session: Session, document: Document, ref: decisions.GoldRef, done: _Restored
+) -> int:
+    stored = ref.stored
+    if _gold_exists_at(session, document, ref):
+        raise _inconsistent(f"a gold span already lies at {ref.start}-{ref.end}")
+    alive = set(session.scalars(select(SpanRow.id).where(SpanRow.id.in_(ref.sources))))
+    gold = GoldSpan(
+        id=_free_id(session, GoldSpan, ref.id),
+        document_id=document.id,
+        label_id=ref.label_id,
+        start=ref.start,
+        end=ref.end,
+        attributes=stored["attributes"],
+        note=stored["note"],
+        decision=stored["decision"],
+        decided_by_id=stored["decided_by_id"],
+        decided_at=datetime.fromisoformat(stored["decided_at"]),
+        sources=[
+            GoldSource(
+                span_id=s["span_id"] if s["span_id"] in alive else None,
+                annotator_id=s["annotator_id"],
+            )
+            for s in stored["sources"]
+        ],
+    )
+    session.add(gold)
+    session.flush()
+    done.change.created.append(done.came_back("gold span", _stored(gold), ref.id))
+    return gold.id
+
+
+def _gold_exists_at(
+    session: Session, document: Document, ref: decisions.GoldRef
+) -> bool:
+    found = session.scalar(
+        select(GoldSpan.id).where(
+            GoldSpan.document_id == document.id,
+            GoldSpan.start == ref.start,
+            GoldSpan.end == ref.end,
+            GoldSpan.label_id == ref.label_id,
+        )
+    )
+    return found is not None
+
+
+def _raise_link(
+    session: Session,
+    ref: decisions.LinkRef,
+    ends: tuple[decisions.Key, decisions.Key],
+    done: _Restored,
 ) -> None:
-    rejected = data.get("rejected", [])
+    source, target = (done.span_ids.get(end) for end in ends)
+    if source is None or target is None:
+        raise _inconsistent(f"an end of gold link {ref.id} is gone")
+    created = GoldLink(
+        id=_free_id(session, GoldLink, ref.id),
+        source_id=source,
+        target_id=target,
+        kind=ref.kind,
+    )
+    session.add(created)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise _inconsistent(f"gold link {ref.id} exists again") from error
+    done.change.created_links.append(
+        done.came_back("gold link", link_json(created), ref.id)
+    )
+
+
+def _swap_rejections(
+    session: Session,
+    document: Document,
+    change: decisions.Change,
+    reviewer: User,
+    done: _Restored,
+) -> None:
+    """Take back the row's rejections and restore the ones it took back."""
     for row in session.scalars(
-        select(RejectedSpan).where(RejectedSpan.span_id.in_(rejected))
+        select(RejectedSpan).where(RejectedSpan.span_id.in_(change.rejected))
     ):
+        done.change.unrejected.append(row.span_id)
         session.delete(row)
-    for span_id in data.get("unrejected", []):
+    present = rejected_ids(session, document)
+    for span_id in sorted(change.unrejected - present):
         if session.get(SpanRow, span_id) is not None:
+            done.change.rejected.append(span_id)
             session.add(
                 RejectedSpan(
                     document_id=document.id, span_id=span_id, decided_by_id=reviewer.id
@@ -842,28 +928,179 @@ def _revert_rejections(
             )
 
 
-def _revert_status(adjudication: Adjudication, data: Mapping[str, Any]) -> None:
-    status = data.get("status")
-    if status is None:
-        return
-    adjudication.status = status["before"]
-    adjudication.adjudicated_by_id = status["adjudicated_by_id"]
-    moment = status["adjudicated_at"]
+def _inverse_status(status: Mapping[str, Any]) -> dict[str, Any]:
+    """The status change that takes ``status`` back. Rows written before
+    status changes named who adjudicated after them hold no ``after_`` keys:
+    only their undo needs them, and it uses the ``before`` ones."""
+    return {
+        "before": status["after"],
+        "after": status["before"],
+        "adjudicated_by_id": status.get("after_adjudicated_by_id"),
+        "adjudicated_at": status.get("after_adjudicated_at"),
+        "after_adjudicated_by_id": status["adjudicated_by_id"],
+        "after_adjudicated_at": status["adjudicated_at"],
+    }
+
+
+def _apply_status(
+    adjudication: Adjudication, status: Mapping[str, Any], done: _Restored
+) -> None:
+    if adjudication.status != status["before"]:
+        raise _inconsistent(f"the document is {adjudication.status} now")
+    moment = status["after_adjudicated_at"]
+    done.change.status = {
+        **_status_change(adjudication, status["after"]),
+        "after_adjudicated_by_id": status["after_adjudicated_by_id"],
+        "after_adjudicated_at": moment,
+    }
+    adjudication.status = status["after"]
+    adjudication.adjudicated_by_id = status["after_adjudicated_by_id"]
     adjudication.adjudicated_at = datetime.fromisoformat(moment) if moment else None
 
 
-def _revert(
+def _status_taken_back(
+    events: Mapping[int, AuditEvent], ledger: decisions.Ledger, row_id: int
+) -> dict[str, Any] | None:
+    """The status change taking row ``row_id`` back makes, if any."""
+    row = ledger.rows[row_id]
+    status = _status_with_after(events[row_id])
+    if row.change is None and row.target is not None:  # undo row, first format
+        target = _status_with_after(events[row.target])
+        status = _inverse_status(target) if target else None
+    return _inverse_status(status) if status else None
+
+
+def _status_with_after(event: AuditEvent) -> dict[str, Any] | None:
+    """A row's status change; rows written before status changes held their
+    ``after_`` keys adjudicated as their author, when they were written."""
+    status = event.data.get("status")
+    if status is None or "after_adjudicated_by_id" in status:
+        return status
+    adjudicated = status["after"] == AdjudicationStatus.ADJUDICATED
+    return {
+        **status,
+        "after_adjudicated_by_id": event.actor_id if adjudicated else None,
+        "after_adjudicated_at": iso(event.created_at) if adjudicated else None,
+    }
+
+
+def _take_back(
     session: Session,
     document: Document,
     adjudication: Adjudication,
-    data: Mapping[str, Any],
     reviewer: User,
+    events: Mapping[int, AuditEvent],
+    ledger: decisions.Ledger,
+    row_id: int,
+) -> _Restored:
+    """Apply the inverse of row ``row_id``: remove what it created (found by
+    key, wherever undo and redo moved it), put back what it deleted (with the
+    ids it had when they are free), swap its rejections, revert its status."""
+    keyed = ledger.keyed[row_id]
+    change = keyed.change
+    if adjudication.status == AdjudicationStatus.ADJUDICATED and not change.status:
+        raise refuse(
+            "status", "this document is adjudicated: reopen it to change its gold"
+        )
+    done = _Restored(span_ids=dict(ledger.span_ids))
+    _drop_links(session, _current_ids(ledger.link_ids, keyed.created_links), done)
+    _drop_spans(session, _current_ids(ledger.span_ids, keyed.created), done)
+    for ref, key in zip(change.deleted, keyed.deleted, strict=True):
+        done.span_ids[key] = _raise_span(session, document, ref, done)
+    for link, ends in zip(change.deleted_links, keyed.deleted_ends, strict=True):
+        _raise_link(session, link, ends, done)
+    _swap_rejections(session, document, change, reviewer, done)
+    status = _status_taken_back(events, ledger, row_id)
+    if status is not None:
+        _apply_status(adjudication, status, done)
+    return done
+
+
+def _current_ids(
+    ids: Mapping[decisions.Key, int], keys: Sequence[decisions.Key]
+) -> list[int]:
+    return [ids[key] for key in keys if key in ids]
+
+
+def _history(
+    session: Session, adjudication: Adjudication
+) -> tuple[list[AuditEvent], decisions.Ledger]:
+    events = review_events(session, adjudication)
+    return events, ledger_of(events)
+
+
+def _requested(data: Mapping[str, Any]) -> int | None:
+    requested = data.get("decision_id")
+    if requested is not None and not is_stored_int(requested):
+        raise refuse("decision_id", "must be the id of a decision in the history")
+    return requested
+
+
+def _blocked(
+    session: Session, events: Sequence[AuditEvent], ids: Sequence[int], message: str
+) -> DecisionBlocked:
+    return DecisionBlocked(
+        f"{message}: undo {names_of(session, events, ids)} first.", ids
+    )
+
+
+def _undo_target(
+    session: Session,
+    events: Sequence[AuditEvent],
+    ledger: decisions.Ledger,
+    requested: int | None,
+) -> int:
+    row_id = ledger.latest_live() if requested is None else requested
+    if row_id is None:
+        raise refuse("decision", "there is no decision to undo")
+    if row_id not in ledger.rows or ledger.rows[row_id].kind == UNDO:
+        raise refuse("decision_id", "no such decision on this document")
+    if not ledger.is_live(row_id):
+        raise refuse("decision_id", "this decision is undone already")
+    blocking = ledger.blockers(row_id)
+    if blocking:
+        name = names_of(session, events, [row_id])
+        raise _blocked(
+            session,
+            events,
+            blocking,
+            f"{name} cannot be undone alone: later decisions depend on what it changed",
+        )
+    return row_id
+
+
+def _answer(
+    adjudication: Adjudication, done: _Restored, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "version": adjudication.version,
+        "status": adjudication.status,
+        **extra,
+        "created": [item["id"] for item in done.change.created],
+        "deleted": [item["id"] for item in done.change.deleted],
+        "renamed": done.renamed,
+    }
+
+
+def _record(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    adjudication: Adjudication,
+    action: str,
+    data: dict[str, Any],
 ) -> None:
-    """Put the gold layer back as it was before the decision ``data`` records."""
-    _revert_links(session, data)
-    _revert_spans(session, document, data)
-    _revert_rejections(session, document, data, reviewer)
-    _revert_status(adjudication, data)
+    audit.record(
+        session,
+        actor_id=reviewer.id,
+        project_id=project.id,
+        entity=ENTITY,
+        entity_id=adjudication.id,
+        action=action,
+        data={"document_id": document.id, **data},
+    )
+    session.commit()
 
 
 @_decision
@@ -874,36 +1111,86 @@ def undo(
     reviewer: User,
     data: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Revert the latest decision on the document not undone yet (any
-    reviewer's); the undo itself is an audit row too."""
+    """Take back one live decision (any reviewer's): ``decision_id`` from the
+    review's history, else the latest. Refused (:class:`DecisionBlocked`)
+    while a later live decision depends on it (:mod:`annotator.core.decisions`);
+    the undo is an audit row holding what it changed, so redo can re-apply it."""
+    requested = _requested(data)
     adjudication = _claim(session, document, data, open_only=False)
-    stack = decision_stack(session, adjudication)
-    if not stack:
-        session.rollback()
-        raise refuse("decision", "there is no decision to undo")
-    last = stack[-1]
-    _revert(session, document, adjudication, last.data, reviewer)
-    change = _Change(
-        created=list(last.data.get("deleted", [])),
-        deleted=list(last.data.get("created", [])),
-    )
-    audit.record(
+    events, ledger = _history(session, adjudication)
+    row_id = _undo_target(session, events, ledger, requested)
+    by_id = {event.id: event for event in events}
+    done = _take_back(session, document, adjudication, reviewer, by_id, ledger, row_id)
+    action = action_of(by_id[row_id])
+    _record(
         session,
-        actor_id=reviewer.id,
-        project_id=project.id,
-        entity=ENTITY,
-        entity_id=adjudication.id,
-        action=UNDO,
-        data={"document_id": document.id, "undoes": last.id, "action": last.action},
+        project,
+        document,
+        reviewer,
+        adjudication,
+        UNDO,
+        {"undoes": row_id, "action": action, **done.change.to_dict()},
     )
-    session.commit()
-    return {
-        "version": adjudication.version,
-        "status": adjudication.status,
-        "undone": last.action,
-        "created": [item["id"] for item in change.created],
-        "deleted": [item["id"] for item in change.deleted],
-    }
+    return _answer(adjudication, done, undone=action, undone_id=row_id)
+
+
+def _redo_target(
+    session: Session,
+    events: Sequence[AuditEvent],
+    ledger: decisions.Ledger,
+    requested: int | None,
+) -> int:
+    row_id = ledger.redo_candidate()
+    if row_id is None:
+        raise refuse("decision", "there is no undone decision to redo")
+    name = names_of(session, events, [row_id])
+    if requested is not None and requested != row_id:
+        raise refuse(
+            "decision_id",
+            f"only the most recently undone decision can be redone: {name}",
+        )
+    blocking = ledger.redo_blockers(row_id)
+    if blocking:
+        raise _blocked(
+            session,
+            events,
+            blocking,
+            f"{name} cannot be redone: decided since, these touch what it changed",
+        )
+    return row_id
+
+
+@_decision
+def redo(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Re-apply the most recently undone decision not redone yet (``decision_id``
+    may name it), refused while a decision made since conflicts with it; gold
+    spans come back with their sources and deciders. The redo is an audit row
+    (a live decision: undo can take it back)."""
+    requested = _requested(data)
+    adjudication = _claim(session, document, data, open_only=False)
+    events, ledger = _history(session, adjudication)
+    row_id = _redo_target(session, events, ledger, requested)
+    by_id = {event.id: event for event in events}
+    undo_id = ledger.undone_by[row_id]
+    done = _take_back(session, document, adjudication, reviewer, by_id, ledger, undo_id)
+    redone = by_id[row_id]
+    action = redone.data["action"] if redone.action == REDO else redone.action
+    _record(
+        session,
+        project,
+        document,
+        reviewer,
+        adjudication,
+        REDO,
+        {"redoes": row_id, "action": action, **done.change.to_dict()},
+    )
+    return _answer(adjudication, done, redone=action, redone_id=row_id)
 
 
 DECISIONS = {
@@ -919,4 +1206,5 @@ DECISIONS = {
     "adjudicate": mark_adjudicated,
     "reopen": reopen,
     "undo": undo,
+    "redo": redo,
 }

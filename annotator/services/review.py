@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -33,7 +32,6 @@ from annotator.models import (
     AdjudicationStatus,
     Assignment,
     AssignmentStatus,
-    AuditEvent,
     Document,
     GoldLink,
     GoldSpan,
@@ -46,9 +44,8 @@ from annotator.models import (
 from annotator.models import Span as SpanRow
 from annotator.services.assignments import OPEN_STATUSES
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
-
-ENTITY = "adjudication"
-UNDO = "undo"
+from annotator.services.history import ENTITY as ENTITY
+from annotator.services.history import history_json, iso, usernames
 
 
 class InvalidDecision(FieldRefused):
@@ -64,6 +61,15 @@ class StaleReview(ServiceError):
             "Another reviewer changed this document's gold layer meanwhile; "
             "the latest state has been loaded."
         )
+
+
+class DecisionBlocked(ServiceError):
+    """An undo or redo that later live decisions stand in the way of
+    (:mod:`annotator.core.decisions`); ``blocking`` are their audit row ids."""
+
+    def __init__(self, message: str, blocking: Sequence[int]) -> None:
+        self.blocking = list(blocking)
+        super().__init__(message)
 
 
 def refuse(field_name: str, message: str) -> InvalidDecision:
@@ -442,38 +448,6 @@ def rejected_ids(session: Session, document: Document) -> set[int]:
     )
 
 
-def decision_stack(
-    session: Session, adjudication: Adjudication | None
-) -> list[AuditEvent]:
-    """The decisions on a document not undone yet, oldest first."""
-    if adjudication is None:
-        return []
-    events = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == ENTITY, AuditEvent.entity_id == adjudication.id)
-        .order_by(AuditEvent.id)
-    )
-    stack: list[AuditEvent] = []
-    for event in events:
-        if event.action == UNDO:
-            stack.pop()
-        else:
-            stack.append(event)
-    return stack
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
-def _usernames(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(User.id, User.username).where(User.id.in_(wanted)))
-    return dict(rows.all())
-
-
 @dataclass(slots=True)
 class _View:
     """What a payload needs to name annotators and reviewers."""
@@ -627,8 +601,8 @@ def _groups_json(
 def _state_json(
     session: Session, adjudication: Adjudication | None, view: _View
 ) -> dict[str, Any]:
-    """Version, status, who adjudicated and the decision undo would revert."""
-    stack = decision_stack(session, adjudication)
+    """Version, status, who adjudicated, and the decisions with what undo
+    and redo can do (:func:`annotator.services.history.history_json`)."""
     if adjudication is None:
         status, version, by, at = str(AdjudicationStatus.OPEN), 0, None, None
     else:
@@ -640,7 +614,7 @@ def _state_json(
         "status": status,
         "adjudicated_by": by,
         "adjudicated_at": at,
-        "last_decision": stack[-1].action if stack else None,
+        **history_json(session, adjudication),
     }
 
 
@@ -662,7 +636,7 @@ def document_review(
     decided = _decided(session, document)
     adjudication = decided.adjudication
     view = _View(_keys(work, show_names))
-    view.users = _usernames(
+    view.users = usernames(
         session,
         [g.decided_by_id for g in decided.gold]
         + [adjudication.adjudicated_by_id if adjudication else None],

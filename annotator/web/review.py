@@ -122,7 +122,8 @@ def quality(project: Project) -> ResponseReturnValue:
 
 def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     """Service refusals as JSON: 400 naming the field, 409 with the current
-    version, 404 for anything outside the project."""
+    version (stale) or the decisions to undo first (``blocking``), 404 for
+    anything outside the project."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
@@ -133,6 +134,9 @@ def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             return jsonify(error=str(error), field=error.field), 400
         except review_service.StaleReview as error:
             return jsonify(error=str(error), current=error.current), 409
+        except review_service.DecisionBlocked as error:
+            current_session().rollback()
+            return jsonify(error=str(error), blocking=error.blocking), 409
         except NotFoundError as error:
             current_session().rollback()
             return jsonify(error=str(error)), 404

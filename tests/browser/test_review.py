@@ -201,3 +201,34 @@ def test_annotators_link_comes_into_gold_with_its_second_end(page, project):
     expect(gold_rows(page)).to_have_count(1)
     expect(pending).to_contain_text("1 annotator link not in gold")
     assert page.console_errors == []
+
+
+def test_undo_an_older_decision_from_the_history_then_redo(page, project, docs):
+    open_review(page, project, docs["d1"])
+    page.get_by_role("button", name="Accept all agreed").click()
+    expect(gold_rows(page)).to_have_count(1)
+    page.keyboard.press("n")
+    page.get_by_role("button", name="Save correction").click()
+    expect(gold_rows(page)).to_have_count(2)
+    history = page.locator("#history-body tr.decision")
+    expect(history).to_have_count(2)
+    older = history.nth(1)
+    expect(older).to_contain_text("accept_agreed")
+    expect(older).to_contain_text(f"gold + claim 0{DASH}33")
+    older.get_by_role("button", name="Undo").click()
+    expect(gold_rows(page)).to_have_count(1)
+    expect(gold_rows(page).first).to_contain_text(f"35{DASH}49")
+    expect(page.locator("#message")).to_contain_text("Undone: accept_agreed")
+    expect(history.nth(2)).to_contain_text("undone by reviewer")
+    redo = page.locator("#redo")
+    expect(redo).to_have_text("Redo (accept_agreed)")
+    redo.click()
+    expect(gold_rows(page)).to_have_count(2)
+    expect(gold_rows(page).first).to_contain_text(f"0{DASH}33")
+    expect(gold_rows(page).first).to_contain_text("A, B")
+    expect(history.first).to_contain_text("redo accept_agreed")
+    page.keyboard.press("Control+z")  # the latest: the redo
+    expect(gold_rows(page)).to_have_count(1)
+    page.keyboard.press("Control+Shift+Z")
+    expect(gold_rows(page)).to_have_count(2)
+    assert page.console_errors == []

@@ -6,6 +6,8 @@ import {
   acceptTarget,
   codePoints,
   correctionDefaults,
+  historyShortcut,
+  historyState,
   nextOpen,
   pendingLinksText,
   rejectTargets,
@@ -126,5 +128,36 @@ describe("pendingLinksText", () => {
     const text = pendingLinksText([link("A"), link("B", true)], spans);
     assert.match(text, /^2 annotator links not in gold \(an end is not a gold span yet, 1 with a rejected end\)/);
     assert.match(text, /; B: denial/);
+  });
+});
+
+describe("historyShortcut", () => {
+  const chord = (key, extra = {}) => ({ key, ctrlKey: true, metaKey: false, shiftKey: false, altKey: false, ...extra });
+  test("Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, as on the annotation page", () => {
+    assert.equal(historyShortcut(chord("z")), "undo");
+    assert.equal(historyShortcut(chord("Z", { shiftKey: true })), "redo");
+    assert.equal(historyShortcut(chord("y")), "redo");
+    assert.equal(historyShortcut(chord("z", { ctrlKey: false, metaKey: true })), "undo");
+  });
+  test("other chords and plain keys are not history shortcuts", () => {
+    assert.equal(historyShortcut(chord("z", { ctrlKey: false })), null);
+    assert.equal(historyShortcut(chord("z", { altKey: true })), null);
+    assert.equal(historyShortcut(chord("a")), null);
+  });
+});
+
+describe("historyState", () => {
+  const when = (iso) => `at ${iso}`;
+  const base = { kind: "decision", target: null, undone_by: null, blocked_by: [] };
+  test("a live decision is in effect, or names what to undo first", () => {
+    assert.equal(historyState(base, when), "in effect");
+    const blocked = { ...base, blocked_by: ["'link' by rita at 12:03 UTC"] };
+    assert.equal(historyState(blocked, when), "in effect; to undo it, undo 'link' by rita at 12:03 UTC first");
+  });
+  test("undone decisions, undo rows and redo rows", () => {
+    const undone = { ...base, undone_by: { id: 9, by: "<b>rita</b>", at: "T" } };
+    assert.equal(historyState(undone, when), "undone by <b>rita</b>, at T");
+    assert.equal(historyState({ ...base, kind: "undo", target: { id: 4 } }, when), "takes back #4");
+    assert.equal(historyState({ ...base, kind: "redo", target: { id: 4 } }, when), "re-applies #4; in effect");
   });
 });

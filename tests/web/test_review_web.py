@@ -390,3 +390,121 @@ def test_a_document_with_a_decision_takes_no_new_annotators(
     given = assignments.next_document(db.session, project, users["annotator"])
     assert given is not None
     assert given.id != doc  # the other, undecided document
+
+
+# ------------------------------------------------------------------ undo, redo
+
+
+def reviewer_posts(client, project_id, doc, name, **body):
+    """POST a decision as the logged-in user on the version last loaded."""
+    version = client.get(api(project_id, doc)).get_json()["version"]
+    return client.post(
+        api(project_id, doc, name),
+        json={"version": version, **body},
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
+
+
+@pytest.fixture
+def undone(client, project, doc):
+    """Two accepted gold spans; the older accept undone, so redo has work."""
+    login(client, "reviewer")
+    state = client.get(api(project.id, doc)).get_json()
+    for group in (0, 2):
+        ids = state["groups"][group]["span_ids"]["A"]
+        assert (
+            reviewer_posts(client, project.id, doc, "accept", span_ids=ids).status_code
+            == 200
+        )
+    history = client.get(api(project.id, doc)).get_json()["history"]
+    older = history[-1]["id"]
+    response = reviewer_posts(client, project.id, doc, "undo", decision_id=older)
+    assert response.status_code == 200
+    return older
+
+
+def gold_count():
+    return len(db.session.scalars(select(GoldSpan.id)).all())
+
+
+@pytest.mark.parametrize("name", ["redo", "undo"])
+def test_undo_and_redo_refuse_annotators_outsiders_and_missing_csrf(
+    client, project, doc, undone, name
+):
+    body = {"version": 3, "decision_id": undone} if name == "redo" else {"version": 3}
+    login(client, "annotator")
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
+    assert (
+        client.post(api(project.id, doc, name), json=body, headers=headers).status_code
+        == 403
+    )
+    login(client, "outsider")
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
+    assert (
+        client.post(api(project.id, doc, name), json=body, headers=headers).status_code
+        == 404
+    )
+    login(client, "reviewer")
+    assert client.post(api(project.id, doc, name), json=body).status_code == 400
+    assert gold_count() == 1
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
+    response = client.post(api(project.id, doc, name), json=body, headers=headers)
+    assert response.status_code == 200
+    assert gold_count() == (2 if name == "redo" else 0)
+
+
+def test_redo_answers_and_a_stale_redo_is_409(client, project, doc, undone):
+    headers = {"X-CSRFToken": csrf_token(client, "/")}
+    stale = client.post(
+        api(project.id, doc, "redo"), json={"version": 2}, headers=headers
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["version"] == 3
+    redone = client.post(
+        api(project.id, doc, "redo"), json={"version": 3}, headers=headers
+    )
+    assert redone.get_json()["redone_id"] == undone
+    assert redone.get_json()["version"] == 4
+    state = client.get(api(project.id, doc)).get_json()
+    assert state["redo"] is None
+    assert state["history"][0]["action"] == "redo accept"
+
+
+def test_undo_of_a_decision_a_later_one_depends_on_is_409_naming_it(
+    client, project, doc
+):
+    login(client, "reviewer")
+    state = client.get(api(project.id, doc)).get_json()
+    ids = state["groups"][0]["span_ids"]["A"]
+    reviewer_posts(client, project.id, doc, "accept", span_ids=ids)
+    accepted = client.get(api(project.id, doc)).get_json()["history"][0]["id"]
+    gold_id = client.get(api(project.id, doc)).get_json()["gold"][0]["id"]
+    reviewer_posts(client, project.id, doc, "remove", gold_id=gold_id)
+    response = reviewer_posts(client, project.id, doc, "undo", decision_id=accepted)
+    assert response.status_code == 409
+    body = response.get_json()
+    assert "undo 'remove' by reviewer at " in body["error"]
+    assert body["blocking"] == [accepted + 1]
+    entry = client.get(api(project.id, doc)).get_json()["history"][1]
+    assert (entry["id"], entry["can_undo"]) == (accepted, False)
+
+
+def test_the_page_shows_the_history_as_text(client, project, doc, users):
+    users["reviewer"].username = "<b>rita</b>"
+    db.session.commit()
+    login(client, "<b>rita</b>")
+    state = client.get(api(project.id, doc)).get_json()
+    reviewer_posts(
+        client, project.id, doc, "accept", span_ids=state["groups"][0]["span_ids"]["A"]
+    )
+    page = client.get(f"/projects/{project.id}/review/documents/{doc}").get_data(
+        as_text=True
+    )
+    assert "<b>rita</b>" not in page
+    payload = json.loads(
+        html_module.unescape(
+            re.search(r'id="review-data">(.*?)</script>', page, re.S)[1]
+        )
+    )
+    assert payload["state"]["history"][0]["by"] == "<b>rita</b>"
+    assert 'id="history-body"' in page

@@ -104,3 +104,34 @@ export function pendingLinksText(links, spansById) {
   const note = rejected ? `, ${rejected} with a rejected end` : "";
   return `${links.length} annotator link${plural} not in gold (an end is not a gold span yet${note}): ${which}`;
 }
+
+/**
+ * What a keyboard chord asks of the decision history, as on the annotation
+ * page: Ctrl+Z (or Cmd+Z) undo, Ctrl+Shift+Z or Ctrl+Y redo; null otherwise.
+ */
+export function historyShortcut(event) {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return null;
+  const key = event.key.toLowerCase();
+  if (key === "z") return event.shiftKey ? "redo" : "undo";
+  if (key === "y") return "redo";
+  return null;
+}
+
+/**
+ * The state column of one row of the decision history: in effect, undone
+ * (by whom), what an undo or redo row took back, and what stands in the way.
+ * ``when`` formats an ISO time for the reader.
+ */
+export function historyState(entry, when) {
+  if (entry.kind === "undo") return `takes back #${entry.target ? entry.target.id : "?"}`;
+  const parts = [];
+  if (entry.kind === "redo" && entry.target) parts.push(`re-applies #${entry.target.id}`);
+  if (entry.undone_by) {
+    parts.push(`undone by ${entry.undone_by.by || "?"}, ${when(entry.undone_by.at)}`);
+  } else if (entry.blocked_by.length) {
+    parts.push(`in effect; to undo it, undo ${entry.blocked_by.join(", ")} first`);
+  } else {
+    parts.push("in effect");
+  }
+  return parts.join("; ");
+}

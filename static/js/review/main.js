@@ -6,6 +6,8 @@ import {
   codePoints,
   correctionDefaults,
   groupSpanIds,
+  historyShortcut,
+  historyState,
   nextOpen,
   pendingLinksText,
   rejectTargets,
@@ -297,6 +299,65 @@ function renderStatus() {
   $("adjudicate-next").disabled = adjudicated;
   $("undo").disabled = state.last_decision === null;
   $("undo").textContent = state.last_decision ? `Undo last decision (${state.last_decision})` : "Undo last decision";
+  const redo = state.redo;
+  $("redo").disabled = !redo || !redo.can_redo;
+  $("redo").textContent = redo ? `Redo (${redo.action})` : "Redo";
+  $("redo").title = redo && !redo.can_redo ? `Undo ${redo.blocked_by.join(", ")} first` : "";
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "?";
+}
+
+function historyButton(text, label, action) {
+  const button = element("button", text, text.toLowerCase());
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", action);
+  return button;
+}
+
+function historyActions(entry) {
+  const cell = element("td");
+  const name = `${entry.action} by ${entry.by || "?"} (#${entry.id})`;
+  if (entry.can_undo) {
+    cell.append(historyButton("Undo", `Undo ${name}`, () => undoDecision(entry)));
+  }
+  if (state.redo && state.redo.id === entry.id) {
+    const redo = historyButton("Redo", `Redo ${name}`, redoLatest);
+    redo.disabled = !state.redo.can_redo;
+    cell.append(redo);
+  }
+  return cell;
+}
+
+function historyRow(entry) {
+  const tr = element("tr", null, `decision kind-${entry.kind}`);
+  tr.dataset.id = String(entry.id);
+  if (entry.undone_by) tr.classList.add("undone");
+  const action = entry.kind === "undo" && entry.target ? `undo ${entry.target.action}` : entry.action;
+  tr.append(
+    element("td", entry.id, "num"),
+    element("td", when(entry.at)),
+    element("td", entry.by || "?"),
+    element("td", action),
+    element("td", entry.summary),
+    element("td", historyState(entry, when), "state"),
+    historyActions(entry),
+  );
+  return tr;
+}
+
+function renderHistory() {
+  const body = $("history-body");
+  body.replaceChildren(...state.history.map(historyRow));
+  if (!state.history.length) {
+    const empty = element("td", "No decision yet.");
+    empty.colSpan = 7;
+    const tr = element("tr");
+    tr.append(empty);
+    body.append(tr);
+  }
 }
 
 function renderLabels() {
@@ -332,6 +393,7 @@ function render() {
   renderRows();
   renderGroups();
   renderGold();
+  renderHistory();
 }
 
 // ---------------------------------------------------------------- actions
@@ -407,18 +469,39 @@ async function adjudicateAndNext() {
   );
 }
 
+function undoLatest() {
+  return run(() => decide("undo"), "Last decision undone.");
+}
+
+function undoDecision(entry) {
+  return run(() => decide("undo", { decision_id: entry.id }), `Undone: ${entry.action} (#${entry.id}).`);
+}
+
+function redoLatest() {
+  if (!state.redo) return say("Nothing to redo.");
+  const redo = state.redo;
+  return run(() => decide("redo", { decision_id: redo.id }), `Redone: ${redo.action} (#${redo.id}).`);
+}
+
 const KEYS = {
   a: acceptCurrent,
   r: rejectCurrent,
   n: () => moveTo(1),
   j: () => moveTo(1),
   k: () => moveTo(-1),
-  u: () => run(() => decide("undo"), "Last decision undone."),
+  u: undoLatest,
 };
 
 function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target.closest("input, select, textarea")) return;
+  const chord = historyShortcut(event);
+  if (chord) {
+    event.preventDefault();
+    if (chord === "undo") undoLatest();
+    else redoLatest();
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
   const action = KEYS[event.key];
   if (action) {
     event.preventDefault();
@@ -428,7 +511,8 @@ function onKey(event) {
 
 $("accept-agreed").addEventListener("click", () => run(() => decide("accept-agreed"), "Every agreed span accepted."));
 $("accept-majority").addEventListener("click", () => run(() => decide("accept-majority"), "Majority pre-fill confirmed."));
-$("undo").addEventListener("click", () => run(() => decide("undo"), "Last decision undone."));
+$("undo").addEventListener("click", undoLatest);
+$("redo").addEventListener("click", redoLatest);
 $("reopen").addEventListener("click", () => run(() => decide("reopen"), "Reopened."));
 $("adjudicate-next").addEventListener("click", adjudicateAndNext);
 $("gold-form").addEventListener("submit", saveCorrection);
