@@ -32,18 +32,22 @@ SELECT_UTF16 = """([start, end]) => {
 }"""
 
 
-def new_page(browser: Any, base_url: str) -> Page:
-    """A page in a context of its own (another user), recording console errors."""
-    opened: Page = browser.new_context(base_url=base_url).new_page()
+def record_console_errors(page: Page) -> Page:
+    """``page``, keeping its console errors for script_errors()."""
     errors: list[str] = []
-    opened.on(
+    page.on(
         "console",
         lambda message: (
             errors.append(message.text) if message.type == "error" else None
         ),
     )
-    opened.console_errors = errors  # type: ignore[attr-defined]
-    return opened
+    page.console_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def new_page(browser: Any, base_url: str) -> Page:
+    """A page in a context of its own (another user), recording console errors."""
+    return record_console_errors(browser.new_context(base_url=base_url).new_page())
 
 
 def utf16(text: str, code_point: int) -> int:
@@ -77,6 +81,24 @@ def assign(project: Project, user: User) -> Document:
     document = assignments.next_document(db.session, project, user)
     assert document is not None
     return document
+
+
+def start_annotating(
+    page: Page, project: Project, users: dict[str, User], text: str
+) -> Document:
+    """A document of ``text`` assigned to the annotator, open in ``page``."""
+    add_documents(project, text)
+    document = assign(project, users["annotator"])
+    log_in(page, "annotator")
+    open_document(page, project, document)
+    return document
+
+
+def stored_texts(document: Document, user: User, text: str) -> list[tuple[str, str]]:
+    """(covered text, label) of each of ``user``'s stored spans."""
+    return [
+        (text[s["start"] : s["end"]], s["label"]) for s in stored_spans(document, user)
+    ]
 
 
 def open_document(page: Page, project: Project, document: Document) -> None:

@@ -11,6 +11,7 @@ from tests.browser.annotating import (
     log_in,
     open_document,
     select_word,
+    start_annotating,
     stored_links,
     stored_spans,
     wait_saved,
@@ -23,11 +24,7 @@ TEXT = "Rebels shelled the town, officials said. The rebels denied any shelling.
 
 @pytest.fixture
 def annotating(page, project, users):
-    add_documents(project, TEXT)
-    document = assign(project, users["annotator"])
-    log_in(page, "annotator")
-    open_document(page, project, document)
-    return document
+    return start_annotating(page, project, users, TEXT)
 
 
 def ids_by_text(document, users):

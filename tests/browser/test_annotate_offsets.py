@@ -12,6 +12,7 @@ from tests.browser.annotating import (
     open_document,
     select_text,
     select_word,
+    start_annotating,
     stored_spans,
     wait_saved,
 )
@@ -36,11 +37,7 @@ WORDS = [
 
 @pytest.fixture
 def annotating(page, project, users):
-    add_documents(project, TEXT)
-    document = assign(project, users["annotator"])
-    log_in(page, "annotator")
-    open_document(page, project, document)
-    return document
+    return start_annotating(page, project, users, TEXT)
 
 
 def test_the_text_is_shown_exactly_crlf_included(page, annotating):

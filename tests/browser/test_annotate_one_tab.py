@@ -6,13 +6,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.annotating import (
-    add_documents,
-    assign,
-    log_in,
     open_document,
+    record_console_errors,
     script_errors,
     select_word,
-    stored_spans,
+    start_annotating,
+    stored_texts,
     wait_saved,
 )
 
@@ -24,29 +23,19 @@ BANNER = "This document is open for editing in another tab"
 
 @pytest.fixture
 def annotating(page, project, users):
-    add_documents(project, TEXT)
-    document = assign(project, users["annotator"])
-    log_in(page, "annotator")
-    open_document(page, project, document)
-    return document
+    return start_annotating(page, project, users, TEXT)
 
 
 def second_tab(page: Page, project, document) -> Page:
     """The same document in another tab of the same browser."""
-    other = page.context.new_page()
-    errors: list[str] = []
-    other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    other.on("pageerror", lambda error: errors.append(str(error)))
-    other.console_errors = errors  # type: ignore[attr-defined]
+    other = record_console_errors(page.context.new_page())
+    other.on("pageerror", lambda error: other.console_errors.append(str(error)))  # type: ignore[attr-defined]
     open_document(other, project, document)
     return other
 
 
 def texts(document, users):
-    return [
-        (TEXT[s["start"] : s["end"]], s["label"])
-        for s in stored_spans(document, users["annotator"])
-    ]
+    return stored_texts(document, users["annotator"], TEXT)
 
 
 def expect_editable(tab: Page) -> None:

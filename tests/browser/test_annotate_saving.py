@@ -5,14 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.annotating import (
-    add_documents,
-    assign,
     log_in,
     new_page,
     open_document,
     script_errors,
     select_word,
-    stored_spans,
+    start_annotating,
+    stored_texts,
     wait_saved,
 )
 
@@ -24,18 +23,11 @@ API = "**/api/**"
 
 @pytest.fixture
 def annotating(page, project, users):
-    add_documents(project, TEXT)
-    document = assign(project, users["annotator"])
-    log_in(page, "annotator")
-    open_document(page, project, document)
-    return document
+    return start_annotating(page, project, users, TEXT)
 
 
 def texts(document, users):
-    return [
-        (TEXT[s["start"] : s["end"]], s["label"])
-        for s in stored_spans(document, users["annotator"])
-    ]
+    return stored_texts(document, users["annotator"], TEXT)
 
 
 def test_offline_edits_are_sent_when_the_network_returns(page, annotating, users):

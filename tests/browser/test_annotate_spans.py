@@ -4,13 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.annotating import (
-    add_documents,
-    assign,
     drag_select,
-    log_in,
-    open_document,
     select_text,
     select_word,
+    start_annotating,
     stored_spans,
     wait_saved,
 )
@@ -22,11 +19,7 @@ TEXT = "Officials said the attack was possibly staged by the rebels.\nNobody den
 
 @pytest.fixture
 def annotating(page, project, users):
-    add_documents(project, TEXT)
-    document = assign(project, users["annotator"])
-    log_in(page, "annotator")
-    open_document(page, project, document)
-    return document
+    return start_annotating(page, project, users, TEXT)
 
 
 def spans_of(document, users):
