@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.browser.annotating import record_console_errors
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -39,9 +41,5 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, live_server: str) -> Iterator[object]:
     context = browser.new_context(base_url=live_server)
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.console_errors = errors
-    yield opened
+    yield record_console_errors(context.new_page())
     context.close()
