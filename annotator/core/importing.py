@@ -21,8 +21,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+import orjson
+
+from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH
 from annotator.core.spans import (
     BAD_CHARACTER,
+    MAX_ATTRIBUTE_NAME_LENGTH,
+    MAX_ATTRIBUTES,
+    MAX_SPANS_PER_DOCUMENT,
     FieldError,
     Link,
     Span,
@@ -43,7 +49,7 @@ ANNOTATION_KEYS = frozenset({"annotator", "spans", "links"})
 SPAN_KEYS = frozenset({"id", "start", "end", "label", "attributes", "note"})
 LINK_KEYS = frozenset({"source", "target", "kind"})
 
-_JSON_BLANK = " \t\r"
+_JSON_BLANK = b" \t\r"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +153,9 @@ class _Context:
     labels: Collection[str]
     split_paragraphs: bool
     problems: _Problems
+    #: The file's bytes after its byte order mark, known to be UTF-8: orjson
+    #: reads JSONL lines faster as bytes than as text it would encode again.
+    utf8: bytes
 
 
 _Parser = Callable[[str, _Context], Iterator[tuple[int, ImportedDocument]]]
@@ -172,7 +181,8 @@ def parse_import_file(
         raise _file_error(filename, None, _unsupported_message(path.suffix))
     text = _decode(filename, data, max_bytes)
     problems = _Problems(filename)
-    context = _Context(filename, path.stem, labels, split_paragraphs, problems)
+    utf8 = data.removeprefix(codecs.BOM_UTF8)
+    context = _Context(filename, path.stem, labels, split_paragraphs, problems, utf8)
     documents = _collect(parser(text, context), problems)
     problems.raise_if_any()
     return documents
@@ -380,22 +390,34 @@ def _names(keys: Iterable[str]) -> str:
 def _jsonl_documents(
     text: str, context: _Context
 ) -> Iterator[tuple[int, ImportedDocument]]:
-    for number, line in enumerate(text.split("\n"), 1):
+    """One document per non-blank line; ``text`` is ``context.utf8`` decoded."""
+    for number, line in enumerate(context.utf8.split(b"\n"), 1):
         if context.problems.full:
             return
         if not line.strip(_JSON_BLANK):
             continue
-        record = _load_json_line(line, number, context.problems)
-        if record is None:
-            continue
-        # Strict UTF-8 and strict JSON let NUL and lone surrogates in only
-        # as \u escapes: lines without one need no walk through every string.
-        errors, document = _jsonl_document(
-            record, f"{context.file} line {number}", context, "\\u" in line
-        )
-        context.problems.add_errors(number, errors)
+        source = f"{context.file} line {number}"
+        document = well_formed_document(line, source, context.labels)
+        if document is None:  # the full checks say what is wrong, if anything
+            document = _checked_jsonl_document(
+                line.decode("utf-8"), number, source, context
+            )
         if document is not None:
             yield number, document
+
+
+def _checked_jsonl_document(
+    line: str, number: int, source: str, context: _Context
+) -> ImportedDocument | None:
+    """The document on one line, or None after adding every problem in it."""
+    record = _load_json_line(line, number, context.problems)
+    if record is None:
+        return None
+    # Strict UTF-8 and strict JSON let NUL and lone surrogates in only
+    # as \u escapes: lines without one need no walk through every string.
+    errors, document = _jsonl_document(record, source, context, "\\u" in line)
+    context.problems.add_errors(number, errors)
+    return document
 
 
 def _reject_constant(name: str) -> object:
@@ -617,6 +639,167 @@ def _link_end(
         return ids[str(value)]
     errors.append(FieldError(where, message))
     return None
+
+
+# --- JSON lines: the fast path for well-formed lines -------------------------
+#
+# Nearly every line of a real import is valid, and the full checks above cost
+# several function calls and a list of errors per span. A line is first tried
+# here with plain comparisons and no messages; anything this path is not sure
+# of (None) goes through the full checks, which alone ever refuse a line or
+# word a problem. So this path must accept only what the full checks accept,
+# and build the same document: tests compare the two on generated lines.
+
+
+def well_formed_document(
+    line: bytes, source: str, labels: Collection[str]
+) -> ImportedDocument | None:
+    """The document on a valid JSONL line (UTF-8), or None: then the full
+    checks decide.
+
+    orjson decodes the line. It refuses lone surrogates, NaN and nesting beyond
+    1,024 levels (the full checks then word the problem), and decodes numbers
+    beyond 64 bits as floats where the json module keeps integers: a float
+    in a checked field fails its type check, one in ``meta`` is sent to the
+    full checks. NUL can only arrive as a \\u0000 escape.
+    """
+    if b"\\u0000" in line:
+        return None
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if type(record) is not dict or not record.keys() <= DOCUMENT_KEYS:
+        return None
+    text = record.get("text")
+    if type(text) is not str or not text.strip():
+        return None
+    raw_id = record.get("id")
+    external_id = derived_id(text) if raw_id is None else _well_formed_id(raw_id)
+    title = record.get("title")
+    if title is None:
+        title = ""
+    elif type(title) is not str or len(title) > MAX_TITLE_LENGTH:
+        return None
+    meta = record.get("meta")
+    if meta is None:
+        meta = {}
+    elif type(meta) is not dict or _holds_float(meta):
+        return None
+    annotations = _well_formed_annotations(record.get("annotations"), len(text), labels)
+    if external_id is None or annotations is None:
+        return None
+    return ImportedDocument(external_id, title, text, meta, annotations, source)
+
+
+def _well_formed_id(value: object) -> str | None:
+    """A document or span id as a string (``_id_errors`` finds none), or None."""
+    if type(value) is int:
+        return str(value)
+    if type(value) is not str or not value.strip() or len(value) > MAX_ID_LENGTH:
+        return None
+    return value
+
+
+def _holds_float(value: object) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _well_formed_annotations(
+    value: object, text_length: int, labels: Collection[str]
+) -> tuple[ImportedAnnotation, ...] | None:
+    if value is None:
+        return ()
+    if type(value) is not list:
+        return None
+    annotations: list[ImportedAnnotation] = []
+    names: set[str] = set()
+    for item in value:
+        annotation = _well_formed_annotation(item, text_length, labels)
+        if annotation is None or annotation.annotator in names:
+            return None
+        names.add(annotation.annotator)
+        annotations.append(annotation)
+    return tuple(annotations)
+
+
+def _well_formed_annotation(
+    item: object, text_length: int, labels: Collection[str]
+) -> ImportedAnnotation | None:
+    if type(item) is not dict or not item.keys() <= ANNOTATION_KEYS:
+        return None
+    name = item.get("annotator")
+    if (
+        type(name) is not str
+        or len(name) > MAX_ANNOTATOR_LENGTH
+        or not ANNOTATOR_PATTERN.fullmatch(name)
+    ):
+        return None
+    links = item.get("links")
+    if links is not None:
+        if type(links) is not list:
+            return None
+        if links:  # links are rare: the full checks of this block, quietly
+            annotation, errors = _annotation(item, "", text_length, labels)
+            return None if errors else annotation
+    spans = _well_formed_spans(item.get("spans"), text_length, labels)
+    return None if spans is None else ImportedAnnotation(name, spans)
+
+
+def _well_formed_spans(
+    value: object, text_length: int, labels: Collection[str]
+) -> tuple[Span, ...] | None:
+    if value is None:
+        return ()
+    if type(value) is not list or len(value) > MAX_SPANS_PER_DOCUMENT:
+        return None
+    spans: list[Span] = []
+    ids: set[str] = set()
+    for item in value:
+        if type(item) is not dict or not item.keys() <= SPAN_KEYS:
+            return None
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        if not (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= text_length
+            and type(label) is str
+            and label in labels
+        ):
+            return None
+        attributes, note = item.get("attributes") or {}, item.get("note") or ""
+        if type(note) is not str or len(note) > MAX_NOTE_LENGTH:
+            return None
+        if type(attributes) is not dict or (
+            attributes and not _well_formed_attributes(attributes)
+        ):
+            return None
+        span_id = item.get("id")
+        if span_id is not None:
+            key = _well_formed_id(span_id)
+            if key is None or key in ids:
+                return None
+            ids.add(key)
+        spans.append(Span(start, end, label, attributes, note))
+    return tuple(spans)
+
+
+def _well_formed_attributes(attributes: dict[object, object]) -> bool:
+    return len(attributes) <= MAX_ATTRIBUTES and all(
+        type(value) is str
+        and len(value) <= MAX_ATTRIBUTE_LENGTH
+        and 0 < len(name) <= MAX_ATTRIBUTE_NAME_LENGTH  # type: ignore[arg-type]
+        for name, value in attributes.items()
+    )
 
 
 # --- CSV --------------------------------------------------------------------

@@ -3,7 +3,8 @@
 SQLAlchemy's executemany compiles parameters row by row (defaults, type
 processing), which cost more than the inserts themselves on large imports.
 Here each column's bind processor is looked up once and constant values are
-processed once, so the rows go to the driver nearly as they are.
+processed once, so the rows go to the driver nearly as they are. Ids are
+reserved before the insert, so that nothing needs to be read back.
 """
 
 from __future__ import annotations
@@ -81,3 +82,35 @@ def _statement(connection: Connection, table: Table, columns: Sequence[str]) -> 
     marks = ", ".join([placeholder] * len(columns))
     # Names come from our own table metadata, never from input; values are bound.
     return f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
+
+
+def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """``count`` ascending ids for new rows of ``table`` (integer primary key
+    ``id``) that no other transaction can take.
+
+    PostgreSQL: values of the column's sequence. SQLite: the ids after the
+    largest, as SQLite itself would give them; call this only after the
+    transaction has written something, so that it holds SQLite's one write
+    lock (transactions there are serializable): no other connection can then
+    insert before this one ends. Insert the rows with these ids before any
+    other row of ``table``.
+    """
+    if count == 0:
+        return []
+    dialect = connection.dialect.name
+    name = connection.dialect.identifier_preparer.quote(table.name)
+    if dialect == "postgresql":
+        rows = connection.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
+            (name, count),
+        )
+        return sorted(row[0] for row in rows)
+    if dialect == "sqlite":
+        if not connection.in_transaction():
+            raise RuntimeError("reserve SQLite ids inside the writing transaction")
+        # The name comes from our own table metadata, never from input.
+        query = f"SELECT coalesce(max(id), 0) FROM {name}"  # noqa: S608
+        largest = int(connection.exec_driver_sql(query).scalar_one())
+        return list(range(largest + 1, largest + 1 + count))
+    raise RuntimeError(f"no id reservation for {dialect}")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.importing import (
@@ -28,9 +28,9 @@ from annotator.models import (
     User,
 )
 from annotator.models.base import utcnow
-from annotator.services import audit
+from annotator.services import audit, collector
 from annotator.services.accounts import find_user
-from annotator.services.bulk import insert_rows
+from annotator.services.bulk import insert_rows, reserve_ids
 from annotator.services.errors import ServiceError
 from annotator.services.projects import membership_of, set_membership
 
@@ -64,17 +64,30 @@ def import_files(
 ) -> ImportResult:
     """Parse every file, then store all its documents and spans in one
     transaction; on any error nothing is stored and ``ImportRefused`` says why."""
+    with collector.paused():
+        return _import(session, project, files, split_paragraphs, actor, max_bytes)
+
+
+def _import(
+    session: Session,
+    project: Project,
+    files: Iterable[tuple[str, bytes]],
+    split_paragraphs: bool,
+    actor: User | None,
+    max_bytes: int,
+) -> ImportResult:
     labels = {label.name: label.id for label in project.labels}
     documents, problems = _parse_all(files, split_paragraphs, labels, max_bytes)
     if problems:
         raise ImportRefused(problems)
-    new_documents, skipped = _new_documents(session, project, documents)
+    new_documents, digests, skipped = _new_documents(session, project, documents)
+    span_count = sum(
+        len(annotation.spans) for doc in new_documents for annotation in doc.annotations
+    )
     try:
         annotators = _annotator_accounts(session, project, new_documents, actor)
-        document_ids = _insert_documents(session, project, new_documents)
-        span_count = _insert_annotations(
-            session, new_documents, document_ids, annotators, labels
-        )
+        # Written first: on SQLite this takes the write lock, which the id
+        # reservations below rely on.
         audit.record(
             session,
             actor_id=actor.id if actor else None,
@@ -89,6 +102,9 @@ def import_files(
                 "sources": sorted({doc.source.split(" line ")[0] for doc in documents}),
             },
         )
+        session.flush()
+        document_ids = _insert_documents(session, project, new_documents, digests)
+        _insert_annotations(session, new_documents, document_ids, annotators, labels)
         session.commit()
     except BaseException:
         session.rollback()
@@ -130,20 +146,23 @@ def _parse_all(
 
 def _new_documents(
     session: Session, project: Project, documents: list[ImportedDocument]
-) -> tuple[list[ImportedDocument], int]:
-    """Drop documents already stored with the same text; refuse changed text."""
+) -> tuple[list[ImportedDocument], list[str], int]:
+    """The documents not stored yet, with their texts' SHA-256, and how many
+    are stored already with the same text; changed text is refused."""
     rows = session.execute(
         select(Document.external_id, Document.text_sha256).where(
             Document.project_id == project.id
         )
     )
     stored = dict(rows.all())
-    new, skipped, problems = [], 0, []
+    new, digests, skipped, problems = [], [], 0, []
     for document in documents:
-        digest = stored.get(document.external_id)
-        if digest is None:
+        digest = text_sha256(document.text)
+        earlier = stored.get(document.external_id)
+        if earlier is None:
             new.append(document)
-        elif digest == text_sha256(document.text):
+            digests.append(digest)
+        elif earlier == digest:
             skipped += 1
         else:
             problems.append(
@@ -153,7 +172,7 @@ def _new_documents(
             )
     if problems:
         raise ImportRefused(problems)
-    return new, skipped
+    return new, digests, skipped
 
 
 def _annotator_accounts(
@@ -209,78 +228,43 @@ def _outsider_problems(documents: list[ImportedDocument], names: set[str]) -> li
     ]
 
 
+DOCUMENT_COLUMNS = (
+    "id",
+    "project_id",
+    "external_id",
+    "title",
+    "text",
+    "text_length",
+    "text_sha256",
+    "meta",
+)
+
+
 def _insert_documents(
-    session: Session, project: Project, documents: list[ImportedDocument]
-) -> list[int]:
-    if not documents:
-        return []
-    rows = [
-        {
-            "project_id": project.id,
-            "external_id": doc.external_id,
-            "title": doc.title,
-            "text": doc.text,
-            "text_length": len(doc.text),
-            "text_sha256": text_sha256(doc.text),
-            "meta": dict(doc.meta),
-        }
-        for doc in documents
-    ]
-    result = session.execute(
-        insert(Document).returning(Document.id, sort_by_parameter_order=True), rows
-    )
-    return list(result.scalars())
-
-
-def _insert_annotations(
     session: Session,
+    project: Project,
     documents: list[ImportedDocument],
-    document_ids: list[int],
-    annotators: dict[str, int],
-    labels: dict[str, int],
-) -> int:
-    assignment_rows: list[tuple[int, int]] = []
-    plain_spans: list[tuple[object, ...]] = []
-    linked_blocks: list[tuple[ImportedAnnotation, list[dict[str, object]]]] = []
-    for document, document_id in zip(documents, document_ids, strict=True):
-        for annotation in document.annotations:
-            annotator_id = annotators[annotation.annotator]
-            assignment_rows.append((document_id, annotator_id))
-            if annotation.links:
-                rows = _span_rows(annotation, document_id, annotator_id, labels)
-                linked_blocks.append((annotation, rows))
-            else:
-                plain_spans += _span_tuples(
-                    annotation, document_id, annotator_id, labels
-                )
-    connection, now = session.connection(), utcnow()
-    insert_rows(
-        connection,
-        cast(Table, Assignment.__table__),
-        ("document_id", "user_id"),
-        assignment_rows,
-        constants={
-            "status": str(AssignmentStatus.SUBMITTED),
-            "skip_reason": "",
-            "version": 0,
-            "updated_at": now,
-        },
-    )
-    # Spans nobody links to need no ids back: one executemany, no RETURNING.
-    insert_rows(
-        connection,
-        cast(Table, Span.__table__),
-        SPAN_COLUMNS,
-        plain_spans,
-        constants={
-            "origin": str(SpanOrigin.IMPORTED),
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    for annotation, rows in linked_blocks:
-        _insert_linked_block(session, annotation, rows)
-    return len(plain_spans) + sum(len(rows) for _, rows in linked_blocks)
+    digests: list[str],
+) -> list[int]:
+    """Store the documents under ids reserved first, so that nothing is read back."""
+    connection, table = session.connection(), cast(Table, Document.__table__)
+    ids = reserve_ids(connection, table, len(documents))
+    rows = [
+        (
+            document_id,
+            project.id,
+            doc.external_id,
+            doc.title,
+            doc.text,
+            len(doc.text),
+            digest,
+            doc.meta,
+        )
+        for document_id, doc, digest in zip(ids, documents, digests, strict=True)
+    ]
+    constants = {"created_at": utcnow()}
+    insert_rows(connection, table, DOCUMENT_COLUMNS, rows, constants=constants)
+    return ids
 
 
 SPAN_COLUMNS = (
@@ -294,67 +278,112 @@ SPAN_COLUMNS = (
 )
 
 
-def _span_tuples(
-    annotation: ImportedAnnotation,
-    document_id: int,
-    annotator_id: int,
+_SpanRow = tuple[object, ...]
+
+
+@dataclass
+class _AnnotationRows:
+    """Rows for the assignments and spans of imported annotations, in the
+    column orders of ``insert_rows``; blocks with links wait for span ids."""
+
+    assignments: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[_SpanRow] = field(default_factory=list)
+    linked: list[tuple[ImportedAnnotation, list[_SpanRow]]] = field(
+        default_factory=list
+    )
+
+
+def _insert_annotations(
+    session: Session,
+    documents: list[ImportedDocument],
+    document_ids: list[int],
+    annotators: dict[str, int],
     labels: dict[str, int],
-) -> list[tuple[object, ...]]:
-    """Rows in SPAN_COLUMNS order."""
-    return [
-        (
-            document_id,
-            annotator_id,
-            labels[span.label],
-            span.start,
-            span.end,
-            dict(span.attributes),
-            span.note,
-        )
-        for span in annotation.spans
-    ]
-
-
-def _insert_linked_block(
-    session: Session, annotation: ImportedAnnotation, rows: list[dict[str, object]]
 ) -> None:
-    span_ids = list(
-        session.execute(
-            insert(Span).returning(Span.id, sort_by_parameter_order=True), rows
-        ).scalars()
+    connection, now = session.connection(), utcnow()
+    span_table = cast(Table, Span.__table__)
+    rows = _annotation_rows(documents, document_ids, annotators, labels)
+    insert_rows(
+        connection,
+        cast(Table, Assignment.__table__),
+        ("document_id", "user_id"),
+        rows.assignments,
+        constants={
+            "status": str(AssignmentStatus.SUBMITTED),
+            "skip_reason": "",
+            "version": 0,
+            "updated_at": now,
+        },
     )
-    session.execute(
-        insert(SpanLink),
-        [
-            {
-                "source_id": span_ids[link.source],
-                "target_id": span_ids[link.target],
-                "kind": link.kind,
-            }
-            for link in annotation.links
-        ],
+    span_constants = {
+        "origin": str(SpanOrigin.IMPORTED),
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_rows(connection, span_table, SPAN_COLUMNS, rows.spans, span_constants)
+    # Spans that links join get reserved ids; the others need none back.
+    span_count = sum(len(spans) for _, spans in rows.linked)
+    span_ids = reserve_ids(connection, span_table, span_count)
+    linked_spans, links = _numbered(rows.linked, span_ids)
+    insert_rows(
+        connection,
+        span_table,
+        ("id", *SPAN_COLUMNS),
+        linked_spans,
+        span_constants,
+    )
+    insert_rows(
+        connection,
+        cast(Table, SpanLink.__table__),
+        ("source_id", "target_id", "kind"),
+        links,
     )
 
 
-def _span_rows(
-    annotation: ImportedAnnotation,
-    document_id: int,
-    annotator_id: int,
+def _annotation_rows(
+    documents: list[ImportedDocument],
+    document_ids: list[int],
+    annotators: dict[str, int],
     labels: dict[str, int],
-) -> list[dict[str, object]]:
-    return [
-        {
-            "document_id": document_id,
-            "annotator_id": annotator_id,
-            "label_id": labels[span.label],
-            "start": span.start,
-            "end": span.end,
-            "attributes": dict(span.attributes),
-            "note": span.note,
-            "origin": SpanOrigin.IMPORTED,
-        }
-        for span in annotation.spans
-    ]
+) -> _AnnotationRows:
+    rows = _AnnotationRows()
+    for document, document_id in zip(documents, document_ids, strict=True):
+        for annotation in document.annotations:
+            annotator_id = annotators[annotation.annotator]
+            rows.assignments.append((document_id, annotator_id))
+            spans: list[_SpanRow] = [
+                (
+                    document_id,
+                    annotator_id,
+                    labels[span.label],
+                    span.start,
+                    span.end,
+                    span.attributes,
+                    span.note,
+                )
+                for span in annotation.spans
+            ]
+            if annotation.links:
+                rows.linked.append((annotation, spans))
+            else:
+                rows.spans += spans
+    return rows
+
+
+def _numbered(
+    linked: list[tuple[ImportedAnnotation, list[_SpanRow]]], span_ids: list[int]
+) -> tuple[list[_SpanRow], list[tuple[int, int, str]]]:
+    """Linked spans' rows with ids first, and the links as (source id, target
+    id, kind)."""
+    spans: list[_SpanRow] = []
+    links: list[tuple[int, int, str]] = []
+    for annotation, rows in linked:
+        ids = span_ids[len(spans) : len(spans) + len(rows)]
+        spans += [(span_id, *row) for span_id, row in zip(ids, rows, strict=True)]
+        links += [
+            (ids[link.source], ids[link.target], link.kind) for link in annotation.links
+        ]
+    return spans, links
 
 
 def list_documents(session: Session, project: Project) -> list[Document]:

@@ -27,7 +27,6 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -71,7 +70,7 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as StoredSpan
-from annotator.services import review
+from annotator.services import collector, review
 from annotator.services.errors import NotFoundError, ServiceError
 
 BATCH_SIZE = 500
@@ -687,7 +686,7 @@ def _export_documents(
             yield _export_document(plan, document, names, agreement, tally)
         tally.read += len(stored)
         if number % COLLECT_EVERY == 0:
-            # The collector is paused (see _collector_paused): free the few
+            # The collector is paused (see collector.paused): free the few
             # reference cycles of the last batches, so that memory stays flat.
             gc.collect(1)
         if progress is not None:
@@ -1052,45 +1051,6 @@ def write_export(
     return ExportResult(folder, manifest)
 
 
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while exports stream.
-
-    An export makes millions of short-lived objects without cycles (rows,
-    spans, JSON records), which reference counting frees at once; the
-    collector's periodic scans of every object alive in the process cost a
-    fifth of the export's time (bench/export_bench.py) and free nothing.
-    ``_export_documents`` collects the young generations every few batches,
-    which frees the few cycles made meanwhile.
-
-    The collector is the process's: in a threaded server the other requests'
-    cycles wait too, for as long as an export runs, except those the young
-    collections take. Overlapping exports share one pause, which ends with
-    the last of them."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._exports = 0
-        self._was_enabled = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._exports == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._exports += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._exports -= 1
-                if self._exports == 0 and self._was_enabled:
-                    gc.enable()
-
-
-_collector_paused = _CollectorPause()
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -1106,7 +1066,7 @@ def _write_folder(
     tally = _Tally()
     documents = _export_documents(session, project, plan, tally, progress, submitted)
     try:
-        with _collector_paused():
+        with collector.paused():
             stats, files = _write_data(folder, plan, documents)
     except ExportInputError as error:
         raise ServiceError(f"cannot export: {error}") from error

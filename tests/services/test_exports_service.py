@@ -16,7 +16,7 @@ from annotator.core.exports.split import assign_split
 from annotator.extensions import db
 from annotator.models import Assignment, AssignmentStatus, Document, Span, SpanLink
 from annotator.models import User as UserModel
-from annotator.services import exports
+from annotator.services import collector, exports
 from annotator.services.documents import import_files
 from annotator.services.errors import NotFoundError, ServiceError
 from annotator.services.exports import ExportSettings, write_export
@@ -462,7 +462,7 @@ def test_the_garbage_collector_runs_again_after_an_export_ends_or_fails(
 
 
 def test_overlapping_exports_resume_the_collector_only_when_the_last_ends():
-    pause = exports._CollectorPause()
+    pause = collector._CollectorPause()
     with pause():
         with pause():
             assert not gc.isenabled()
