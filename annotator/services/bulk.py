@@ -1,4 +1,5 @@
-"""Bulk inserts for imports: one driver-level executemany per table.
+"""Bulk inserts for imports: one driver-level executemany per table, or one
+COPY on PostgreSQL.
 
 SQLAlchemy's executemany compiles parameters row by row (defaults, type
 processing), which cost more than the inserts themselves on large imports.
@@ -9,20 +10,29 @@ reserved before the insert, so that nothing needs to be read back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _uses_copy(connection: Connection) -> bool:
+    return connection.dialect.driver == "psycopg"
 
 
 def _processor(
     table: Table, column: str, connection: Connection
 ) -> Callable[[Any], Any] | None:
     dialect = connection.dialect
-    processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    return processor
+    column_type = table.c[column].type.dialect_impl(dialect)
+    if _uses_copy(connection) and isinstance(column_type, JSON):
+        # COPY's text format hands JSON text to the server, which parses it;
+        # psycopg's Jsonb wrapper would serialise every row again.
+        return json.dumps
+    return column_type.bind_processor(dialect)
 
 
 def insert_rows(
@@ -48,8 +58,31 @@ def insert_rows(
     ]
     empty: dict[int, Any] = {}
     parameters = [_processed(row, processed, empty) + tail for row in rows]
+    if _uses_copy(connection):
+        _copy(connection, table, [*columns, *fixed], parameters)
+        return
     statement = _statement(connection, table, [*columns, *fixed])
     connection.exec_driver_sql(statement, parameters)
+
+
+def _copy(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """PostgreSQL's COPY, in this transaction: a stream of rows instead of one
+    statement per row (executemany), several times faster."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
 
 
 def _processed(
