@@ -140,8 +140,10 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
         )
         return sorted(row[0] for row in rows)
     if dialect == "sqlite":
-        if not connection.in_transaction():
-            raise RuntimeError("reserve SQLite ids inside the writing transaction")
+        # sqlite3 opens its transaction at the first write: before that, the
+        # largest id could still change under us.
+        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            raise RuntimeError("reserve SQLite ids after the transaction's first write")
         # The name comes from our own table metadata, never from input.
         query = f"SELECT coalesce(max(id), 0) FROM {name}"  # noqa: S608
         largest = int(connection.exec_driver_sql(query).scalar_one())
