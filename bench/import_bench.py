@@ -129,9 +129,9 @@ def bare_postgres(documents: list[dict[str, Any]], url: str) -> Timing:
                 [(document["id"], document["text"]) for document in documents],
                 returning=True,
             )
-            ids = []
+            ids: list[int] = []
             while True:
-                ids.append(cursor.fetchone()[0])  # type: ignore[index]
+                ids.extend(row[0] for row in cursor.fetchall())
                 if not cursor.nextset():
                     break
             rows = [
@@ -167,7 +167,7 @@ def fresh_postgres(url: str) -> None:
 
 def ours(documents: list[dict[str, Any]], url: str) -> Timing:
     from annotator import create_app, migrations
-    from annotator.extensions import db
+    from annotator.extensions import current_session, db
     from annotator.services import documents as document_service
     from annotator.services import projects
 
@@ -177,12 +177,12 @@ def ours(documents: list[dict[str, Any]], url: str) -> Timing:
     data = "\n".join(json.dumps(d, ensure_ascii=False) for d in documents).encode()
     with app.app_context():
         migrations.upgrade(db.engine)
-        project = projects.create_project(db.session, "Bench")
+        project = projects.create_project(current_session(), "Bench")
         added: list[int] = []
 
         def work() -> None:
             result = document_service.import_files(
-                db.session, project, [("bench.jsonl", data)]
+                current_session(), project, [("bench.jsonl", data)]
             )
             added.append(result.added)
 

@@ -793,11 +793,12 @@ def _well_formed_spans(
     return tuple(spans)
 
 
-def _well_formed_attributes(attributes: dict[object, object]) -> bool:
+def _well_formed_attributes(attributes: dict[str, object]) -> bool:
+    """Decoded JSON: the keys are strings."""
     return len(attributes) <= MAX_ATTRIBUTES and all(
         type(value) is str
         and len(value) <= MAX_ATTRIBUTE_LENGTH
-        and 0 < len(name) <= MAX_ATTRIBUTE_NAME_LENGTH  # type: ignore[arg-type]
+        and 0 < len(name) <= MAX_ATTRIBUTE_NAME_LENGTH
         for name, value in attributes.items()
     )
 

@@ -76,13 +76,21 @@ def _copy(
     quote = connection.dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name in columns)
     statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = _driver_connection(connection).cursor()
     try:
         with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
     finally:
         cursor.close()
+
+
+def _driver_connection(connection: Connection) -> Any:
+    """The driver's connection under ``connection``, which is open (in use)."""
+    driver = connection.connection.dbapi_connection
+    if driver is None:
+        raise RuntimeError("the database connection is closed")
+    return driver
 
 
 def _processed(
@@ -142,7 +150,7 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     if dialect == "sqlite":
         # sqlite3 opens its transaction at the first write: before that, the
         # largest id could still change under us.
-        if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        if not _driver_connection(connection).in_transaction:
             raise RuntimeError("reserve SQLite ids after the transaction's first write")
         # The name comes from our own table metadata, never from input.
         query = f"SELECT coalesce(max(id), 0) FROM {name}"  # noqa: S608
