@@ -33,7 +33,8 @@ SELECT_UTF16 = """([start, end]) => {
 
 
 def record_console_errors(page: Page) -> Page:
-    """``page``, keeping its console errors for script_errors()."""
+    """``page``, keeping its console errors and uncaught script errors for
+    script_errors() (tests assert ``page.console_errors == []``)."""
     errors: list[str] = []
     page.on(
         "console",
@@ -41,6 +42,7 @@ def record_console_errors(page: Page) -> Page:
             errors.append(message.text) if message.type == "error" else None
         ),
     )
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.console_errors = errors  # type: ignore[attr-defined]
     return page
 
@@ -55,9 +57,7 @@ def utf16(text: str, code_point: int) -> int:
 
 
 def log_in(page: Page, username: str) -> None:
-    """Log in; uncaught script errors are counted as console errors too."""
-    errors = page.console_errors  # type: ignore[attr-defined]
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    """Log in as ``username`` with the tests' password."""
     page.goto("/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)

@@ -29,7 +29,6 @@ def annotating(page, project, users):
 def second_tab(page: Page, project, document) -> Page:
     """The same document in another tab of the same browser."""
     other = record_console_errors(page.context.new_page())
-    other.on("pageerror", lambda error: other.console_errors.append(str(error)))  # type: ignore[attr-defined]
     open_document(other, project, document)
     return other
 
