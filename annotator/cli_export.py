@@ -189,12 +189,24 @@ def _one_line(error: Exception) -> str:
     return message.splitlines()[0] if message else type(error).__name__
 
 
+def _reasons(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {reason}" for reason, n in counts.items()) or "none"
+
+
 def _summary(manifest: dict[str, Any]) -> str:
+    """What was written and what was left out, spans and links apart, each by
+    reason."""
     counts = manifest["counts"]
-    spans = sum(counts["spans"].values())
-    dropped = sum(counts["dropped"].values())
     documents = manifest["documents"]
-    return (
-        f"Exported {documents['exported']} of {documents['in_project']} documents, "
-        f"{spans} spans, {counts['links']} links ({dropped} spans dropped)."
+    records = ""
+    if documents["records"] != documents["exported"]:
+        records = f" ({documents['records']} records)"
+    line = (
+        f"Exported {documents['exported']} of {documents['in_project']} documents"
+        f"{records}, {sum(counts['spans'].values())} spans, {counts['links']} links."
+        f" Spans dropped: {_reasons(counts['dropped'])}."
+        f" Links dropped: {_reasons(counts['links_dropped'])}."
     )
+    if counts["cut_in_pieces"]:
+        line += f" Spans cut in pieces: {_reasons(counts['cut_in_pieces'])}."
+    return line

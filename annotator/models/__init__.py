@@ -15,6 +15,7 @@ from annotator.models.gold import (
     RejectedSpan,
 )
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
+from annotator.models.pseudonym import Pseudonym
 from annotator.models.user import User
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Label",
     "Membership",
     "Project",
+    "Pseudonym",
     "RejectedSpan",
     "Role",
     "Span",

@@ -17,8 +17,8 @@ from annotator.core.exports.base import (
     ExportLink,
     ExportOptions,
     ExportSpan,
-    FileSink,
     FormatStats,
+    Output,
 )
 from annotator.core.exports.doccano import DOCCANO
 from annotator.core.exports.hf_bio import HF_BIO
@@ -48,8 +48,8 @@ __all__ = [
     "ExportLink",
     "ExportOptions",
     "ExportSpan",
-    "FileSink",
     "FormatStats",
+    "Output",
     "UnknownFormatError",
     "format_names",
     "get_format",

@@ -2,45 +2,57 @@
 
 Offsets are Unicode code points into ``ExportDocument.text``, end exclusive.
 
+A *record* is what one line (or one ``Doc``, or one block) of an export holds:
+at the annotators layer one record per (document, annotator), named by
+``ExportDocument.annotator``; at the gold and majority layers one per document
+(``annotator`` is None). Records of one document arrive one after another.
+
 How the service layer calls a writer (the only code that touches disk)::
 
     fmt = get_format(name)
-    with open(tmp_path, "wb") as stream:             # binary: bytes are final
-        stats = fmt.write(documents, stream, options, files=sink)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(tmp_path, final_path)
+    stats = fmt.write(documents, output, options)
+    output.close()                  # fsync and move every file into place
     manifest = {"format": fmt.name, "schema_version": fmt.schema_version,
-                "options": options.to_dict(), **stats.to_dict(), "sha256": ...}
+                "options": options.to_dict(), **stats.to_dict(), ...}
 
 ``documents`` may be a generator reading the database in batches: writers
-consume it once, in order, and write each document before asking for the next.
-``files`` is only used when ``fmt.writes_files`` is true (``semeval-tsv``): the
-writer calls ``files(relative_path, data)`` once per extra file, with a path made
-by ``annotator.core.exports.files`` (POSIX separators, never absolute, never
-``..``). The sink writes each file under the export's temporary folder; it should
-still refuse any path for which ``is_safe_relative_path`` is false.
+consume it once, in order, and write each record before asking for the next.
+Writers name their files and hand the bytes to ``output`` (see ``Output``):
+``output.stream(name)`` for data files written as records arrive,
+``output.file(name, data)`` for a whole extra file. Names are relative POSIX
+paths (``annotator.core.exports.files``); the service refuses any other.
+
+Splits: when ``ExportOptions.splits`` is not empty, every record carries one of
+those split names and goes to that split's data file (``train.jsonl``,
+``dev.jsonl``, ``test.jsonl``: the layout ``datasets.load_dataset`` and ``spacy
+train`` take as it is); every split named there gets its file, even if empty.
+Without splits there is one data file, ``data.<extension>``.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal, NamedTuple, Protocol, get_args
+from typing import Literal, NamedTuple, Protocol, TypeVar, get_args
 
 import orjson
 
+from annotator.core.exports.stats import REASONS, FormatStats, StatsCollector
 from annotator.core.labels import DEFAULT_LABELS, LABEL_NAME_PATTERN
 from annotator.core.spans import offset_errors
+
+__all__ = ["REASONS", "FormatStats", "StatsCollector"]  # re-exported here
 
 MisalignedPolicy = Literal["expand", "contract", "drop"]
 BioOverlapRule = Literal["drop", "split"]
 DoccanoOffsets = Literal["utf16", "code_points"]
 
 SPLIT_NAMES = ("train", "dev", "test", None)
+#: The data file's name without split: ``data.<extension>``.
+DATA_STEM = "data"
+T = TypeVar("T")
 DEFAULT_LABEL_ORDER: tuple[str, ...] = tuple(spec.name for spec in DEFAULT_LABELS)
 #: The annotation guideline's tie rule (false_flag_warning wins over denial,
 #: denial over claim); hedges nest inside the others, so they come last.
@@ -50,20 +62,6 @@ DEFAULT_BIO_PRIORITY: tuple[str, ...] = (
     "claim",
     "hedge",
 )
-
-#: Every reason a writer may give for dropping, splitting or moving something.
-REASONS: dict[str, str] = {
-    "label_not_exported": "the span's label is not in the export's label list",
-    "whitespace_only": "the span covers only whitespace, so no token",
-    "off_token_boundary": "an edge falls inside a token and the policy is 'drop' "
-    "(or 'contract' left no whole token)",
-    "whitespace_trimmed": "leading or trailing whitespace removed from the span",
-    "expanded_to_tokens": "edges moved outwards to the enclosing token boundaries",
-    "contracted_to_tokens": "edges moved inwards to the tokens wholly inside",
-    "bio_overlap": "overlaps a span placed first by the hf-bio priority rule",
-    "link_not_supported": "the format has no way to write links",
-    "link_endpoint_not_exported": "one end of the link was not written",
-}
 
 
 class ExportInputError(ValueError):
@@ -110,6 +108,8 @@ class ExportDocument:
     links: tuple[ExportLink, ...] = ()
     split: str | None = None
     agreement: float | None = None
+    #: The annotator whose record this is (annotators layer), else None.
+    annotator: str | None = None
 
 
 def _check_choice(name: str, value: object, allowed: object) -> None:
@@ -144,8 +144,16 @@ class ExportOptions:
     bio_overlap: BioOverlapRule = "drop"
     bio_priority: tuple[str, ...] = DEFAULT_BIO_PRIORITY
     doccano_offsets: DoccanoOffsets = "utf16"
+    #: The splits of the export, in train/dev/test order; each gets its data
+    #: file(s) even when empty. Empty: no split, one ``data.<extension>``.
+    splits: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        order = [name for name in SPLIT_NAMES if name is not None]
+        if any(name not in order for name in self.splits) or list(
+            self.splits
+        ) != sorted(self.splits, key=order.index):
+            raise ValueError(f"splits: {self.splits!r} is not in order among {order}")
         _check_names("labels", self.labels, allow_empty=False)
         _check_names("bio_priority", self.bio_priority, allow_empty=True)
         _check_choice("misaligned", self.misaligned, MisalignedPolicy)
@@ -160,73 +168,30 @@ class ExportOptions:
             "bio_overlap": self.bio_overlap,
             "bio_priority": list(self.bio_priority),
             "doccano_offsets": self.doccano_offsets,
+            "splits": list(self.splits),
         }
 
 
 DEFAULT_OPTIONS = ExportOptions()
 
 
-@dataclass(frozen=True, slots=True)
-class FormatStats:
-    """What one write produced: counts per label and per reason code."""
-
-    documents: int
-    spans: Mapping[str, int]
-    links: int
-    dropped: Mapping[str, int]
-    split: Mapping[str, int]
-    adjusted: Mapping[str, int]
-    extra: Mapping[str, object] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, object]:
-        """Sorted plain values for the manifest, with each used reason explained."""
-        used = {*self.dropped, *self.split, *self.adjusted}
-        return {
-            "documents": self.documents,
-            "spans": dict(sorted(self.spans.items())),
-            "links": self.links,
-            "dropped": dict(sorted(self.dropped.items())),
-            "split": dict(sorted(self.split.items())),
-            "adjusted": dict(sorted(self.adjusted.items())),
-            "reasons": {code: REASONS[code] for code in sorted(used)},
-            **dict(sorted(self.extra.items())),
-        }
-
-
-class StatsCollector:
-    """Mutable counters a writer fills while it streams."""
-
-    def __init__(self) -> None:
-        self.documents = 0
-        self.spans: Counter[str] = Counter()
-        self.links = 0
-        self.dropped: Counter[str] = Counter()
-        self.split: Counter[str] = Counter()
-        self.adjusted: Counter[str] = Counter()
-        self.extra: dict[str, object] = {}
-
-    def freeze(self) -> FormatStats:
-        return FormatStats(
-            documents=self.documents,
-            spans=dict(sorted(self.spans.items())),
-            links=self.links,
-            dropped=dict(sorted(self.dropped.items())),
-            split=dict(sorted(self.split.items())),
-            adjusted=dict(sorted(self.adjusted.items())),
-            extra=dict(self.extra),
-        )
-
-
 class ByteSink(Protocol):
-    """Where a writer puts its main output: a file opened with ``"wb"``."""
+    """A data file being written: opened in binary, bytes are final."""
 
     def write(self, data: bytes, /) -> object: ...
 
 
-class FileSink(Protocol):
-    """Receives the extra files of a multi-file format, one call per file."""
+class Output(Protocol):
+    """Where a writer puts its files, by relative POSIX path."""
 
-    def __call__(self, relative_path: str, data: bytes, /) -> None: ...
+    def stream(self, name: str, /) -> ByteSink:
+        """The data file ``name``, created on the first call; later calls
+        with the same name return the same file."""
+        ...
+
+    def file(self, name: str, data: bytes, /) -> None:
+        """A whole extra file, written once."""
+        ...
 
 
 class ExportFormat(Protocol):
@@ -237,16 +202,14 @@ class ExportFormat(Protocol):
     media_type: str
     description: str
     schema_version: int
-    writes_files: bool
 
     def write(
         self,
         documents: Iterable[ExportDocument],
-        stream: ByteSink,
+        output: Output,
         options: ExportOptions = DEFAULT_OPTIONS,
-        files: FileSink | None = None,
     ) -> FormatStats:
-        """Write every document to ``stream`` (UTF-8, ``\\n`` line ends) as it
+        """Write every record to ``output`` (UTF-8, ``\\n`` line ends) as it
         arrives; return the counts for the manifest."""
         ...
 
@@ -328,11 +291,6 @@ def finite_or_none(value: float | None) -> float | None:
 def checked_spans(document: ExportDocument) -> list[ExportSpan]:
     """The document's spans sorted by (start, end, label, id), after checking
     offsets and id uniqueness; raises ExportInputError naming the span."""
-    if document.split not in SPLIT_NAMES:
-        raise ExportInputError(
-            f"document {document.id!r}: split {document.split!r} is not one of "
-            "train, dev, test or None"
-        )
     spans = document.spans
     length = len(document.text)
     seen = {span.span_id for span in spans}
@@ -379,7 +337,66 @@ def exported_spans(
     return kept
 
 
+def unique_spans(
+    keyed: Iterable[tuple[tuple[int, int, str], T]], stats: StatsCollector
+) -> list[T]:
+    """The items in order, keeping the first of each (start, end, label) key
+    and counting the others as ``duplicate_span``; counts each kept label."""
+    seen: set[tuple[int, int, str]] = set()
+    kept: list[T] = []
+    for key, item in keyed:
+        if key in seen:
+            stats.dropped["duplicate_span"] += 1
+            continue
+        seen.add(key)
+        stats.keep(key[2])
+        kept.append(item)
+    return kept
+
+
 def drop_links(document: ExportDocument, stats: StatsCollector) -> None:
     """For formats without links: count each one as dropped."""
     if document.links:
-        stats.dropped["link_not_supported"] += len(document.links)
+        stats.links_dropped["link_not_supported"] += len(document.links)
+
+
+def begin_record(
+    document: ExportDocument, options: ExportOptions, stats: StatsCollector
+) -> None:
+    """Check the record's split against the export's and count the record."""
+    split = document.split
+    if split not in options.splits if options.splits else split is not None:
+        wanted = ", ".join(options.splits) or "None (the export has no split)"
+        raise ExportInputError(
+            f"document {document.id!r}: split {split!r} is not one of {wanted}"
+        )
+    stats.begin(split, document.id)
+
+
+def data_file_name(split: str | None, extension: str) -> str:
+    """``train.jsonl``, ``dev.jsonl``, ... or ``data.jsonl`` without split."""
+    return f"{split or DATA_STEM}.{extension}"
+
+
+def write_records(
+    documents: Iterable[ExportDocument],
+    output: Output,
+    options: ExportOptions,
+    extension: str,
+    encode: Callable[[ExportDocument, ExportOptions, StatsCollector], bytes],
+    stats: StatsCollector | None = None,
+) -> FormatStats:
+    """The loop of the one-record-per-line formats: every split's file is
+    created (even if it stays empty), then each record is encoded and written
+    to its split's file as it arrives."""
+    if stats is None:
+        stats = StatsCollector(options.splits)
+    for split in options.splits or (None,):
+        name = data_file_name(split, extension)
+        stats.data_file(split, name)
+        output.stream(name)
+    for document in documents:
+        begin_record(document, options, stats)
+        stream = output.stream(data_file_name(document.split, extension))
+        stream.write(encode(document, options, stats))
+    return stats.freeze()

@@ -1,5 +1,11 @@
 """doccano sequence-labelling JSON Lines: ``{"id", "text", "label": [[start,
-end, label], ...]}``.
+end, label], ...], "annotator", "split"}``.
+
+One line per record: per document and annotator at the annotators layer, as
+doccano's own per-user export files hold them (doccano's import keeps the extra
+``annotator`` and ``split`` keys as the example's metadata); ``annotator`` is
+null at the gold and majority layers, ``split`` without split. The same
+(start, end, label) is listed once per line (``duplicate_span``).
 
 Offsets. doccano stores the numbers it imports unchanged (its
 ``data_import`` ``SpanLabel`` only checks 0 <= start < end) and its annotation
@@ -24,15 +30,16 @@ from collections.abc import Callable, Iterable
 
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
-    ByteSink,
     ExportDocument,
     ExportOptions,
-    FileSink,
     FormatStats,
+    Output,
     StatsCollector,
     drop_links,
     exported_spans,
     json_line,
+    unique_spans,
+    write_records,
 )
 from annotator.core.offsets import OffsetIndex
 
@@ -40,16 +47,31 @@ from annotator.core.offsets import OffsetIndex
 def document_record(
     document: ExportDocument, options: ExportOptions, stats: StatsCollector
 ) -> dict[str, object]:
-    """The doccano line for one document."""
+    """The doccano line for one record."""
     convert: Callable[[int], int] = int
     if options.doccano_offsets == "utf16":
         convert = OffsetIndex(document.text).to_utf16
-    labels: list[list[object]] = []
-    for span in exported_spans(document, options, stats):
-        stats.spans[span.label] += 1
-        labels.append([convert(span.start), convert(span.end), span.label])
+    spans = exported_spans(document, options, stats)
+    keyed = [((span.start, span.end, span.label), span) for span in spans]
+    labels: list[list[object]] = [
+        [convert(span.start), convert(span.end), span.label]
+        for span in unique_spans(keyed, stats)
+    ]
     drop_links(document, stats)
-    return {"id": document.id, "text": document.text, "label": labels}
+    return {
+        "id": document.id,
+        "text": document.text,
+        "label": labels,
+        "annotator": document.annotator,
+        "split": document.split,
+    }
+
+
+def encode(
+    document: ExportDocument, options: ExportOptions, stats: StatsCollector
+) -> bytes:
+    """One line of the export."""
+    return json_line(document_record(document, options, stats))
 
 
 class DoccanoFormat:
@@ -58,25 +80,21 @@ class DoccanoFormat:
     media_type = "application/x-ndjson"
     description = (
         "doccano sequence-labelling JSON Lines (text, label: [[start, end, "
-        "label]]); UTF-16 offsets by default, as doccano reads them."
+        "label]], annotator, split); UTF-16 offsets by default, as doccano "
+        "reads them."
     )
-    schema_version = 1
-    writes_files = False
+    schema_version = 2
 
     def write(
         self,
         documents: Iterable[ExportDocument],
-        stream: ByteSink,
+        output: Output,
         options: ExportOptions = DEFAULT_OPTIONS,
-        files: FileSink | None = None,
     ) -> FormatStats:
-        """One line per document, written as each document arrives."""
-        stats = StatsCollector()
+        """One line per record, written as each record arrives."""
+        stats = StatsCollector(options.splits)
         stats.extra["offsets"] = options.doccano_offsets
-        for document in documents:
-            stream.write(json_line(document_record(document, options, stats)))
-            stats.documents += 1
-        return stats.freeze()
+        return write_records(documents, output, options, self.extension, encode, stats)
 
 
 DOCCANO = DoccanoFormat()

@@ -1,12 +1,14 @@
-"""The native format: one JSON document per line, nothing lost.
+"""The native format: one JSON record per line, nothing lost.
 
-Each line: ``id``, ``title``, ``text``, ``spans``, ``links``, ``meta``,
-``split``, ``agreement``. A span: ``id`` (what links refer to), ``start`` and
-``end`` (code points, end exclusive), ``label``, ``text`` (= text[start:end]),
-``attributes``, ``note``, ``annotators``. A link: ``source``, ``target`` (span
-ids) and ``kind``. Spans are sorted by (start, end, label, id), links by
-(source, target, kind). ``jsonl.schema.json`` beside this module is the JSON
-Schema of one line.
+One line per record: per (document, annotator) at the annotators layer, per
+document at the gold and majority layers. Each line: ``id``, ``title``,
+``text``, ``annotator`` (null but at the annotators layer), ``spans``,
+``links``, ``meta``, ``split``, ``agreement``. A span: ``id`` (what links refer
+to), ``start`` and ``end`` (code points, end exclusive), ``label``, ``text`` (=
+text[start:end]), ``attributes``, ``note``, ``annotators``. A link: ``source``,
+``target`` (span ids) and ``kind``. Spans are sorted by (start, end, label,
+id), links by (source, target, kind). ``jsonl.schema.json`` beside this module
+is the JSON Schema of one line.
 """
 
 from __future__ import annotations
@@ -15,17 +17,17 @@ from collections.abc import Iterable
 
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
-    ByteSink,
     ExportDocument,
     ExportOptions,
     ExportSpan,
-    FileSink,
     FormatStats,
+    Output,
     StatsCollector,
     canonical,
     exported_spans,
     finite_or_none,
     json_line,
+    write_records,
 )
 
 SCHEMA_FILE = "jsonl.schema.json"
@@ -55,18 +57,18 @@ def _link_records(
                 {"source": link.source_id, "target": link.target_id, "kind": link.kind}
             )
         else:
-            stats.dropped["link_endpoint_not_exported"] += 1
+            stats.links_dropped["link_endpoint_not_exported"] += 1
     records.sort(key=lambda r: (r["source"], r["target"], r["kind"]))
-    stats.links += len(records)
+    stats.keep_links(len(records))
     return records
 
 
 def document_record(
     document: ExportDocument, options: ExportOptions, stats: StatsCollector
 ) -> dict[str, object]:
-    """The JSON object for one document (one line of the export)."""
+    """The JSON object for one record (one line of the export)."""
     spans = exported_spans(document, options, stats)
-    stats.spans.update(span.label for span in spans)
+    stats.keep_labels([span.label for span in spans])
     links: list[dict[str, str]] = []
     if document.links:
         links = _link_records(document, {span.span_id for span in spans}, stats)
@@ -74,6 +76,7 @@ def document_record(
         "id": document.id,
         "title": document.title,
         "text": document.text,
+        "annotator": document.annotator,
         "spans": [_span_record(document.text, span) for span in spans],
         "links": links,
         "meta": canonical(document.meta),
@@ -82,30 +85,31 @@ def document_record(
     }
 
 
+def encode(
+    document: ExportDocument, options: ExportOptions, stats: StatsCollector
+) -> bytes:
+    """One line of the export."""
+    return json_line(document_record(document, options, stats))
+
+
 class JsonlFormat:
     name = "jsonl"
     extension = "jsonl"
     media_type = "application/x-ndjson"
     description = (
-        "Native JSON Lines: text, spans with ids, annotators and attributes, "
+        "Native JSON Lines: text, annotator, spans with ids and attributes, "
         "links, meta, split and agreement; code-point offsets."
     )
-    schema_version = 1
-    writes_files = False
+    schema_version = 2
 
     def write(
         self,
         documents: Iterable[ExportDocument],
-        stream: ByteSink,
+        output: Output,
         options: ExportOptions = DEFAULT_OPTIONS,
-        files: FileSink | None = None,
     ) -> FormatStats:
-        """One line per document, written as each document arrives."""
-        stats = StatsCollector()
-        for document in documents:
-            stream.write(json_line(document_record(document, options, stats)))
-            stats.documents += 1
-        return stats.freeze()
+        """One line per record, written as each record arrives."""
+        return write_records(documents, output, options, self.extension, encode)
 
 
 JSONL = JsonlFormat()

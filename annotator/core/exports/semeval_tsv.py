@@ -1,10 +1,17 @@
 """SemEval-2020 Task 11 style: span labels as TSV plus one text file per article.
 
-Main stream: one line per span, ``<article id>\\t<label>\\t<start>\\t<end>``
+Label files: one line per span, ``<article id>\t<label>\t<start>\t<end>``
 (code points, end exclusive), spans sorted by (start, end, label), documents
-in the order given; no header, as in the task's ``.labels`` files.
+in the order given; no header, as in the task's ``.labels`` files, so the
+task's scorers read them as they are. ``data.tsv`` without split, else
+``train.tsv``, ``dev.tsv`` and ``test.tsv``. At the annotators layer each
+annotator gets a folder of their own label files under ``annotators/``, named
+by the annotator (``annotators/annotator-1/train.tsv``; a name that is not
+plain ``[a-z0-9_-]`` becomes a slug plus a hash): the task's four columns
+have no place for an annotator.
+The same (start, end, label) is listed once per record (``duplicate_span``).
 
-Extra files (``writes_files = True``): ``articles/article<article id>.txt``
+Articles: ``articles/article<article id>.txt``
 holds each document's text, UTF-8, byte for byte (CRLF kept, no final newline
 added). ``<article id>`` is ``files.safe_file_stem(document.id)``: the id itself
 when it is plain (``[a-z0-9_-]``, as the task's numeric ids are), otherwise a
@@ -23,18 +30,22 @@ from collections.abc import Iterable
 
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
-    ByteSink,
     ExportDocument,
     ExportOptions,
-    FileSink,
     FormatStats,
+    Output,
     StatsCollector,
+    begin_record,
+    data_file_name,
     drop_links,
     exported_spans,
+    unique_spans,
 )
 from annotator.core.exports.files import safe_file_stem
 
 ARTICLES_FOLDER = "articles"
+ANNOTATORS_FOLDER = "annotators"
+EXTENSION = "tsv"
 
 
 def article_path(document_id: str) -> str:
@@ -42,49 +53,65 @@ def article_path(document_id: str) -> str:
     return f"{ARTICLES_FOLDER}/article{safe_file_stem(document_id)}.txt"
 
 
+def labels_path(annotator: str | None, split: str | None) -> str:
+    """Relative POSIX path of the label file of a record."""
+    name = data_file_name(split, EXTENSION)
+    if annotator is None:
+        return name
+    return f"{ANNOTATORS_FOLDER}/{safe_file_stem(annotator)}/{name}"
+
+
 def document_lines(
     document: ExportDocument, options: ExportOptions, stats: StatsCollector
 ) -> bytes:
-    """The TSV lines of one document's spans."""
+    """The TSV lines of one record's spans."""
     stem = safe_file_stem(document.id)
-    lines = []
-    for span in exported_spans(document, options, stats):
-        stats.spans[span.label] += 1
-        lines.append(f"{stem}\t{span.label}\t{span.start}\t{span.end}\n")
+    spans = exported_spans(document, options, stats)
+    keyed = [((span.start, span.end, span.label), span) for span in spans]
+    lines = [
+        f"{stem}\t{span.label}\t{span.start}\t{span.end}\n"
+        for span in unique_spans(keyed, stats)
+    ]
     drop_links(document, stats)
     return "".join(lines).encode("utf-8")
 
 
 class SemevalTsvFormat:
     name = "semeval-tsv"
-    extension = "tsv"
+    extension = EXTENSION
     media_type = "text/tab-separated-values"
     description = (
-        "SemEval-2020 Task 11 style: id/label/start/end TSV plus "
-        "articles/article<id>.txt; code-point offsets."
+        "SemEval-2020 Task 11 style: id/label/start/end TSV (a folder per "
+        "annotator at the annotators layer) plus articles/article<id>.txt; "
+        "code-point offsets."
     )
-    schema_version = 1
-    writes_files = True
+    schema_version = 2
 
     def write(
         self,
         documents: Iterable[ExportDocument],
-        stream: ByteSink,
+        output: Output,
         options: ExportOptions = DEFAULT_OPTIONS,
-        files: FileSink | None = None,
     ) -> FormatStats:
-        """TSV lines to ``stream`` and each article to ``files``, document by
-        document."""
-        if files is None:
-            raise ValueError(
-                "semeval-tsv writes one article file per document: pass files="
-            )
-        stats = StatsCollector()
+        """Label lines to each record's file and each article once, record by
+        record; a folder's split files are all created with its first record."""
+        stats = StatsCollector(options.splits)
         stats.extra["articles_folder"] = ARTICLES_FOLDER
+        folders: set[str | None] = set()
+        last_document: str | None = None
         for document in documents:
-            stream.write(document_lines(document, options, stats))
-            files(article_path(document.id), document.text.encode("utf-8"))
-            stats.documents += 1
+            begin_record(document, options, stats)
+            if document.annotator not in folders:
+                folders.add(document.annotator)
+                for split in options.splits or (None,):
+                    name = labels_path(document.annotator, split)
+                    stats.data_file(split, name)
+                    output.stream(name)
+            path = labels_path(document.annotator, document.split)
+            output.stream(path).write(document_lines(document, options, stats))
+            if document.id != last_document:
+                last_document = document.id
+                output.file(article_path(document.id), document.text.encode("utf-8"))
         return stats.freeze()
 
 

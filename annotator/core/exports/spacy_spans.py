@@ -1,7 +1,8 @@
 """spaCy/Prodigy-style JSON Lines (the shape of Prodigy's ``db-out``).
 
-Each line: ``text``, ``meta`` (``id``, ``title``, ``split``, ``agreement``),
-``tokens`` and ``spans``.
+One line per record (per document and annotator at the annotators layer):
+``text``, ``meta`` (``id``, ``title``, ``annotator``, ``split``,
+``agreement``), ``tokens`` and ``spans``.
 
 Tokens: ``text``, ``start``, ``end`` (code points, end exclusive), ``id`` and
 ``ws`` (followed by exactly one U+0020 space, as spaCy's ``Token.whitespace_``).
@@ -15,8 +16,9 @@ Spans: ``start``, ``end`` (code points, end exclusive), ``text``,
 Prodigy (a one-token span has ``token_start == token_end``); spaCy's own
 ``doc[token_start : token_end + 1]`` is the span. Edges inside a token follow
 ``ExportOptions.misaligned`` (see ``alignment``); every moved or dropped span is
-counted. Links are not written (Prodigy's relation format is token-based and
-separate); each is counted as ``link_not_supported``.
+counted. Two spans that end up on the same (start, end, label) are written
+once (``duplicate_span``). Links are not written (Prodigy's relation format
+is token-based and separate); each is counted as ``link_not_supported``.
 """
 
 from __future__ import annotations
@@ -26,16 +28,17 @@ from collections.abc import Iterable
 from annotator.core.exports.alignment import TokenGrid
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
-    ByteSink,
     ExportDocument,
     ExportOptions,
-    FileSink,
     FormatStats,
+    Output,
     StatsCollector,
     drop_links,
     exported_spans,
     finite_or_none,
     json_line,
+    unique_spans,
+    write_records,
 )
 from annotator.core.tokens import Token, tokenize
 
@@ -75,7 +78,6 @@ def document_record(
         aligned = grid.align(span.start, span.end, options.misaligned, stats)
         if aligned is None:
             continue
-        stats.spans[span.label] += 1
         record: dict[str, object] = {
             "start": aligned.start,
             "end": aligned.end,
@@ -92,6 +94,7 @@ def document_record(
         "meta": {
             "id": document.id,
             "title": document.title,
+            "annotator": document.annotator,
             "split": document.split,
             "agreement": finite_or_none(document.agreement),
         },
@@ -99,8 +102,15 @@ def document_record(
             {"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws}
             for i, ((start, end), ws) in enumerate(zip(all_tokens, spaces, strict=True))
         ],
-        "spans": [record for _, record in spans],
+        "spans": unique_spans(spans, stats),
     }
+
+
+def encode(
+    document: ExportDocument, options: ExportOptions, stats: StatsCollector
+) -> bytes:
+    """One line of the export."""
+    return json_line(document_record(document, options, stats))
 
 
 class SpacySpansFormat:
@@ -111,22 +121,16 @@ class SpacySpansFormat:
         "spaCy/Prodigy JSON Lines: tokens with ws flags and spans with "
         "token_start/token_end (inclusive); loads into a spaCy Doc."
     )
-    schema_version = 1
-    writes_files = False
+    schema_version = 2
 
     def write(
         self,
         documents: Iterable[ExportDocument],
-        stream: ByteSink,
+        output: Output,
         options: ExportOptions = DEFAULT_OPTIONS,
-        files: FileSink | None = None,
     ) -> FormatStats:
-        """One task per line, written as each document arrives."""
-        stats = StatsCollector()
-        for document in documents:
-            stream.write(json_line(document_record(document, options, stats)))
-            stats.documents += 1
-        return stats.freeze()
+        """One task per line, written as each record arrives."""
+        return write_records(documents, output, options, self.extension, encode)
 
 
 SPACY = SpacySpansFormat()

@@ -1,0 +1,109 @@
+"""Finished exports: listing them and serving their files safely."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.security import safe_join
+
+from annotator.models import Project
+from annotator.services.errors import NotFoundError
+from annotator.services.exports.disk import project_folder_name
+from annotator.services.exports.manifest import CARD_NAME, MANIFEST_NAME
+
+#: Export folder names made by ``write_export`` (``--out`` folders are the
+#: caller's and are not listed).
+EXPORT_NAME = re.compile(r"\d{8}T\d{6}Z-[a-z0-9-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """A finished export as listed on the exports page: its data files (per
+    split, in train/dev/test order), then the card and the manifest."""
+
+    name: str
+    format: str
+    layer: str
+    documents: int
+    spans: int
+    files: tuple[str, ...]
+
+
+def project_root(export_dir: Path, project: Project) -> Path:
+    return export_dir / project_folder_name(project)
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a finished export folder, or None."""
+    try:
+        loaded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def list_exports(export_dir: Path, project: Project) -> list[ExportSummary]:
+    """The project's finished exports, newest first."""
+    root = project_root(export_dir, project)
+    if not root.is_dir():
+        return []
+    summaries = []
+    for folder in sorted(root.iterdir(), reverse=True):
+        manifest = None
+        if EXPORT_NAME.fullmatch(folder.name) and not folder.is_symlink():
+            manifest = read_manifest(folder)
+        if manifest is not None:
+            summaries.append(_summary(folder.name, manifest))
+    return summaries
+
+
+_SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
+
+
+def data_files(manifest: Mapping[str, Any]) -> list[str]:
+    """The data files a manifest lists, train, dev, test order (manifests of
+    version 1 name one ``data_file``)."""
+    by_split = manifest.get("data_files")
+    if not isinstance(by_split, dict):
+        return [str(manifest.get("data_file", ""))]
+    ordered = sorted(by_split, key=lambda split: _SPLIT_ORDER.get(split, 3))
+    return [str(name) for split in ordered for name in by_split[split]]
+
+
+def _summary(name: str, manifest: Mapping[str, Any]) -> ExportSummary:
+    counts = manifest.get("counts", {})
+    return ExportSummary(
+        name=name,
+        format=str(manifest.get("format", {}).get("name", "")),
+        layer=str(manifest.get("options", {}).get("layer", "")),
+        documents=int(manifest.get("documents", {}).get("exported", 0)),
+        spans=sum(int(n) for n in counts.get("spans", {}).values()),
+        files=(*data_files(manifest), CARD_NAME, MANIFEST_NAME),
+    )
+
+
+def export_file(export_dir: Path, project: Project, name: str, filename: str) -> Path:
+    """The path of ``filename`` in the project's finished export ``name``;
+    NotFoundError for anything else: other projects, ``..``, absolute paths,
+    symlinks, folders, unfinished exports."""
+    root = project_root(export_dir, project).resolve()
+    joined = safe_join(str(root), name, filename)
+    missing = NotFoundError(f"no file {filename!r} in export {name!r}")
+    if not EXPORT_NAME.fullmatch(name) or joined is None:
+        raise missing
+    path = Path(joined)
+    try:
+        # Without symlinks, resolving changes nothing; with one, it does.
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise missing from None
+    if resolved != path or not resolved.is_relative_to(root / name):
+        raise missing
+    if not resolved.is_file() or read_manifest(root / name) is None:
+        raise missing
+    return resolved
