@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from annotator.core.exports import (
-    DEFAULT_OPTIONS,
     ExportDocument,
     ExportFormat,
     ExportLink,
@@ -114,34 +113,111 @@ def fixture_documents() -> list[ExportDocument]:
     ]
 
 
+def fixture_records() -> list[ExportDocument]:
+    """The fixture as the annotators layer writes it: doc-1 by three
+    annotators who overlap (annotator-2 drew two of annotator-1's spans
+    exactly, and one span twice; annotator-3 nothing), the others by one."""
+    first, second, third = fixture_documents()
+    by_id = {span.span_id: span for span in first.spans}
+
+    def mine(name: str, ids: list[str]) -> tuple[ExportSpan, ...]:
+        return tuple(
+            by_id[old]._replace(span_id=f"{name}:{n}", annotators=(name,))
+            for n, old in enumerate(ids, 1)
+        )
+
+    one = mine("annotator-1", ["s1", "s2", "s3", "s5", "s6", "s8", "s9", "s12"])
+    two = mine("annotator-2", ["s1", "s1", "s3", "s4", "s7", "s10", "s11"])
+    return [
+        replace(
+            first,
+            spans=one,
+            links=(ExportLink("annotator-1:2", "annotator-1:3", "denies"),),
+            annotator="annotator-1",
+        ),
+        replace(first, spans=two, links=(), annotator="annotator-2"),
+        replace(first, spans=(), links=(), annotator="annotator-3"),
+        replace(
+            second,
+            spans=(second.spans[0]._replace(annotators=("annotator-1",)),),
+            annotator="annotator-1",
+        ),
+        replace(third, annotator="annotator-2"),
+    ]
+
+
+class MemoryOutput:
+    """The writers' Output in memory: each file by name, in the order first
+    written, and every stream write in order."""
+
+    def __init__(self) -> None:
+        self.streams: dict[str, bytearray] = {}
+        self.whole: dict[str, bytes] = {}
+        self.writes: list[bytes] = []
+
+    def stream(self, name: str) -> MemoryStream:
+        assert is_safe_relative_path(name), name
+        assert name not in self.whole, f"{name} written twice"
+        return MemoryStream(self, self.streams.setdefault(name, bytearray()))
+
+    def file(self, name: str, data: bytes) -> None:
+        assert is_safe_relative_path(name), name
+        assert name not in self.whole and name not in self.streams, name
+        self.whole[name] = data
+
+
+class MemoryStream:
+    def __init__(self, output: MemoryOutput, buffer: bytearray) -> None:
+        self.output = output
+        self.buffer = buffer
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        self.output.writes.append(data)
+        return len(data)
+
+
 @dataclass
 class Output:
+    """What a writer wrote: ``main`` every data file's bytes in the order the
+    records came, ``data`` each data file, ``files`` the whole extra files."""
+
     main: bytes
     files: dict[str, bytes] = field(default_factory=dict)
     stats: FormatStats | None = None
+    data: dict[str, bytes] = field(default_factory=dict)
+
+
+def splits_of(documents: Iterable[ExportDocument]) -> tuple[str, ...]:
+    """The splits the documents use, in train/dev/test order."""
+    used = {document.split for document in documents}
+    return tuple(name for name in ("train", "dev", "test") if name in used)
 
 
 def run_format(
     fmt: ExportFormat,
     documents: Iterable[ExportDocument],
-    options: ExportOptions = DEFAULT_OPTIONS,
+    options: ExportOptions | None = None,
 ) -> Output:
-    """Write to memory, collecting extra files as the service would."""
-    stream = io.BytesIO()
-    files: dict[str, bytes] = {}
-
-    def sink(relative_path: str, data: bytes) -> None:
-        assert is_safe_relative_path(relative_path), relative_path
-        assert relative_path not in files, f"{relative_path} written twice"
-        files[relative_path] = data
-
-    stats = fmt.write(documents, stream, options, files=sink)
-    return Output(stream.getvalue(), files, stats)
+    """Write to memory, as the service would to disk; without options, the
+    defaults with the splits the documents use."""
+    documents = list(documents)
+    if options is None:
+        options = ExportOptions(splits=splits_of(documents))
+    output = MemoryOutput()
+    stats = fmt.write(iter(documents), output, options)
+    data = {name: bytes(buffer) for name, buffer in output.streams.items()}
+    return Output(b"".join(output.writes), dict(output.whole), stats, data)
 
 
 @pytest.fixture
 def documents() -> list[ExportDocument]:
     return fixture_documents()
+
+
+@pytest.fixture
+def records() -> list[ExportDocument]:
+    return fixture_records()
 
 
 @pytest.fixture
