@@ -33,8 +33,11 @@ def manifest_of(folder):
 
 
 def data_lines(folder):
-    text = (folder / manifest_of(folder)["data_file"]).read_text("utf-8")
-    return [json.loads(line) for line in text.splitlines()]
+    lines = []
+    for name in exports.data_files(manifest_of(folder)):
+        text = (folder / name).read_text("utf-8")
+        lines += [json.loads(line) for line in text.splitlines()]
+    return lines
 
 
 def test_help_lists_the_export_command_and_its_options(runner):
@@ -66,25 +69,45 @@ def test_export_prints_only_the_new_folder_on_stdout(runner, seeded, app):
         "data.jsonl",
         "manifest.json",
     ]
-    assert [line["id"] for line in data_lines(folder)] == ["doc-emoji", "doc-plain"]
-    assert "Exported 2 of 3 documents, 10 spans, 2 links" in result.stderr
+    records = [(line["id"], line["annotator"]) for line in data_lines(folder)]
+    assert records == [
+        ("doc-emoji", "annotator-1"),
+        ("doc-emoji", "annotator-2"),
+        ("doc-emoji", "annotator-3"),
+        ("doc-plain", "annotator-1"),
+        ("doc-plain", "annotator-2"),
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "Exported 2 of 3 documents (5 records), 10 spans, 2 links. "
+        "Spans dropped: none. Links dropped: none."
+    )
+
+
+def test_the_summary_counts_links_apart_from_spans_by_reason(runner, seeded):
+    result = export(runner, "--format", "hf-bio", "--labels", "claim,hedge")
+    assert result.stderr.splitlines()[-1] == (
+        "Exported 2 of 3 documents (5 records), 6 spans, 0 links. "
+        "Spans dropped: 4 label_not_exported. "
+        "Links dropped: 2 link_not_supported."
+    )
 
 
 @pytest.mark.parametrize(
     ("fmt", "data_file"),
     [
-        ("jsonl", "data.jsonl"),
-        ("spacy", "data.jsonl"),
-        ("hf-bio", "data.jsonl"),
-        ("doccano", "data.jsonl"),
-        ("semeval-tsv", "data.tsv"),
+        ("jsonl", "train.jsonl"),
+        ("spacy", "train.jsonl"),
+        ("hf-bio", "train.jsonl"),
+        ("doccano", "train.jsonl"),
+        ("semeval-tsv", "annotators/annotator-1/train.tsv"),
     ],
 )
 def test_every_format_is_written(runner, seeded, fmt, data_file):
-    folder = folder_of(export(runner, "--format", fmt))
+    folder = folder_of(export(runner, "--format", fmt, "--split", "1,0,0"))
     manifest = manifest_of(folder)
     assert manifest["format"]["name"] == fmt
-    assert manifest["data_file"] == data_file
+    assert data_file in manifest["data_files"]["train"]
+    assert list(manifest["data_files"]) == ["train"]
     assert (folder / data_file).stat().st_size > 0
     assert set(manifest["files"]) <= {
         str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()
@@ -135,6 +158,7 @@ def test_annotators_are_pseudonymised_unless_real_names_are_asked_for(
         for name in span["annotators"]
     }
     assert names == {"alice", "bob", "carol"}
+    assert {line["annotator"] for line in data_lines(named)} == names
     assert manifest_of(named)["options"]["pseudonymise"] is False
 
 

@@ -19,7 +19,14 @@ from annotator.models import User as UserModel
 from annotator.services import collector, exports
 from annotator.services.documents import import_files
 from annotator.services.errors import NotFoundError, ServiceError
-from annotator.services.exports import ExportSettings, write_export
+from annotator.services.exports import (
+    ExportSettings,
+    disk,
+    records,
+    write_export,
+    writing,
+)
+from annotator.services.exports import settings as settings_module
 from annotator.services.projects import create_project
 
 EMOJI = (
@@ -105,12 +112,25 @@ def run(project, export_dir, **settings):
 
 
 def lines(result):
-    data = (result.folder / result.manifest["data_file"]).read_text("utf-8")
-    return [json.loads(line) for line in data.splitlines()]
+    """Every record of every data file, train, dev, test order."""
+    records = []
+    for name in exports.data_files(result.manifest):
+        data = (result.folder / name).read_text("utf-8")
+        records += [json.loads(line) for line in data.splitlines()]
+    return records
 
 
 def by_id(result):
-    return {line["id"]: line for line in lines(result)}
+    """Document id -> its records' lines (one per annotator, or one)."""
+    documents = {}
+    for line in lines(result):
+        documents.setdefault(line["id"], []).append(line)
+    return documents
+
+
+def one_by_id(result):
+    """Document id -> its one line (gold and majority layers)."""
+    return {key: only for key, (only,) in by_id(result).items()}
 
 
 def user_ids():
@@ -120,31 +140,27 @@ def user_ids():
 # ---------------------------------------------------------------- layers
 
 
-def test_annotators_layer_pseudonymises_by_user_id_and_keeps_everything(
+def test_annotators_layer_writes_one_record_per_document_and_annotator(
     seeded, export_dir
 ):
     result = run(seeded, export_dir)
     docs = by_id(result)
     assert list(docs) == ["doc-emoji", "doc-plain"]
-    emoji = docs["doc-emoji"]
-    by_annotator = {}
-    for span in emoji["spans"]:
-        (name,) = span["annotators"]
-        by_annotator.setdefault(name, []).append(span)
-    # alice, bob, carol were created in that order: ids ascend the same way.
-    assert sorted(by_annotator) == ["annotator-1", "annotator-2", "annotator-3"]
-    assert [s["label"] for s in by_annotator["annotator-3"]] == ["claim"]
-    assert len(by_annotator["annotator-1"]) == 3
-    hedge = next(s for s in emoji["spans"] if s["label"] == "hedge")
+    # alice, bob, carol took their first assignments in that order.
+    emoji = {line["annotator"]: line for line in docs["doc-emoji"]}
+    assert list(emoji) == ["annotator-1", "annotator-2", "annotator-3"]
+    for name, line in emoji.items():
+        assert {tuple(span["annotators"]) for span in line["spans"]} <= {(name,)}
+        assert all(link["source"].startswith(name + ":") for link in line["links"])
+    assert [s["label"] for s in emoji["annotator-3"]["spans"]] == ["claim"]
+    assert len(emoji["annotator-1"]["spans"]) == 3
+    hedge = next(s for s in emoji["annotator-1"]["spans"] if s["label"] == "hedge")
     assert hedge["note"] == "weak ✓"
-    assert {
-        (link["source"].split(":")[0], link["kind"]) for link in emoji["links"]
-    } == {
-        ("annotator-1", "denies"),
-        ("annotator-2", "denies"),
-    }
-    assert emoji["meta"] == {"a": [2], "b": 1}
+    assert [len(emoji[name]["links"]) for name in emoji] == [1, 1, 0]
+    assert emoji["annotator-1"]["meta"] == {"a": [2], "b": 1}
     assert "alice" not in (result.folder / "data.jsonl").read_text("utf-8")
+    assert result.manifest["documents"]["records"] == 5
+    assert result.manifest["documents"]["exported"] == 2
 
 
 def test_every_exported_span_text_is_the_slice_of_the_text(seeded, export_dir):
@@ -153,16 +169,18 @@ def test_every_exported_span_text_is_the_slice_of_the_text(seeded, export_dir):
             for span in line["spans"]:
                 assert span["text"] == line["text"][span["start"] : span["end"]]
     emoji = by_id(run(seeded, export_dir))["doc-emoji"]
-    texts = {span["text"] for span in emoji["spans"]}
+    texts = {span["text"] for line in emoji for span in line["spans"]}
     assert "was never shelled 👨\u200d👩\u200d👧" in texts
-    assert "\r\n" in emoji["text"]
+    assert "\r\n" in emoji[0]["text"]
 
 
 def test_pseudonymise_off_writes_usernames(seeded, export_dir):
     emoji = by_id(run(seeded, export_dir, pseudonymise=False))["doc-emoji"]
-    names = {span["annotators"][0] for span in emoji["spans"]}
+    assert [line["annotator"] for line in emoji] == ["alice", "bob", "carol"]
+    names = {span["annotators"][0] for line in emoji for span in line["spans"]}
     assert names == {"alice", "bob", "carol"}
-    assert {link["source"] for link in emoji["links"]} == {"alice:2", "bob:2"}
+    sources = {link["source"] for line in emoji for link in line["links"]}
+    assert sources == {"alice:2", "bob:2"}
 
 
 def test_majority_defaults_to_more_than_half_of_annotators_per_document(
@@ -171,7 +189,8 @@ def test_majority_defaults_to_more_than_half_of_annotators_per_document(
     # Alpha has two annotators per document: a majority is 2.
     result = run(seeded, export_dir, layer="majority")
     assert result.manifest["options"]["min_annotators"] == 2
-    emoji = by_id(result)["doc-emoji"]
+    emoji = one_by_id(result)["doc-emoji"]
+    assert emoji["annotator"] is None
     assert [(s["label"], s["annotators"]) for s in emoji["spans"]] == [
         ("claim", ["annotator-1", "annotator-2"]),
         ("denial", ["annotator-1", "annotator-2"]),
@@ -181,7 +200,7 @@ def test_majority_defaults_to_more_than_half_of_annotators_per_document(
     assert emoji["links"] == [
         {"source": denial["id"], "target": emoji["spans"][0]["id"], "kind": "denies"}
     ]
-    plain = by_id(result)["doc-plain"]
+    plain = one_by_id(result)["doc-plain"]
     assert [s["label"] for s in plain["spans"]] == ["claim"]
 
 
@@ -190,7 +209,7 @@ def test_majority_threshold_excludes_documents_with_fewer_annotators(
 ):
     result = run(seeded, export_dir, layer="majority", min_annotators=3)
     assert list(by_id(result)) == ["doc-emoji"]
-    assert by_id(result)["doc-emoji"]["spans"] == []
+    assert one_by_id(result)["doc-emoji"]["spans"] == []
     assert result.manifest["documents"]["excluded"] == {
         "fewer_annotators_than_min": 1,
         "not_submitted": 1,
@@ -285,9 +304,11 @@ def _alpha(text, annotations):
 
 def test_agreement_is_alpha_u_per_document(seeded, export_dir):
     docs = by_id(run(seeded, export_dir))
-    assert docs["doc-emoji"]["agreement"] == _alpha(EMOJI, _emoji_annotations())
-    assert docs["doc-plain"]["agreement"] == _alpha(PLAIN, _plain_annotations())
-    assert docs["doc-plain"]["agreement"] is not None
+    emoji = {line["agreement"] for line in docs["doc-emoji"]}
+    plain = {line["agreement"] for line in docs["doc-plain"]}
+    assert emoji == {_alpha(EMOJI, _emoji_annotations())}
+    assert plain == {_alpha(PLAIN, _plain_annotations())}
+    assert None not in plain
 
 
 def test_min_agreement_excludes_low_and_undefined_documents(seeded, export_dir):
@@ -330,9 +351,9 @@ def test_small_batches_and_syncs_give_the_same_bytes(
     seeded, export_dir, monkeypatch, tmp_path
 ):
     whole = run(seeded, export_dir, layer="majority", min_annotators=1)
-    monkeypatch.setattr(exports, "BATCH_SIZE", 1)
-    monkeypatch.setattr(exports, "COLLECT_EVERY", 1)
-    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
+    monkeypatch.setattr(records, "BATCH_SIZE", 1)
+    monkeypatch.setattr(records, "COLLECT_EVERY", 1)
+    monkeypatch.setattr(disk, "SYNC_EVERY", 1)
     batched = run(seeded, export_dir, layer="majority", min_annotators=1)
     assert (whole.folder / "data.jsonl").read_bytes() == (
         batched.folder / "data.jsonl"
@@ -354,19 +375,17 @@ def test_same_options_give_byte_identical_files(seeded, export_dir):
     second = run(seeded, export_dir, **settings)
     assert first.folder != second.folder
     assert first.folder.parent == second.folder.parent
-    for name in ("data.jsonl", "manifest.json", "README.md"):
+    names = ["README.md", "dev.jsonl", "manifest.json", "test.jsonl", "train.jsonl"]
+    assert sorted(p.name for p in first.folder.iterdir()) == names
+    for name in names:
         assert (first.folder / name).read_bytes() == (
             second.folder / name
         ).read_bytes(), name
-    assert sorted(p.name for p in first.folder.iterdir()) == [
-        "README.md",
-        "data.jsonl",
-        "manifest.json",
-    ]
 
 
 def test_folder_and_manifest(seeded, export_dir):
     result = run(seeded, export_dir, format="doccano")
+    assert result.manifest["data_files"] == {"none": ["data.jsonl"]}
     assert result.folder.parent == export_dir / f"alpha-{seeded.id}"
     assert result.folder.name.endswith("Z-doccano")
     manifest = json.loads((result.folder / "manifest.json").read_text("utf-8"))
@@ -377,6 +396,7 @@ def test_folder_and_manifest(seeded, export_dir):
     assert manifest["documents"] == {
         "in_project": 3,
         "exported": 2,
+        "records": 5,
         "excluded": {"not_submitted": 1},
     }
     for name, record in manifest["files"].items():
@@ -388,7 +408,9 @@ def test_folder_and_manifest(seeded, export_dir):
     assert set(manifest["files"]) == {"data.jsonl", "README.md"}
     card = (result.folder / "README.md").read_text("utf-8")
     assert card.startswith("# Alpha: doccano export")
-    assert "Documents: 2 exported of 3" in card
+    assert (
+        "Documents: 2 exported of 3 (5 records, one per document and annotator)" in card
+    )
 
 
 def test_multi_file_formats_write_their_files_with_checksums(seeded, export_dir):
@@ -411,9 +433,9 @@ class ExplodingFormat:
     media_type = JSONL.media_type
     description = JSONL.description
     schema_version = 1
-    writes_files = False
 
-    def write(self, documents, stream, options, files=None):
+    def write(self, documents, output, options):
+        stream = output.stream("data.jsonl")
         for number, _document in enumerate(documents):
             if number == 1:
                 raise RuntimeError("disk on fire")
@@ -424,7 +446,7 @@ class ExplodingFormat:
 def test_a_failed_export_leaves_nothing_behind(
     seeded, export_dir, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(exports, "get_format", lambda name: ExplodingFormat())
+    monkeypatch.setattr(settings_module, "get_format", lambda name: ExplodingFormat())
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(seeded, export_dir)
     assert list(export_dir.rglob("*")) in ([], [export_dir / f"alpha-{seeded.id}"])
@@ -441,8 +463,8 @@ def test_a_failed_background_sync_fails_the_export_and_leaves_nothing(
     def failing_sync(fileno):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
-    monkeypatch.setattr(exports, "_sync_data", failing_sync)
+    monkeypatch.setattr(disk, "SYNC_EVERY", 1)
+    monkeypatch.setattr(disk, "sync_data", failing_sync)
     with pytest.raises(OSError, match="Input/output error"):
         run(seeded, export_dir)
     assert [path for path in export_dir.rglob("*") if path.is_file()] == []
@@ -455,7 +477,7 @@ def test_the_garbage_collector_runs_again_after_an_export_ends_or_fails(
     assert gc.isenabled()
     run(seeded, export_dir)
     assert gc.isenabled()
-    monkeypatch.setattr(exports, "get_format", lambda name: ExplodingFormat())
+    monkeypatch.setattr(settings_module, "get_format", lambda name: ExplodingFormat())
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(seeded, export_dir)
     assert gc.isenabled()
@@ -476,9 +498,9 @@ def test_a_writer_error_is_reported_even_when_a_sync_fails_too(
     def failing_sync(fileno):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(exports, "SYNC_EVERY", 1)
-    monkeypatch.setattr(exports, "_sync_data", failing_sync)
-    monkeypatch.setattr(exports, "get_format", lambda name: ExplodingFormat())
+    monkeypatch.setattr(disk, "SYNC_EVERY", 1)
+    monkeypatch.setattr(disk, "sync_data", failing_sync)
+    monkeypatch.setattr(settings_module, "get_format", lambda name: ExplodingFormat())
     with pytest.raises(RuntimeError, match="disk on fire"):
         run(seeded, export_dir)
     assert [path for path in export_dir.rglob("*") if path.is_file()] == []
@@ -490,7 +512,7 @@ def test_a_failure_after_the_data_removes_the_data_too(
     def broken_card(manifest):
         raise OSError("no space left")
 
-    monkeypatch.setattr(exports, "dataset_card", broken_card)
+    monkeypatch.setattr(writing, "dataset_card", broken_card)
     out = tmp_path / "new" / "folder"
     with pytest.raises(OSError, match="no space left"):
         write_export(db.session, seeded, ExportSettings(), export_dir, out_dir=out)
@@ -510,22 +532,20 @@ def test_out_dir_must_be_new_or_empty(seeded, export_dir, tmp_path):
 # ---------------------------------------------------------------- round trip
 
 
-def _importable(line):
-    """A native export line as an import line: spans grouped by annotator."""
-    blocks = {}
-    for span in line["spans"]:
-        (name,) = span["annotators"]
-        fields = {
-            key: span[key]
-            for key in ("id", "start", "end", "label", "attributes", "note")
+def _importable(records):
+    """A document's native export lines as one import line: one block of
+    annotations per record."""
+    fields = ("id", "start", "end", "label", "attributes", "note")
+    blocks = [
+        {
+            "annotator": line["annotator"],
+            "spans": [{key: span[key] for key in fields} for span in line["spans"]],
+            "links": line["links"],
         }
-        blocks.setdefault(name, {"annotator": name, "spans": [], "links": []})[
-            "spans"
-        ].append(fields)
-    for link in line["links"]:
-        blocks[link["source"].rsplit(":", 1)[0]]["links"].append(link)
-    record = {key: line[key] for key in ("id", "title", "text", "meta")}
-    return {**record, "annotations": list(blocks.values())}
+        for line in records
+    ]
+    document = {key: records[0][key] for key in ("id", "title", "text", "meta")}
+    return {**document, "annotations": blocks}
 
 
 def _stored(project):
@@ -561,8 +581,8 @@ def _stored(project):
 def test_native_jsonl_round_trips_through_the_importer(seeded, export_dir):
     result = run(seeded, export_dir, pseudonymise=False)
     data = "".join(
-        json.dumps(_importable(line), ensure_ascii=False) + "\n"
-        for line in lines(result)
+        json.dumps(_importable(records), ensure_ascii=False) + "\n"
+        for records in by_id(result).values()
     )
     copy = create_project(db.session, "Copy")
     imported = import_files(db.session, copy, [("export.jsonl", data.encode("utf-8"))])

@@ -12,7 +12,7 @@ from annotator.models import Document
 from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 from annotator.services.errors import ServiceError
-from annotator.services.exports import NO_GOLD, ExportSettings, write_export
+from annotator.services.exports import NO_GOLD, ExportSettings, data_files, write_export
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
 SPANS = {
@@ -67,8 +67,11 @@ def export(app, project, **settings):
     result = write_export(
         db.session, project, ExportSettings(**settings), Path(app.config["EXPORT_DIR"])
     )
-    data = (result.folder / result.manifest["data_file"]).read_text("utf-8")
-    return result.manifest, [json.loads(line) for line in data.splitlines()]
+    lines = []
+    for name in data_files(result.manifest):
+        data = (result.folder / name).read_text("utf-8")
+        lines += [json.loads(line) for line in data.splitlines()]
+    return result.manifest, lines
 
 
 def test_gold_export_contains_exactly_the_decided_spans(app, project, docs, users):
@@ -120,8 +123,9 @@ def test_adjudicated_status_limits_any_layer_to_adjudicated_documents(
 ):
     decide("adjudicate", project, docs["open"], users["reviewer"])
     _, lines = export(app, project, layer="annotators", status="adjudicated")
-    assert [line["id"] for line in lines] == ["open"]
-    assert len(lines[0]["spans"]) == 6
+    assert [line["id"] for line in lines] == ["open", "open"]
+    assert sum(len(line["spans"]) for line in lines) == 6
+    assert [line["annotator"] for line in lines] == ["annotator-1", "annotator-2"]
 
 
 def test_no_adjudicated_document_means_no_gold_export(app, project, docs, users):

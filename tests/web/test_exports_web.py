@@ -116,8 +116,10 @@ def test_export_through_the_form_then_list_and_download(client, seeded, export_d
     links = re.findall(r'href="([^"]+/exports/[^"]+)"', html)
     assert sorted(link.rsplit("/", 1)[1] for link in links) == [
         "README.md",
-        "data.jsonl",
+        "dev.jsonl",
         "manifest.json",
+        "test.jsonl",
+        "train.jsonl",
     ]
     for link in links:
         with client.get(link) as download:

@@ -45,7 +45,11 @@ def test_output_matches_golden(
     golden_dir: Path,
 ) -> None:
     output = run(get_format(name), records)
-    written = {**output.data, **output.files, STATS: stats_bytes(output.stats.to_dict())}
+    written = {
+        **output.data,
+        **output.files,
+        STATS: stats_bytes(output.stats.to_dict()),
+    }
     folder = golden_dir / name
     if UPDATE:
         shutil.rmtree(folder, ignore_errors=True)

@@ -149,9 +149,7 @@ def _fields(record: ExportDocument) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", LINE_FORMATS)
-def test_a_record_in_a_split_the_export_has_not_is_refused(
-    name: str, run: Run
-) -> None:
+def test_a_record_in_a_split_the_export_has_not_is_refused(name: str, run: Run) -> None:
     document = ExportDocument("d", "text", split="dev")
     with pytest.raises(ValueError, match="split 'dev' is not one of train, test"):
         run(get_format(name), [document], ExportOptions(splits=("train", "test")))
