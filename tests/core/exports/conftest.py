@@ -161,7 +161,8 @@ class MemoryOutput:
 
     def file(self, name: str, data: bytes) -> None:
         assert is_safe_relative_path(name), name
-        assert name not in self.whole and name not in self.streams, name
+        assert name not in self.whole, name
+        assert name not in self.streams, name
         self.whole[name] = data
 
 
