@@ -407,7 +407,7 @@ def test_folder_and_manifest(seeded, export_dir):
         }
     assert set(manifest["files"]) == {"data.jsonl", "README.md"}
     card = (result.folder / "README.md").read_text("utf-8")
-    assert card.startswith("# Alpha: doccano export")
+    assert card.startswith("# Alpha: doccano export")  # no front matter
     assert (
         "Documents: 2 exported of 3 (5 records, one per document and annotator)" in card
     )
@@ -509,7 +509,7 @@ def test_a_writer_error_is_reported_even_when_a_sync_fails_too(
 def test_a_failure_after_the_data_removes_the_data_too(
     seeded, export_dir, monkeypatch, tmp_path
 ):
-    def broken_card(manifest):
+    def broken_card(manifest, features=None):
         raise OSError("no space left")
 
     monkeypatch.setattr(writing, "dataset_card", broken_card)

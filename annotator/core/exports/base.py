@@ -202,6 +202,9 @@ class ExportFormat(Protocol):
     media_type: str
     description: str
     schema_version: int
+    #: The records' Hugging Face ``datasets`` features (``features``), for the
+    #: dataset card; None when the format is not JSON Lines of fixed shape.
+    hf_features: list[dict[str, object]] | None
 
     def write(
         self,

@@ -84,6 +84,7 @@ class DoccanoFormat:
         "reads them."
     )
     schema_version = 2
+    hf_features: list[dict[str, object]] | None = None
 
     def write(
         self,

@@ -31,6 +31,7 @@ from annotator.core.exports.base import (
     write_records,
 )
 from annotator.core.exports.bio import bio_tags, label_names
+from annotator.core.exports.features import HF_BIO_FEATURES
 
 
 def document_record(
@@ -66,6 +67,7 @@ class HfBioFormat:
         "ner_tag_ids; overlaps within a record resolved by label priority."
     )
     schema_version = 2
+    hf_features: list[dict[str, object]] | None = HF_BIO_FEATURES
 
     def write(
         self,

@@ -29,6 +29,7 @@ from annotator.core.exports.base import (
     json_line,
     write_records,
 )
+from annotator.core.exports.features import JSONL_FEATURES
 
 SCHEMA_FILE = "jsonl.schema.json"
 
@@ -101,6 +102,7 @@ class JsonlFormat:
         "links, meta, split and agreement; code-point offsets."
     )
     schema_version = 2
+    hf_features: list[dict[str, object]] | None = JSONL_FEATURES
 
     def write(
         self,

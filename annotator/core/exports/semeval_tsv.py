@@ -86,6 +86,7 @@ class SemevalTsvFormat:
         "code-point offsets."
     )
     schema_version = 2
+    hf_features: list[dict[str, object]] | None = None
 
     def write(
         self,

@@ -40,6 +40,7 @@ from annotator.core.exports.base import (
     unique_spans,
     write_records,
 )
+from annotator.core.exports.features import SPACY_FEATURES
 from annotator.core.tokens import Token, tokenize
 
 
@@ -122,6 +123,7 @@ class SpacySpansFormat:
         "token_start/token_end (inclusive); loads into a spaCy Doc."
     )
     schema_version = 2
+    hf_features: list[dict[str, object]] | None = SPACY_FEATURES
 
     def write(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 
 import annotator
 from annotator.core.exports import FormatStats
+from annotator.core.exports.stats import NO_SPLIT
 from annotator.models import Project
 from annotator.services.exports.reading import AGREEMENT_DIGITS
 from annotator.services.exports.records import EXCLUSION_REASONS, Tally
@@ -92,12 +93,42 @@ def _per_annotator(options: Mapping[str, Any]) -> str:
     return ", one per document and annotator"
 
 
-def dataset_card(manifest: Mapping[str, Any]) -> str:
-    """A short Markdown dataset card for the export's README.md."""
+def card_metadata(
+    manifest: Mapping[str, Any], features: list[dict[str, object]] | None
+) -> list[str]:
+    """The card's YAML front matter for Hugging Face ``datasets``: the data file
+    of each split and the records' features, so ``load_dataset(<folder>)``
+    reads the export as it is (JSON, which is YAML, one key per line). Without
+    a split the one file is ``datasets``' default split, ``train``; splits
+    without records are left out (``datasets`` refuses an empty split)."""
+    if features is None:
+        return []
+    files = [
+        {"split": "train" if split == NO_SPLIT else split, "path": name}
+        for split, names in manifest["data_files"].items()
+        if manifest["splits"][split]["records"] or split == NO_SPLIT
+        for name in names
+    ]
+    configs = [{"config_name": "default", "data_files": files}]
+    return [
+        "---",
+        f"configs: {json.dumps(configs, ensure_ascii=False)}",
+        f"dataset_info: {json.dumps({'features': features})}",
+        "---",
+        "",
+    ]
+
+
+def dataset_card(
+    manifest: Mapping[str, Any], features: list[dict[str, object]] | None = None
+) -> str:
+    """A short Markdown dataset card for the export's README.md, with the
+    front matter of ``card_metadata``."""
     options, counts = manifest["options"], manifest["counts"]
     fmt, docs = manifest["format"], manifest["documents"]
     split = options["split"]
     lines = [
+        *card_metadata(manifest, features),
         f"# {manifest['project']['name']}: {fmt['name']} export",
         "",
         f"{fmt['description']}",

@@ -126,7 +126,8 @@ def _write_folder(
         output.abort()
         raise
     made = manifest(project, plan, stats, tally, in_project, files)
-    card = write_file(folder / CARD_NAME, dataset_card(made).encode("utf-8"))
+    card_text = dataset_card(made, plan.fmt.hf_features)
+    card = write_file(folder / CARD_NAME, card_text.encode("utf-8"))
     made["files"] = dict(sorted({**files, CARD_NAME: card}.items()))
     write_file(folder / MANIFEST_NAME, manifest_bytes(made))
     fsync_folder(folder)
