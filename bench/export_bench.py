@@ -6,7 +6,8 @@ subprocess of its own so that each peak RSS is its own:
 
 - floor: the bare SQL read of the same rows with the sqlite3 module (one
   ordered query for documents, one for spans with their label names, merged as
-  they stream) and one JSON line per document in the native layout, written
+  they stream) and one JSON line per (document, annotator) in the native
+  layout, as the annotators layer writes it, written
   with orjson, the fastest JSON library (a dependency of the project);
 - ours: ``services.exports.write_export`` (format jsonl, annotators layer),
   which also checks every span, computes per-document agreement (alpha-u),
@@ -189,10 +190,12 @@ def floor_run(database: Path, output: Path) -> dict[str, Any]:
     count = 0
     with output.open("wb") as handle:
         for document_id, external_id, title, text, meta in documents:
-            records = []
+            # One record per (document, annotator), as the annotators layer
+            # writes them; every annotator of the bench has spans.
+            by_annotator: dict[str, list[dict[str, Any]]] = {}
             while pending is not None and pending[0] == document_id:
                 _, _, span_id, start, end, label, attributes, note, user = pending
-                records.append(
+                by_annotator.setdefault(user, []).append(
                     {
                         "id": f"{user}:{span_id}",
                         "start": start,
@@ -205,17 +208,20 @@ def floor_run(database: Path, output: Path) -> dict[str, Any]:
                     }
                 )
                 pending = next(spans, None)
-            line = {
-                "id": external_id,
-                "title": title,
-                "text": text,
-                "spans": records,
-                "links": [],
-                "meta": json.loads(meta),
-                "split": None,
-                "agreement": None,
-            }
-            handle.write(dumps(line))
+            decoded_meta = json.loads(meta)
+            for user, records in by_annotator.items():
+                line = {
+                    "id": external_id,
+                    "title": title,
+                    "text": text,
+                    "annotator": user,
+                    "spans": records,
+                    "links": [],
+                    "meta": decoded_meta,
+                    "split": None,
+                    "agreement": None,
+                }
+                handle.write(dumps(line))
             count += 1
     connection.close()
     return {

@@ -172,7 +172,7 @@ def test_the_two_split_seed_fills_both_splits(seeded, export_dir):
         "train": 1,
         "dev": 1,
     }
-    assert list(result.manifest["data_files"]) == ["dev", "train"]
+    assert list(result.manifest["data_files"]) == ["train", "dev"]
 
 
 def check_splits(loaded, result):

@@ -30,6 +30,12 @@ REASONS: dict[str, str] = {
 
 #: The ``splits`` key of an export without train/dev/test split.
 NO_SPLIT = "none"
+_ORDER = {"train": 0, "dev": 1, "test": 2}
+
+
+def split_order(key: str) -> tuple[int, str]:
+    """Sort key of split names: train, dev, test, then any other."""
+    return _ORDER.get(key, 3), key
 
 
 @dataclass(slots=True)
@@ -83,9 +89,13 @@ class FormatStats:
             "cut_in_pieces": dict(sorted(self.cut.items())),
             "adjusted": dict(sorted(self.adjusted.items())),
             "reasons": {code: REASONS[code] for code in sorted(used)},
-            "splits": {key: self.splits[key].to_dict() for key in sorted(self.splits)},
+            "splits": {
+                key: self.splits[key].to_dict()
+                for key in sorted(self.splits, key=split_order)
+            },
             "data_files": {
-                key: list(self.data_files[key]) for key in sorted(self.data_files)
+                key: list(self.data_files[key])
+                for key in sorted(self.data_files, key=split_order)
             },
             **dict(sorted(self.extra.items())),
         }
