@@ -91,3 +91,40 @@ def test_no_label_may_take_the_link_key():
 
     errors = label_spec_errors(LabelSpec("rumour", "Rumour", "#555555", "l", "dashed"))
     assert any("the link key" in error for error in errors)
+
+
+def test_upgrading_to_stored_pseudonyms_keeps_the_names_exports_gave(project):
+    # Until migration 0003, exports numbered everyone assigned in a project by
+    # ascending user id; the upgrade stores those numbers.
+    import json
+
+    from annotator.models import Pseudonym, User
+    from annotator.services.documents import import_files
+
+    lines = [
+        {
+            "id": "d1",
+            "text": "A b.",
+            "annotations": [{"annotator": "zed", "spans": []}],
+        },
+        {
+            "id": "d2",
+            "text": "C d.",
+            "annotations": [{"annotator": "amy", "spans": []}],
+        },
+    ]
+    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    import_files(db.session, project, [("a.jsonl", data)])
+    db.session.remove()
+    migrations.downgrade(db.engine, "0002")
+    try:
+        migrations.upgrade(db.engine)
+    finally:
+        migrations.upgrade(db.engine)
+    rows = db.session.execute(
+        select(User.id, Pseudonym.number)
+        .join(Pseudonym, Pseudonym.user_id == User.id)
+        .where(User.username.in_(["zed", "amy"]))
+    ).all()
+    by_id = sorted(user_id for user_id, _ in rows)
+    assert sorted(rows) == [(by_id[0], 1), (by_id[1], 2)]
