@@ -118,8 +118,8 @@ def sentence_starts(text: str, tokens: list[Token], tags: list[str]) -> list[int
         word = text[start:end]
         if final and not gap and (word in SENTENCE_FINAL or _closes(word)):
             continue  # the run goes on: `?!`, `..."`, `.)`
-        brk = (final and (bool(gap) or unspaced)) or any(
-            char in LINE_BREAKS for char in gap
+        brk = (final and (bool(gap) or unspaced)) or (
+            len(gap) > 0 and not LINE_BREAKS.isdisjoint(gap)
         )
         final = unspaced = False
         if brk and not tags[i].startswith("I-"):
