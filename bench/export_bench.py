@@ -16,10 +16,13 @@ subprocess of its own so that each peak RSS is its own:
 Prints documents per second for both (best of ``--repeat`` alternating runs,
 since the machine is shared), the ratio ours/floor by the clock and by CPU
 time (aim: >= 0.5) and the peak RSS of each, so that memory can be compared
-across sizes.
+across sizes. ``--formats jsonl,conll,spacy-docbin`` also runs
+``write_export`` in each other format named (same database, same runs,
+alternating with the two above) and prints its documents per second and its
+ratio to jsonl's; the jsonl-vs-floor figures are measured as without it.
 
     .venv/bin/python -m bench.export_bench [--sizes 10000,100000] [--chars 1000]
-        [--repeat 2]
+        [--repeat 2] [--formats jsonl,conll,spacy-docbin]
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import hashlib
 import json
 import random
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -232,8 +236,8 @@ def floor_run(database: Path, output: Path) -> dict[str, Any]:
     }
 
 
-def ours_run(database: Path, output: Path) -> dict[str, Any]:
-    """``write_export`` as the CLI calls it."""
+def ours_run(database: Path, output: Path, fmt: str = "jsonl") -> dict[str, Any]:
+    """``write_export`` in format ``fmt`` as the CLI calls it."""
     from annotator import create_app
     from annotator.extensions import current_session, db
     from annotator.services import exports, projects
@@ -248,7 +252,7 @@ def ours_run(database: Path, output: Path) -> dict[str, Any]:
         result = exports.write_export(
             current_session(),
             project,
-            exports.ExportSettings(format="jsonl"),
+            exports.ExportSettings(format=fmt),
             output.parent,
             out_dir=output,
         )
@@ -269,9 +273,17 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: The run of ``write_export`` in another format is ``FORMAT_RUN + name``.
+FORMAT_RUN = "format:"
+
+
 def _worker(kind: str, database: Path, output: Path) -> None:
-    run = floor_run if kind == "floor" else ours_run
-    figures = run(database, output)
+    if kind == "floor":
+        figures = floor_run(database, output)
+    elif kind == "ours":
+        figures = ours_run(database, output)
+    else:
+        figures = ours_run(database, output, kind.removeprefix(FORMAT_RUN))
     figures["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(figures))
 
@@ -283,7 +295,9 @@ def _in_subprocess(*args: str) -> dict[str, Any]:
     return loaded
 
 
-def measure(size: int, chars: int, repeat: int, folder: Path) -> dict[str, Any]:
+def measure(
+    size: int, chars: int, repeat: int, folder: Path, formats: list[str]
+) -> dict[str, Any]:
     database = folder / f"bench-{size}.sqlite"
     began = time.perf_counter()
     _in_subprocess(
@@ -291,10 +305,11 @@ def measure(size: int, chars: int, repeat: int, folder: Path) -> dict[str, Any]:
     )
     build = time.perf_counter() - began
     runs: dict[str, list[dict[str, Any]]] = {"floor": [], "ours": []}
+    runs.update({FORMAT_RUN + name: [] for name in formats if name != "jsonl"})
     for _ in range(repeat):
-        # Alternate the two so that a busy moment of the machine hits both.
+        # Alternate the runs so that a busy moment of the machine hits all.
         for kind in runs:
-            output = folder / kind
+            output = folder / kind.replace(":", "-")
             figures = _in_subprocess("--worker", kind, str(database), str(output))
             if figures["documents"] != size:
                 raise SystemExit(f"{kind}: {figures['documents']} of {size} documents")
@@ -315,9 +330,7 @@ def _best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _remove(output: Path) -> None:
     if output.is_dir():
-        for path in output.iterdir():
-            path.unlink()
-        output.rmdir()
+        shutil.rmtree(output)
     else:
         output.unlink()
 
@@ -339,7 +352,24 @@ def report(result: dict[str, Any]) -> list[str]:
         f"({ours['rss_before_mb']:.0f} MB before the export began)",
         f"  ratio ours / floor: {ours_rate / floor_rate:.2f} by the clock, "
         f"{cpu_ratio:.2f} by CPU time (aim: >= 0.50)",
+        *_format_lines(result, ours_rate),
     ]
+
+
+def _format_lines(result: dict[str, Any], jsonl_rate: float) -> list[str]:
+    """One line per other format: its speed beside jsonl's."""
+    lines = []
+    for kind, figures in result.items():
+        if not kind.startswith(FORMAT_RUN):
+            continue
+        rate = result["size"] / figures["seconds"]
+        lines.append(
+            f"  {kind.removeprefix(FORMAT_RUN)} (write_export): {rate:,.0f} docs/s, "
+            f"{figures['seconds']:.1f} s ({figures['cpu']:.1f} s CPU), "
+            f"{rate / jsonl_rate:.2f} x jsonl, "
+            f"peak RSS {figures['peak_rss_mb']:.0f} MB"
+        )
+    return lines
 
 
 def main() -> None:
@@ -347,6 +377,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--chars", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=2, help="best of N runs")
+    parser.add_argument(
+        "--formats",
+        default="jsonl",
+        help="formats to time; jsonl is always measured against the floor",
+    )
     parser.add_argument("--build", type=Path)
     parser.add_argument("--count", type=int)
     parser.add_argument("--worker", nargs=3)
@@ -359,6 +394,7 @@ def main() -> None:
         _worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
         return
     sizes = [int(size) for size in args.sizes.split(",")]
+    formats = _checked_formats(args.formats)
     print(
         f"documents of ~{args.chars} characters; SQLite; one subprocess per run; "
         f"best of {args.repeat} runs, highest peak RSS"
@@ -366,7 +402,9 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
-            results.append(measure(size, args.chars, args.repeat, Path(folder)))
+            results.append(
+                measure(size, args.chars, args.repeat, Path(folder), formats)
+            )
             print("\n".join(report(results[-1])), flush=True)
     if len(results) > 1:
         first, last = results[0]["ours"], results[-1]["ours"]
@@ -374,6 +412,20 @@ def main() -> None:
             f"peak RSS of ours, {results[0]['size']:,} -> {results[-1]['size']:,} "
             f"documents: {first['peak_rss_mb']:.0f} MB -> {last['peak_rss_mb']:.0f} MB"
         )
+
+
+def _checked_formats(value: str) -> list[str]:
+    """The names of ``--formats``, each a registered export format."""
+    from annotator.core.exports import format_names
+
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(format_names()))
+    if unknown:
+        raise SystemExit(
+            f"--formats: unknown {', '.join(unknown)} "
+            f"(known: {', '.join(format_names())})"
+        )
+    return names
 
 
 if __name__ == "__main__":

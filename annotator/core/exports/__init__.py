@@ -20,7 +20,9 @@ from annotator.core.exports.base import (
     FormatStats,
     Output,
 )
+from annotator.core.exports.conll import CONLL
 from annotator.core.exports.doccano import DOCCANO
+from annotator.core.exports.extras import ExportUnavailableError
 from annotator.core.exports.hf_bio import HF_BIO
 from annotator.core.exports.jsonl import JSONL
 from annotator.core.exports.registry import (
@@ -31,9 +33,10 @@ from annotator.core.exports.registry import (
     register,
 )
 from annotator.core.exports.semeval_tsv import SEMEVAL_TSV
+from annotator.core.exports.spacy_docbin import SPACY_DOCBIN
 from annotator.core.exports.spacy_spans import SPACY
 
-for _fmt in (JSONL, SPACY, HF_BIO, DOCCANO, SEMEVAL_TSV):
+for _fmt in (JSONL, SPACY, HF_BIO, DOCCANO, SEMEVAL_TSV, CONLL, SPACY_DOCBIN):
     register(_fmt)
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     "ExportLink",
     "ExportOptions",
     "ExportSpan",
+    "ExportUnavailableError",
     "FormatStats",
     "Output",
     "UnknownFormatError",

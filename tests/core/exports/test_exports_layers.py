@@ -165,7 +165,15 @@ def test_bad_ratios_are_refused(ratios: Any, message: str) -> None:
 
 
 def test_builtin_formats_are_registered() -> None:
-    assert format_names() == ["doccano", "hf-bio", "jsonl", "semeval-tsv", "spacy"]
+    assert format_names() == [
+        "conll",
+        "doccano",
+        "hf-bio",
+        "jsonl",
+        "semeval-tsv",
+        "spacy",
+        "spacy-docbin",
+    ]
     for name in format_names():
         fmt = get_format(name)
         assert fmt.name == name
@@ -187,10 +195,10 @@ def test_duplicate_names_are_refused() -> None:
 
 def test_unknown_name_lists_the_known_ones() -> None:
     with pytest.raises(UnknownFormatError) as raised:
-        get_format("conll")
+        get_format("brat")
     assert str(raised.value) == (
-        "unknown export format 'conll' (known formats: doccano, hf-bio, jsonl, "
-        "semeval-tsv, spacy)"
+        "unknown export format 'brat' (known formats: conll, doccano, hf-bio, "
+        "jsonl, semeval-tsv, spacy, spacy-docbin)"
     )
     with pytest.raises(UnknownFormatError, match="known formats: none"):
         Registry().get("jsonl")
