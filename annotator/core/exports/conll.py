@@ -179,6 +179,7 @@ class ConllFormat:
         "annotators."
     )
     schema_version = 1
+    hf_features: list[dict[str, object]] | None = None
 
     def write(
         self,

@@ -96,6 +96,7 @@ class SpacyDocBinFormat:
         "needs the spacy extra."
     )
     schema_version = 1
+    hf_features: list[dict[str, object]] | None = None
 
     def write(
         self,
