@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     SQLColumnExpression,
     and_,
     exists,
@@ -183,14 +184,17 @@ class ProjectWork:
         about too few members who can annotate; None when neither applies."""
         waiting = [self.of(doc_id) for doc_id in self.waiting_ids()]
         short = self.eligible < self.needed
+        needs = (
+            f"the project needs {self.needed} annotator"
+            f"{'' if self.needed == 1 else 's'} per document"
+        )
         members = f"has {self.eligible} who can annotate"
         if not waiting:
             if not short or self.n_complete() == self.n_documents:
                 return None
             return (
-                f"The project needs {self.needed} annotators per document and "
-                f"{members}: no document can be completed until more members "
-                "who can annotate join it."
+                f"{needs[0].upper()}{needs[1:]} and {members}: its documents "
+                "cannot be completed until more members who can annotate join it."
             )
         fewest = min(len(work.submitted) for work in waiting)
         ordinal = ORDINALS.get(self.needed) if fewest == self.needed - 1 else None
@@ -198,7 +202,7 @@ class ProjectWork:
         n = len(waiting)
         sentence = (
             f"{n} document{'' if n == 1 else 's'} wait{'s' if n == 1 else ''} for "
-            f"{whom}: the project needs {self.needed} annotators per document"
+            f"{whom}: {needs}"
         )
         if short:
             them = "it" if n == 1 else "them"
@@ -284,20 +288,47 @@ def is_reviewable(session: Session, document: Document) -> bool:
     return document_work(session, document).is_reviewable(needed)
 
 
+# --------------------------------------------------------------------------
+# The blind viewer
+# --------------------------------------------------------------------------
+
+
+def _opened_by(user: User, project: Project) -> Select[int]:
+    """The ids of ``project``'s documents ``user`` has open to annotate."""
+    return (
+        select(Assignment.document_id)
+        .join(Document, Document.id == Assignment.document_id)
+        .where(
+            Document.project_id == project.id,
+            Assignment.user_id == user.id,
+            Assignment.status.in_(OPEN_STATUSES),
+        )
+    )
+
+
 def open_to(session: Session, project: Project, user: User) -> frozenset[int]:
     """Ids of the documents of ``project`` that ``user`` has open to annotate:
     while they do, they may not see others' work on them."""
-    return frozenset(
-        session.scalars(
-            select(Assignment.document_id)
-            .join(Document, Document.id == Assignment.document_id)
-            .where(
-                Document.project_id == project.id,
-                Assignment.user_id == user.id,
-                Assignment.status.in_(OPEN_STATUSES),
-            )
+    return frozenset(session.scalars(_opened_by(user, project)))
+
+
+def is_annotating(session: Session, document_id: int, user: User) -> bool:
+    """Whether ``user`` has this document open to annotate: while they do, they
+    must not see anyone else's spans on it (blind annotation), even as a
+    reviewer."""
+    found = session.scalar(
+        select(Assignment.id).where(
+            Assignment.document_id == document_id,
+            Assignment.user_id == user.id,
+            Assignment.status.in_(OPEN_STATUSES),
         )
     )
+    return found is not None
+
+
+def annotating_in(session: Session, project: Project, user: User) -> bool:
+    """Whether ``user`` has any document of the project open to annotate."""
+    return session.scalar(_opened_by(user, project).limit(1)) is not None
 
 
 def version(session: Session, project: Project) -> tuple[Any, ...]:

@@ -240,8 +240,8 @@ def test_too_few_members_before_anyone_submitted(users):
     import_files(db.session, created, [("plain.txt", b"Nobody annotated this.")])
     assert review.queue_overview(db.session, created).waiting == (
         "The project needs 3 annotators per document and has 1 who can "
-        "annotate: no document can be completed until more members who can "
-        "annotate join it."
+        "annotate: its documents cannot be completed until more members who "
+        "can annotate join it."
     )
     summary = agreement.project_agreement(db.session, created)
     assert summary.warnings[0] == (
