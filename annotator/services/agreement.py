@@ -1,11 +1,14 @@
 """Inter-annotator agreement of a project, from submitted work only.
 
-A document counts when at least two annotators have *submitted* their
-assignment on it; the spans of annotators still working on it are left out,
-so that figures never move while someone is half-way through. Annotators are
-named by username, documents by their database id. Reports are cached per
-project version (:func:`project_version`): a page view costs one cheap query
-until someone changes a span or an assignment.
+A document counts when it is complete (:mod:`annotator.services.submitted`:
+the project's ``annotators_per_document`` have submitted it) and at least two
+annotators submitted it; the spans of annotators still working on it are left
+out, so that figures never move while someone is half-way through, and so are
+the documents the viewer has open to annotate (blind annotation). Annotators
+are named by username, documents by their database id. Reports are cached per
+version of the submitted work (:func:`annotator.services.submitted.version`)
+and per set of documents the viewer may not see: a page view costs a few
+cheap queries until someone changes a span or an assignment.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.core.agreement import (
@@ -35,15 +38,9 @@ from annotator.core.diff import (
     count_kinds,
     segments,
 )
-from annotator.models import (
-    Assignment,
-    AssignmentStatus,
-    Document,
-    Label,
-    Project,
-    User,
-)
+from annotator.models import Document, Label, Project, User
 from annotator.models import Span as SpanRow
+from annotator.services import submitted
 from annotator.services.errors import NotFoundError, ServiceError
 
 Unit = Literal["char", "token"]
@@ -58,6 +55,12 @@ CACHE_SIZE = 32
 
 REASON_NOT_SUBMITTED = "no annotator has submitted it"
 REASON_ONE_SUBMITTED = "only one annotator has submitted it"
+REASON_VIEWER_OPEN = "you have it open to annotate"
+
+
+def reason_fewer(needed: int) -> str:
+    """The left-out reason of a document fewer than ``needed`` submitted."""
+    return f"fewer annotators have submitted it than the project needs ({needed})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class ProjectAgreement:
     left_out: Mapping[str, int]  # reason -> number of documents
     documents: Mapping[int, DocumentRef]  # the documents the report counts
     warnings: tuple[str, ...]
+    annotators_per_document: int
+    annotators_who_can_annotate: int
 
     @property
     def n_left_out(self) -> int:
@@ -105,6 +110,8 @@ class ProjectAgreement:
         coverage = {
             "n_documents": self.n_project_documents,
             "n_compared_documents": self.report.n_compared_documents,
+            "annotators_per_document": self.annotators_per_document,
+            "annotators_who_can_annotate": self.annotators_who_can_annotate,
             "left_out": [
                 {"reason": reason, "n_documents": count}
                 for reason, count in self.left_out.items()
@@ -124,44 +131,19 @@ class ProjectAgreement:
 # --------------------------------------------------------------------------
 
 
-def _submitted_annotators(session: Session, project: Project) -> dict[int, list[str]]:
-    """Document id -> usernames whose assignment on it is submitted."""
-    rows = session.execute(
-        select(Assignment.document_id, User.username)
-        .join(Document, Document.id == Assignment.document_id)
-        .join(User, User.id == Assignment.user_id)
-        .where(
-            Document.project_id == project.id,
-            Assignment.status == AssignmentStatus.SUBMITTED,
-        )
-        .order_by(Assignment.document_id, User.username)
-    )
-    result: dict[int, list[str]] = {}
-    for document_id, username in rows:
-        result.setdefault(document_id, []).append(username)
-    return result
-
-
 def _submitted_spans(
     session: Session, project: Project, document_id: int | None = None
 ) -> dict[int, dict[str, list[SpanTriple]]]:
-    """Document id -> username -> spans, for submitted assignments only."""
+    """Document id -> username -> spans, for submitted work only."""
     query = (
         select(SpanRow.document_id, User.username, SpanRow.start, SpanRow.end)
         .add_columns(Label.name)
         .join(Document, Document.id == SpanRow.document_id)
-        .join(
-            Assignment,
-            and_(
-                Assignment.document_id == SpanRow.document_id,
-                Assignment.user_id == SpanRow.annotator_id,
-            ),
-        )
         .join(User, User.id == SpanRow.annotator_id)
         .join(Label, Label.id == SpanRow.label_id)
         .where(
             Document.project_id == project.id,
-            Assignment.status == AssignmentStatus.SUBMITTED,
+            submitted.submitted_assignment(SpanRow.document_id, SpanRow.annotator_id),
         )
         .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end)
     )
@@ -223,32 +205,62 @@ def project_labels(project: Project, labels: Sequence[str] | None) -> tuple[str,
     return tuple(dict.fromkeys(labels))
 
 
+def left_out_reason(
+    work: submitted.DocumentWork, needed: int, hidden: bool = False
+) -> str | None:
+    """Why a document is not in the figures (None: it is): nobody or too few
+    submitted it, only one did, or the viewer has it open (``hidden``)."""
+    found = len(work.submitted)
+    if found == 0:
+        return REASON_NOT_SUBMITTED
+    if not work.is_complete(needed):
+        return reason_fewer(needed)
+    if found == 1:
+        return REASON_ONE_SUBMITTED
+    return REASON_VIEWER_OPEN if hidden else None
+
+
 def _left_out(
-    refs: Mapping[int, DocumentRef], submitted: Mapping[int, list[str]]
-) -> dict[str, int]:
-    counts = {REASON_NOT_SUBMITTED: 0, REASON_ONE_SUBMITTED: 0}
-    for document_id in refs:
-        found = len(submitted.get(document_id, ()))
-        if found == 0:
-            counts[REASON_NOT_SUBMITTED] += 1
-        elif found == 1:
-            counts[REASON_ONE_SUBMITTED] += 1
+    refs: Mapping[int, DocumentRef],
+    work: submitted.ProjectWork,
+    hidden: frozenset[int],
+) -> dict[int, str]:
+    """Document id -> why it is left out, for the documents left out."""
+    reasons = {
+        doc_id: left_out_reason(work.of(doc_id), work.needed, doc_id in hidden)
+        for doc_id in refs
+    }
+    return {doc_id: reason for doc_id, reason in reasons.items() if reason}
+
+
+def _reason_counts(left_out: Mapping[int, str], needed: int) -> dict[str, int]:
+    """Reason -> documents, in a fixed order (reasons with none left out)."""
+    order = [REASON_NOT_SUBMITTED, reason_fewer(needed), REASON_ONE_SUBMITTED]
+    counts = dict.fromkeys([*order, REASON_VIEWER_OPEN], 0)
+    for reason in left_out.values():
+        counts[reason] += 1
     return {reason: count for reason, count in counts.items() if count}
 
 
 def _build(
-    session: Session, project: Project, unit: Unit, labels: tuple[str, ...]
+    session: Session,
+    project: Project,
+    unit: Unit,
+    labels: tuple[str, ...],
+    hidden: frozenset[int],
 ) -> ProjectAgreement:
     refs = _document_refs(session, project)
-    submitted = _submitted_annotators(session, project)
-    counted = [doc_id for doc_id in refs if len(submitted.get(doc_id, ())) >= 2]
+    work = submitted.project_work(session, project)
+    left_out = _left_out(refs, work, hidden)
+    counted = [doc_id for doc_id in refs if doc_id not in left_out]
     spans = _submitted_spans(session, project)
     texts = _lengths_and_texts(session, project, unit)
     documents = [
         DocumentAnnotations(
             document_id=doc_id,
             annotations={
-                name: spans.get(doc_id, {}).get(name, []) for name in submitted[doc_id]
+                name: spans.get(doc_id, {}).get(name, [])
+                for name in work.of(doc_id).usernames
             },
             text=texts[doc_id][1],
             text_length=texts[doc_id][0],
@@ -256,48 +268,20 @@ def _build(
         for doc_id in counted
     ]
     report = agreement_report(documents, unit=unit, labels=labels, seed=SEED)
-    left_out = _left_out(refs, submitted)
+    reasons = _reason_counts(left_out, work.needed)
+    warnings = report_warnings(report, len(refs), reasons, work.needed)
+    waiting = work.waiting_message()
     return ProjectAgreement(
         project_id=project.id,
         project_name=project.name,
         report=report,
         n_project_documents=len(refs),
-        left_out=left_out,
+        left_out=reasons,
         documents={doc_id: refs[doc_id] for doc_id in counted},
-        warnings=report_warnings(report, len(refs), left_out),
+        warnings=(*warnings, waiting) if waiting else warnings,
+        annotators_per_document=work.needed,
+        annotators_who_can_annotate=work.eligible,
     )
-
-
-def project_version(session: Session, project: Project) -> tuple[Any, ...]:
-    """A cheap fingerprint that changes whenever a span, an assignment or a
-    document of ``project`` is added, removed or changed."""
-    spans = session.execute(
-        select(
-            func.count(SpanRow.id),
-            func.max(SpanRow.id),
-            func.max(SpanRow.updated_at),
-            func.sum(SpanRow.start + SpanRow.end * 7 + SpanRow.label_id * 13),
-        )
-        .join(Document, Document.id == SpanRow.document_id)
-        .where(Document.project_id == project.id)
-    ).one()
-    assignments = session.execute(
-        select(
-            func.count(Assignment.id),
-            func.max(Assignment.updated_at),
-            func.count(Assignment.id).filter(
-                Assignment.status == AssignmentStatus.SUBMITTED
-            ),
-        )
-        .join(Document, Document.id == Assignment.document_id)
-        .where(Document.project_id == project.id)
-    ).one()
-    documents = session.execute(
-        select(func.count(Document.id), func.max(Document.id)).where(
-            Document.project_id == project.id
-        )
-    ).one()
-    return (*spans, *assignments, *documents)
 
 
 class _Cache:
@@ -340,17 +324,23 @@ def project_agreement(
     project: Project,
     unit: str = "char",
     labels: Sequence[str] | None = None,
+    viewer: User | None = None,
 ) -> ProjectAgreement:
     """The agreement report of ``project`` with its coverage and warnings,
-    computed once per project version, unit and label set."""
+    without the documents ``viewer`` has open to annotate (None: nobody's
+    view, as on the command line); computed once per version of the submitted
+    work, unit, label set and set of documents left out for the viewer."""
     checked_unit = _check_unit(unit)
     chosen = project_labels(project, labels)
     database = session.get_bind().engine.url.render_as_string(hide_password=True)
-    version = project_version(session, project)
-    key = (database, project.id, checked_unit, chosen, version)
+    version = submitted.version(session, project)
+    hidden = frozenset[int]()
+    if viewer is not None:
+        hidden = submitted.open_to(session, project, viewer)
+    key = (database, project.id, checked_unit, chosen, version, hidden)
     found = _cache.get(key)
     if found is None:
-        found = _build(session, project, checked_unit, chosen)
+        found = _build(session, project, checked_unit, chosen, hidden)
         _cache.put(key, found)
     return found
 
@@ -360,11 +350,12 @@ def compute_agreement(
     project: Project,
     unit: str = "char",
     labels: Sequence[str] | None = None,
+    viewer: User | None = None,
 ) -> AgreementReport:
     """Agreement among submitted annotations (offsets in code points; coding
-    units ``char`` or ``token``); documents with fewer than two submitted
-    annotators are left out (:func:`project_agreement` says how many)."""
-    return project_agreement(session, project, unit, labels).report
+    units ``char`` or ``token``) of complete documents that two or more
+    annotators submitted (:func:`project_agreement` says what is left out)."""
+    return project_agreement(session, project, unit, labels, viewer).report
 
 
 # --------------------------------------------------------------------------
@@ -392,16 +383,24 @@ def trust_warning(estimate: Estimate, min_units: int = 0) -> str | None:
     return None
 
 
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
 def report_warnings(
-    report: AgreementReport, n_project_documents: int, left_out: Mapping[str, int]
+    report: AgreementReport,
+    n_project_documents: int,
+    left_out: Mapping[str, int],
+    needed: int = 2,
 ) -> tuple[str, ...]:
-    """Plain sentences about data too thin to trust, most important first."""
+    """Plain sentences about data too thin to trust, most important first;
+    ``needed`` is the project's annotators per document."""
     warnings: list[str] = []
     n = report.n_compared_documents
     if n == 0:
+        enough = max(2, needed)
         warnings.append(
-            "No document has been submitted by two annotators yet: there is "
-            "nothing to compare."
+            f"No document has been submitted by {NUMBER_WORDS.get(enough, enough)} "
+            "annotators yet: there is nothing to compare."
         )
     elif n < MIN_DOCUMENTS:
         warnings.append(
@@ -448,6 +447,8 @@ class DocumentComparison:
     rows: tuple[AnnotatorRow, ...]
     groups: tuple[Group, ...]
     kind_counts: Mapping[GroupKind, int] = field(default_factory=dict)
+    #: Why the document is not in the agreement figures, None if it is.
+    left_out_reason: str | None = None
 
     @property
     def disagreements(self) -> tuple[Group, ...]:
@@ -470,9 +471,9 @@ def document_comparison(
     spans aligned into classified groups (:func:`annotator.core.diff.align`)."""
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
-    annotators = _submitted_annotators_of(session, document)
+    work = submitted.document_work(session, document)
     spans = _submitted_spans(session, project, document.id).get(document.id, {})
-    by_annotator = {name: spans.get(name, []) for name in annotators}
+    by_annotator = {name: spans.get(name, []) for name in work.usernames}
     rows = tuple(
         AnnotatorRow(
             name,
@@ -492,18 +493,5 @@ def document_comparison(
         rows=rows,
         groups=groups,
         kind_counts=counts,
-    )
-
-
-def _submitted_annotators_of(session: Session, document: Document) -> list[str]:
-    return list(
-        session.scalars(
-            select(User.username)
-            .join(Assignment, Assignment.user_id == User.id)
-            .where(
-                Assignment.document_id == document.id,
-                Assignment.status == AssignmentStatus.SUBMITTED,
-            )
-            .order_by(User.username)
-        )
+        left_out_reason=left_out_reason(work, project.annotators_per_document),
     )

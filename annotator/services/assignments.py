@@ -48,25 +48,6 @@ def open_assignments(
     return [(document, assignment) for document, assignment in rows]
 
 
-def is_annotating(session: Session, document_id: int, user: User) -> bool:
-    """Whether ``user`` has this document open to annotate: while they do, they
-    must not see anyone else's spans on it (blind annotation), even as a
-    reviewer."""
-    found = session.scalar(
-        select(Assignment.id).where(
-            Assignment.document_id == document_id,
-            Assignment.user_id == user.id,
-            Assignment.status.in_(OPEN_STATUSES),
-        )
-    )
-    return found is not None
-
-
-def annotating_in(session: Session, project: Project, user: User) -> bool:
-    """Whether ``user`` has any document of the project open to annotate."""
-    return bool(open_assignments(session, project, user))
-
-
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
     # A skipped assignment frees its place: someone else annotates instead.
     taken = (

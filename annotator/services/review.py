@@ -2,7 +2,8 @@
 annotator's quality against gold. The reviewer's decisions are in
 :mod:`annotator.services.adjudication`.
 
-Only submitted work is reviewed. Offsets are code points, end exclusive.
+Only submitted work of complete documents is reviewed
+(:mod:`annotator.services.submitted`). Offsets are code points, end exclusive.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ from annotator.core.spans import (
 from annotator.models import (
     Adjudication,
     AdjudicationStatus,
-    Assignment,
-    AssignmentStatus,
     Document,
     GoldLink,
     GoldSpan,
@@ -39,10 +38,9 @@ from annotator.models import (
     Project,
     RejectedSpan,
     SpanLink,
-    User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services.assignments import OPEN_STATUSES
+from annotator.services import submitted
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.history import ENTITY as ENTITY
 from annotator.services.history import history_json, iso, usernames
@@ -131,12 +129,9 @@ def _span_query() -> Any:
             SpanRow.note,
         )
         .join(Label, Label.id == SpanRow.label_id)
-        .join(
-            Assignment,
-            (Assignment.document_id == SpanRow.document_id)
-            & (Assignment.user_id == SpanRow.annotator_id),
+        .where(
+            submitted.submitted_assignment(SpanRow.document_id, SpanRow.annotator_id)
         )
-        .where(Assignment.status == AssignmentStatus.SUBMITTED)
         .order_by(SpanRow.document_id, SpanRow.start, SpanRow.end, SpanRow.id)
     )
 
@@ -149,22 +144,11 @@ def _record(row: Any) -> SpanRecord:
 
 def submitted_work(session: Session, document: Document) -> Submitted:
     """The submitted annotators of ``document`` and their spans."""
-    annotators = session.execute(
-        select(User.id, User.username)
-        .join(Assignment, Assignment.user_id == User.id)
-        .where(
-            Assignment.document_id == document.id,
-            Assignment.status == AssignmentStatus.SUBMITTED,
-        )
-        .order_by(User.username)
-    ).all()
+    work = submitted.document_work(session, document)
     rows = session.execute(
         _span_query().where(SpanRow.document_id == document.id)
     ).all()
-    return Submitted(
-        tuple((uid, name) for uid, name in annotators),
-        tuple(_record(row) for row in rows),
-    )
+    return Submitted(work.submitted, tuple(_record(row) for row in rows))
 
 
 def annotator_links(session: Session, work: Submitted) -> list[rules.AnnotatorLink]:
@@ -226,56 +210,15 @@ class QueueEntry:
         return self.title or self.external_id
 
 
-def _reviewable_ids(session: Session, project: Project) -> list[int]:
-    """Documents with a submitted assignment and none still being worked on
-    (a skipped assignment does not hold a document back)."""
-    rows = session.execute(
-        select(Assignment.document_id, Assignment.status)
-        .join(Document, Document.id == Assignment.document_id)
-        .where(Document.project_id == project.id)
-    ).all()
-    submitted: set[int] = set()
-    unfinished: set[int] = set()
-    for document_id, status in rows:
-        if status == AssignmentStatus.SUBMITTED:
-            submitted.add(document_id)
-        elif status in OPEN_STATUSES:
-            unfinished.add(document_id)
-    return sorted(submitted - unfinished)
-
-
-def is_reviewable(session: Session, document: Document) -> bool:
-    """What the queue holds: a submitted assignment and none unfinished."""
-    statuses = set(
-        session.scalars(
-            select(Assignment.status).where(Assignment.document_id == document.id)
-        )
-    )
-    return AssignmentStatus.SUBMITTED in statuses and not statuses & set(OPEN_STATUSES)
-
-
 def _project_work(
-    session: Session, project: Project, ids: Sequence[int]
+    session: Session, project: Project, work: submitted.ProjectWork, ids: Sequence[int]
 ) -> dict[int, Submitted]:
-    annotators: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}
-    for document_id, uid, name in session.execute(
-        select(Assignment.document_id, User.id, User.username)
-        .join(User, User.id == Assignment.user_id)
-        .join(Document, Document.id == Assignment.document_id)
-        .where(
-            Document.project_id == project.id,
-            Assignment.status == AssignmentStatus.SUBMITTED,
-        )
-        .order_by(User.username)
-    ):
-        if document_id in annotators:
-            annotators[document_id].append((uid, name))
     spans: dict[int, list[SpanRecord]] = {i: [] for i in ids}
     query = _span_query().join(Document, Document.id == SpanRow.document_id)
     for row in session.execute(query.where(Document.project_id == project.id)):
         if row[0] in spans:
             spans[row[0]].append(_record(row))
-    return {i: Submitted(tuple(annotators[i]), tuple(spans[i])) for i in ids}
+    return {i: Submitted(work.of(i).submitted, tuple(spans[i])) for i in ids}
 
 
 def _entry(
@@ -332,16 +275,32 @@ def check_label(project: Project, label: str | None) -> str | None:
     return label
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewQueue:
+    """The queue, and a sentence about documents waiting for more annotators."""
+
+    entries: list[QueueEntry]
+    waiting: str | None
+
+
 def review_queue(
     session: Session, project: Project, label: str | None = None
 ) -> list[QueueEntry]:
-    """Documents every assigned annotator has submitted (skips aside), most
-    disagreements first (then the larger share of disagreeing groups); with
-    ``label``, only groups with a span of that label count and documents
-    without one are left out."""
+    """Complete documents nobody is still working on
+    (:mod:`annotator.services.submitted`), most disagreements first (then the
+    larger share of disagreeing groups); with ``label``, only groups with a
+    span of that label count and documents without one are left out."""
+    return queue_overview(session, project, label).entries
+
+
+def queue_overview(
+    session: Session, project: Project, label: str | None = None
+) -> ReviewQueue:
+    """:func:`review_queue` and what waits for more annotators, in words."""
     chosen = check_label(project, label)
-    ids = _reviewable_ids(session, project)
-    work = _project_work(session, project, ids)
+    complete = submitted.project_work(session, project)
+    ids = complete.reviewable_ids()
+    work = _project_work(session, project, complete, ids)
     statuses, gold = _statuses(session, ids), _gold_counts(session, ids)
     documents = session.scalars(select(Document).where(Document.id.in_(ids))).all()
     counted = kind_counts_many(
@@ -359,13 +318,14 @@ def review_queue(
         for document, kinds in zip(documents, counted, strict=True)
     ]
     found = [entry for entry in entries if entry is not None]
-    return sorted(
+    ranked = sorted(
         found,
         key=lambda e: (
             *disagreement_rank(e.n_disagreements, e.n_groups),
             e.document_id,
         ),
     )
+    return ReviewQueue(ranked, complete.waiting_message())
 
 
 def next_open_document(

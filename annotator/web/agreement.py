@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
 from annotator.core.agreement.report import PairF1
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.extensions import current_session
-from annotator.models import Project, Role
+from annotator.models import Project, Role, User
 from annotator.services import agreement as agreement_service
 from annotator.services.errors import NotFoundError
 from annotator.web.security import refuse_while_annotating, require_membership
@@ -105,6 +106,10 @@ def helpers() -> dict[str, Any]:
     }
 
 
+def _viewer() -> User:
+    return cast(User, current_user._get_current_object())
+
+
 def _unit() -> str:
     unit = request.args.get("unit", "char")
     if unit not in agreement_service.UNITS:
@@ -116,7 +121,9 @@ def _unit() -> str:
 @require_membership(Role.REVIEWER)
 def overview(project: Project) -> ResponseReturnValue:
     unit = _unit()
-    summary = agreement_service.project_agreement(current_session(), project, unit)
+    summary = agreement_service.project_agreement(
+        current_session(), project, unit, viewer=_viewer()
+    )
     show_all = request.args.get("documents") == "all"
     documents = summary.report.documents
     return render_template(
@@ -150,7 +157,7 @@ def document(project: Project, document_id: int) -> ResponseReturnValue:
         abort(404)
     refuse_while_annotating(found.id)
     comparison = agreement_service.document_comparison(session, project, found)
-    summary = agreement_service.project_agreement(session, project)
+    summary = agreement_service.project_agreement(session, project, viewer=_viewer())
     return render_template(
         "agreement/document.html",
         project=project,

@@ -20,6 +20,7 @@ from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
+from annotator.services import submitted
 from annotator.services.errors import NotFoundError
 from annotator.web.jsonbody import json_body
 from annotator.web.security import refuse_while_annotating, require_membership
@@ -29,8 +30,9 @@ PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
 MODES = ("exact", "partial")
 NOT_REVIEWABLE = (
-    "annotators are still working on this document (or none has submitted): "
-    "review it once their work is in"
+    "this document is not complete (fewer annotators have submitted it than "
+    "the project needs) or someone is still working on it: review it once "
+    "their work is in"
 )
 
 
@@ -61,13 +63,14 @@ def _number(value: float | None) -> str:
 def queue(project: Project) -> ResponseReturnValue:
     label = request.args.get("label") or None
     try:
-        entries = review_service.review_queue(current_session(), project, label)
+        found = review_service.queue_overview(current_session(), project, label)
     except review_service.InvalidDecision:
         abort(400)
     return render_template(
         "review/queue.html",
         project=project,
-        entries=entries,
+        entries=found.entries,
+        waiting=found.waiting,
         label=label,
         kinds=[kind for kind in GroupKind if kind is not GroupKind.SAME],
         kind_text=GROUP_KIND_TEXT,
@@ -161,7 +164,7 @@ def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
 
     def view(project: Project, document_id: int) -> ResponseReturnValue:
         document = _document(project, document_id)
-        if not review_service.is_reviewable(current_session(), document):
+        if not submitted.is_reviewable(current_session(), document):
             raise review_service.InvalidDecision(FieldError("status", NOT_REVIEWABLE))
         result = decide(current_session(), project, document, _user(), json_body())
         return jsonify(result)

@@ -176,7 +176,7 @@ def test_work_in_progress_is_left_out_with_the_reason(sampled):
     summary = agreement.project_agreement(db.session, sampled)
     report = summary.report
     assert report.n_compared_documents == 0
-    assert summary.left_out == {agreement.REASON_ONE_SUBMITTED: 1}
+    assert summary.left_out == {agreement.reason_fewer(2): 1}
     assert report.unitizing.alpha_u.overall.value is None
     assert report.unitizing.alpha_u.overall.reason
     assert summary.warnings[0].startswith("No document has been submitted by two")
@@ -199,7 +199,7 @@ def test_documents_nobody_submitted_are_counted_as_left_out(project):
     assert summary.n_project_documents == 3
     assert summary.left_out == {
         agreement.REASON_NOT_SUBMITTED: 1,
-        agreement.REASON_ONE_SUBMITTED: 1,
+        "fewer annotators have submitted it than the project needs (2)": 1,
     }
     assert [ref.external_id for ref in summary.documents.values()] == ["pair"]
     assert summary.report.unitizing.f1_exact.overall.value == 1.0

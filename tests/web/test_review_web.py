@@ -204,6 +204,7 @@ def test_accept_agreed_answers_the_links_it_carried(client, project):
         "text": TEXT,
         "annotations": [{"annotator": "ann", "spans": spans, "links": links}],
     }
+    project.annotators_per_document = 1  # one annotator's work is complete
     import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
     doc = db.session.scalar(
         select(Document.id).where(
