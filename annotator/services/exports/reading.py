@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Text, and_, exists, func, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from annotator.models import (
     SpanLink,
 )
 from annotator.models import Span as StoredSpan
-from annotator.services import review
+from annotator.services import review, submitted
 from annotator.services.errors import ServiceError
 from annotator.services.exports.settings import NO_GOLD, ExportSettings
 
@@ -71,18 +71,13 @@ class StoredDocument:
     gold_links: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def _submitted(document_id: Any) -> Any:
-    return exists().where(
-        Assignment.document_id == document_id,
-        Assignment.status == AssignmentStatus.SUBMITTED,
-    )
-
-
 def count_documents(session: Session, project: Project) -> tuple[int, int]:
     """(documents in the project, documents someone submitted)."""
     query = select(func.count()).where(Document.project_id == project.id)
     total = session.scalar(query) or 0
-    submitted = session.scalar(query.where(_submitted(Document.id))) or 0
+    submitted = (
+        session.scalar(query.where(submitted.submitted_clause(Document.id))) or 0
+    )
     return total, submitted
 
 
@@ -113,7 +108,7 @@ def document_batches(
             .where(
                 Document.project_id == project.id,
                 Document.id > after,
-                _submitted(Document.id),
+                submitted.submitted_clause(Document.id),
             )
             .order_by(Document.id)
             .limit(batch_size)
@@ -194,16 +189,11 @@ def _spans_query(document_ids: list[int]) -> Any:
             StoredSpan.note,
         )
         .join(Label, Label.id == StoredSpan.label_id)
-        .join(
-            Assignment,
-            and_(
-                Assignment.document_id == StoredSpan.document_id,
-                Assignment.user_id == StoredSpan.annotator_id,
-            ),
-        )
         .where(
             StoredSpan.document_id.in_(document_ids),
-            Assignment.status == AssignmentStatus.SUBMITTED,
+            submitted.submitted_assignment(
+                StoredSpan.document_id, StoredSpan.annotator_id
+            ),
         )
         .order_by(
             StoredSpan.document_id,
