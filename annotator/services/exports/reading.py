@@ -75,10 +75,8 @@ def count_documents(session: Session, project: Project) -> tuple[int, int]:
     """(documents in the project, documents someone submitted)."""
     query = select(func.count()).where(Document.project_id == project.id)
     total = session.scalar(query) or 0
-    submitted = (
-        session.scalar(query.where(submitted.submitted_clause(Document.id))) or 0
-    )
-    return total, submitted
+    done = session.scalar(query.where(submitted.submitted_clause(Document.id)))
+    return total, done or 0
 
 
 @dataclass(slots=True)
