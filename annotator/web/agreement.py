@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
-from annotator.core.agreement.report import PairF1
+from annotator.core.agreement.results import PairF1
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.extensions import current_session
 from annotator.models import Project, Role
