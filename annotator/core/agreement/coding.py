@@ -133,17 +133,7 @@ def coding_figures(
             codes, segments, values, tagged, n_annotators, none_code=none_code
         ),
     )
-    per_label: dict[str, LabelCoding] = {}
-    for k, label in enumerate(table.labels):
-        layer = np.where(segments.codes >= 0, (segments.codes >> k) & 1, -1)
-        per_label[label] = LabelCoding(
-            all_units=_scores(
-                layer, segments, [NONE_LABEL, label], _everything(layer), n_annotators
-            ),
-            positive_agreement=_positive_agreement(
-                layer, segments, n_annotators, resampling
-            ),
-        )
+    per_label = _per_label(table, segments, n_annotators, resampling)
     masks = segments.codes
     multi = ((masks > 0) & ((masks & (masks - 1)) != 0)).any(axis=0)
     pairable = (masks >= 0).sum(axis=0) >= 2
@@ -329,12 +319,44 @@ def _label_use(layer: IntArray, segments: Segments, n_docs: int) -> _LabelUse:
     return _LabelUse(pairs, shared, used)
 
 
+def _per_label(
+    table: SpanTable, segments: Segments, n_annotators: int, resampling: Resampling
+) -> dict[str, LabelCoding]:
+    """Each label's layer: scores over all units, and positive specific
+    agreement with intervals from one pass over the resamples."""
+    layers = [
+        np.where(segments.codes >= 0, (segments.codes >> k) & 1, -1)
+        for k in range(table.n_labels)
+    ]
+    uses = [
+        _label_use(layer, segments, resampling.compared.shape[0]) for layer in layers
+    ]
+    intervals = _intervals(uses, resampling)
+    result: dict[str, LabelCoding] = {}
+    for label, layer, use, interval in zip(
+        table.labels, layers, uses, intervals, strict=True
+    ):
+        everything = _everything(layer)
+        result[label] = LabelCoding(
+            all_units=_scores(
+                layer, segments, [NONE_LABEL, label], everything, n_annotators
+            ),
+            positive_agreement=_positive_agreement(
+                layer, segments, use, n_annotators, interval
+            ),
+        )
+    return result
+
+
 def _positive_agreement(
-    layer: IntArray, segments: Segments, n_annotators: int, resampling: Resampling
+    layer: IntArray,
+    segments: Segments,
+    use: _LabelUse,
+    n_annotators: int,
+    interval: tuple[float | None, float | None],
 ) -> Estimate:
-    """Positive specific agreement of one label's layer, pooled over pairs,
-    with its bootstrap interval (the report's resampled documents)."""
-    use = _label_use(layer, segments, resampling.compared.shape[0])
+    """Positive specific agreement of one label's layer, pooled over pairs;
+    ``n_units`` counts the units an annotator gave the label."""
     pairable = (layer >= 0).sum(axis=0) >= 2
     given = pairable & (layer == 1).any(axis=0)
     n = {
@@ -347,27 +369,31 @@ def _positive_agreement(
     except UndefinedAgreementError as error:
         reason = REASON_ONE_ANNOTATOR if n_annotators < 2 else error.reason
         return Estimate(None, reason, **n)
-    low, high = _interval(use, resampling)
-    return Estimate(value, None, low, high, **n)
+    return Estimate(value, None, interval[0], interval[1], **n)
 
 
-def _interval(
-    use: _LabelUse, resampling: Resampling
-) -> tuple[float | None, float | None]:
-    shared = use.shared[resampling.compared]
-    used = use.used[resampling.compared]
+def _intervals(
+    uses: Sequence[_LabelUse], resampling: Resampling
+) -> list[tuple[float | None, float | None]]:
+    """Per label, the percentile interval of sum 2a / sum (2a + b + c) over
+    the resampled lists of compared documents."""
+    if not uses:
+        return []
+    shared = np.stack([use.shared for use in uses], axis=1)[resampling.compared]
+    used = np.stack([use.used for use in uses], axis=1)[resampling.compared]
     values: list[FloatArray] = []
     defined: list[BoolArray] = []
     draws = resample_weights(shared.shape[0], resampling.n_resamples, resampling.seed)
     for weights in draws:
         total = weights @ used
         ok = total > 0
-        values.append(
-            np.divide(weights @ shared, total, out=np.zeros_like(total), where=ok)
-        )
+        ratio = np.divide(weights @ shared, total, out=np.zeros_like(total), where=ok)
+        values.append(ratio)
         defined.append(ok)
     if not values:
-        return None, None
-    return percentile_interval(
-        np.concatenate(values), np.concatenate(defined), resampling.confidence
-    )
+        return [(None, None)] * len(uses)
+    drawn, drawn_ok = np.concatenate(values), np.concatenate(defined)
+    return [
+        percentile_interval(drawn[:, k], drawn_ok[:, k], resampling.confidence)
+        for k in range(len(uses))
+    ]
