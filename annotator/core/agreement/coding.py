@@ -310,12 +310,16 @@ def _label_use(layer: IntArray, segments: Segments, n_docs: int) -> _LabelUse:
     for i in range(layer.shape[0]):
         for j in range(i + 1, layer.shape[0]):
             both = (layer[i] >= 0) & (layer[j] >= 0)
-            a = np.where(both & (layer[i] == 1) & (layer[j] == 1), segments.weights, 0)
-            b = np.where(both & (layer[i] == 1) & (layer[j] == 0), segments.weights, 0)
-            c = np.where(both & (layer[i] == 0) & (layer[j] == 1), segments.weights, 0)
+            # per document: weight of (absent, absent), (absent, present),
+            # (present, absent), (present, present) in one bincount
+            key = segments.doc[both] * 4 + layer[i][both] * 2 + layer[j][both]
+            counts = np.bincount(
+                key, weights=segments.weights[both], minlength=n_docs * 4
+            ).reshape(n_docs, 4)
+            a, b, c = counts[:, 3], counts[:, 2], counts[:, 1]
             pairs.append((float(a.sum()), float(b.sum()), float(c.sum())))
-            shared += np.bincount(segments.doc, weights=2 * a, minlength=n_docs)
-            used += np.bincount(segments.doc, weights=2 * a + b + c, minlength=n_docs)
+            shared += 2.0 * a
+            used += 2.0 * a + b + c
     return _LabelUse(pairs, shared, used)
 
 
@@ -332,6 +336,7 @@ def _per_label(
         _label_use(layer, segments, resampling.compared.shape[0]) for layer in layers
     ]
     intervals = _intervals(uses, resampling)
+    pairable = (segments.codes >= 0).sum(axis=0) >= 2
     result: dict[str, LabelCoding] = {}
     for label, layer, use, interval in zip(
         table.labels, layers, uses, intervals, strict=True
@@ -342,7 +347,7 @@ def _per_label(
                 layer, segments, [NONE_LABEL, label], everything, n_annotators
             ),
             positive_agreement=_positive_agreement(
-                layer, segments, use, n_annotators, interval
+                layer[:, pairable], segments, pairable, use, n_annotators, interval
             ),
         )
     return result
@@ -351,17 +356,17 @@ def _per_label(
 def _positive_agreement(
     layer: IntArray,
     segments: Segments,
+    pairable: BoolArray,
     use: _LabelUse,
     n_annotators: int,
     interval: tuple[float | None, float | None],
 ) -> Estimate:
-    """Positive specific agreement of one label's layer, pooled over pairs;
-    ``n_units`` counts the units an annotator gave the label."""
-    pairable = (layer >= 0).sum(axis=0) >= 2
-    given = pairable & (layer == 1).any(axis=0)
+    """Positive specific agreement of one label's layer (its ``pairable``
+    units), pooled over pairs; ``n_units`` counts the units given the label."""
+    given = (layer == 1).any(axis=0)
     n = {
-        "n_documents": _distinct(segments.doc[given]),
-        "n_units": int(segments.weights[given].sum()),
+        "n_documents": _distinct(segments.doc[pairable][given]),
+        "n_units": int(segments.weights[pairable][given].sum()),
         "n_annotators": n_annotators,
     }
     try:
