@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
+from annotator.core.agreement.results import SCHEMA_VERSION
 from annotator.extensions import current_session, db
 from annotator.services import agreement, projects
 from annotator.services.errors import ServiceError
@@ -25,7 +26,10 @@ CODING_NAMES = {
 @click.command("agreement")
 @click.argument("project")
 @click.option(
-    "--json", "as_json", is_flag=True, help="Stable JSON, schema 1 (docs/agreement.md)."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help=f"Stable JSON, schema {SCHEMA_VERSION} (docs/agreement.md).",
 )
 @click.option(
     "--unit",
@@ -195,21 +199,38 @@ def _coding(report: AgreementReport) -> list[str]:
         ]
         for pair in coding.cohen_kappa
     ]
-    rows += [
-        [
-            f"Krippendorff's alpha, {label}",
-            _with_n(scores.all_units.krippendorff_alpha),
-            _with_n(scores.tagged_units.krippendorff_alpha),
-        ]
-        for label, scores in coding.per_label.items()
-    ]
     lines += table(["Measure", "all units", "tagged units"], rows)
     if coding.n_multi_label_units:
         lines.append(
             f"  {coding.n_multi_label_units} {unit} carry several labels from one "
             "annotator; their value is that set of labels."
         )
-    return [*lines, ""]
+    return [*lines, "", *_coding_per_label(report)]
+
+
+def _coding_per_label(report: AgreementReport) -> list[str]:
+    rows = [
+        [
+            label,
+            _with_n(scores.all_units.krippendorff_alpha),
+            _with_n(scores.positive_agreement),
+            interval(scores.positive_agreement),
+        ]
+        for label, scores in report.coding.per_label.items()
+    ]
+    if not rows:
+        return []
+    headers = [
+        "Per label (present/absent)",
+        "alpha, all units",
+        "positive specific agreement",
+        "95% CI",
+    ]
+    return [
+        *table(headers, rows),
+        f"  {EXPLANATIONS['positive_agreement']}",
+        "",
+    ]
 
 
 def _confusion(report: AgreementReport) -> list[str]:

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
-from annotator.core.agreement.report import PairF1
+from annotator.core.agreement.results import PairF1
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User

@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from annotator.core.agreement import krippendorff_alpha, positive_specific_agreement
 from annotator.extensions import db
 from annotator.models import Document
 from annotator.services import agreement, seeding
@@ -93,7 +94,6 @@ def test_too_little_data_is_flagged(client, sampled):
     shown = text_of(page(client, f"/projects/{sampled.id}/agreement"))
     assert "Only 1 document compared: with fewer than 5" in shown
     assert shown.count("only 1 document: too few to trust") >= 3
-    assert "no variation: every unit has the same value" in shown
 
 
 def test_coding_diagnostics_are_a_section_of_their_own(client, sampled):
@@ -106,6 +106,56 @@ def test_coding_diagnostics_are_a_section_of_their_own(client, sampled):
     assert "over all units, and over the units that at least one annotator" in shown
     assert "Krippendorff's alpha 0.648 n = 3029 0.294 n = 1090" in shown
     assert "Cohen's kappa, sample-a / sample-b 0.649" in shown
+
+
+def seed_layers():
+    """Per label, one row per annotator of the seed article: the label or
+    "none" on every character."""
+    record = json.loads(SEED_FILE.read_text(encoding="utf-8").splitlines()[0])
+    length = len(record["text"])
+    labels = {s["label"] for a in record["annotations"] for s in a["spans"]}
+    return length, {
+        label: [
+            [
+                label
+                if any(
+                    s["start"] <= i < s["end"] and s["label"] == label
+                    for s in annotator["spans"]
+                )
+                else "none"
+                for i in range(length)
+            ]
+            for annotator in record["annotations"]
+        ]
+        for label in labels
+    }
+
+
+def test_coding_per_label_shows_positive_specific_agreement(client, sampled):
+    login(client, "reviewer")
+    html = page(client, f"/projects/{sampled.id}/agreement")
+    table = html[html.index('id="coding-per-label"') :]
+    shown = text_of(table)
+    assert (
+        "Positive specific agreement (how far annotators agree on where the "
+        "label is)" in shown
+    )
+    assert "tagged" not in shown
+    length, layers = seed_layers()
+    for label, rows in layers.items():
+        alpha = krippendorff_alpha(rows)
+        psa = positive_specific_agreement(rows, label)
+        n_used = sum(any(row[i] == label for row in rows) for i in range(length))
+        # one document: the bootstrap interval is the value itself
+        assert (
+            f"{label} {alpha:.3f} n = {length} {psa:.3f} n = {n_used} "
+            f"[{psa:.3f}, {psa:.3f}]"
+        ) in shown
+        assert f'title="how far annotators agree on where {label} is"' in table
+    # the two annotators agree exactly on false_flag_warning: over tagged
+    # units alone that was "no variation"; PSA says it: 1
+    assert "false_flag_warning 1.000 n = " in shown
+    assert "Of the text one annotator gave the label, the share another" in shown
 
 
 def test_per_label_table_pairs_heatmap_and_confusion(client, sampled):

@@ -2,10 +2,12 @@
 
 Pure domain code (standard library and numpy). Offsets are code points, end
 exclusive. See :mod:`.measures` for the coefficients and :mod:`.report` for
-the page's figures.
+the page's figures (types in :mod:`.results`, coding figures in :mod:`.coding`).
 """
 
+from annotator.core.agreement.explanations import EXPLANATIONS
 from annotator.core.agreement.measures import (
+    REASON_LABEL_UNUSED,
     REASON_NO_LABEL_SPANS,
     REASON_NO_PAIRABLE,
     REASON_NO_SPANS,
@@ -19,20 +21,22 @@ from annotator.core.agreement.measures import (
     fleiss_kappa,
     krippendorff_alpha,
     percent_agreement,
+    positive_agreement,
+    positive_specific_agreement,
     span_f1,
     unitizing_alpha,
     unitizing_disagreements,
 )
-from annotator.core.agreement.report import (
-    EXPLANATIONS,
+from annotator.core.agreement.report import agreement_report
+from annotator.core.agreement.results import (
     AgreementReport,
     DocumentAnnotations,
     Estimate,
-    agreement_report,
 )
 
 __all__ = [
     "EXPLANATIONS",
+    "REASON_LABEL_UNUSED",
     "REASON_NO_LABEL_SPANS",
     "REASON_NO_PAIRABLE",
     "REASON_NO_SPANS",
@@ -50,6 +54,8 @@ __all__ = [
     "fleiss_kappa",
     "krippendorff_alpha",
     "percent_agreement",
+    "positive_agreement",
+    "positive_specific_agreement",
     "span_f1",
     "unitizing_alpha",
     "unitizing_disagreements",

@@ -3,7 +3,9 @@
 Two families, kept apart in names:
 
 * coding (labels at fixed positions): :func:`krippendorff_alpha`,
-  :func:`cohen_kappa`, :func:`fleiss_kappa`, :func:`percent_agreement`;
+  :func:`cohen_kappa`, :func:`fleiss_kappa`, :func:`percent_agreement`, and
+  for one label :func:`positive_agreement` (from pair counts) and
+  :func:`positive_specific_agreement` (from coded rows);
 * unitizing (annotators draw their own boundaries): :func:`unitizing_alpha`
   (Krippendorff's alpha-u) and :func:`span_f1` (exact or overlap-weighted).
 
@@ -45,6 +47,7 @@ REASON_NO_LABEL_SPANS = "no spans with this label"
 REASON_NO_VARIATION = "no variation: every unit has the same value"
 REASON_NO_PAIRABLE = "no unit was coded by two annotators"
 REASON_NO_UNITS = "no units"
+REASON_LABEL_UNUSED = "no annotator used this label"
 REASON_UNEQUAL_RATERS = (
     "units have different numbers of annotators (Fleiss' kappa needs the same "
     "number on every unit)"
@@ -380,6 +383,61 @@ def fleiss_kappa(table: Any) -> float:
     return _fleiss(
         float(per_unit.sum()), float(counts.shape[0]), counts.sum(axis=0), raters
     )
+
+
+def positive_agreement(pairs: Iterable[tuple[float, float, float]]) -> float:
+    """Positive specific agreement on one label, pooled over annotator pairs.
+
+    Each pair gives ``(a, b, c)``: units both annotators gave the label, and
+    units only the first or only the second did (counts or unit weights, >= 0;
+    units neither gave it do not enter). For one pair, PSA = 2a / (2a + b + c)
+    (Fleiss 1975, Biometrics 31: 651-659; Cicchetti & Feinstein 1990, J Clin
+    Epidemiol 43: 551-558), the F1 of either annotator against the other
+    (Hripcsak & Rothschild 2005, JAMIA 12: 296-298). Several pairs pool their
+    counts: sum 2a / sum (2a + b + c), the share of the label's uses that
+    another annotator of the same unit shares. In [0, 1]: 1 when every use is
+    shared, 0 when none is. Raises when no pair has any use of the label.
+    """
+    shared = unshared = 0.0
+    for both, only_first, only_second in pairs:
+        if min(both, only_first, only_second) < 0:
+            raise ValueError("pair counts must be >= 0")
+        shared += 2.0 * both
+        unshared += only_first + only_second
+    if shared + unshared <= 0.0:
+        raise UndefinedAgreementError(REASON_LABEL_UNUSED)
+    return shared / (shared + unshared)
+
+
+def _uses(value: object, label: Hashable) -> bool:
+    if isinstance(value, set | frozenset):
+        return label in value
+    return value == label
+
+
+def positive_specific_agreement(reliability_data: Any, label: Hashable) -> float:
+    """Positive specific agreement on ``label`` (:func:`positive_agreement`),
+    pooled over every annotator pair, counted on the units both coded; rows as
+    in :func:`krippendorff_alpha` (a value uses the label if it equals it or is
+    a set holding it)."""
+    rows = [list(row) for row in reliability_data]
+    if len({len(row) for row in rows}) > 1:
+        raise ValueError("every annotator's row must have one value per unit")
+    if len(rows) < 2:
+        raise UndefinedAgreementError(REASON_ONE_ANNOTATOR)
+    counts: list[tuple[float, float, float]] = []
+    for i, first in enumerate(rows):
+        for second in rows[i + 1 :]:
+            a = b = c = 0
+            for x, y in zip(first, second, strict=True):
+                if _is_missing(x) or _is_missing(y):
+                    continue
+                used = (_uses(x, label), _uses(y, label))
+                a += used == (True, True)
+                b += used == (True, False)
+                c += used == (False, True)
+            counts.append((a, b, c))
+    return positive_agreement(counts)
 
 
 # --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from annotator.core.agreement import (
     EXPLANATIONS,
+    REASON_LABEL_UNUSED,
     REASON_NO_LABEL_SPANS,
     REASON_NO_SPANS,
     REASON_NO_VARIATION,
@@ -33,9 +34,10 @@ from annotator.core.agreement import (
     fleiss_kappa,
     krippendorff_alpha,
     percent_agreement,
+    positive_specific_agreement,
     unitizing_disagreements,
 )
-from annotator.core.agreement.report import REASON_NO_TAGGED
+from annotator.core.agreement.coding import REASON_NO_TAGGED, REASON_ONE_TAGGED_VALUE
 from annotator.core.diff import GroupKind, align, disagreement_rank
 from annotator.core.spans import Span
 from annotator.core.tokens import tokenize, tokens_covering
@@ -143,6 +145,22 @@ def check_coding(scores: Any, rows: list[list[str | None]]) -> None:
     check(scores.fleiss_kappa, fleiss_of_rows(rows))
 
 
+def one_tagged_value(rows: list[list[str | None]]) -> bool:
+    """Whether the units two or more annotators coded carry one label value."""
+    pairable = [c for c in zip(*rows, strict=True) if sum(v is not None for v in c) > 1]
+    return len({v for c in pairable for v in c if v not in (None, "none")}) == 1
+
+
+def check_tagged(scores: Any, rows: list[list[str | None]]) -> None:
+    """Over tagged units; alpha and kappa are left out with one label value."""
+    if not one_tagged_value(rows):
+        check_coding(scores, rows)
+        return
+    assert scores.krippendorff_alpha.reason == REASON_ONE_TAGGED_VALUE
+    assert scores.fleiss_kappa.reason == REASON_ONE_TAGGED_VALUE
+    check(scores.percent_agreement, value_or_none(lambda: percent_agreement(rows)))
+
+
 @SETTINGS
 @given(corpora())
 def test_coding_matches_unit_by_unit(documents: list[DocumentAnnotations]) -> None:
@@ -151,13 +169,16 @@ def test_coding_matches_unit_by_unit(documents: list[DocumentAnnotations]) -> No
     plain = [(doc.length, dict(doc.annotations)) for doc in documents]
     rows = coded_rows(plain, annotators, overall_value)
     check_coding(report.coding.overall.all_units, rows)
-    check_coding(report.coding.overall.tagged_units, tagged_only(rows))
+    check_tagged(report.coding.overall.tagged_units, tagged_only(rows))
     for label in report.labels:
         layer = coded_rows(
             plain, annotators, lambda c, k=label: k if k in c else "none"
         )
         check_coding(report.coding.per_label[label].all_units, layer)
-        check_coding(report.coding.per_label[label].tagged_units, tagged_only(layer))
+        check(
+            report.coding.per_label[label].positive_agreement,
+            value_or_none(lambda r=layer, k=label: positive_specific_agreement(r, k)),
+        )
     by_pair = {pair.annotators: pair for pair in report.coding.cohen_kappa}
     for i, first in enumerate(annotators):
         for j in range(i + 1, len(annotators)):
@@ -171,6 +192,9 @@ def test_coding_matches_unit_by_unit(documents: list[DocumentAnnotations]) -> No
             figure = by_pair[(first, annotators[j])]
             check(figure.all_units, value_or_none(lambda r=pair_rows: cohen_kappa(*r)))
             tagged = tagged_only([[r[k] for k in shared] for r in pair_rows])
+            if one_tagged_value(tagged):
+                assert figure.tagged_units.reason == REASON_ONE_TAGGED_VALUE
+                continue
             check(
                 figure.tagged_units,
                 value_or_none(lambda t=tagged: cohen_kappa(*t)) if tagged[0] else None,
@@ -194,7 +218,7 @@ def test_token_units_match_tokens_covering() -> None:
     assert report.coding.unit == "token"
     assert report.coding.overall.all_units.krippendorff_alpha.n_units == len(tokens)
     check_coding(report.coding.overall.all_units, rows)
-    check_coding(report.coding.overall.tagged_units, tagged_only(rows))
+    check_tagged(report.coding.overall.tagged_units, tagged_only(rows))
     # unitizing stays in characters
     char_report = agreement_report([document], n_bootstrap=0)
     assert report.unitizing == char_report.unitizing
@@ -418,6 +442,8 @@ def test_one_annotator() -> None:
     assert scores.fleiss_kappa.reason == REASON_ONE_ANNOTATOR
     assert report.documents[0].reason == REASON_ONE_ANNOTATOR
     assert report.coding.cohen_kappa == ()
+    psa = report.coding.per_label["x"].positive_agreement
+    assert (psa.value, psa.reason) == (None, REASON_ONE_ANNOTATOR)
 
 
 def test_no_spans() -> None:
@@ -435,6 +461,8 @@ def test_no_spans() -> None:
     assert overall.all_units.percent_agreement.value == 1.0
     assert overall.tagged_units.krippendorff_alpha.reason == REASON_NO_TAGGED
     assert overall.all_units.fleiss_kappa.reason is not None
+    psa = report.coding.per_label["claim"].positive_agreement
+    assert (psa.value, psa.reason, psa.n_units) == (None, REASON_LABEL_UNUSED, 0)
     assert all(doc.reason == REASON_NO_SPANS for doc in report.documents)
     json.dumps(report.to_dict(), allow_nan=False)
 
@@ -452,10 +480,10 @@ def test_perfect_agreement() -> None:
     overall = report.coding.overall
     assert overall.all_units.krippendorff_alpha.value == pytest.approx(1.0)
     assert overall.all_units.fleiss_kappa.value == pytest.approx(1.0)
-    # over tagged units every value is a label both gave: no variation per layer
-    tagged = report.coding.per_label["claim"].tagged_units
-    assert tagged.krippendorff_alpha.reason == REASON_NO_VARIATION
-    assert tagged.percent_agreement.value == 1.0
+    assert overall.tagged_units.krippendorff_alpha.value == pytest.approx(1.0)
+    for label in ("claim", "hedge"):
+        psa = report.coding.per_label[label].positive_agreement
+        assert (psa.value, psa.ci_low, psa.ci_high) == (1.0, 1.0, 1.0)
     # each overlapping pair counts once from each side
     assert report.confusion.counts == ((4, 0, 0), (0, 2, 0))
 
@@ -543,6 +571,10 @@ def test_to_dict_is_json_with_stable_keys() -> None:
     assert set(data["coding"]["overall"]["all_units"]) == {
         "krippendorff_alpha", "fleiss_kappa", "percent_agreement",
     }  # fmt: skip
+    assert set(data["coding"]["overall"]) == {"all_units", "tagged_units"}
+    for per_label in data["coding"]["per_label"].values():
+        assert set(per_label) == {"all_units", "positive_agreement"}
+        assert set(per_label["positive_agreement"]) == ESTIMATE_KEYS
     assert set(data["coding"]["cohen_kappa"][0]) == {
         "annotators", "all_units", "tagged_units",
     }  # fmt: skip
@@ -554,13 +586,14 @@ def test_to_dict_is_json_with_stable_keys() -> None:
     assert set(data["documents"][0]["group_kinds"]) == {
         "same", "label", "boundary", "partial",
     }  # fmt: skip
-    assert data["schema"] == 2
+    assert data["schema"] == 3
     for name in (
         "alpha_u",
         "f1_exact",
         "f1_partial",
         "krippendorff_alpha",
         "cohen_kappa",
+        "positive_agreement",
     ):
         assert EXPLANATIONS[name]
 
