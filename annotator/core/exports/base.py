@@ -381,12 +381,16 @@ def data_file_name(split: str | None, extension: str) -> str:
     return f"{split or DATA_STEM}.{extension}"
 
 
+Encoder = Callable[[ExportDocument, ExportOptions, StatsCollector], bytes]
+"""Encodes one record as its line (or lines) of a data file."""
+
+
 def write_records(
     documents: Iterable[ExportDocument],
     output: Output,
     options: ExportOptions,
     extension: str,
-    encode: Callable[[ExportDocument, ExportOptions, StatsCollector], bytes],
+    encode: Encoder,
     stats: StatsCollector | None = None,
 ) -> FormatStats:
     """The loop of the one-record-per-line formats: every split's file is

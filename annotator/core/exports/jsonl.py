@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
+    Encoder,
     ExportDocument,
     ExportOptions,
     ExportSpan,
@@ -64,8 +65,26 @@ def _link_records(
     return records
 
 
+class MetaMemo:
+    """``canonical(meta)`` once for the records of one document: they share
+    its meta object, and a document has a record per annotator."""
+
+    def __init__(self) -> None:
+        self._meta: object = None
+        self._canonical: object = None
+
+    def __call__(self, meta: object) -> object:
+        if meta is not self._meta:
+            self._canonical = canonical(meta)
+            self._meta = meta
+        return self._canonical
+
+
 def document_record(
-    document: ExportDocument, options: ExportOptions, stats: StatsCollector
+    document: ExportDocument,
+    options: ExportOptions,
+    stats: StatsCollector,
+    memo: MetaMemo | None = None,
 ) -> dict[str, object]:
     """The JSON object for one record (one line of the export)."""
     spans = exported_spans(document, options, stats)
@@ -80,17 +99,21 @@ def document_record(
         "annotator": document.annotator,
         "spans": [_span_record(document.text, span) for span in spans],
         "links": links,
-        "meta": canonical(document.meta),
+        "meta": (memo or canonical)(document.meta),
         "split": document.split,
         "agreement": finite_or_none(document.agreement),
     }
 
 
-def encode(
-    document: ExportDocument, options: ExportOptions, stats: StatsCollector
-) -> bytes:
-    """One line of the export."""
-    return json_line(document_record(document, options, stats))
+def encoder(memo: MetaMemo) -> Encoder:
+    """One line of the export per record, sharing ``memo`` across records."""
+
+    def encode(
+        document: ExportDocument, options: ExportOptions, stats: StatsCollector
+    ) -> bytes:
+        return json_line(document_record(document, options, stats, memo))
+
+    return encode
 
 
 class JsonlFormat:
@@ -111,6 +134,7 @@ class JsonlFormat:
         options: ExportOptions = DEFAULT_OPTIONS,
     ) -> FormatStats:
         """One line per record, written as each record arrives."""
+        encode = encoder(MetaMemo())
         return write_records(documents, output, options, self.extension, encode)
 
 

@@ -187,12 +187,10 @@ def _spans_query(document_ids: list[int]) -> Any:
             StoredSpan.note,
         )
         .join(Label, Label.id == StoredSpan.label_id)
-        .where(
-            StoredSpan.document_id.in_(document_ids),
-            submitted.submitted_assignment(
-                StoredSpan.document_id, StoredSpan.annotator_id
-            ),
+        .join(
+            *submitted.submitted_join(StoredSpan.document_id, StoredSpan.annotator_id)
         )
+        .where(StoredSpan.document_id.in_(document_ids))
         .order_by(
             StoredSpan.document_id,
             StoredSpan.annotator_id,
