@@ -22,11 +22,12 @@ Characters as a reader sees them: an extended grapheme cluster of Unicode's
 UAX #29 (a base with its combining marks, an emoji with its skin tone or ZWJ
 partners, a flag's two regional indicators, a Hangul L V T syllable, CRLF) is
 one character on the page, however many code points it holds. A stored span
-starts and ends only on cluster boundaries: ``GraphemeIndex`` finds them once
-per text with the ``regex`` package's ``\\X``; the browser twin uses
-``Intl.Segmenter``, and both are tested on ``tests/data/grapheme_cases.json``.
-One difference is known: in malformed Indic text, a virama that follows no
-consonant, then a consonant (``a\u094d\u0915``), is one cluster for ``regex``
+starts and ends only on cluster boundaries: ``GraphemeIndex`` finds them
+with the ``regex`` package's ``\\X``, each stretch of a text at most once and
+only where asked; the browser twin uses ``Intl.Segmenter``, and both are
+tested on ``tests/data/grapheme_cases.json``. One difference is known: in
+malformed Indic text, a virama that follows no consonant, then a consonant
+(``a\\u094d\\u0915``), is one cluster for ``regex``
 and two for the browsers (rule GB9c wants a consonant first); the server then
 refuses the edge the page offers between them.
 
