@@ -14,7 +14,7 @@ from annotator import migrations
 from annotator.cli_agreement import agreement_command
 from annotator.cli_export import export_command
 from annotator.extensions import current_session, db
-from annotator.services import accounts, documents, projects, seeding
+from annotator.services import accounts, documents, projects, seeding, span_check
 from annotator.services.errors import ServiceError
 
 
@@ -164,6 +164,29 @@ def _read_limited(path: Path, limit: int) -> bytes:
     """Read at most one byte past ``limit`` so the parser can name the file."""
     with path.open("rb") as handle:
         return handle.read(limit + 1)
+
+
+@cli.command("check-spans")
+@click.argument("project", required=False)
+def check_spans(project: str | None) -> None:
+    """List stored spans (annotators' and gold) of PROJECT, or of every
+    project, whose start or end splits a character; exit status 1 if any."""
+    try:
+        found = (
+            projects.require_project(current_session(), project) if project else None
+        )
+        split = 0
+        for span in span_check.split_spans(current_session(), found):
+            click.echo(str(span))
+            split += 1
+    except ServiceError as error:
+        raise fail(error) from None
+    if not split:
+        click.echo("Checked: no span splits a character.")
+        return
+    plural = "span splits" if split == 1 else "spans split"
+    click.echo(f"{split} {plural} a character (left as stored).", err=True)
+    sys.exit(1)
 
 
 @cli.command("seed")

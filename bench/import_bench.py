@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.core.offsets import GraphemeIndex
 from bench.corpus import LABELS, WORDS
 
 ANNOTATORS = ("ann-a", "ann-b", "ann-c")
@@ -49,18 +50,15 @@ def make_document(index: int, rng: random.Random) -> dict[str, Any]:
     while sum(len(word) + 1 for word in words) < 2000:
         words.append(rng.choice(WORDS))
     text = " ".join(words)
+    # Spans end on character boundaries, never inside 👍🏽 or e + U+0301.
+    snap = GraphemeIndex(text).snap
     annotations = []
     for annotator in ANNOTATORS:
         spans = []
         for _ in range(SPANS_PER_ANNOTATOR):
             start = rng.randrange(0, len(text) - 40)
-            spans.append(
-                {
-                    "start": start,
-                    "end": start + rng.randrange(5, 40),
-                    "label": rng.choice(LABELS),
-                }
-            )
+            start, end = snap(start, start + rng.randrange(5, 40))
+            spans.append({"start": start, "end": end, "label": rng.choice(LABELS)})
         annotations.append({"annotator": annotator, "spans": spans})
     return {"id": f"doc-{index}", "text": text, "annotations": annotations}
 

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 import orjson
 
 from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH
+from annotator.core.offsets import GraphemeIndex
 from annotator.core.spans import (
     BAD_CHARACTER,
     MAX_ATTRIBUTE_NAME_LENGTH,
@@ -471,7 +472,7 @@ def _jsonl_document(
     if not isinstance(text, str) or not text.strip():
         return errors, None
     annotations, annotation_errors = _annotations(
-        record.get("annotations"), len(text), context.labels
+        record.get("annotations"), text, context.labels
     )
     errors += annotation_errors
     if errors or not isinstance(title, str) or not isinstance(meta, dict):
@@ -482,7 +483,7 @@ def _jsonl_document(
 
 
 def _annotations(
-    value: object, text_length: int, labels: Collection[str]
+    value: object, text: str, labels: Collection[str]
 ) -> tuple[tuple[ImportedAnnotation, ...], list[FieldError]]:
     if value is None:
         return (), []
@@ -490,9 +491,10 @@ def _annotations(
         return (), [FieldError("annotations", "must be a list")]
     annotations: list[ImportedAnnotation] = []
     errors = _duplicate_annotators(value)
+    graphemes = GraphemeIndex(text)  # once per document, for every block
     for index, item in enumerate(value):
         annotation, item_errors = _annotation(
-            item, f"annotations[{index}]", text_length, labels
+            item, f"annotations[{index}]", graphemes, labels
         )
         errors += item_errors
         if annotation is not None:
@@ -515,7 +517,7 @@ def _duplicate_annotators(items: list[object]) -> list[FieldError]:
 
 
 def _annotation(
-    item: object, where: str, text_length: int, labels: Collection[str]
+    item: object, where: str, graphemes: GraphemeIndex, labels: Collection[str]
 ) -> tuple[ImportedAnnotation | None, list[FieldError]]:
     """One annotator block; span ids are local to it and used only by links."""
     if not isinstance(item, dict):
@@ -527,7 +529,7 @@ def _annotation(
     links, link_errors = _links(item.get("links"), span_ids, f"{where}.links")
     errors += span_errors + link_errors
     if spans is not None:
-        value_errors = validate_spans(text_length, spans, labels, links or ())
+        value_errors = validate_spans(graphemes, spans, labels, links or ())
         errors += [_prefixed(error, where) for error in value_errors]
     if errors or spans is None:
         return None, errors
@@ -686,7 +688,7 @@ def well_formed_document(
         meta = {}
     elif type(meta) is not dict or _holds_float(meta):
         return None
-    annotations = _well_formed_annotations(record.get("annotations"), len(text), labels)
+    annotations = _well_formed_annotations(record.get("annotations"), text, labels)
     if external_id is None or annotations is None:
         return None
     return ImportedDocument(external_id, title, text, meta, annotations, source)
@@ -715,16 +717,19 @@ def _holds_float(value: object) -> bool:
 
 
 def _well_formed_annotations(
-    value: object, text_length: int, labels: Collection[str]
+    value: object, text: str, labels: Collection[str]
 ) -> tuple[ImportedAnnotation, ...] | None:
     if value is None:
         return ()
     if type(value) is not list:
         return None
+    if not value:
+        return ()
     annotations: list[ImportedAnnotation] = []
     names: set[str] = set()
+    graphemes = GraphemeIndex(text)  # once per document, for every block
     for item in value:
-        annotation = _well_formed_annotation(item, text_length, labels)
+        annotation = _well_formed_annotation(item, graphemes, labels)
         if annotation is None or annotation.annotator in names:
             return None
         names.add(annotation.annotator)
@@ -733,7 +738,7 @@ def _well_formed_annotations(
 
 
 def _well_formed_annotation(
-    item: object, text_length: int, labels: Collection[str]
+    item: object, graphemes: GraphemeIndex, labels: Collection[str]
 ) -> ImportedAnnotation | None:
     if type(item) is not dict or not item.keys() <= ANNOTATION_KEYS:
         return None
@@ -749,19 +754,20 @@ def _well_formed_annotation(
         if type(links) is not list:
             return None
         if links:  # links are rare: the full checks of this block, quietly
-            annotation, errors = _annotation(item, "", text_length, labels)
+            annotation, errors = _annotation(item, "", graphemes, labels)
             return None if errors else annotation
-    spans = _well_formed_spans(item.get("spans"), text_length, labels)
+    spans = _well_formed_spans(item.get("spans"), graphemes, labels)
     return None if spans is None else ImportedAnnotation(name, spans)
 
 
 def _well_formed_spans(
-    value: object, text_length: int, labels: Collection[str]
+    value: object, graphemes: GraphemeIndex, labels: Collection[str]
 ) -> tuple[Span, ...] | None:
     if value is None:
         return ()
     if type(value) is not list or len(value) > MAX_SPANS_PER_DOCUMENT:
         return None
+    text_length, on_boundaries = graphemes.length, graphemes.on_boundaries
     spans: list[Span] = []
     ids: set[str] = set()
     for item in value:
@@ -775,6 +781,8 @@ def _well_formed_spans(
             and type(label) is str
             and label in labels
         ):
+            return None
+        if not on_boundaries(start, end):
             return None
         attributes, note = item.get("attributes") or {}, item.get("note") or ""
         if type(note) is not str or len(note) > MAX_NOTE_LENGTH:

@@ -1,6 +1,8 @@
 """Spans and links, and the rules every stored span obeys.
 
-Offsets are Unicode code points into the stored text, end exclusive.
+Offsets are Unicode code points into the stored text, end exclusive, and
+both fall on boundaries between characters as a reader sees them (extended
+grapheme clusters, ``core.offsets.GraphemeIndex``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard, cast
 
 from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
+from annotator.core.offsets import GraphemeIndex
 
 MAX_ATTRIBUTES = 20
 MAX_ATTRIBUTE_NAME_LENGTH = 40
@@ -97,6 +100,27 @@ def offset_errors(
     return errors
 
 
+def cluster_errors(
+    start: int, end: int, graphemes: GraphemeIndex, where: str
+) -> list[FieldError]:
+    """Check that neither edge (code points, in range) splits a grapheme cluster."""
+    errors = []
+    for name, offset in (("start", start), ("end", end)):
+        if 0 <= offset <= graphemes.length and not graphemes.is_boundary(offset):
+            message = split_character_message(offset, graphemes.cluster_at(offset))
+            errors.append(FieldError(f"{where}.{name}", message))
+    return errors
+
+
+def split_character_message(offset: int, cluster: tuple[int, int]) -> str:
+    """Why ``offset`` cannot be a span edge: it falls inside ``cluster``."""
+    first, last = cluster
+    return (
+        f"{offset} is inside a character: code points {first} to {last} are "
+        f"one character as a reader sees it; use {first} or {last}"
+    )
+
+
 def attribute_errors(attributes: object, where: str) -> list[FieldError]:
     """Attributes are a small mapping of names to short strings."""
     if not isinstance(attributes, Mapping):
@@ -118,10 +142,12 @@ def attribute_errors(attributes: object, where: str) -> list[FieldError]:
 
 
 def span_errors(
-    span: Span, text_length: int, labels: Collection[str], where: str
+    span: Span, text: str | GraphemeIndex, labels: Collection[str], where: str
 ) -> list[FieldError]:
-    """Every reason ``span`` cannot be stored on a text of ``text_length``."""
-    errors = offset_errors(span.start, span.end, text_length, where)
+    """Every reason ``span`` cannot be stored on ``text`` (or its index)."""
+    graphemes = _graphemes(text)
+    errors = offset_errors(span.start, span.end, graphemes.length, where)
+    errors += cluster_errors(span.start, span.end, graphemes, where)
     if span.label not in labels:
         known = ", ".join(sorted(labels))
         errors.append(
@@ -189,7 +215,7 @@ def link_errors(
 
 
 def validate_spans(
-    text_length: int,
+    text: str | GraphemeIndex,
     spans: Sequence[Span],
     labels: Collection[str],
     links: Sequence[Link] = (),
@@ -198,10 +224,15 @@ def validate_spans(
     """All errors for a whole annotation of one document; empty when valid."""
     if len(spans) > MAX_SPANS_PER_DOCUMENT:
         return [FieldError(where, f"more than {MAX_SPANS_PER_DOCUMENT} spans")]
+    graphemes = _graphemes(text)
     errors: list[FieldError] = []
     for index, span in enumerate(spans):
-        errors += span_errors(span, text_length, labels, f"{where}[{index}]")
+        errors += span_errors(span, graphemes, labels, f"{where}[{index}]")
     return errors + link_errors(links, spans)
+
+
+def _graphemes(text: str | GraphemeIndex) -> GraphemeIndex:
+    return GraphemeIndex(text) if isinstance(text, str) else text
 
 
 def parse_span(data: object, where: str) -> tuple[Span | None, list[FieldError]]:

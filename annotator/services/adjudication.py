@@ -274,7 +274,7 @@ def _checked_span(
     """A gold span obeys the rules of annotators' spans (core.spans)."""
     span, errors = parse_span(data, "span")
     if span is not None:
-        errors = span_errors(span, document.text_length, _labels(project), "span")
+        errors = span_errors(span, document.text, _labels(project), "span")
     if errors or span is None:
         first = errors[0]
         raise InvalidDecision(

@@ -165,7 +165,7 @@ def _labels(project: Project) -> dict[str, int]:
 def _checked_span(data: dict[str, Any], document: Document, project: Project) -> Span:
     span, errors = parse_span(data, "span")
     if span is not None:
-        errors = span_errors(span, document.text_length, _labels(project), "span")
+        errors = span_errors(span, document.text, _labels(project), "span")
     if errors or span is None:
         raise InvalidAnnotation(_without_prefix(errors[0]))
     return span

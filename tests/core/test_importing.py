@@ -287,7 +287,7 @@ def test_jsonl_link_kind_defaults_to_denies() -> None:
     record = annotated(
         [
             {"id": 1, "start": 0, "end": 8, "label": "claim"},
-            {"id": 2, "start": 20, "end": 30, "label": "denial"},
+            {"id": 2, "start": 18, "end": 28, "label": "denial"},
         ],
         [{"source": 2, "target": 1}],
     )

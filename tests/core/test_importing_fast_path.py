@@ -8,7 +8,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from annotator.core import importing
@@ -22,9 +22,13 @@ from annotator.core.labels import DEFAULT_LABELS
 LABELS = frozenset(spec.name for spec in DEFAULT_LABELS)
 SOURCE = "a.jsonl line 1"
 
-# Characters that matter to the checks: blanks, CR, a combining mark, astral
-# code points, quotes and backslashes for JSON; rarely NUL or a lone surrogate.
-CHARACTERS = st.sampled_from([*'ab \r\n\té\u0301"\\👍🏽'] * 100 + ["\x00", "\ud800"])
+# Characters that matter to the checks: blanks, CR, a combining mark, a skin
+# tone, ZERO WIDTH JOINER and regional indicators (which join others into one
+# grapheme cluster), astral code points, quotes and backslashes for JSON;
+# rarely NUL or a lone surrogate.
+CHARACTERS = st.sampled_from(
+    [*'ab \r\n\té\u0301"\\👍🏽\u200d🇫🇷'] * 100 + ["\x00", "\ud800"]
+)
 
 
 def texts(min_size: int = 0, max_size: int = 12) -> st.SearchStrategy[str]:
@@ -195,40 +199,59 @@ def test_fast_path_accepts_only_what_the_full_checks_accept(line: str) -> None:
         assert full_checks_only(data) == ("imported", repr([fast]))
 
 
-VALID_SPAN = st.builds(
-    lambda start, length, label, note: {
-        "start": start,
-        "end": start + length,
-        "label": label,
-        "note": note,
-    },
-    st.integers(0, 20),
-    st.integers(1, 20),
-    st.sampled_from(sorted(LABELS)),
-    SHORT_TEXT.filter(lambda note: "\x00" not in note and "\ud800" not in note),
-)
-VALID_RECORD = st.fixed_dictionaries(
-    {
-        "id": st.integers(0, 10**6) | st.text("abc-", min_size=1, max_size=10),
-        "text": st.text("ab é👍🏽\r\n", min_size=40, max_size=60).filter(str.strip),
-        "meta": st.dictionaries(
-            st.text("ab", max_size=3), st.integers(-(2**63), 2**63 - 1) | st.none()
-        ),
-        "annotations": st.lists(
-            st.fixed_dictionaries(
-                {
-                    "annotator": st.sampled_from(["alice", "bob", "carol"]),
-                    "spans": st.lists(VALID_SPAN, max_size=5),
-                }
-            ),
-            max_size=3,
-            unique_by=lambda block: block["annotator"],
-        ),
+# Whole characters as a reader sees them (grapheme clusters), so that offsets
+# between them are valid span edges: known here by construction.
+CLUSTERS = [
+    "a",
+    "b",
+    " ",
+    "é",
+    "e\u0301",
+    "👍",
+    "👍🏽",
+    "\r\n",
+    "\n",
+    "👨\u200d👩\u200d👧",
+]
+NOTES = SHORT_TEXT.filter(lambda note: "\x00" not in note and "\ud800" not in note)
+
+
+@st.composite
+def valid_records(draw: st.DrawFn) -> dict[str, Any]:
+    clusters = draw(st.lists(st.sampled_from(CLUSTERS), min_size=20, max_size=40))
+    text = "".join(clusters)
+    assume(text.strip())
+    edges = [len("".join(clusters[:n])) for n in range(len(clusters) + 1)]
+    blocks = []
+    for annotator in draw(
+        st.lists(st.sampled_from(["alice", "bob", "carol"]), max_size=3, unique=True)
+    ):
+        spans = []
+        for _ in range(draw(st.integers(0, 5))):
+            start, end = sorted(
+                draw(
+                    st.lists(
+                        st.sampled_from(edges), min_size=2, max_size=2, unique=True
+                    )
+                )
+            )
+            label = draw(st.sampled_from(sorted(LABELS)))
+            spans.append(
+                {"start": start, "end": end, "label": label, "note": draw(NOTES)}
+            )
+        blocks.append({"annotator": annotator, "spans": spans})
+    meta = st.dictionaries(
+        st.text("ab", max_size=3), st.integers(-(2**63), 2**63 - 1) | st.none()
+    )
+    return {
+        "id": draw(st.integers(0, 10**6) | st.text("abc-", min_size=1, max_size=10)),
+        "text": text,
+        "meta": draw(meta),
+        "annotations": blocks,
     }
-)
 
 
-@given(VALID_RECORD, st.booleans())
+@given(valid_records(), st.booleans())
 def test_fast_path_takes_valid_lines(record: dict[str, Any], ascii_only: bool) -> None:
     """Valid lines without floats or wide integers never need the full checks
     (so the comparisons above are not between two slow paths)."""
@@ -261,6 +284,8 @@ def test_an_escaped_nul_is_refused_with_its_field() -> None:
 
 
 BASE_TEXT = "Vaccines 💉 work.\r\nThey don't hide chips."
+# Code points 0 to 5 are one character (a ZWJ family); the span is 0 to 8.
+FAMILY_TEXT = "👨\u200d👩\u200d👧 say so."
 
 
 def base_record() -> dict[str, Any]:
@@ -286,6 +311,9 @@ AT_THE_LIMITS = {
         attributes={f"k{index}": "v" for index in range(20)}
     ),
     "span to the end": lambda r: span_of(r).update(end=len(BASE_TEXT)),
+    "span up to a CRLF": lambda r: span_of(r).update(end=16),
+    "span from after a CRLF": lambda r: span_of(r).update(start=18, end=22),
+    "span around a ZWJ family": lambda r: r.update(text=FAMILY_TEXT),
     "null title, meta, note, attributes": lambda r: (
         r.update(title=None, meta=None),
         span_of(r).update(note=None, attributes=None),
@@ -317,6 +345,27 @@ PAST_THE_LIMITS = {
     ),
     "list attributes": lambda r: span_of(r).update(attributes=["source"]),
     "span past the end": lambda r: span_of(r).update(end=len(BASE_TEXT) + 1),
+    "end between CR and LF": lambda r: span_of(r).update(end=17),
+    "start between CR and LF": lambda r: span_of(r).update(start=17, end=22),
+    "start inside a ZWJ family": lambda r: (
+        r.update(text=FAMILY_TEXT),
+        span_of(r).update(start=2),
+    ),
+    "end inside a ZWJ family": lambda r: (
+        r.update(text=FAMILY_TEXT),
+        span_of(r).update(end=4),
+    ),
+    "end before a combining accent": lambda r: (
+        r.update(text="cafe\u0301 au lait"),
+        span_of(r).update(end=4),
+    ),
+    "linked span inside a character": lambda r: (
+        span_of(r).update(label="denial", end=17),
+        r["annotations"][0]["spans"].append(
+            {"id": "s2", "start": 1, "end": 2, "label": "claim"}
+        ),
+        r["annotations"][0].update(links=[{"source": "s1", "target": "s2"}]),
+    ),
     "empty span": lambda r: span_of(r).update(end=0),
     "negative start": lambda r: span_of(r).update(start=-1),
     "boolean start": lambda r: span_of(r).update(start=False),

@@ -18,15 +18,15 @@ def test_spans_of_a_submitted_document_are_frozen_until_reopened(
     client, project, document
 ):
     api = Api(client, project, document)
-    assert api.add(0, 4).status_code == 201
+    assert api.add(0, 2).status_code == 201
     assert status(api, "submitted").status_code == 200
-    refused = api.add(5, 9)
+    refused = api.add(9, 15)
     assert refused.status_code == 400
     assert refused.get_json()["field"] == "status"
     assert "submitted" in refused.get_json()["error"]
     assert span_count() == 1
     assert status(api, "in_progress").status_code == 200
-    assert api.add(5, 9).status_code == 201
+    assert api.add(9, 15).status_code == 201
 
 
 def test_annotators_cannot_reopen_once_review_has_started(client, project, document):
@@ -56,7 +56,7 @@ def test_unstorable_text_is_refused_naming_the_field(
     client, project, document, extra, field
 ):
     api = Api(client, project, document)
-    response = api.add(0, 4, **extra)
+    response = api.add(0, 2, **extra)
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["field"] == field
     assert span_count() == 0
@@ -71,11 +71,11 @@ def test_unstorable_skip_reason_is_refused(client, project, document):
 
 def test_numbers_too_large_for_the_database_are_input_errors(client, project, document):
     api = Api(client, project, document)
-    body = {"start": 0, "end": 4, "label": "claim", "version": 2**64}
+    body = {"start": 0, "end": 2, "label": "claim", "version": 2**64}
     huge_version = api.send("POST", "/spans", body)
     assert huge_version.status_code == 400
     assert huge_version.get_json()["field"] == "version"
-    created = api.add(0, 4).get_json()["span"]["id"]
+    created = api.add(0, 2).get_json()["span"]["id"]
     link = {"source": 2**63, "target": created, "version": api.version()}
     huge_link = api.send("POST", "/links", link)
     assert huge_link.status_code == 400
@@ -91,11 +91,11 @@ def test_numbers_too_large_for_the_database_are_input_errors(client, project, do
 
 def test_the_same_span_twice_is_refused(client, project, document):
     api = Api(client, project, document)
-    assert api.add(0, 4).status_code == 201
-    again = api.add(0, 4)
+    assert api.add(0, 2).status_code == 201
+    again = api.add(0, 2)
     assert again.status_code == 400
     assert again.get_json()["field"] == "span"
-    assert api.add(0, 4, label="hedge").status_code == 201  # another label is fine
+    assert api.add(0, 2, label="hedge").status_code == 201  # another label is fine
     assert span_count() == 2
 
 
@@ -113,7 +113,7 @@ def test_source_suggestions_hold_only_the_annotators_own_and_gold(
     )
     import_files(db.session, project, [("o.jsonl", line.encode())])
     api = Api(client, project, document)
-    assert api.add(0, 4, attributes={"source": "Mine"}).status_code == 201
+    assert api.add(0, 2, attributes={"source": "Mine"}).status_code == 201
     other = db.session.scalar(select(Document).where(Document.external_id == "other"))
     db.session.add(
         GoldSpan(
@@ -174,10 +174,10 @@ def test_a_skipped_place_taken_by_someone_else_cannot_be_reopened(
 
 def test_moving_a_span_onto_an_identical_one_is_refused(client, project, document):
     api = Api(client, project, document)
-    assert api.add(0, 4).status_code == 201
-    second = api.add(5, 9).get_json()["span"]["id"]
+    assert api.add(0, 2).status_code == 201
+    second = api.add(9, 15).get_json()["span"]["id"]
     moved = api.send(
-        "PATCH", f"/spans/{second}", {"version": api.version(), "start": 0, "end": 4}
+        "PATCH", f"/spans/{second}", {"version": api.version(), "start": 0, "end": 2}
     )
     assert moved.status_code == 400
     assert moved.get_json()["field"] == "span"

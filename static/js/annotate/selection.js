@@ -34,16 +34,20 @@ export function selectedUtf16(root, textStarts) {
  * The selection in `root` as code points: null if nothing is selected there,
  * else {range}, where range is [start, end] snapped to whole words (or, when
  * `exact`, as selected) without whitespace at either end, or null if only
- * whitespace was selected.
+ * whitespace was selected. Either way the edges are then widened to grapheme
+ * cluster boundaries: the server refuses a span that splits a character (an
+ * emoji sequence, a letter and its accent, CRLF), and an exact selection can
+ * end anywhere, even between the code points of one character.
  */
 export function selectedSpan(root, textStarts, index, exact) {
   const units = selectedUtf16(root, textStarts);
   if (!units) return null;
   const start = index.fromUtf16(units[0], "down");
   const end = index.fromUtf16(units[1], "up");
-  return {
-    range: exact ? index.trimWhitespace(start, end) : index.snapToWords(start, end),
-  };
+  const range = exact
+    ? index.trimWhitespace(start, end)
+    : index.snapToWords(start, end);
+  return { range: range && index.snapToGraphemes(range[0], range[1]) };
 }
 
 export function clearSelection() {

@@ -14,6 +14,13 @@
  * (two UTF-16 units) and stays so; set the text with textContent from JSON,
  * never through the HTML parser, which turns CRLF into LF.
  *
+ * Characters as a reader sees them: extended grapheme clusters (Unicode UAX
+ * #29: a letter with its accents, an emoji with its skin tone or ZWJ partners,
+ * a flag, a Hangul syllable of jamo, CRLF). A span the server stores starts
+ * and ends only between them; snapToGraphemes widens a range to them, found by
+ * Intl.Segmenter once per OffsetIndex. The server uses the regex package's \X;
+ * both are tested on tests/data/grapheme_cases.json.
+ *
  * Whitespace is exactly Python's str.isspace() (not JavaScript's \s: that has
  * U+FEFF but lacks U+001C..U+001F and U+0085). Tokens are those of
  * annotator/core/tokens.py, rebuilt from Unicode property escapes; letters,
@@ -43,6 +50,7 @@ const TOKEN = new RegExp(`${WORD}|${FLAG}|${OTHER}`, "gu");
 const SPACE = new RegExp(`[${SPACE_CLASS}]`, "u");
 const SURROGATE = /[\uD800-\uDFFF]/;
 const ROUNDINGS = ["error", "down", "up"];
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 function isSpaceAt(text, index) {
   // Every space is a single BMP unit, so testing one unit is enough.
@@ -75,6 +83,25 @@ function bisectLeft(values, target) {
     else high = middle;
   }
   return low;
+}
+
+function bisectRight(values, target) {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (values[middle] <= target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function clusterStarts(text) {
+  // UTF-16 index of every grapheme cluster, then text.length.
+  const starts = [];
+  for (const { index } of GRAPHEMES.segment(text)) starts.push(index);
+  starts.push(text.length);
+  return starts;
 }
 
 function astralStarts(text) {
@@ -122,6 +149,7 @@ function enclosingToken(text, offset) {
 export class OffsetIndex {
   #astral;
   #astralUtf16;
+  #clusters = null;
 
   /** One pass over the text; for BMP-only text no per-character work at all. */
   constructor(text) {
@@ -183,6 +211,36 @@ export class OffsetIndex {
     return this.#fromUtf16Range(trimUtf16(this.text, first, last));
   }
 
+  /** Code point offsets between grapheme clusters, 0 and length included. */
+  graphemeBoundaries() {
+    return this.#clusterUnits().map((unit) => this.fromUtf16(unit));
+  }
+
+  /** Whether code point `offset` splits no grapheme cluster. */
+  isGraphemeBoundary(offset) {
+    const unit = this.toUtf16(offset);
+    const units = this.#clusterUnits();
+    return units[bisectLeft(units, unit)] === unit;
+  }
+
+  /**
+   * Code points [start, end) widened so that neither edge splits a grapheme
+   * cluster; returns [start, end] (a caret inside a cluster gives the cluster).
+   */
+  snapToGraphemes(start, end) {
+    checkRange(start, end, this.length);
+    const units = this.#clusterUnits();
+    const first = units[bisectRight(units, this.toUtf16(start)) - 1];
+    const last = units[bisectLeft(units, this.toUtf16(end))];
+    return [this.fromUtf16(first), this.fromUtf16(last)];
+  }
+
+  #clusterUnits() {
+    // Segmenting waits for the first question: most pages ask none.
+    this.#clusters ??= clusterStarts(this.text);
+    return this.#clusters;
+  }
+
   #fromUtf16Range(range) {
     return range && [this.fromUtf16(range[0]), this.fromUtf16(range[1])];
   }
@@ -218,4 +276,14 @@ export function trimWhitespace(text, start, end) {
  */
 export function snapToWords(text, start, end) {
   return new OffsetIndex(text).snapToWords(start, end);
+}
+
+/** Code point offsets between grapheme clusters of `text`, 0 and length included. */
+export function graphemeBoundaries(text) {
+  return new OffsetIndex(text).graphemeBoundaries();
+}
+
+/** Widen code points [start, end) to grapheme cluster boundaries; [start, end]. */
+export function snapToGraphemes(text, start, end) {
+  return new OffsetIndex(text).snapToGraphemes(start, end);
 }
