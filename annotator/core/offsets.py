@@ -172,14 +172,20 @@ class GraphemeIndex:
         ``is_boundary`` twice, without its checks, for imports' many spans."""
         if self._plain:
             return True
-        text, length, joins = self.text, self.length, _JOINS
+        text, length, known = self.text, self.length, _JOINS.get
         for offset in (start, end):
             if not 0 < offset < length:
                 continue
             before, at = text[offset - 1], text[offset]
-            if (joins[before] if before in joins else _joins(before)) or (
-                joins[at] if at in joins else _joins(at)
-            ):
+            # .get, not "in" then [ ]: another thread may clear the cache
+            # between the two (see _joins).
+            joins_before = known(before)
+            if joins_before is None:
+                joins_before = _joins(before)
+            joins_at = known(at)
+            if joins_at is None:
+                joins_at = _joins(at)
+            if joins_before or joins_at:
                 return self.is_boundary(start) and self.is_boundary(end)
         return True
 

@@ -22,7 +22,7 @@ the caller's query, so a query of any shape can filter by the same rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,19 @@ def submitted_join(
         Assignment.document_id == document_id,
         Assignment.user_id == user_id,
         Assignment.status == AssignmentStatus.SUBMITTED,
+    )
+
+
+def submitted_pairs(document_ids: Sequence[int]) -> Select[int, int]:
+    """(document id, user id) of every submitted assignment of the documents,
+    in that order: whose work a reader of these documents gets."""
+    return (
+        select(Assignment.document_id, Assignment.user_id)
+        .where(
+            Assignment.document_id.in_(document_ids),
+            Assignment.status == AssignmentStatus.SUBMITTED,
+        )
+        .order_by(Assignment.document_id, Assignment.user_id)
     )
 
 

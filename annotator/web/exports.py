@@ -104,4 +104,7 @@ def download(project: Project, name: str, filename: str) -> ResponseReturnValue:
         path = export_service.export_file(_export_dir(), project, name, filename)
     except NotFoundError:
         abort(404)
-    return send_file(path, as_attachment=True, download_name=path.name, max_age=0)
+    # Files in subfolders (each annotator's train.tsv) keep their folders in
+    # the name, so downloads do not overwrite each other.
+    name = filename.replace("/", "_")
+    return send_file(path, as_attachment=True, download_name=name, max_age=0)

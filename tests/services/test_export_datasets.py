@@ -246,3 +246,34 @@ def test_a_split_without_records_is_a_file_but_not_a_card_split(seeded, export_d
     for split in empty:
         assert (result.folder / f"{split}.jsonl").read_bytes() == b""
         assert f'"path": "{split}.jsonl"' not in card
+
+
+def test_a_concurrent_export_taking_the_same_numbers_is_retried(
+    seeded, export_dir, monkeypatch
+):
+    from annotator.models import Pseudonym
+    from annotator.services import pseudonyms as service
+
+    unnamed = service._unnamed
+    calls = []
+
+    def racing(session, project):
+        found = unnamed(session, project)
+        if not calls:
+            # Another export names the first of them between our read and
+            # our insert, and commits first.
+            with db.engine.begin() as other:
+                other.execute(
+                    Pseudonym.__table__.insert().values(
+                        project_id=project.id, user_id=found[0], number=1
+                    )
+                )
+        calls.append(found)
+        return found
+
+    monkeypatch.setattr(service, "_unnamed", racing)
+    service.ensure_pseudonyms(db.session, seeded)
+    assert len(calls) == 2  # the insert failed once, then went through
+    names = pseudonyms(seeded, export_dir)
+    assert sorted(names.values()) == ["annotator-1", "annotator-2", "annotator-3"]
+    assert names["alice"] == "annotator-1"

@@ -23,8 +23,6 @@ from annotator.core.spans import Span
 from annotator.models import (
     Adjudication,
     AdjudicationStatus,
-    Assignment,
-    AssignmentStatus,
     Document,
     Label,
     Project,
@@ -121,14 +119,7 @@ def document_batches(
 def _load_annotations(session: Session, batch: dict[int, StoredDocument]) -> Batch:
     ids = list(batch)
     connection = session.connection()
-    seen = connection.execute(
-        select(Assignment.document_id, Assignment.user_id)
-        .where(
-            Assignment.document_id.in_(ids),
-            Assignment.status == AssignmentStatus.SUBMITTED,
-        )
-        .order_by(Assignment.document_id, Assignment.user_id)
-    ).all()
+    seen = connection.execute(submitted.submitted_pairs(ids)).all()
     for document_id, user_id in seen:
         batch[document_id].annotations[user_id] = []
     spans = connection.execute(_spans_query(ids)).all()

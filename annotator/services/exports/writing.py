@@ -51,13 +51,15 @@ def begin_snapshot(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN")
 
 
-def _snapshot_with_names(session: Session, project: Project, plan: Plan) -> Names:
+def _snapshot_with_names(
+    session: Session, project: Project, settings: ExportSettings
+) -> Names:
     """Give pseudonyms to whoever needs one, then begin the snapshot the
     export reads; the names of everyone whose work it holds."""
     for _ in range(pseudonyms.ATTEMPTS):
         pseudonyms.ensure_pseudonyms(session, project)
         begin_snapshot(session)
-        names = pseudonyms.export_names(session, project, plan.settings.pseudonymise)
+        names = pseudonyms.export_names(session, project, settings.pseudonymise)
         if pseudonyms.everyone_named(session, project):
             return names
         session.rollback()  # someone was assigned in between: once more
@@ -79,8 +81,10 @@ def write_export(
     error nothing is left behind and the error propagates (ServiceError for
     the user's mistakes)."""
     try:
+        # The plan reads the project's labels: from the snapshot, like the data.
+        names = _snapshot_with_names(session, project, options)
+        session.refresh(project)
         plan = make_plan(project, options)
-        names = _snapshot_with_names(session, project, plan)
         require_gold(session, project, plan.settings)
         if out_dir is None:
             folder = reserve_folder(export_dir, project, plan.fmt, now or _utcnow())
