@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core import adjudication as rules
 from annotator.core import decisions
-from annotator.core.diff import SpanTriple
+from annotator.core.diff import Group, SpanTriple
 from annotator.core.spans import (
     FieldError,
     Link,
@@ -77,6 +77,7 @@ from annotator.services.review import (
     SpanRecord,
     StaleReview,
     Submitted,
+    UndecidedGroups,
     adjudication_of,
     annotator_links,
     gold_ends,
@@ -700,16 +701,39 @@ def accept_majority(
     """Confirm the majority-vote pre-fill: in every undecided group, accept the
     spans more than half of the annotators drew alike."""
     work = submitted_work(session, document)
-    gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
-    refused = rejected_ids(session, document)
-    rejected = {s.triple for s in work.spans if s.id in refused}
-    open_groups = [
-        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
-    ]
-    proposed = rules.majority_proposals(open_groups, len(work.annotators))
+    proposed = rules.majority_proposals(
+        _open_groups(session, document, work), len(work.annotators)
+    )
     return _accept_proposals(
         session, project, document, reviewer, data, proposed, work, "accept_majority"
     )
+
+
+def _open_groups(session: Session, document: Document, work: Submitted) -> list[Group]:
+    """The groups no decision has settled yet (neither in gold nor rejected)."""
+    gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
+    refused = rejected_ids(session, document)
+    rejected = {s.triple for s in work.spans if s.id in refused}
+    return [
+        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
+    ]
+
+
+def _confirmed_undecided(
+    session: Session, document: Document, data: Mapping[str, Any]
+) -> None:
+    """Adjudicating while groups are undecided needs the reviewer to confirm
+    how many: ``undecided`` must name the current count, else
+    :class:`UndecidedGroups` says how many remain (a confirmation given for an
+    older count does not pass)."""
+    confirmed = data.get("undecided", 0)
+    if not is_stored_int(confirmed):
+        raise refuse(
+            "undecided", "must be the number of undecided groups you confirm leaving"
+        )
+    remaining = len(_open_groups(session, document, submitted_work(session, document)))
+    if remaining and confirmed != remaining:
+        raise UndecidedGroups(remaining)
 
 
 @_decision
@@ -721,7 +745,10 @@ def mark_adjudicated(
     data: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Declare the document's gold layer final; returns the next open document
-    of the queue as ``next_document_id`` (None when there is none)."""
+    of the queue as ``next_document_id`` (None when there is none). With
+    groups still undecided the body must confirm their number as
+    ``undecided``."""
+    _confirmed_undecided(session, document, data)
     adjudication = _claim(session, document, data, open_only=True)
     moment = utcnow()
     change = _Change(

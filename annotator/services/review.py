@@ -70,6 +70,19 @@ class DecisionBlocked(ServiceError):
         super().__init__(message)
 
 
+class UndecidedGroups(ServiceError):
+    """Adjudication asked while groups are undecided, without confirming
+    their number; ``undecided`` is how many remain."""
+
+    def __init__(self, undecided: int) -> None:
+        self.undecided = undecided
+        groups = "group is" if undecided == 1 else "groups are"
+        super().__init__(
+            f"{undecided} {groups} still undecided: decide them, or confirm "
+            f"adjudicating without them by sending undecided={undecided}"
+        )
+
+
 def refuse(field_name: str, message: str) -> InvalidDecision:
     return InvalidDecision(FieldError(field_name, message))
 

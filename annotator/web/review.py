@@ -137,6 +137,9 @@ def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
             return jsonify(error=str(error), field=error.field), 400
         except review_service.StaleReview as error:
             return jsonify(error=str(error), current=error.current), 409
+        except review_service.UndecidedGroups as error:
+            current_session().rollback()
+            return jsonify(error=str(error), undecided=error.undecided), 409
         except review_service.DecisionBlocked as error:
             current_session().rollback()
             return jsonify(error=str(error), blocking=error.blocking), 409

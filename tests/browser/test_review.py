@@ -139,8 +139,20 @@ def test_adjudicate_and_next_opens_the_next_document(page, project, docs):
     open_review(page, project, docs["d1"])
     page.get_by_role("button", name="Accept all agreed").click()
     expect(gold_rows(page)).to_have_count(1)
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.get_by_role("button", name="Adjudicate and next").click()
+    expect(page.locator("#message")).to_contain_text("Not adjudicated")
+    expect(page.locator("#review-status")).to_have_text("open")
+    page.once("dialog", lambda dialog: answer(dialog, True))
     page.get_by_role("button", name="Adjudicate and next").click()
     expect(page).to_have_url(re.compile(rf"/review/documents/{docs['d2']}$"))
+    assert asked == ["3 groups are still undecided. Adjudicate anyway?"] * 2
     expect(page.locator("#review-status")).to_have_text("open")
     page.goto(f"/projects/{project.id}/review")
     expect(page.locator("tr.status-adjudicated")).to_contain_text("d1")

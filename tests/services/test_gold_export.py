@@ -50,6 +50,8 @@ def docs(project):
 def decide(name, project, document, reviewer, **data):
     state = review.document_review(db.session, project, document, show_names=True)
     data.setdefault("version", state["version"])
+    if name == "adjudicate":  # confirm leaving the undecided groups, as the page does
+        data.setdefault("undecided", state["undecided"])
     adjudication.DECISIONS[name](db.session, project, document, reviewer, data)
     return state
 

@@ -76,6 +76,12 @@ def decide(name, project, doc, reviewer, **data):
     return adjudication.DECISIONS[name](db.session, project, doc, reviewer, data)
 
 
+def adjudicate(project, doc, reviewer):
+    """Adjudicate, confirming the undecided groups the page would name."""
+    undecided = view(project, doc)["undecided"]
+    return decide("adjudicate", project, doc, reviewer, undecided=undecided)
+
+
 def span_ids(project, doc, annotator, start, end):
     return [
         s["id"]
@@ -353,7 +359,7 @@ def test_remove_a_gold_span(project, doc, reviewer):
 
 def test_adjudicate_freezes_the_gold_layer_until_reopened(project, doc, reviewer):
     import_records(project, annotated("d2", TEXT, SPANS))
-    result = decide("adjudicate", project, doc, reviewer)
+    result = adjudicate(project, doc, reviewer)
     assert result["next_document_id"] == document("d2").id
     state = view(project, doc)
     assert (state["status"], state["adjudicated_by"]) == ("adjudicated", "reviewer")
@@ -437,7 +443,7 @@ def test_undo_every_decision_type_in_reverse_order(project, doc, reviewer):
         rejected.append(db.session.scalar(select(func.count(RejectedSpan.id))))
     gold_id = view(project, doc)["gold"][0]["id"]
     decide("remove", project, doc, reviewer, gold_id=gold_id)
-    decide("adjudicate", project, doc, reviewer)
+    adjudicate(project, doc, reviewer)
     decide("undo", project, doc, reviewer)
     assert view(project, doc)["status"] == "open"
     decide("undo", project, doc, reviewer)
@@ -496,7 +502,7 @@ def test_annotator_quality_per_label_against_gold(project, doc, reviewer):
     hedge = span_ids(project, doc, "ann", 51, 56)
     decide("accept", project, doc, reviewer, span_ids=hedge)
     assert review.annotator_quality(db.session, project) == []
-    decide("adjudicate", project, doc, reviewer)
+    adjudicate(project, doc, reviewer)
     found = {q.annotator: q for q in review.annotator_quality(db.session, project)}
     ann, bob = found["ann"].by_label, found["bob"].by_label
     assert (ann[None].precision, ann[None].recall, ann[None].f1) == (1.0, 1.0, 1.0)
@@ -629,3 +635,24 @@ def test_a_document_nobody_submitted_has_nothing_to_review(project, reviewer):
     assert review.review_queue(db.session, project) == []
     with pytest.raises(review.InvalidDecision, match="left to accept"):
         decide("accept-agreed", project, plain, reviewer)
+
+
+def test_adjudicating_with_undecided_groups_needs_their_number(project, doc, reviewer):
+    undecided = view(project, doc)["undecided"]
+    assert undecided > 1
+    for confirmed in ({}, {"undecided": undecided - 1}):
+        with pytest.raises(review.UndecidedGroups) as error:
+            decide("adjudicate", project, doc, reviewer, **confirmed)
+        assert error.value.undecided == undecided
+        assert f"{undecided} groups are still undecided" in str(error.value)
+        assert view(project, doc)["status"] == "open"
+    with pytest.raises(review.InvalidDecision) as wrong:
+        decide("adjudicate", project, doc, reviewer, undecided="all")
+    assert wrong.value.field == "undecided"
+    decide("accept-agreed", project, doc, reviewer)
+    remaining = view(project, doc)["undecided"]
+    assert 0 < remaining < undecided
+    with pytest.raises(review.UndecidedGroups):  # an older count does not pass
+        decide("adjudicate", project, doc, reviewer, undecided=undecided)
+    decide("adjudicate", project, doc, reviewer, undecided=remaining)
+    assert view(project, doc)["status"] == "adjudicated"

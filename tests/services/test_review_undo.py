@@ -12,6 +12,7 @@ from annotator.services import adjudication, review
 from tests.services.test_review_service import (
     SPANS,
     TEXT,
+    adjudicate,
     annotated,
     decide,
     document,
@@ -122,7 +123,7 @@ def test_a_correction_of_the_same_annotator_span_depends_on_the_accept(
 def test_status_changes_keep_their_order(project, doc, reviewer):
     decide("accept", project, doc, reviewer, span_ids=claim_ids(project, doc))
     accepted = last_row_id()
-    decide("adjudicate", project, doc, reviewer)
+    adjudicate(project, doc, reviewer)
     decide("reopen", project, doc, reviewer)
     reopened = last_row_id()
     decide("accept", project, doc, reviewer, span_ids=hedge_ids(project, doc))
@@ -329,7 +330,7 @@ def test_the_compare_and_set_stops_a_concurrent_undo(project, doc, reviewer, use
 def test_the_history_says_who_did_what_and_when_newest_first(project, doc, reviewer):
     decide("accept-agreed", project, doc, reviewer)
     decide("reject", project, doc, reviewer, span_ids=hedge_ids(project, doc))
-    decide("adjudicate", project, doc, reviewer)
+    adjudicate(project, doc, reviewer)
     history = view(project, doc)["history"]
     assert [e["action"] for e in history] == ["adjudicate", "reject", "accept_agreed"]
     assert [e["summary"] for e in history] == [

@@ -261,6 +261,15 @@ def test_adjudicate_returns_the_next_open_document(client, project, doc):
         json={"version": 0},
         headers={"X-CSRFToken": token},
     )
+    refused = response.get_json()
+    assert response.status_code == 409
+    assert refused["undecided"] == 3
+    assert "3 groups are still undecided" in refused["error"]
+    response = client.post(
+        api(project.id, doc, "adjudicate"),
+        json={"version": 0, "undecided": 3},
+        headers={"X-CSRFToken": token},
+    )
     following = db.session.scalar(
         select(Document.id).where(Document.external_id == "d2")
     )
@@ -305,7 +314,12 @@ def test_quality_page_shows_figures_per_annotator_and_label(client, project, doc
         api(project.id, doc, "accept-agreed"), json={"version": 0}, headers=headers
     )
     client.post(
-        api(project.id, doc, "adjudicate"), json={"version": 1}, headers=headers
+        api(project.id, doc, "adjudicate"),
+        json={
+            "version": 1,
+            "undecided": client.get(api(project.id, doc)).get_json()["undecided"],
+        },
+        headers=headers,
     )
     page = text_of(
         client.get(f"/projects/{project.id}/review/quality").get_data(as_text=True)

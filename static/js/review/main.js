@@ -459,7 +459,12 @@ function saveCorrection(event) {
 }
 
 async function adjudicateAndNext() {
-  const result = await run(() => decide("adjudicate"), "Adjudicated.");
+  const open = state.undecided;
+  const groups = open === 1 ? "1 group is" : `${open} groups are`;
+  if (open > 0 && !window.confirm(`${groups} still undecided. Adjudicate anyway?`)) {
+    return say("Not adjudicated: decide the open groups, or confirm leaving them.");
+  }
+  const result = await run(() => decide("adjudicate", { undecided: open }), "Adjudicated.");
   if (!result) return;
   const suffix = namesShown ? "?names=shown" : "";
   window.location.assign(
