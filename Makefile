@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck test-python test-js browser-deps postgres clean
+.PHONY: demo test install lint typecheck test-python test-js browser-deps js-deps postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,18 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the accessibility checks in the browser tests (package-lock.json).
+js-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
 # Starts the local PostgreSQL cluster when the tests are pointed at it.
 postgres:
 	@if [ -n "$$ANNOTATOR_TEST_DATABASE_URL" ]; then bash scripts/ensure-postgres; fi
 
-test-python: install browser-deps postgres
+test-python: install browser-deps js-deps postgres
 	$(BIN)/python -m pytest
 
 test-js:
@@ -47,4 +54,4 @@ typecheck: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,53 @@
+"""axe-core finds no serious or critical violation on the pages a reviewer
+starts from: login, the project list and the review queue. (The review,
+agreement and documents pages carry their own axe checks in their files.)"""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from annotator.extensions import db
+from annotator.services.documents import import_files
+from tests.browser.axe import serious_violations
+from tests.browser.test_review import record
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def reviewable(project):
+    data = "\n".join(json.dumps(record(i)) for i in ("d1", "d2")).encode()
+    import_files(db.session, project, [("docs.jsonl", data)])
+    db.session.commit()
+
+
+def test_login_projects_and_review_queue_pass_axe(page, project, reviewable):
+    page.goto("/login")
+    assert serious_violations(page) == []
+    page.get_by_label("Username").fill("reviewer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+    assert serious_violations(page) == []
+    page.goto(f"/projects/{project.id}/review")
+    expect(page.get_by_text("d1").first).to_be_visible()
+    assert serious_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_axe_reports_a_violation_it_is_shown(page, project):
+    """The check can fail: an image without alternative text is a critical
+    violation axe must report on our page."""
+    page.goto("/login")
+    page.evaluate(
+        """() => {
+            const image = document.createElement("img");
+            image.src = "/static/none.png";
+            document.body.append(image);
+        }"""
+    )
+    found = serious_violations(page)
+    assert [v["id"] for v in found] == ["image-alt"]
+    assert found[0]["nodes"] == ["img"]
