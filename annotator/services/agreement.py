@@ -23,6 +23,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.core.adjudication import alias
 from annotator.core.agreement import (
     AgreementReport,
     DocumentAnnotations,
@@ -518,6 +519,7 @@ class DocumentComparison:
     kind_counts: Mapping[GroupKind, int] = field(default_factory=dict)
     #: Why the document is not in the agreement figures, None if it is.
     left_out_reason: str | None = None
+    names_shown: bool = False
 
     @property
     def disagreements(self) -> tuple[Group, ...]:
@@ -533,16 +535,21 @@ def find_document(session: Session, project: Project, document_id: int) -> Docum
 
 
 def document_comparison(
-    session: Session, project: Project, document: Document
+    session: Session, project: Project, document: Document, show_names: bool = False
 ) -> DocumentComparison:
     """Each submitted annotator's spans on ``document`` (code points, end
     exclusive), the text cut into labelled segments per annotator, and the
-    spans aligned into classified groups (:func:`annotator.core.diff.align`)."""
+    spans aligned into classified groups (:func:`annotator.core.diff.align`).
+    Annotators are A, B, C (as on the review page, in the same order) unless
+    ``show_names``."""
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
     work = submitted.document_work(session, document)
     spans = _submitted_spans(session, project, document.id).get(document.id, {})
-    by_annotator = {name: spans.get(name, []) for name in work.usernames}
+    by_annotator = {
+        name if show_names else alias(index): spans.get(name, [])
+        for index, name in enumerate(work.usernames)
+    }
     rows = tuple(
         AnnotatorRow(
             name,
@@ -563,4 +570,5 @@ def document_comparison(
         groups=groups,
         kind_counts=counts,
         left_out_reason=left_out_reason(work, project.annotators_per_document),
+        names_shown=show_names,
     )

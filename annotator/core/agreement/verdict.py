@@ -73,6 +73,11 @@ class Reading:
     verdict: Verdict
     text: str
 
+    @property
+    def detail(self) -> str:
+        """The reading without its leading verdict (the page shows that apart)."""
+        return self.text.split(": ", 1)[1]
+
     def to_dict(self) -> dict[str, str]:
         return {"verdict": str(self.verdict), "reading": self.text}
 
