@@ -122,8 +122,8 @@ def interval_chart(
     per_label: Sequence[tuple[str, Sequence[Estimate]]],
 ) -> IntervalChart:
     """Rows of ``(label, [alpha_u, f1_partial])`` as a dot-and-whisker plot."""
-    top, row_height, step = 46.0, 44.0, 16.0
-    axis = value_axis([e for _, found in per_label for e in found], 150, 430)
+    top, row_height, step = 58.0, 44.0, 16.0
+    axis = value_axis([e for _, found in per_label for e in found], 150, 470)
     rows = []
     for index, (label, found) in enumerate(per_label):
         y = top + index * row_height + 14
@@ -161,7 +161,7 @@ class WeekChart:
 
 def week_chart(periods: Sequence[PeriodFigures], min_documents: int) -> WeekChart:
     """Each week's alpha-u and partial span F1 (the headline on its documents)."""
-    left, right, top, bottom = 56.0, WIDTH - 20.0, 20.0, 200.0
+    left, right, top, bottom = 56.0, WIDTH - 120.0, 20.0, 200.0
     estimates = [getattr(p, key) for p in periods for key, _, _ in SERIES]
     axis = value_axis(estimates, bottom, top)
     gap = (right - left) / max(len(periods), 1)
@@ -184,4 +184,4 @@ def week_chart(periods: Sequence[PeriodFigures], min_documents: int) -> WeekChar
         )
         for key, name, shape in SERIES
     )
-    return WeekChart(axis, columns, series, left, right, bottom + 44)
+    return WeekChart(axis, columns, series, left, right, bottom + 52)

@@ -76,7 +76,8 @@ class Reading:
     @property
     def detail(self) -> str:
         """The reading without its leading verdict (the page shows that apart)."""
-        return self.text.split(": ", 1)[1]
+        rest = self.text.split(": ", 1)[1]
+        return rest[:1].upper() + rest[1:]
 
     def to_dict(self) -> dict[str, str]:
         return {"verdict": str(self.verdict), "reading": self.text}
