@@ -193,9 +193,7 @@ def test_documents_link_to_the_side_by_side_view(client, sampled):
 def test_side_by_side_shows_both_annotators_and_classifies(client, sampled):
     login(client, "reviewer")
     doc = document_id("russia-ukraine-false-flag")
-    html = page(
-        client, f"/projects/{sampled.id}/agreement/documents/{doc}?names=shown"
-    )
+    html = page(client, f"/projects/{sampled.id}/agreement/documents/{doc}?names=shown")
     shown = text_of(html)
     assert "sample-a 18 spans" in shown
     assert "sample-b 16 spans" in shown
