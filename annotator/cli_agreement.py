@@ -107,30 +107,51 @@ def _coverage(summary: agreement.ProjectAgreement) -> list[str]:
 
 def _headline(report: AgreementReport) -> list[str]:
     figures = report.unitizing
-    rows = []
+    rows, readings = [], []
     for name, estimate in (
         ("alpha-u", figures.alpha_u.overall),
         ("span F1, exact", figures.f1_exact.overall),
         ("span F1, partial", figures.f1_partial.overall),
     ):
+        found = agreement.figure_reading(estimate)
         rows.append(
             [
                 name,
                 number(estimate.value),
                 interval(estimate),
+                str(found.verdict),
                 str(estimate.n_documents),
                 str(estimate.n_units),
                 str(estimate.n_annotators),
                 agreement.trust_warning(estimate, agreement.MIN_SPANS) or "",
             ]
         )
-    headers = ["Unitizing (headline)", "value", "95% CI", "documents", "spans"]
-    lines = table([*headers, "annotators", "note"], rows)
+        readings.append(f"  {name}: {found.text}")
+    headers = ["Unitizing (headline)", "value", "95% CI", "verdict", "documents"]
+    lines = table([*headers, "spans", "annotators", "note"], rows)
     exact, partial = figures.f1_exact.overall.value, figures.f1_partial.overall.value
     if exact is not None and partial is not None:
         lines.append(f"  boundary gap (partial - exact F1): {partial - exact:.3f}")
     lines += [f"  {EXPLANATIONS[key]}" for key in ("alpha_u", "f1_exact", "f1_partial")]
-    return [*lines, ""]
+    lines += [f"  {EXPLANATIONS['verdict']}", *readings]
+    return [*lines, "", *_periods(report)]
+
+
+def _periods(report: AgreementReport) -> list[str]:
+    if not report.periods:
+        return []
+    rows = [
+        [
+            f"{period.period} ({agreement.week_start(period.period):%d %b %Y})",
+            str(period.n_documents),
+            number(period.alpha_u.value),
+            number(period.f1_partial.value),
+            str(agreement.figure_reading(period.f1_partial).verdict),
+        ]
+        for period in report.periods
+    ]
+    headers = ["Week of submission", "documents", "alpha-u", "F1 partial", "verdict"]
+    return [*table(headers, rows), f"  {EXPLANATIONS['weeks']}", ""]
 
 
 def _per_label(report: AgreementReport) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from annotator.core.agreement.measures import UndefinedAgreementError, span_f1
+from annotator.core.agreement.measures import span_f1
 from annotator.core.diff import Group, SpanTriple
 from annotator.core.labels import link_allowed
 
@@ -183,25 +183,88 @@ def links_not_in_gold(
 # --------------------------------------------------------------------------
 
 
+#: Why a quality figure is undefined (shown after "—" on the page).
+REASON_NO_GOLD = "no gold spans"
+REASON_NO_OWN_SPANS = "no spans of this annotator"
+REASON_NEITHER = "no gold spans and no spans of this annotator"
+REASON_ONLY_UNDECIDED = "this annotator's spans are all in undecided groups"
+
+
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """Precision, recall and F1 of one annotator's spans against gold, or None
-    when neither side has a span."""
+    """Precision, recall and F1 of one annotator's spans against gold.
+
+    Each is None exactly when undefined, and the matching ``*_reason`` says
+    why: precision needs spans of the annotator, recall needs gold spans, F1
+    needs both. ``n_undecided`` counts the annotator's spans left out because
+    they lie in groups the reviewer left undecided.
+    """
 
     precision: float | None
     recall: float | None
     f1: float | None
     n_gold: int
     n_annotator: int
+    n_undecided: int = 0
+
+    @property
+    def precision_reason(self) -> str | None:
+        if self.n_annotator:
+            return None
+        return REASON_ONLY_UNDECIDED if self.n_undecided else REASON_NO_OWN_SPANS
+
+    @property
+    def recall_reason(self) -> str | None:
+        return None if self.n_gold else REASON_NO_GOLD
+
+    @property
+    def f1_reason(self) -> str | None:
+        if not (self.n_gold or self.n_annotator or self.n_undecided):
+            return REASON_NEITHER
+        return self.recall_reason or self.precision_reason
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentPair:
-    """One document: its length, the gold spans and one annotator's spans."""
+    """One document: its length, the gold spans and one annotator's spans
+    that are scored; ``undecided`` holds the annotator's spans set apart
+    (in groups the reviewer left undecided: neither right nor wrong)."""
 
     text_length: int
     gold: Sequence[SpanTriple]
     annotator: Sequence[SpanTriple]
+    undecided: Sequence[SpanTriple] = ()
+
+
+def document_pair(
+    text_length: int,
+    gold: Sequence[SpanTriple],
+    spans: Sequence[SpanTriple],
+    undecided_groups: Iterable[Group],
+    annotator: Hashable,
+) -> DocumentPair:
+    """``annotator``'s ``spans`` on an adjudicated document against its gold,
+    with their spans in ``undecided_groups`` set apart: a document adjudicated
+    with groups undecided has no gold there, and counting those spans as
+    wrong (or the gold as complete) would misstate precision and recall."""
+    left = {
+        span for group in undecided_groups for span in group.spans.get(annotator, ())
+    }
+    return DocumentPair(
+        text_length,
+        gold,
+        [span for span in spans if span not in left],
+        [span for span in spans if span in left],
+    )
+
+
+def undecided_groups(
+    groups: Iterable[Group],
+    gold: Sequence[SpanTriple],
+    rejected: Collection[SpanTriple],
+) -> list[Group]:
+    """The groups :func:`is_decided` finds undecided."""
+    return [group for group in groups if not is_decided(group, gold, rejected)]
 
 
 def _laid_end_to_end(
@@ -230,13 +293,23 @@ def quality(
 ) -> Quality:
     """Span precision, recall and F1 of an annotator against gold over
     ``documents`` (micro-averaged: all spans count alike), for one label or all;
-    ``mode`` is span_f1's ``exact`` or ``partial``."""
+    ``mode`` is span_f1's ``exact`` or ``partial``. Undefined figures are None
+    (no annotator spans: precision; no gold spans: recall; either: F1), never
+    0 or 1."""
     gold, mine = _laid_end_to_end(documents, label)
-    try:
-        scores = span_f1(gold, mine, mode)
-    except UndefinedAgreementError:
-        return Quality(None, None, None, 0, 0)
-    return Quality(scores.precision, scores.recall, scores.f1, len(gold), len(mine))
+    left_out = sum(
+        label is None or found == label
+        for document in documents
+        for _, _, found in document.undecided
+    )
+    if not gold or not mine:
+        precision = 0.0 if mine else None  # gold is empty: none of them is right
+        recall = 0.0 if gold else None
+        return Quality(precision, recall, None, len(gold), len(mine), left_out)
+    scores = span_f1(gold, mine, mode)
+    return Quality(
+        scores.precision, scores.recall, scores.f1, len(gold), len(mine), left_out
+    )
 
 
 def quality_by_label(

@@ -17,11 +17,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.core.adjudication import alias
 from annotator.core.agreement import (
     AgreementReport,
     DocumentAnnotations,
@@ -29,6 +31,13 @@ from annotator.core.agreement import (
     agreement_report,
 )
 from annotator.core.agreement.report import DocumentDisagreement
+from annotator.core.agreement.verdict import (
+    RELIABLE,
+    SCALE_SOURCE,
+    TENTATIVE,
+    Reading,
+    reading,
+)
 from annotator.core.diff import (
     Group,
     GroupKind,
@@ -92,6 +101,16 @@ class ProjectAgreement:
     def n_left_out(self) -> int:
         return sum(self.left_out.values())
 
+    def headline(self) -> dict[str, Estimate]:
+        """The three headline figures by key (``alpha_u``, ``f1_exact``,
+        ``f1_partial``)."""
+        figures = self.report.unitizing
+        return {key: getattr(figures, key).overall for key in HEADLINE_NAMES}
+
+    def readings(self) -> dict[str, Reading]:
+        """Each headline figure's verdict and one-line reading."""
+        return {key: figure_reading(found) for key, found in self.headline().items()}
+
     def document(self, document_id: int) -> DocumentDisagreement | None:
         """The report's entry for a document, None if it was left out."""
         for entry in self.report.documents:
@@ -123,6 +142,29 @@ class ProjectAgreement:
             "coverage": coverage,
             "warnings": list(self.warnings),
             **data,
+            "verdicts": self._verdicts(),
+        }
+
+    def _verdicts(self) -> dict[str, Any]:
+        figures = self.report.unitizing
+        return {
+            "scale": {
+                "reliable": RELIABLE,
+                "tentative": TENTATIVE,
+                "source": SCALE_SOURCE,
+            },
+            "headline": {
+                key: found.to_dict() for key, found in self.readings().items()
+            },
+            "per_label": {
+                label: {
+                    key: figure_reading(
+                        getattr(figures, key).per_label[label]
+                    ).to_dict()
+                    for key in HEADLINE_NAMES
+                }
+                for label in self.report.labels
+            },
         }
 
 
@@ -184,6 +226,20 @@ def _lengths_and_texts(
 # --------------------------------------------------------------------------
 # The project's report
 # --------------------------------------------------------------------------
+
+
+def week_of(moment: datetime) -> str:
+    """The ISO week of a moment (UTC), as ``2026-W09``: the period of the
+    agreement per week (a document falls in the week of its latest
+    submission, when it became comparable)."""
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(week: str) -> date:
+    """The Monday of an ISO week written as :func:`week_of` writes it."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
 
 
 def _check_unit(unit: str) -> Unit:
@@ -267,7 +323,11 @@ def _build(
         )
         for doc_id in counted
     ]
-    report = agreement_report(documents, unit=unit, labels=labels, seed=SEED)
+    times = submitted.submission_times(session, project)
+    weeks = [week_of(times[doc_id]) for doc_id in counted]
+    report = agreement_report(
+        documents, unit=unit, labels=labels, seed=SEED, periods=weeks
+    )
     reasons = _reason_counts(left_out, work.needed)
     warnings = report_warnings(report, len(refs), reasons, work.needed)
     waiting = work.waiting_message()
@@ -369,6 +429,16 @@ HEADLINE_NAMES = {
 }
 
 
+def figure_reading(estimate: Estimate, min_units: int = MIN_SPANS) -> Reading:
+    """The verdict on a unitizing figure (Krippendorff's scale,
+    :mod:`annotator.core.agreement.verdict`) and its one-line reading, with
+    the warning when the data are too thin to trust."""
+    thin = trust_warning(estimate, min_units) if estimate.value is not None else None
+    return reading(
+        estimate.value, estimate.ci_low, estimate.ci_high, estimate.reason, thin
+    )
+
+
 def trust_warning(estimate: Estimate, min_units: int = 0) -> str | None:
     """Why a figure should not be trusted, or None."""
     if estimate.value is None:
@@ -449,6 +519,7 @@ class DocumentComparison:
     kind_counts: Mapping[GroupKind, int] = field(default_factory=dict)
     #: Why the document is not in the agreement figures, None if it is.
     left_out_reason: str | None = None
+    names_shown: bool = False
 
     @property
     def disagreements(self) -> tuple[Group, ...]:
@@ -464,16 +535,21 @@ def find_document(session: Session, project: Project, document_id: int) -> Docum
 
 
 def document_comparison(
-    session: Session, project: Project, document: Document
+    session: Session, project: Project, document: Document, show_names: bool = False
 ) -> DocumentComparison:
     """Each submitted annotator's spans on ``document`` (code points, end
     exclusive), the text cut into labelled segments per annotator, and the
-    spans aligned into classified groups (:func:`annotator.core.diff.align`)."""
+    spans aligned into classified groups (:func:`annotator.core.diff.align`).
+    Annotators are A, B, C (as on the review page, in the same order) unless
+    ``show_names``."""
     if document.project_id != project.id:
         raise NotFoundError(f"no document {document.id} in {project.name}")
     work = submitted.document_work(session, document)
     spans = _submitted_spans(session, project, document.id).get(document.id, {})
-    by_annotator = {name: spans.get(name, []) for name in work.usernames}
+    by_annotator = {
+        name if show_names else alias(index): spans.get(name, [])
+        for index, name in enumerate(work.usernames)
+    }
     rows = tuple(
         AnnotatorRow(
             name,
@@ -494,4 +570,5 @@ def document_comparison(
         groups=groups,
         kind_counts=counts,
         left_out_reason=left_out_reason(work, project.annotators_per_document),
+        names_shown=show_names,
     )

@@ -657,12 +657,64 @@ class AnnotatorQuality:
     by_label: Mapping[str | None, rules.Quality]  # None: all labels
 
 
-def annotator_quality(
-    session: Session, project: Project, mode: rules.Mode = "exact"
-) -> list[AnnotatorQuality]:
-    """Each annotator's span precision, recall and F1 per label against the
-    gold layer of the adjudicated documents they submitted."""
-    documents = session.scalars(
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """Every annotator's quality against gold, and what was left out: the
+    groups adjudicated documents still had undecided (their spans are neither
+    right nor wrong, so they are not counted)."""
+
+    mode: rules.Mode
+    labels: tuple[str, ...]
+    annotators: tuple[AnnotatorQuality, ...]
+    n_documents: int  # adjudicated documents
+    #: Adjudicated documents with groups left undecided: (id, title, groups).
+    undecided: tuple[tuple[int, str, int], ...]
+
+    @property
+    def n_undecided_groups(self) -> int:
+        return sum(n for _, _, n in self.undecided)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON values: each figure is ``{value, reason}`` (``value`` None
+        exactly when ``reason`` says why it is undefined)."""
+        return {
+            "mode": self.mode,
+            "labels": list(self.labels),
+            "n_documents": self.n_documents,
+            "undecided": [
+                {"document_id": doc_id, "title": title, "n_groups": n}
+                for doc_id, title, n in self.undecided
+            ],
+            "annotators": [
+                {
+                    "annotator": row.annotator,
+                    "n_documents": row.n_documents,
+                    "by_label": {
+                        label or "all": _quality_json(found)
+                        for label, found in row.by_label.items()
+                    },
+                }
+                for row in self.annotators
+            ],
+        }
+
+
+def _quality_json(found: rules.Quality) -> dict[str, Any]:
+    def figure(value: float | None, reason: str | None) -> dict[str, Any]:
+        return {"value": value, "reason": reason if value is None else None}
+
+    return {
+        "precision": figure(found.precision, found.precision_reason),
+        "recall": figure(found.recall, found.recall_reason),
+        "f1": figure(found.f1, found.f1_reason),
+        "n_gold": found.n_gold,
+        "n_annotator": found.n_annotator,
+        "n_undecided": found.n_undecided,
+    }
+
+
+def _adjudicated(session: Session, project: Project) -> Sequence[Document]:
+    return session.scalars(
         select(Document)
         .join(Adjudication, Adjudication.document_id == Document.id)
         .where(
@@ -671,17 +723,44 @@ def annotator_quality(
         )
         .order_by(Document.id)
     ).all()
+
+
+def annotator_quality(
+    session: Session, project: Project, mode: rules.Mode = "exact"
+) -> QualityReport:
+    """Each annotator's span precision, recall and F1 per label against the
+    gold layer of the adjudicated documents they submitted (code points, end
+    exclusive). Spans in groups the reviewer left undecided are not counted;
+    undefined figures are None with a reason (:class:`rules.Quality`)."""
     pairs: dict[str, list[rules.DocumentPair]] = {}
+    left: list[tuple[int, str, int]] = []
+    documents = _adjudicated(session, project)
     for document in documents:
         work = submitted_work(session, document)
-        gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
+        decided = _decided(session, document)
+        gold = decided.gold_triples()
+        rejected = {s.triple for s in work.spans if s.id in decided.rejected}
+        undecided = rules.undecided_groups(work.groups(), gold, rejected)
+        if undecided:
+            name = document.title or document.external_id
+            left.append((document.id, name, len(undecided)))
         mine = work.by_annotator()
         for uid, name in work.annotators:
             pairs.setdefault(name, []).append(
-                rules.DocumentPair(document.text_length, gold, mine[uid])
+                rules.document_pair(
+                    document.text_length, gold, mine[uid], undecided, uid
+                )
             )
-    labels = [label.name for label in project.labels]
-    return [
-        AnnotatorQuality(name, len(found), rules.quality_by_label(found, labels, mode))
-        for name, found in sorted(pairs.items())
-    ]
+    labels = tuple(label.name for label in project.labels)
+    return QualityReport(
+        mode=mode,
+        labels=labels,
+        annotators=tuple(
+            AnnotatorQuality(
+                name, len(found), rules.quality_by_label(found, labels, mode)
+            )
+            for name, found in sorted(pairs.items())
+        ),
+        n_documents=len(documents),
+        undecided=tuple(left),
+    )

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -295,6 +296,23 @@ def project_work(session: Session, project: Project) -> ProjectWork:
         n_documents=int(n_documents or 0),
         documents=_work_rows(session, Document.project_id == project.id),
     )
+
+
+def submission_times(session: Session, project: Project) -> dict[int, datetime]:
+    """Document id -> when its latest submission happened (UTC), for the
+    documents someone submitted. A submitted assignment is frozen until it
+    is reopened, so the time it was last changed is when it was submitted
+    (imported work: when it was imported)."""
+    rows = session.execute(
+        select(Assignment.document_id, func.max(Assignment.updated_at))
+        .join(Document, Document.id == Assignment.document_id)
+        .where(
+            Document.project_id == project.id,
+            Assignment.status == AssignmentStatus.SUBMITTED,
+        )
+        .group_by(Assignment.document_id)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 def document_work(session: Session, document: Document) -> DocumentWork:

@@ -18,6 +18,8 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import agreement as agreement_service
 from annotator.services.errors import NotFoundError
+from annotator.services.member_progress import member_progress
+from annotator.web.charts import SERIES, interval_chart, week_chart
 from annotator.web.security import refuse_while_annotating, require_membership
 
 blueprint = Blueprint("agreement", __name__)
@@ -101,6 +103,9 @@ def helpers() -> dict[str, Any]:
         "number": number,
         "plural": plural,
         "trust": agreement_service.trust_warning,
+        "reading_of": agreement_service.figure_reading,
+        "week_start": agreement_service.week_start,
+        "MIN_DOCUMENTS": agreement_service.MIN_DOCUMENTS,
         "MIN_SPANS": agreement_service.MIN_SPANS,
         "kind_text": GROUP_KIND_TEXT,
     }
@@ -125,16 +130,27 @@ def overview(project: Project) -> ResponseReturnValue:
         current_session(), project, unit, viewer=_viewer()
     )
     show_all = request.args.get("documents") == "all"
-    documents = summary.report.documents
+    report = summary.report
+    documents = report.documents
+    figures = report.unitizing
+    per_label = [
+        (label, [figures.alpha_u.per_label[label], figures.f1_partial.per_label[label]])
+        for label in report.labels
+    ]
     return render_template(
         "agreement/project.html",
         project=project,
         summary=summary,
-        report=summary.report,
+        report=report,
         unit=unit,
         documents=documents if show_all else documents[:DOCUMENT_LIMIT],
-        matrix=pair_matrix(summary.report),
-        headline=_headline(summary.report),
+        matrix=pair_matrix(report),
+        headline=_headline(report),
+        readings=summary.readings(),
+        label_chart=interval_chart(per_label) if per_label else None,
+        week_chart=week_chart(report.periods, agreement_service.MIN_DOCUMENTS),
+        series=SERIES,
+        progress=member_progress(current_session(), project),
     )
 
 
@@ -156,7 +172,9 @@ def document(project: Project, document_id: int) -> ResponseReturnValue:
     except NotFoundError:
         abort(404)
     refuse_while_annotating(found.id)
-    comparison = agreement_service.document_comparison(session, project, found)
+    comparison = agreement_service.document_comparison(
+        session, project, found, show_names=request.args.get("names") == "shown"
+    )
     summary = agreement_service.project_agreement(session, project, viewer=_viewer())
     return render_template(
         "agreement/document.html",

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from annotator.core.adjudication import Mode
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.core.labels import LINK_RULES
 from annotator.core.spans import FieldError
@@ -99,23 +100,36 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route(f"{PAGE}/quality")
-@require_membership(Role.REVIEWER)
-def quality(project: Project) -> ResponseReturnValue:
+def _quality_mode() -> Mode:
     mode = request.args.get("mode", "exact")
     if mode not in MODES:
         abort(400)
-    report = review_service.annotator_quality(
-        current_session(), project, "partial" if mode == "partial" else "exact"
-    )
+    return "partial" if mode == "partial" else "exact"
+
+
+@blueprint.route(f"{PAGE}/quality")
+@require_membership(Role.REVIEWER)
+def quality(project: Project) -> ResponseReturnValue:
+    mode = _quality_mode()
+    report = review_service.annotator_quality(current_session(), project, mode)
     return render_template(
         "review/quality.html",
         project=project,
         report=report,
         mode=mode,
-        labels=[label.name for label in project.labels],
+        labels=list(report.labels),
         number=_number,
     )
+
+
+@blueprint.get("/api/projects/<int:project_id>/review/quality")
+@require_membership(Role.REVIEWER)
+def quality_json(project: Project) -> ResponseReturnValue:
+    """The quality page's figures; an undefined one is ``{"value": null,
+    "reason": ...}``."""
+    mode = _quality_mode()
+    report = review_service.annotator_quality(current_session(), project, mode)
+    return jsonify(report.to_dict())
 
 
 # --------------------------------------------------------------------------

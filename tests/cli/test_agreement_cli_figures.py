@@ -71,16 +71,16 @@ def test_text_output_gives_positive_specific_agreement_per_label(runner, sampled
     )
 
 
-def test_json_is_schema_3_with_positive_agreement(runner, sampled):
+def test_json_is_schema_4_with_positive_agreement(runner, sampled):
     data = json.loads(run(runner, "agreement", "Alpha", "--json"))
-    assert data["schema"] == 3
+    assert data["schema"] == 4
     claim = data["coding"]["per_label"]["claim"]
     assert set(claim) == {"all_units", "positive_agreement"}
     assert claim["positive_agreement"]["value"] == pytest.approx(
         positive_specific_agreement(claim_rows(), "claim")
     )
     assert "tagged_units" in data["coding"]["overall"]
-    assert "schema 3" in run(runner, "agreement", "--help")
+    assert "schema 4" in run(runner, "agreement", "--help")
 
 
 def test_token_units_count_positive_agreement_in_tokens(runner, sampled):

@@ -4,6 +4,10 @@ agreed on, decided passages, aliases and quality against gold."""
 import pytest
 
 from annotator.core.adjudication import (
+    REASON_NEITHER,
+    REASON_NO_GOLD,
+    REASON_NO_OWN_SPANS,
+    REASON_ONLY_UNDECIDED,
     AnnotatorLink,
     DocumentPair,
     GoldEnd,
@@ -11,12 +15,14 @@ from annotator.core.adjudication import (
     agreed_by_all,
     alias,
     carried_links,
+    document_pair,
     is_decided,
     links_not_in_gold,
     majority_proposals,
     majority_threshold,
     quality,
     quality_by_label,
+    undecided_groups,
 )
 from annotator.core.agreement import span_f1
 from annotator.core.diff import GroupKind, align
@@ -111,9 +117,37 @@ def test_quality_by_label_and_undefined_labels():
     ]
     found = quality_by_label(documents, ["claim", "hedge", "denial"])
     assert found["claim"].f1 == 1.0
-    assert (found["hedge"].precision, found["hedge"].recall) == (0.0, 0.0)
+    assert (found["hedge"].precision, found["hedge"].recall) == (None, 0.0)
+    assert found["hedge"].precision_reason == REASON_NO_OWN_SPANS
     assert found["denial"].f1 is None
+    assert found["denial"].f1_reason == REASON_NEITHER
     assert found[None].recall == 0.5
+
+
+def test_spans_where_gold_has_none_have_a_precision_but_no_recall():
+    found = quality([DocumentPair(10, [], [(0, 5, "claim"), (6, 9, "claim")])])
+    assert (found.precision, found.recall, found.f1) == (0.0, None, None)
+    assert (found.recall_reason, found.f1_reason) == (REASON_NO_GOLD, REASON_NO_GOLD)
+    assert found.precision_reason is None
+
+
+def test_spans_in_undecided_groups_are_set_apart_per_label():
+    spans = {"ann": [(0, 5, "claim"), (10, 15, "hedge")], "bob": [(0, 5, "claim")]}
+    groups = align(spans)
+    gold = [(0, 5, "claim")]
+    undecided = undecided_groups(groups, gold, set())
+    assert [(g.start, g.end) for g in undecided] == [(10, 15)]
+    pair = document_pair(20, gold, spans["ann"], undecided, "ann")
+    assert (list(pair.annotator), list(pair.undecided)) == (
+        [(0, 5, "claim")],
+        [(10, 15, "hedge")],
+    )
+    found = quality_by_label([pair], ["claim", "hedge"])
+    assert (found[None].precision, found[None].n_undecided) == (1.0, 1)
+    assert (found["hedge"].n_annotator, found["hedge"].n_undecided) == (0, 1)
+    assert found["hedge"].f1_reason == REASON_NO_GOLD
+    assert found["hedge"].precision_reason == REASON_ONLY_UNDECIDED
+    assert found["claim"].n_undecided == 0
 
 
 # ------------------------------------------------------------------ links

@@ -302,7 +302,9 @@ def test_document_comparison_lists_each_annotators_spans_and_classifies(sampled)
     document = db.session.scalar(
         select(Document).where(Document.project_id == sampled.id)
     )
-    comparison = agreement.document_comparison(db.session, sampled, document)
+    comparison = agreement.document_comparison(
+        db.session, sampled, document, show_names=True
+    )
     text, spans = seed_spans()
     assert [row.annotator for row in comparison.rows] == ["sample-a", "sample-b"]
     for row in comparison.rows:
@@ -321,6 +323,20 @@ def test_document_comparison_lists_each_annotators_spans_and_classifies(sampled)
         "sample-b": ((2061, 2141, "denial"),),
     }
     assert len(comparison.disagreements) == 13
+
+
+def test_document_comparison_hides_names_as_the_review_page_does(sampled):
+    document = db.session.scalar(
+        select(Document).where(Document.project_id == sampled.id)
+    )
+    hidden = agreement.document_comparison(db.session, sampled, document)
+    assert [row.annotator for row in hidden.rows] == ["A", "B"]
+    assert not hidden.names_shown
+    relabelled = next(g for g in hidden.groups if g.kind is GroupKind.LABEL)
+    assert set(relabelled.spans) == {"A", "B"}
+    review_page = review.document_review(db.session, sampled, document)
+    keys = {a["key"]: a["n_spans"] for a in review_page["annotators"]}
+    assert keys == {row.annotator: len(row.spans) for row in hidden.rows}
 
 
 def test_documents_are_found_only_in_their_own_project(sampled, other_project):

@@ -501,9 +501,10 @@ def test_annotator_quality_per_label_against_gold(project, doc, reviewer):
     decide("accept", project, doc, reviewer, span_ids=denial)
     hedge = span_ids(project, doc, "ann", 51, 56)
     decide("accept", project, doc, reviewer, span_ids=hedge)
-    assert review.annotator_quality(db.session, project) == []
+    assert review.annotator_quality(db.session, project).annotators == ()
     adjudicate(project, doc, reviewer)
-    found = {q.annotator: q for q in review.annotator_quality(db.session, project)}
+    report = review.annotator_quality(db.session, project)
+    found = {q.annotator: q for q in report.annotators}
     ann, bob = found["ann"].by_label, found["bob"].by_label
     assert (ann[None].precision, ann[None].recall, ann[None].f1) == (1.0, 1.0, 1.0)
     assert (bob["claim"].precision, bob["claim"].recall) == (0.5, 1.0)
@@ -512,7 +513,8 @@ def test_annotator_quality_per_label_against_gold(project, doc, reviewer):
     assert bob["false_flag_warning"].f1 is None
     assert found["bob"].n_documents == 1
     partial = {
-        q.annotator: q for q in review.annotator_quality(db.session, project, "partial")
+        q.annotator: q
+        for q in review.annotator_quality(db.session, project, "partial").annotators
     }
     assert partial["bob"].by_label["denial"].precision == 1.0
 

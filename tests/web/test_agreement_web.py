@@ -163,8 +163,10 @@ def test_per_label_table_pairs_heatmap_and_confusion(client, sampled):
     html = page(client, f"/projects/{sampled.id}/agreement")
     labels = text_of(html[html.index('id="labels"') : html.index('id="pairs"')])
     assert "denial 0.548 [0.548, 0.548] 0.286 0.776" in labels
-    pairs = html[html.index('id="pairs"') : html.index('id="confusion"')]
-    assert pairs.count('class="num heat-6"') == 2  # 0.652, both halves
+    pairs = html[html.index('id="pairs"') : html.index('id="weeks"')]
+    # two annotators: one pair in words, no 2x2 heatmap with one number twice
+    assert 'class="matrix heatmap"' not in pairs
+    assert "One pair, sample-a and sample-b: partial span F1 0.652" in text_of(pairs)
     assert "style=" not in html  # colours come from classes (CSP)
     confusion = text_of(
         html[html.index('id="confusion"') : html.index('id="documents"')]
@@ -191,7 +193,7 @@ def test_documents_link_to_the_side_by_side_view(client, sampled):
 def test_side_by_side_shows_both_annotators_and_classifies(client, sampled):
     login(client, "reviewer")
     doc = document_id("russia-ukraine-false-flag")
-    html = page(client, f"/projects/{sampled.id}/agreement/documents/{doc}")
+    html = page(client, f"/projects/{sampled.id}/agreement/documents/{doc}?names=shown")
     shown = text_of(html)
     assert "sample-a 18 spans" in shown
     assert "sample-b 16 spans" in shown

@@ -325,8 +325,14 @@ def test_quality_page_shows_figures_per_annotator_and_label(client, project, doc
         client.get(f"/projects/{project.id}/review/quality").get_data(as_text=True)
     )
     assert "ann 1 adjudicated document" in page
-    assert "claim 0.333 1.000 0.500 1 1" not in page  # one claim each
-    assert "all labels 0.333 1.000 0.500 1 3" in page
+    # Two groups were left undecided: their spans are not counted (before,
+    # they counted as wrong: "all labels 0.333 1.000 0.500 1 3").
+    assert "2 groups in 1 adjudicated document were left undecided" in page
+    assert "all labels 1.000 1.000 1.000 1 1 2" in page
+    assert (
+        "denial —, this annotator's spans are all in undecided groups —, no gold spans"
+        in page
+    )
     assert (
         client.get(f"/projects/{project.id}/review/quality?mode=x").status_code == 400
     )

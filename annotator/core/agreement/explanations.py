@@ -65,6 +65,17 @@ EXPLANATIONS: Mapping[str, str] = {
         "first, then the larger share of disagreeing groups: the review "
         "queue's order. Disagreement is 1 minus the partial span F1."
     ),
+    "verdict": (
+        "Verdicts follow Krippendorff's scale: 0.800 and above reliable, from "
+        "0.667 tentative conclusions only, below 0.667 not reliable "
+        "(Krippendorff 2004; span F1 read on the same scale)."
+    ),
+    "weeks": (
+        "Agreement per week: each compared document falls in the week (UTC, "
+        "Monday to Sunday) of its latest submission, and a week's figures are "
+        "the headline computed on its documents alone, without an interval: "
+        "a week with few documents moves by chance."
+    ),
     "confidence_interval": (
         "95% confidence interval from resampling documents (bootstrap with a "
         "fixed seed): where the figure would likely fall for another sample of "

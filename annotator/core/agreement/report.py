@@ -66,11 +66,19 @@ from typing import TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from annotator.core.agreement.bootstrap import percentile_interval, resample_weights
+from annotator.core.agreement.bootstrap import percentile_interval
 from annotator.core.agreement.coding import Resampling, coding_figures, token_table
 from annotator.core.agreement.documents import document_list, label_confusion
 from annotator.core.agreement.explanations import EXPLANATIONS
 from annotator.core.agreement.groups import aligned_groups
+from annotator.core.agreement.headline import (
+    Draws,
+    Headline,
+    bootstrap_draws,
+    draw,
+    headline_data,
+    period_weights,
+)
 from annotator.core.agreement.measures import (
     REASON_NO_LABEL_SPANS,
     REASON_NO_SPANS,
@@ -83,8 +91,10 @@ from annotator.core.agreement.results import (
     ByLabel,
     DocumentAnnotations,
     DocumentDisagreement,
+    DocumentId,
     Estimate,
     PairF1,
+    PeriodFigures,
     Unit,
     UnitizingFigures,
     annotator_id,
@@ -129,73 +139,6 @@ DEFAULT_CONFIDENCE = 0.95
 
 
 # --------------------------------------------------------------------------
-# Headline figures and their bootstrap
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Headline:
-    """Data the headline figures are computed from, over compared documents."""
-
-    observed: FloatArray  # compared documents x labels (L² D_o)
-    expected: FloatArray
-    pairs: list[tuple[IntArray, FloatArray]]  # per pair: documents, sums
-    n_labels: int
-
-
-@dataclass(frozen=True)
-class _Draws:
-    """Resampled figures: columns = overall, then one per label."""
-
-    alpha: FloatArray
-    alpha_ok: BoolArray
-    exact: FloatArray
-    exact_ok: BoolArray
-    partial: FloatArray
-    partial_ok: BoolArray
-
-
-def _alpha_draws(weights: FloatArray, h: _Headline) -> tuple[FloatArray, BoolArray]:
-    observed = weights @ h.observed
-    expected = weights @ h.expected
-    observed = np.concatenate([observed.sum(axis=1, keepdims=True), observed], 1)
-    expected = np.concatenate([expected.sum(axis=1, keepdims=True), expected], 1)
-    ok: BoolArray = expected > 0
-    ratio = np.divide(observed, expected, out=np.zeros_like(observed), where=ok)
-    alpha: FloatArray = 1.0 - ratio
-    return alpha, ok
-
-
-def _f1_draws(
-    weights: FloatArray, h: _Headline, partial: bool
-) -> tuple[FloatArray, BoolArray]:
-    shape = (weights.shape[0], h.n_labels + 1)
-    total, count = np.zeros(shape), np.zeros(shape)
-    for docs, sums in h.pairs:
-        drawn = (weights[:, docs] @ sums.reshape(docs.shape[0], -1)).reshape(
-            weights.shape[0], h.n_labels, 5
-        )
-        drawn = np.concatenate([drawn.sum(axis=1, keepdims=True), drawn], axis=1)
-        f1, defined = f1_from_sums(drawn, partial)
-        total += np.where(defined, f1, 0.0)
-        count += defined
-    ok: BoolArray = count > 0
-    mean: FloatArray = np.divide(total, count, out=np.zeros(shape), where=ok)
-    return mean, ok
-
-
-def _draws(weights: FloatArray, h: _Headline) -> _Draws:
-    alpha, alpha_ok = _alpha_draws(weights, h)
-    exact, exact_ok = _f1_draws(weights, h, partial=False)
-    partial, partial_ok = _f1_draws(weights, h, partial=True)
-    return _Draws(alpha, alpha_ok, exact, exact_ok, partial, partial_ok)
-
-
-def _bootstrap(h: _Headline, n_docs: int, n_resamples: int, seed: int) -> list[_Draws]:
-    return [_draws(w, h) for w in resample_weights(n_docs, n_resamples, seed)]
-
-
-# --------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------
 
@@ -216,13 +159,19 @@ def agreement_report(
     seed: int = DEFAULT_SEED,
     n_bootstrap: int = DEFAULT_BOOTSTRAP,
     confidence: float = DEFAULT_CONFIDENCE,
+    periods: Sequence[str] | None = None,
 ) -> AgreementReport:
     """Every agreement figure for ``documents`` (offsets in code points).
 
     ``labels`` restricts the report to those labels, in that order (default:
     the labels used, sorted). ``unit`` chooses characters or tokens for the
-    coding measures only; unitizing always works on characters.
+    coding measures only; unitizing always works on characters. ``periods``
+    names each document's period (a week, say; same order as ``documents``):
+    the report then has the headline figures of each period's compared
+    documents, periods in sorted order.
     """
+    if periods is not None and len(periods) != len(documents):
+        raise ValueError("periods must name one period per document")
     if unit not in ("char", "token"):
         raise ValueError(f"unit must be 'char' or 'token', not {unit!r}")
     if not 0.0 < confidence < 1.0:
@@ -244,10 +193,10 @@ def agreement_report(
     merged = merge_overlaps(only_compared(table))
     unitizing_parts = unitizing_components(table)
     f1_parts = f1_components(table, merged)
-    headline = _headline(table, compared, unitizing_parts, f1_parts)
+    headline = headline_data(table, compared, unitizing_parts, f1_parts)
     n_compared = int(compared.sum())
-    point = _draws(np.ones((1, n_compared)), headline)
-    draws = _bootstrap(headline, n_compared, n_bootstrap, seed)
+    point = draw(np.ones((1, n_compared)), headline)
+    draws = bootstrap_draws(headline, n_compared, n_bootstrap, seed)
     unitizing = _unitizing_figures(ctx, unitizing_parts, f1_parts, point, draws)
     if unit == "char":
         segments = coding_segments(table, merged)
@@ -256,6 +205,7 @@ def agreement_report(
     resampling = Resampling(compared, max(n_bootstrap, 0), seed, confidence)
     coding = coding_figures(table, segments, unit, ctx.n_annotators, resampling)
     groups = aligned_groups(table)
+    listed = document_list(ids, table, groups, unitizing_parts, f1_parts)
     return AgreementReport(
         unit=unit,
         labels=table.labels,
@@ -269,29 +219,61 @@ def agreement_report(
         unitizing=unitizing,
         coding=coding,
         confusion=label_confusion(table, groups),
-        documents=document_list(ids, table, groups, unitizing_parts, f1_parts),
+        documents=listed,
+        periods=_periods(ctx, headline, periods, ids, listed),
     )
 
 
-def _headline(
-    table: SpanTable,
-    compared: BoolArray,
-    unitizing_parts: UnitizingComponents,
-    f1_parts: F1Components,
-) -> _Headline:
-    compact = np.cumsum(compared) - 1
-    pairs: list[tuple[IntArray, FloatArray]] = []
-    for i in range(table.n_annotators):
-        for j in range(i + 1, table.n_annotators):
-            rows = np.flatnonzero((f1_parts.first == i) & (f1_parts.second == j))
-            if rows.size:
-                docs = compact[f1_parts.doc[rows]].astype(np.int64)
-                pairs.append((docs, f1_parts.values[rows]))
-    return _Headline(
-        observed=unitizing_parts.observed[compared],
-        expected=unitizing_parts.expected[compared],
-        pairs=pairs,
-        n_labels=max(table.n_labels, 1),
+def _periods(
+    ctx: _Context,
+    headline: Headline,
+    periods: Sequence[str] | None,
+    ids: Sequence[DocumentId],
+    listed: Sequence[DocumentDisagreement],
+) -> tuple[PeriodFigures, ...]:
+    """The headline figures of each period's compared documents."""
+    if periods is None:
+        return ()
+    rows = [int(row) for row in np.flatnonzero(ctx.compared)]
+    order, weights = period_weights([periods[row] for row in rows])
+    figures = draw(weights, headline)
+    spans = {entry.document_id: entry.n_spans for entry in listed}
+    per_doc = np.array([spans.get(ids[row], 0) for row in rows], dtype=np.int64)
+    present = ctx.table.present[rows]
+    result = []
+    for index, period in enumerate(order):
+        member = weights[index] > 0
+        n = {
+            "n_documents": int(member.sum()),
+            "n_units": int(per_doc[member].sum()),
+            "n_annotators": int(present[member].any(axis=0).sum()),
+        }
+        alpha, exact, partial = (
+            _period_estimate(figures, name, index, n)
+            for name in ("alpha", "exact", "partial")
+        )
+        result.append(
+            PeriodFigures(period, n["n_documents"], n["n_units"], alpha, exact, partial)
+        )
+    return tuple(result)
+
+
+def _period_estimate(
+    figures: Draws, name: str, row: int, n: dict[str, int]
+) -> Estimate:
+    """Overall figure ``name`` of period ``row`` (column 0: all labels)."""
+    if getattr(figures, f"{name}_ok")[row, 0]:
+        value: float | None = float(getattr(figures, name)[row, 0])
+        reason = None
+    else:
+        value = None
+        reason = REASON_NO_SPANS if n["n_units"] == 0 else REASON_NO_VARIATION
+    return Estimate(
+        value,
+        reason,
+        n_documents=n["n_documents"],
+        n_units=n["n_units"],
+        n_annotators=n["n_annotators"],
     )
 
 
@@ -299,8 +281,8 @@ def _unitizing_figures(
     ctx: _Context,
     unitizing_parts: UnitizingComponents,
     f1_parts: F1Components,
-    point: _Draws,
-    draws: list[_Draws],
+    point: Draws,
+    draws: list[Draws],
 ) -> UnitizingFigures:
     table = ctx.table
     n_docs = int(ctx.compared.sum())
@@ -353,7 +335,7 @@ def _merged_counts(f1_parts: F1Components, n_annotators: int) -> IntArray:
 
 
 def _column_interval(
-    draws: list[_Draws], name: str, column: int, confidence: float
+    draws: list[Draws], name: str, column: int, confidence: float
 ) -> tuple[float | None, float | None]:
     if not draws:
         return None, None

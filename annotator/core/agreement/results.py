@@ -18,7 +18,7 @@ AnnotatorId: TypeAlias = str | int
 DocumentId: TypeAlias = str | int
 Unit = Literal["char", "token"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 NONE_LABEL = "none"
 
 
@@ -246,6 +246,30 @@ class DocumentDisagreement:
 
 
 @dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """The headline figures over the compared documents of one period (a week
+    of annotation, say), computed as the headline is but without an interval;
+    ``n_units`` of each figure is the period's number of spans."""
+
+    period: str
+    n_documents: int
+    n_spans: int
+    alpha_u: Estimate
+    f1_exact: Estimate
+    f1_partial: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "n_documents": self.n_documents,
+            "n_spans": self.n_spans,
+            "alpha_u": self.alpha_u.to_dict(),
+            "f1_exact": self.f1_exact.to_dict(),
+            "f1_partial": self.f1_partial.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class AgreementReport:
     unit: Unit
     labels: tuple[str, ...]
@@ -260,6 +284,7 @@ class AgreementReport:
     coding: CodingFigures
     confusion: LabelConfusion
     documents: tuple[DocumentDisagreement, ...] = ()
+    periods: tuple[PeriodFigures, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable; keys as listed in the module docstring."""
@@ -280,4 +305,5 @@ class AgreementReport:
             "coding": self.coding.to_dict(),
             "confusion": self.confusion.to_dict(),
             "documents": [doc.to_dict() for doc in self.documents],
+            "periods": [period.to_dict() for period in self.periods],
         }

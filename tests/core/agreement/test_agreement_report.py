@@ -560,7 +560,7 @@ def test_to_dict_is_json_with_stable_keys() -> None:
     assert set(data) == {
         "schema", "unit", "labels", "annotators", "n_documents",
         "n_compared_documents", "n_spans", "bootstrap", "unitizing", "coding",
-        "confusion", "documents",
+        "confusion", "documents", "periods",
     }  # fmt: skip
     assert set(data["bootstrap"]) == {"n_resamples", "seed", "confidence"}
     assert set(data["unitizing"]) == {"alpha_u", "f1_exact", "f1_partial", "pairs"}
@@ -586,7 +586,8 @@ def test_to_dict_is_json_with_stable_keys() -> None:
     assert set(data["documents"][0]["group_kinds"]) == {
         "same", "label", "boundary", "partial",
     }  # fmt: skip
-    assert data["schema"] == 3
+    assert data["schema"] == 4
+    assert data["periods"] == []  # no periods asked
     for name in (
         "alpha_u",
         "f1_exact",
