@@ -147,11 +147,13 @@ def complete_clause(
 @dataclass(frozen=True, slots=True)
 class DocumentWork:
     """Who submitted one document (user id, username; by username), how many
-    assignments on it are still open, and whether its review has begun."""
+    assignments on it are still open, whether its review has begun, and the
+    assignments not submitted (user id, username, status: open or skipped)."""
 
     submitted: tuple[tuple[int, str], ...] = ()
     n_open: int = 0
     review_begun: bool = False
+    unsubmitted: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def usernames(self) -> list[str]:
@@ -256,6 +258,7 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     """Document id -> its work, for the assignments and adjudications ``where``
     (a condition on ``Document``) selects."""
     submitted: dict[int, list[tuple[int, str]]] = {}
+    others: dict[int, list[tuple[int, str, str]]] = {}
     n_open: dict[int, int] = {}
     rows = session.execute(
         select(Assignment.document_id, User.id, User.username, Assignment.status)
@@ -267,7 +270,9 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     for document_id, user_id, username, status in rows:
         if status == AssignmentStatus.SUBMITTED:
             submitted.setdefault(document_id, []).append((user_id, username))
-        elif status in OPEN_STATUSES:
+            continue
+        others.setdefault(document_id, []).append((user_id, username, status))
+        if status in OPEN_STATUSES:
             n_open[document_id] = n_open.get(document_id, 0) + 1
     begun = set(
         session.scalars(
@@ -278,9 +283,12 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     )
     return {
         doc_id: DocumentWork(
-            tuple(submitted.get(doc_id, ())), n_open.get(doc_id, 0), doc_id in begun
+            tuple(submitted.get(doc_id, ())),
+            n_open.get(doc_id, 0),
+            doc_id in begun,
+            tuple(others.get(doc_id, ())),
         )
-        for doc_id in sorted({*submitted, *n_open, *begun})
+        for doc_id in sorted({*submitted, *others, *begun})
     }
 
 
