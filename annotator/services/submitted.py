@@ -146,14 +146,18 @@ def complete_clause(
 
 @dataclass(frozen=True, slots=True)
 class DocumentWork:
-    """Who submitted one document (user id, username; by username), how many
-    assignments on it are still open, whether its review has begun, and the
-    assignments not submitted (user id, username, status: open or skipped)."""
+    """Who submitted one document (user id, username; by username), whether
+    its review has begun, and the assignments on it not submitted (user id,
+    username, status: to do, in progress or skipped)."""
 
     submitted: tuple[tuple[int, str], ...] = ()
-    n_open: int = 0
     review_begun: bool = False
     unsubmitted: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def n_open(self) -> int:
+        """Assignments still open (to do or in progress)."""
+        return sum(status in OPEN_STATUSES for _, _, status in self.unsubmitted)
 
     @property
     def usernames(self) -> list[str]:
@@ -259,7 +263,6 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     (a condition on ``Document``) selects."""
     submitted: dict[int, list[tuple[int, str]]] = {}
     others: dict[int, list[tuple[int, str, str]]] = {}
-    n_open: dict[int, int] = {}
     rows = session.execute(
         select(Assignment.document_id, User.id, User.username, Assignment.status)
         .join(Document, Document.id == Assignment.document_id)
@@ -270,10 +273,8 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     for document_id, user_id, username, status in rows:
         if status == AssignmentStatus.SUBMITTED:
             submitted.setdefault(document_id, []).append((user_id, username))
-            continue
-        others.setdefault(document_id, []).append((user_id, username, status))
-        if status in OPEN_STATUSES:
-            n_open[document_id] = n_open.get(document_id, 0) + 1
+        else:
+            others.setdefault(document_id, []).append((user_id, username, status))
     begun = set(
         session.scalars(
             select(Adjudication.document_id)
@@ -284,7 +285,6 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     return {
         doc_id: DocumentWork(
             tuple(submitted.get(doc_id, ())),
-            n_open.get(doc_id, 0),
             doc_id in begun,
             tuple(others.get(doc_id, ())),
         )

@@ -19,7 +19,7 @@ from tests.conftest import PASSWORD
 
 WAITING, IN_PROGRESS, SUBMITTED, IN_REVIEW, ADJUDICATED = DocumentStatus
 TEXT = "Officials said the strike was staged, and the other side denied it all."
-CLAIM, DENIAL = (0, 14, "claim"), (42, 65, "denial")
+CLAIM, DENIAL = (0, 14, "claim"), (46, 70, "denial")
 
 
 def add_documents(project, *names, annotated=None):
@@ -264,7 +264,7 @@ def test_label_filter_reads_submitted_and_gold_spans_only(project, users):
     # A denial drawn but not submitted does not count.
     drafting = take(project, annotator, "drafting")
     version = assignment_for(db.session, drafting, annotator).version
-    data = {"start": 42, "end": 65, "label": "denial", "version": version}
+    data = {"start": 46, "end": 70, "label": "denial", "version": version}
     create_span(db.session, project, drafting, annotator, data)
     # A denial only in the gold layer counts.
     DECISIONS["add"](
@@ -272,7 +272,7 @@ def test_label_filter_reads_submitted_and_gold_spans_only(project, users):
         project,
         doc("gold-denial"),
         rita,
-        {"version": 0, "start": 42, "end": 65, "label": "denial"},
+        {"version": 0, "start": 46, "end": 70, "label": "denial"},
     )
     assert list(listed(project, rita, label="denial")) == ["denials", "gold-denial"]
     assert list(listed(project, rita, label="claim")) == [
