@@ -216,3 +216,17 @@ def test_document_text_and_notes_are_rendered_as_text(client, project, users):
     assert "<i>n</i>" not in page
     assert "&lt;b onmouseover=&#34;x()&#34;&gt;bold&lt;/b&gt;" in page
     assert "note: &lt;i&gt;n&lt;/i&gt;" in page
+
+
+def test_pages_of_fifty_keep_the_filters_in_their_links(client, project):
+    add_documents(project, *[f"doc-{i:02}" for i in range(51)])
+    login(client, "reviewer")
+    _, page = get(client, documents_url(project, "?status=waiting"))
+    assert len(rows(page)) == 50
+    assert "51 documents · page 1 of 2" in page
+    following = f"/projects/{project.id}/documents?status=waiting&amp;page=2"
+    assert f'href="{following}" rel="next"' in page
+    _, page = get(client, documents_url(project, "?status=waiting&page=2"))
+    assert rows(page) == [(doc("doc-50").id, "waiting")]
+    assert 'rel="next"' not in page
+    assert 'rel="prev"' in page
