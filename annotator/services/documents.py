@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from annotator.core.importing import (
@@ -384,23 +384,3 @@ def _numbered(
             (ids[link.source], ids[link.target], link.kind) for link in annotation.links
         ]
     return spans, links
-
-
-def list_documents(session: Session, project: Project) -> list[Document]:
-    return list(
-        session.scalars(
-            select(Document)
-            .where(Document.project_id == project.id)
-            .order_by(Document.id)
-        )
-    )
-
-
-def span_counts(session: Session, project: Project) -> dict[int, int]:
-    rows = session.execute(
-        select(Span.document_id, func.count())
-        .join(Document, Document.id == Span.document_id)
-        .where(Document.project_id == project.id)
-        .group_by(Span.document_id)
-    )
-    return dict(rows.all())

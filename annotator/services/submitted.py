@@ -147,12 +147,18 @@ def complete_clause(
 
 @dataclass(frozen=True, slots=True)
 class DocumentWork:
-    """Who submitted one document (user id, username; by username), how many
-    assignments on it are still open, and whether its review has begun."""
+    """Who submitted one document (user id, username; by username), whether
+    its review has begun, and the assignments on it not submitted (user id,
+    username, status: to do, in progress or skipped)."""
 
     submitted: tuple[tuple[int, str], ...] = ()
-    n_open: int = 0
     review_begun: bool = False
+    unsubmitted: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def n_open(self) -> int:
+        """Assignments still open (to do or in progress)."""
+        return sum(status in OPEN_STATUSES for _, _, status in self.unsubmitted)
 
     @property
     def usernames(self) -> list[str]:
@@ -257,7 +263,7 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     """Document id -> its work, for the assignments and adjudications ``where``
     (a condition on ``Document``) selects."""
     submitted: dict[int, list[tuple[int, str]]] = {}
-    n_open: dict[int, int] = {}
+    others: dict[int, list[tuple[int, str, str]]] = {}
     rows = session.execute(
         select(Assignment.document_id, User.id, User.username, Assignment.status)
         .join(Document, Document.id == Assignment.document_id)
@@ -268,8 +274,8 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     for document_id, user_id, username, status in rows:
         if status == AssignmentStatus.SUBMITTED:
             submitted.setdefault(document_id, []).append((user_id, username))
-        elif status in OPEN_STATUSES:
-            n_open[document_id] = n_open.get(document_id, 0) + 1
+        else:
+            others.setdefault(document_id, []).append((user_id, username, status))
     begun = set(
         session.scalars(
             select(Adjudication.document_id)
@@ -279,9 +285,11 @@ def _work_rows(session: Session, where: ColumnElement[bool]) -> dict[int, Docume
     )
     return {
         doc_id: DocumentWork(
-            tuple(submitted.get(doc_id, ())), n_open.get(doc_id, 0), doc_id in begun
+            tuple(submitted.get(doc_id, ())),
+            doc_id in begun,
+            tuple(others.get(doc_id, ())),
         )
-        for doc_id in sorted({*submitted, *n_open, *begun})
+        for doc_id in sorted({*submitted, *others, *begun})
     }
 
 

@@ -7,9 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.core.labels import LabelSpec
+from annotator.core.progress import STATUS_MEANING, DocumentStatus
 from annotator.extensions import current_session, db
 from annotator.models import Document, Project, Role, User
 from annotator.services import documents as document_service
+from annotator.services import layers as layer_service
+from annotator.services import progress as progress_service
 from annotator.services import projects as project_service
 from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
@@ -23,11 +26,14 @@ from annotator.web.forms import (
 )
 from annotator.web.security import (
     login_required,
+    refuse_while_annotating,
     require_membership,
     site_admin_required,
 )
 
 blueprint = Blueprint("projects", __name__)
+#: Label colour slots in static/css/annotate.css (``.lbl-0`` .. ``.lbl-11``).
+LABEL_SLOTS = 12
 
 
 def _user() -> User:
@@ -77,12 +83,37 @@ def show(project: Project) -> ResponseReturnValue:
 @blueprint.route("/projects/<int:project_id>/documents")
 @require_membership(Role.REVIEWER)
 def documents(project: Project) -> ResponseReturnValue:
+    status = request.args.get("status") or None
+    label = request.args.get("label") or None
+    try:
+        found = progress_service.documents_page(
+            current_session(),
+            project,
+            _user(),
+            status=status,
+            label=label,
+            page=request.args.get("page", 1, type=int),
+        )
+    except progress_service.InvalidFilter as error:
+        abort(400, description=str(error))
     return render_template(
         "projects/documents.html",
         project=project,
-        documents=document_service.list_documents(current_session(), project),
-        span_counts=document_service.span_counts(current_session(), project),
+        found=found,
+        status=status,
+        label=label,
+        statuses=list(DocumentStatus),
+        meaning=STATUS_MEANING,
     )
+
+
+def _looks(project: Project) -> dict[str, str]:
+    """Each label's CSS classes: its colour slot and its underline style, as
+    on the annotation page (static/css/annotate.css)."""
+    return {
+        label.name: f"lbl-{index % LABEL_SLOTS} u-{label.underline}"
+        for index, label in enumerate(project.labels)
+    }
 
 
 @blueprint.route("/projects/<int:project_id>/documents/<int:document_id>")
@@ -91,7 +122,31 @@ def document(project: Project, document_id: int) -> ResponseReturnValue:
     found = db.session.get(Document, document_id)
     if found is None or found.project_id != project.id:
         abort(404)
-    return render_template("projects/document.html", project=project, document=found)
+    refuse_while_annotating(found.id)
+    shown = request.args.get("names") == "shown"
+    try:
+        layers = layer_service.document_layers(
+            current_session(),
+            project,
+            found,
+            show_names=shown,
+            layer=request.args.get("layer") or None,
+        )
+    except progress_service.InvalidFilter as error:
+        abort(400, description=str(error))
+    return render_template(
+        "projects/document.html",
+        project=project,
+        document=found,
+        found=layers,
+        shown=shown,
+        looks=_looks(project),
+        labels={label.name: label for label in project.labels},
+        colors=[
+            {"slot": index % LABEL_SLOTS, "color": label.color}
+            for index, label in enumerate(project.labels)
+        ],
+    )
 
 
 @blueprint.route("/projects/<int:project_id>/members", methods=["GET", "POST"])

@@ -6,7 +6,8 @@ def test_core_imports_neither_flask_nor_sqlalchemy():
     code = (
         "import sys, annotator.core.labels, annotator.core.spans, "
         "annotator.core.tokens, annotator.core.offsets, annotator.core.importing, "
-        "annotator.core.agreement, annotator.core.exports\n"
+        "annotator.core.agreement, annotator.core.exports, annotator.core.progress, "
+        "annotator.core.marks\n"
         "loaded = sorted(m for m in ('flask', 'sqlalchemy', 'wtforms', 'jinja2') "
         "if m in sys.modules)\n"
         "print(','.join(loaded))"
