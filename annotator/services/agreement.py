@@ -49,7 +49,7 @@ from annotator.core.diff import (
 )
 from annotator.models import Document, Label, Project, User
 from annotator.models import Span as SpanRow
-from annotator.services import submitted
+from annotator.services import blind, submitted
 from annotator.services.errors import NotFoundError, ServiceError
 
 Unit = Literal["char", "token"]
@@ -396,7 +396,7 @@ def project_agreement(
     version = submitted.version(session, project)
     hidden = frozenset[int]()
     if viewer is not None:
-        hidden = submitted.open_to(session, project, viewer)
+        hidden = blind.open_to(session, project, viewer)
     key = (database, project.id, checked_unit, chosen, version, hidden)
     found = _cache.get(key)
     if found is None:

@@ -32,7 +32,7 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services import submitted
+from annotator.services import blind, submitted
 from annotator.services.errors import FieldRefused
 
 #: Documents per page of the list.
@@ -202,7 +202,7 @@ def documents_page(
     chosen_status, chosen_label = check_filters(project, status, label)
     work = submitted.project_work(session, project)
     progress = project_progress(session, project, work)
-    hidden = submitted.open_to(session, project, viewer)
+    hidden = blind.open_to(session, project, viewer)
     if chosen_label is not None:
         kept = _with_label(session, project, chosen_label) - hidden
         progress = {i: p for i, p in progress.items() if i in kept}

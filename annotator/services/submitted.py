@@ -13,7 +13,7 @@ read it here.
 - A complete document is *reviewable* while nobody's assignment on it is
   still open (todo or in progress).
 - A viewer never sees others' work on a document they have open themselves
-  (blind annotation), even as a reviewer.
+  (blind annotation), even as a reviewer: :mod:`annotator.services.blind`.
 
 The SQL pieces (:func:`submitted_clause`, :func:`complete_clause`,
 :func:`submitted_assignment`) take the document (and annotator) id columns of
@@ -338,49 +338,6 @@ def is_reviewable(session: Session, document: Document) -> bool:
     """What the review queue holds: complete, nobody still working on it."""
     needed = document.project.annotators_per_document
     return document_work(session, document).is_reviewable(needed)
-
-
-# --------------------------------------------------------------------------
-# The blind viewer
-# --------------------------------------------------------------------------
-
-
-def _opened_by(user: User, project: Project) -> Select[int]:
-    """The ids of ``project``'s documents ``user`` has open to annotate."""
-    return (
-        select(Assignment.document_id)
-        .join(Document, Document.id == Assignment.document_id)
-        .where(
-            Document.project_id == project.id,
-            Assignment.user_id == user.id,
-            Assignment.status.in_(OPEN_STATUSES),
-        )
-    )
-
-
-def open_to(session: Session, project: Project, user: User) -> frozenset[int]:
-    """Ids of the documents of ``project`` that ``user`` has open to annotate:
-    while they do, they may not see others' work on them."""
-    return frozenset(session.scalars(_opened_by(user, project)))
-
-
-def is_annotating(session: Session, document_id: int, user: User) -> bool:
-    """Whether ``user`` has this document open to annotate: while they do, they
-    must not see anyone else's spans on it (blind annotation), even as a
-    reviewer."""
-    found = session.scalar(
-        select(Assignment.id).where(
-            Assignment.document_id == document_id,
-            Assignment.user_id == user.id,
-            Assignment.status.in_(OPEN_STATUSES),
-        )
-    )
-    return found is not None
-
-
-def annotating_in(session: Session, project: Project, user: User) -> bool:
-    """Whether ``user`` has any document of the project open to annotate."""
-    return session.scalar(_opened_by(user, project).limit(1)) is not None
 
 
 def version(session: Session, project: Project) -> tuple[Any, ...]:

@@ -16,8 +16,8 @@ from werkzeug.routing import IntegerConverter, Map
 
 from annotator.extensions import current_session, db
 from annotator.models import Project, Role, User
+from annotator.services.blind import annotating_in, is_annotating
 from annotator.services.projects import effective_role, has_role
-from annotator.services.submitted import annotating_in, is_annotating
 
 View = TypeVar("View", bound=Callable[..., Any])
 
