@@ -12,6 +12,7 @@ from annotator.models import Document
 from annotator.services import adjudication, review
 from annotator.services.documents import import_files
 from tests.browser.annotating import log_in
+from tests.browser.axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -90,3 +91,16 @@ def test_quality_page_says_why_a_figure_is_missing(page, three, users):
     expect(page.locator("#undecided")).to_contain_text("not counted")
     expect(page.locator("#quality-ann")).to_contain_text("—, no gold spans")
     fits_the_window(page)
+
+
+def test_agreement_quality_and_document_pages_pass_axe(page, three):
+    doc = db.session.scalar(select(Document).where(Document.external_id == "d2"))
+    log_in(page, "reviewer")
+    for path in (
+        f"/projects/{three.id}/agreement",
+        f"/projects/{three.id}/agreement/documents/{doc.id}",
+        f"/projects/{three.id}/review/quality",
+    ):
+        page.goto(path)
+        expect(page.locator("main h1, h1").first).to_be_visible()
+        assert serious_violations(page) == [], path

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.annotating import log_in, script_errors
+from tests.browser.axe import serious_violations
 from tests.services.test_progress import CLAIM, DENIAL, add_documents, doc
 
 pytestmark = pytest.mark.browser
@@ -85,3 +86,16 @@ def test_labels_differ_by_underline_style_not_only_by_colour(page, team):
     assert marks["other side denied it all"] == ("double", "rgb(214, 39, 40)")
     assert marks["the strike was staged"][0] == "dotted"
     assert script_errors(page) == []
+
+
+def test_documents_and_document_pages_pass_axe(page, team):
+    log_in(page, "reviewer")
+    for path in (
+        f"/projects/{team.id}/documents",
+        f"/projects/{team.id}/documents?status=submitted",
+        f"/projects/{team.id}/documents/{doc('pair').id}",
+        f"/projects/{team.id}/documents/{doc('pair').id}?layer=B",
+    ):
+        page.goto(path)
+        expect(page.locator("h1").first).to_be_visible()
+        assert serious_violations(page) == [], path
