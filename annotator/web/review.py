@@ -11,7 +11,6 @@ from typing import Any, cast
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from annotator.core.adjudication import Mode
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
@@ -87,7 +86,6 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
     payload = {
         "api": url_for("review.state", project_id=project.id, document_id=document.id),
         "queue_url": url_for("review.queue", project_id=project.id),
-        "csrf_token": generate_csrf(),
         "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "state": state,
     }

@@ -6,6 +6,7 @@
 
 import { claimEditing, READ_ONLY } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
+import { requestJson } from "../lib/http.js";
 import { OffsetIndex } from "../lib/offsets.js";
 import { SaveQueue } from "../lib/savequeue.js";
 import { Editor } from "./editor.js";
@@ -443,19 +444,8 @@ function onSkip(event) {
 
 // ---- saving -----------------------------------------------------------------
 
-async function send({ method, path, body }) {
-  const response = await fetch(`${payload.api}/${path}`, {
-    method,
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content,
-    },
-    body: JSON.stringify(body),
-    credentials: "same-origin",
-  });
-  const data = await response.json().catch(() => null);
-  return { status: response.status, body: data };
+function send({ method, path, body }) {
+  return requestJson(`${payload.api}/${path}`, { method, body });
 }
 
 function showState(queueState) {

@@ -1,6 +1,7 @@
 // The review page: every annotator's spans side by side, the aligned groups
 // with their kind, and the reviewer's decisions through the JSON API. Text is
 // only ever set with textContent; offsets are code points.
+import { getJson, postJson } from "../lib/http.js";
 import {
   acceptTarget,
   codePoints,
@@ -55,26 +56,16 @@ function complain(message) {
 // ---------------------------------------------------------------- requests
 
 async function load() {
-  const response = await fetch(payload.api + (namesShown ? "?names=shown" : ""), {
-    headers: { Accept: "application/json" },
-  });
-  if (!response.ok) throw new Error(`loading failed (${response.status})`);
-  state = await response.json();
+  const response = await getJson(payload.api + (namesShown ? "?names=shown" : ""));
+  if (!response.ok || !response.body) throw new Error(`loading failed (${response.status})`);
+  state = response.body;
   chars = codePoints(state.document.text);
   render();
 }
 
 async function decide(name, body = {}) {
-  const response = await fetch(`${payload.api}/${name}`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-CSRFToken": payload.csrf_token,
-    },
-    body: JSON.stringify({ ...body, version: state.version }),
-  });
-  const result = await response.json().catch(() => ({}));
+  const response = await postJson(`${payload.api}/${name}`, { ...body, version: state.version });
+  const result = response.body ?? {};
   if (response.status === 409) {
     await load();
     complain(result.error || "Changed elsewhere; reloaded.");
