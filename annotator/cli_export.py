@@ -93,7 +93,7 @@ def settings_from_options(
     type=click.Choice(format_names()),
     default="jsonl",
     show_default=True,
-    help="Output format (see README, Exports).",
+    help="Output format (see docs/exports.md).",
 )
 @click.option(
     "--layer",
