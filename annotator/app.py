@@ -40,7 +40,12 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     instance_path = Path(app.instance_path)
     app.config.from_mapping(configuration.defaults(instance_path, PROJECT_ROOT))
     app.config.from_pyfile("config.py", silent=True)
-    app.config.from_mapping(configuration.from_environment(os.environ))
+    from_environment = configuration.from_environment(os.environ)
+    if "SECRET_KEY" in from_environment:
+        configuration.check_secret_key(
+            from_environment["SECRET_KEY"], "ANNOTATOR_SECRET_KEY"
+        )
+    app.config.from_mapping(from_environment)
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):

@@ -38,7 +38,12 @@ cli.add_command(export_command)
 
 
 def main() -> None:
-    cli.main()
+    from annotator.config import ConfigurationError
+
+    try:
+        cli.main()
+    except ConfigurationError as error:
+        raise SystemExit(f"Error: {error}") from None
 
 
 def fail(error: Exception) -> click.ClickException:

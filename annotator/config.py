@@ -51,11 +51,34 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
     return config
 
 
+#: A session-signing key shorter than this is refused at start.
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+def check_secret_key(key: str, where: str) -> str:
+    """``key`` if it is long enough to sign sessions, else ConfigurationError
+    naming ``where`` it came from and what to do."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        said = "is empty" if not key else f"has {len(key)} characters"
+        raise ConfigurationError(
+            f"The secret key from {where} {said}; it needs at least "
+            f"{MIN_SECRET_KEY_LENGTH} random characters (for example "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), "
+            "or leave ANNOTATOR_SECRET_KEY unset and delete instance/secret_key "
+            "to have one generated."
+        )
+    return key
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """The key kept in ``instance/secret_key``, created on first use (mode 0600)."""
     key_file = instance_path / "secret_key"
     if key_file.exists():
-        return key_file.read_text().strip()
+        return check_secret_key(key_file.read_text().strip(), str(key_file))
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
     descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -1,8 +1,10 @@
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from annotator import create_app
+from annotator.config import ConfigurationError
 from annotator.extensions import db
 
 
@@ -37,10 +39,13 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     assert create_app().config["SECRET_KEY"] != first
 
 
+KEY = "from-the-environment-" + "0123456789" * 2
+
+
 def test_secret_key_from_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
-    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", "from-the-environment")
-    assert create_app().config["SECRET_KEY"] == "from-the-environment"
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", KEY)
+    assert create_app().config["SECRET_KEY"] == KEY
     assert not (tmp_path / "instance" / "secret_key").exists()
 
 
@@ -63,3 +68,53 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch):
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("key", ["x", "short-but-not-32-characters"])
+def test_a_short_secret_key_from_the_environment_refuses_to_start(
+    tmp_path, monkeypatch, key
+):
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("ANNOTATOR_SECRET_KEY", key)
+    with pytest.raises(ConfigurationError, match="ANNOTATOR_SECRET_KEY has"):
+        create_app()
+
+
+def test_an_empty_secret_key_file_refuses_to_start_naming_the_file(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("ANNOTATOR_SECRET_KEY", raising=False)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "secret_key").write_text("\n")
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(instance))
+    with pytest.raises(ConfigurationError, match="secret_key is empty"):
+        create_app()
+
+
+def test_the_command_line_says_what_is_wrong_with_the_key(tmp_path):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ANNOTATOR_INSTANCE_PATH": str(tmp_path / "instance"),
+        "ANNOTATOR_SECRET_KEY": "weak",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from annotator.cli import main; main()",
+            "db",
+            "upgrade",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode != 0
+    said = "Error: The secret key from ANNOTATOR_SECRET_KEY has 4 characters"
+    assert done.stderr.startswith(said)
+    assert "Traceback" not in done.stderr

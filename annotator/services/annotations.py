@@ -440,7 +440,7 @@ def set_status(
     session: Session, document: Document, user: User, data: dict[str, Any]
 ) -> tuple[str, int]:
     status = data.get("status")
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         raise InvalidAnnotation(
             FieldError("status", "one of submitted, skipped, in_progress")
         )

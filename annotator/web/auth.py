@@ -47,7 +47,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/"):
         return url_for("projects.index")
-    if target.startswith("//") or "\\" in target:
+    if target.startswith("//") or "\\" in target or not target.isprintable():
         return url_for("projects.index")
     return target
 

@@ -36,7 +36,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
-        if status == 413:
+        if status == 413 and error.description == type(error).description:
             limit = app.config["MAX_UPLOAD_MB"]
             return _render(413, f"The upload is larger than the {limit} MB limit.")
         # Our own abort(..., description=...) says more than the generic text.

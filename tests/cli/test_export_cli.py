@@ -193,6 +193,7 @@ def test_same_options_twice_give_byte_identical_folders(runner, seeded, tmp_path
         (["--split", "0.8,0.2"], "split '0.8,0.2': give three ratios"),
         (["--split", "0.5,0.5,0.5"], "split '0.5,0.5,0.5'"),
         (["--split", "a,b,c"], "split 'a,b,c'"),
+        (["--split", "1e308,1e308,0"], "ratio for train must be between 0 and 1"),
         (["--labels", "claim,rumour"], "unknown label 'rumour'"),
         (["--seed", "x"], "Invalid value for '--seed'"),
         (["--colour", "red"], "No such option '--colour'"),

@@ -1,3 +1,5 @@
+import pytest
+
 from annotator.extensions import db
 from annotator.services.accounts import find_user
 from tests.conftest import PASSWORD, csrf_token, login
@@ -73,6 +75,20 @@ def test_login_redirects_only_within_the_site(client, users):
         "/login?next=https://evil.example/",
         data={"username": "annotator", "password": PASSWORD, "csrf_token": token},
     )
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target", ["/projects%0d%0aSet-Cookie:x=1", "/a\r\nLocation: https://evil", "/\x00"]
+)
+def test_control_characters_in_next_send_users_home(client, users, target):
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        query_string={"next": target.replace("%0d%0a", "\r\n")},
+        data={"username": "annotator", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 

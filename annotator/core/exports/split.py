@@ -27,8 +27,8 @@ def check_ratios(ratios: Mapping[str, float]) -> dict[str, float]:
     for name, value in checked.items():
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"ratio for {name} must be a number, not {value!r}")
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"ratio for {name} must be finite and >= 0, not {value}")
+        if not math.isfinite(value) or not 0 <= value <= 1:
+            raise ValueError(f"ratio for {name} must be between 0 and 1, not {value}")
     total = math.fsum(checked.values())
     if abs(total - 1.0) > _TOLERANCE:
         raise ValueError(f"ratios must sum to 1, not {total:g}")

@@ -147,8 +147,10 @@ def test_split_depends_on_seed_and_edge_ratios() -> None:
     ("ratios", "message"),
     [
         ({"train": 0.8, "dev": 0.1}, "sum to 1, not 0.9"),
-        ({"train": 1.2, "dev": -0.2}, "dev must be finite and >= 0"),
-        ({"train": float("nan"), "dev": 1.0}, "train must be finite"),
+        ({"train": 1.2, "dev": -0.2}, "train must be between 0 and 1, not 1.2"),
+        ({"train": 0.6, "dev": -0.2, "test": 0.6}, "dev must be between 0 and 1"),
+        ({"train": float("nan"), "dev": 1.0}, "train must be between 0 and 1"),
+        ({"train": 1e308, "dev": 1e308}, "train must be between 0 and 1"),
         ({"train": 0.5, "validation": 0.5}, "unknown split names \\['validation'\\]"),
         ({"train": "1"}, "must be a number"),
         ({"train": True}, "must be a number"),
