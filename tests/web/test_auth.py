@@ -98,6 +98,24 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy
 
 
+def test_signed_in_answers_are_never_cached(client, users, project):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    login(client, "annotator")
+    for url in ["/", f"/projects/{project.id}"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    with client.get("/static/css/app.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_hsts_only_with_secure_cookies(app, client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    hsts = client.get("/login").headers["Strict-Transport-Security"]
+    assert hsts.startswith("max-age=31536000")
+
+
 def test_logins_pause_after_repeated_failures_for_a_username(client, users):
     from annotator.services.accounts import MAX_FAILED_LOGINS
 
