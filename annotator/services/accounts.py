@@ -119,9 +119,8 @@ def login_paused(
     return failures >= MAX_FAILED_LOGINS
 
 
-def record_failed_login(session: Session, username: str, address: str | None) -> None:
-    """Audit a failed login (the password is never recorded) and commit."""
-    audit.record(
+def _record_failure(session: Session, username: str, address: str | None) -> AuditEvent:
+    return audit.record(
         session,
         actor_id=None,
         project_id=None,
@@ -130,4 +129,40 @@ def record_failed_login(session: Session, username: str, address: str | None) ->
         action="failed",
         data={"username": username[:64], "address": address or ""},
     )
+
+
+def check_login(
+    session: Session, username: str, password: str, address: str | None
+) -> User | None:
+    """The user if the password is right, None if wrong; LoginPaused when this
+    name has failed MAX_FAILED_LOGINS times from this address in the window.
+
+    Atomic under concurrent attempts: the attempt is first stored (and
+    committed) as a failure, then the failures are counted, this one
+    included, and only then is the password checked; a right password, or
+    a refusal, takes its row back. Of any MAX_FAILED_LOGINS + 1 concurrent
+    attempts, the last to store its row counts them all, so no more than the
+    limit are ever
+    checked (counting first and storing after let 40 parallel guesses check
+    17 passwords against a limit of 10). The password is never recorded.
+    """
+    attempt = _record_failure(session, username, address)
     session.commit()
+    moment = datetime.now(UTC)
+    if _recent_failures(session, username[:64], address or "", moment) > (
+        MAX_FAILED_LOGINS
+    ):
+        # A refused attempt is not a failure: the pause ends a window after
+        # the last password actually checked.
+        session.delete(attempt)
+        session.commit()
+        raise LoginPaused(username)
+    user = authenticate(session, username, password)
+    if user is not None:
+        session.delete(attempt)
+        session.commit()
+    return user
+
+
+class LoginPaused(ServiceError):
+    """Too many failed logins for this name from this address: wait."""

@@ -16,15 +16,15 @@ def record(
     entity_id: int | None,
     action: str,
     data: dict[str, Any] | None = None,
-) -> None:
+) -> AuditEvent:
     """Add an audit row to the caller's transaction (it commits with the change)."""
-    session.add(
-        AuditEvent(
-            actor_id=actor_id,
-            project_id=project_id,
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            data=data or {},
-        )
+    row = AuditEvent(
+        actor_id=actor_id,
+        project_id=project_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        data=data or {},
     )
+    session.add(row)
+    return row

@@ -60,12 +60,14 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form)
     database = current_session()
     username = form.username.data
-    if accounts.login_paused(database, username, request.remote_addr):
+    try:
+        user = accounts.check_login(
+            database, username, form.password.data, request.remote_addr
+        )
+    except accounts.LoginPaused:
         flash(LOGIN_PAUSED, "error")
         return render_template("auth/login.html", form=form), 429
-    user = accounts.authenticate(database, username, form.password.data)
     if user is None:
-        accounts.record_failed_login(database, username, request.remote_addr)
         flash(LOGIN_FAILED, "error")
         return render_template("auth/login.html", form=form), 401
     session.clear()  # a fresh session at login: nothing carried over from before

@@ -150,6 +150,28 @@ def test_unknown_usernames_pause_like_real_ones(client, users):
     assert login(client, "nobody", "guess").status_code == 429
 
 
+def test_the_pause_holds_against_parallel_guesses(app, users):
+    """40 wrong passwords at once: no more than the limit are ever checked
+    (each 401 is a password checked and found wrong, each 429 a refusal)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from annotator.services.accounts import MAX_FAILED_LOGINS
+
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def guess(number):
+        response = app.test_client().post(
+            "/login", data={"username": "annotator", "password": f"guess{number}"}
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(guess, range(40)))
+    assert sorted(set(statuses)) == [401, 429]
+    assert statuses.count(401) <= MAX_FAILED_LOGINS
+    assert statuses.count(401) + statuses.count(429) == 40
+
+
 def test_the_pause_ends_after_the_window(client, users):
     from datetime import UTC, datetime
 
