@@ -8,13 +8,20 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from annotator.models import AuditEvent, User
 from annotator.services import audit
 from annotator.services.errors import ServiceError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+#: Longer passwords are refused: the strength estimate is quadratic in length.
+MAX_PASSWORD_LENGTH = 256
+#: zxcvbn's score (0-4) a password needs: 3 is an estimated 10^8 guesses or
+#: more, which puts every password of its 30,000 common passwords, keyboard
+#: walks, repeats and dates out of reach.
+MIN_PASSWORD_SCORE = 3
 # Checked against when the user does not exist, so that a wrong username takes
 # as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -36,16 +43,22 @@ def create_user(
     password: str | None,
     *,
     is_admin: bool = False,
+    demo: bool = False,
 ) -> User:
     """Create and commit a user; ``password=None`` makes an account that cannot
-    log in (used for annotators whose work is imported)."""
+    log in (used for annotators whose work is imported). ``demo=True`` (the
+    seed's demo accounts only, whose passwords are public) skips the password
+    strength rule."""
     validate_username(username)
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+    if password is not None and not demo:
+        check_password(password, username)
+    existing = find_user(session, username)
+    if existing is not None:
+        same = "" if existing.username == username else f" (as {existing.username!r})"
         raise ServiceError(
-            f"password: at least {MIN_PASSWORD_LENGTH} characters are required"
+            f"user {username!r} already exists{same}: usernames are unique "
+            "ignoring case"
         )
-    if find_user(session, username) is not None:
-        raise ServiceError(f"user {username!r} already exists")
     user = User(
         username=username,
         password_hash=generate_password_hash(password) if password else None,
@@ -56,17 +69,45 @@ def create_user(
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def check_password(password: str, username: str) -> None:
+    """ServiceError naming what is wrong unless ``password`` is long enough,
+    does not contain the username and is hard to guess: zxcvbn (a maintained
+    estimator with lists of common passwords, words, names, keyboard patterns
+    and dates) must score it MIN_PASSWORD_SCORE or more, with the username as
+    a word it knows."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
             f"password: at least {MIN_PASSWORD_LENGTH} characters are required"
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ServiceError(
+            f"password: at most {MAX_PASSWORD_LENGTH} characters are allowed"
+        )
+    if len(username) >= 3 and username.lower() in password.lower():
+        raise ServiceError("password: it must not contain the username")
+    estimate = zxcvbn(password, user_inputs=[username])
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        why = feedback["warning"] or "it is too easy to guess"
+        hint = " ".join(feedback["suggestions"][:1])
+        raise ServiceError(
+            f"password: {why.rstrip('.')}; choose a longer or less common one"
+            + (f" ({hint.rstrip('.')})" if hint else "")
+        )
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
     session.commit()
 
 
 def find_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+    """The user whose name is ``username`` ignoring case (names are unique
+    ignoring case, so ``Admin`` is ``admin``)."""
+    return session.scalar(
+        select(User).where(func.lower(User.username) == username.lower())
+    )
 
 
 def require_user(session: Session, username: str) -> User:
@@ -103,6 +144,12 @@ def _recent_failures(
     return int(count or 0)
 
 
+def _pause_key(username: str) -> str:
+    """Failures count per name ignoring case, as names are matched: ``Admin``
+    and ``ADMIN`` are the same guesses at ``admin``."""
+    return username[:64].lower()
+
+
 def login_paused(
     session: Session, username: str, address: str | None, now: datetime | None = None
 ) -> bool:
@@ -115,7 +162,7 @@ def login_paused(
     that every server worker sees the same count.
     """
     moment = now or datetime.now(UTC)
-    failures = _recent_failures(session, username[:64], address or "", moment)
+    failures = _recent_failures(session, _pause_key(username), address or "", moment)
     return failures >= MAX_FAILED_LOGINS
 
 
@@ -127,7 +174,7 @@ def _record_failure(session: Session, username: str, address: str | None) -> Aud
         entity="login",
         entity_id=None,
         action="failed",
-        data={"username": username[:64], "address": address or ""},
+        data={"username": _pause_key(username), "address": address or ""},
     )
 
 
@@ -149,7 +196,7 @@ def check_login(
     attempt = _record_failure(session, username, address)
     session.commit()
     moment = datetime.now(UTC)
-    if _recent_failures(session, username[:64], address or "", moment) > (
+    if _recent_failures(session, _pause_key(username), address or "", moment) > (
         MAX_FAILED_LOGINS
     ):
         # A refused attempt is not a failure: the pause ends a window after

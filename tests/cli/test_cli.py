@@ -53,10 +53,10 @@ def test_create_user_reads_the_password_from_stdin(runner, app):
         "carol",
         "--admin",
         "--password-stdin",
-        input="s3cret-pass\n",
+        input="kettle-orbit-sparrow\n",
     )
     assert result.exit_code == 0, result.output
-    user = authenticate(db.session, "carol", "s3cret-pass")
+    user = authenticate(db.session, "carol", "kettle-orbit-sparrow")
     assert user is not None
     assert user.is_admin
 
@@ -67,12 +67,25 @@ def test_create_user_refuses_a_password_argument(runner):
 
 
 def test_duplicate_user_is_a_one_line_error(runner):
-    run(runner, "create-user", "carol", "--password-stdin", input="s3cret-pass\n")
+    run(
+        runner,
+        "create-user",
+        "carol",
+        "--password-stdin",
+        input="kettle-orbit-sparrow\n",
+    )
     result = run(
-        runner, "create-user", "carol", "--password-stdin", input="s3cret-pass\n"
+        runner,
+        "create-user",
+        "carol",
+        "--password-stdin",
+        input="kettle-orbit-sparrow\n",
     )
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: user 'carol' already exists"
+    assert (
+        result.output.strip()
+        == "Error: user 'carol' already exists: usernames are unique ignoring case"
+    )
 
 
 def test_create_project_has_the_four_default_labels(runner, app):
@@ -92,7 +105,13 @@ def test_create_project_has_the_four_default_labels(runner, app):
 
 
 def test_add_member_sets_and_changes_the_role(runner, alpha, app):
-    run(runner, "create-user", "dana", "--password-stdin", input="s3cret-pass\n")
+    run(
+        runner,
+        "create-user",
+        "dana",
+        "--password-stdin",
+        input="kettle-orbit-sparrow\n",
+    )
     assert (
         run(runner, "add-member", "Alpha", "dana", "--role", "annotator").exit_code == 0
     )

@@ -204,12 +204,16 @@ def test_site_admin_creates_users_in_the_browser(client, users):
     token = csrf_token(client, "/users")
     response = client.post(
         "/users",
-        data={"username": "newbie", "password": "long enough", "csrf_token": token},
+        data={
+            "username": "newbie",
+            "password": "lantern-quiet-meadow",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 302
     from annotator.services.accounts import authenticate
 
-    assert authenticate(db.session, "newbie", "long enough") is not None
+    assert authenticate(db.session, "newbie", "lantern-quiet-meadow") is not None
     short = client.post(
         "/users", data={"username": "x", "password": "short", "csrf_token": token}
     )
