@@ -74,14 +74,45 @@ def agreed_by_all(groups: Iterable[Group], n_annotators: int) -> list[Proposal]:
     return majority_proposals(groups, n_annotators, max(1, n_annotators))
 
 
+@dataclass(frozen=True, slots=True)
+class GoldMark:
+    """A gold span as :func:`is_decided` sees it: offsets (code points, end
+    exclusive), label, and the reviewed annotators' spans it was made from
+    (empty: added by hand, or its sources are no longer reviewed)."""
+
+    start: int
+    end: int
+    label: str
+    sources: frozenset[SpanTriple] = frozenset()
+
+    @property
+    def triple(self) -> SpanTriple:
+        return (self.start, self.end, self.label)
+
+
 def is_decided(
-    group: Group, gold: Iterable[SpanTriple], rejected: Collection[SpanTriple]
+    group: Group, gold: Iterable[GoldMark], rejected: Collection[SpanTriple]
 ) -> bool:
-    """A group is decided once a gold span overlaps its passage, or once the
-    reviewer rejected every distinct span in it."""
-    if any(start < group.end and group.start < end for start, end, _ in gold):
-        return True
-    return all(span in rejected for span in group_votes(group))
+    """Whether the reviewer acted on ``group``. It is decided when
+
+    - a gold span was made from one of its spans (accepted, corrected, or
+      relabelled keeping that provenance), or
+    - a gold span made from no reviewed span (added by hand) overlaps its
+      passage with one of its labels, or
+    - every distinct span in it is rejected.
+
+    A gold span made from other spans decides nothing here: taking a claim
+    into gold leaves a hedge nested in it undecided until the reviewer takes,
+    adds or rejects the hedge."""
+    votes = group_votes(group)
+    labels = {label for _, _, label in votes}
+    for mark in gold:
+        if mark.sources:
+            if any(source in votes for source in mark.sources):
+                return True
+        elif mark.start < group.end and group.start < mark.end and mark.label in labels:
+            return True
+    return all(span in rejected for span in votes)
 
 
 def alias(index: int) -> str:
@@ -260,7 +291,7 @@ def document_pair(
 
 def undecided_groups(
     groups: Iterable[Group],
-    gold: Sequence[SpanTriple],
+    gold: Sequence[GoldMark],
     rejected: Collection[SpanTriple],
 ) -> list[Group]:
     """The groups :func:`is_decided` finds undecided."""
