@@ -40,10 +40,8 @@ def create_user(
     """Create and commit a user; ``password=None`` makes an account that cannot
     log in (used for annotators whose work is imported)."""
     validate_username(username)
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            f"password: at least {MIN_PASSWORD_LENGTH} characters are required"
-        )
+    if password is not None:
+        check_password_rule(password)
     if find_user(session, username) is not None:
         raise ServiceError(f"user {username!r} already exists")
     user = User(
@@ -56,11 +54,16 @@ def create_user(
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+def check_password_rule(password: str) -> None:
+    """ServiceError unless ``password`` is long enough for any account."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ServiceError(
             f"password: at least {MIN_PASSWORD_LENGTH} characters are required"
         )
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password_rule(password)
     user.password_hash = generate_password_hash(password)
     session.commit()
 
@@ -76,11 +79,22 @@ def require_user(session: Session, username: str) -> User:
     return user
 
 
+class AccountDeactivated(ServiceError):
+    """The password is right but a site admin has deactivated the account."""
+
+
+DEACTIVATED = "This account is deactivated: ask a site admin to reactivate it."
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user if the password is right and the account may log in, else None."""
+    """The user if the password is right and the account may log in, else None;
+    AccountDeactivated when the password is right for a deactivated account
+    (only someone who knows the password learns that)."""
     user = find_user(session, username)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     password_ok = check_password_hash(stored, password)
+    if user and user.password_hash and password_ok and not user.is_active:
+        raise AccountDeactivated(DEACTIVATED)
     if user is None or not user.can_log_in or not password_ok:
         return None
     return user

@@ -63,7 +63,11 @@ def login() -> ResponseReturnValue:
     if accounts.login_paused(database, username, request.remote_addr):
         flash(LOGIN_PAUSED, "error")
         return render_template("auth/login.html", form=form), 429
-    user = accounts.authenticate(database, username, form.password.data)
+    try:
+        user = accounts.authenticate(database, username, form.password.data)
+    except accounts.AccountDeactivated as error:
+        flash(str(error), "error")
+        return render_template("auth/login.html", form=form), 403
     if user is None:
         accounts.record_failed_login(database, username, request.remote_addr)
         flash(LOGIN_FAILED, "error")

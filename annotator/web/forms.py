@@ -79,6 +79,27 @@ class UserForm(FlaskForm):
     is_admin = BooleanField("Site admin")
 
 
+class UserEditForm(FlaskForm):
+    is_admin = BooleanField(
+        "Site admin",
+        description="A site admin creates projects, manages every account and "
+        "can open every project.",
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description="At least 8 characters. Tell the person in person or by a "
+        "channel only they read.",
+        validators=[DataRequired(), Length(8, 200)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: only the CSRF token."""
+
+
 class ExportForm(FlaskForm):
     """The choices of ``annotator export``; label choices are the project's."""
 
