@@ -8,11 +8,13 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -64,13 +66,21 @@ class MemberForm(FlaskForm):
     role = SelectField("Role", choices=[role.value for role in Role])
 
 
-class RemoveMemberForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-
-
 class UploadForm(FlaskForm):
-    files = FileField("Files (.txt, .jsonl, .csv)", validators=[FileRequired()])
+    files = FileField(
+        "Files (.txt, .jsonl, .csv)",
+        description="You can choose several files. You see what they hold "
+        "before anything is stored.",
+        validators=[FileRequired()],
+    )
     split_paragraphs = BooleanField("One document per non-empty line (.txt)")
+
+
+class ConfirmImportForm(FlaskForm):
+    """Store (or cancel) the upload staged under ``token``."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    cancel = SubmitField("Cancel")
 
 
 class UserForm(FlaskForm):
