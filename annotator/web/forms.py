@@ -111,48 +111,81 @@ class ConfirmForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
-    """The choices of ``annotator export``; label choices are the project's."""
+    """The choices of ``annotator export``; label choices are the project's.
+    Each label and description says in plain words what the choice does."""
 
-    format = SelectField("Format", choices=format_names(), default="jsonl")
+    format = SelectField(
+        "File format",
+        choices=format_names(),
+        default="jsonl",
+        description="How the files are laid out, for the tool that will read "
+        "them; each format is described below the form.",
+    )
     layer = SelectField(
-        "Layer",
+        "Whose spans",
         choices=[
             SelectChoice("annotators", "Every annotator separately"),
             SelectChoice("majority", "Majority vote"),
             SelectChoice("gold", "Gold (adjudicated)"),
         ],
         default="annotators",
+        description="Every annotator separately: one record per document and "
+        "annotator. Majority vote: one record per document with the spans "
+        "enough annotators drew identically. Gold: the spans reviewers "
+        "settled on.",
     )
     min_annotators = IntegerField(
-        "Majority threshold (annotators)",
-        description="Majority layer only; empty: more than half of the "
-        "annotators per document.",
+        "Annotators who must agree on a span (majority vote only)",
+        description="A span is kept when at least this many annotators marked "
+        "exactly the same text with the same label. Empty: more than half of "
+        "the annotators of a document (2 of 3, 3 of 4).",
         validators=[Optional(), NumberRange(min=1)],
     )
     min_agreement = FloatField(
-        "Minimum agreement per document (alpha-u)",
-        description="Empty: keep every document.",
+        "Leave out documents the annotators disagree on",
+        description="Keep only documents whose annotators agree at least this "
+        "much, measured by Krippendorff's unitizing alpha (alpha-u), which "
+        "compares where spans start and end and their labels: 1 means "
+        "identical spans, 0 means no better than chance, below 0 worse than "
+        "chance; 0.8 is a common bar. Empty: keep every document.",
         validators=[Optional(), NumberRange(max=1.0)],
     )
     labels = SelectMultipleField(
         "Labels",
-        description="None ticked: every label.",
+        description="Only spans with a ticked label are written. None ticked: "
+        "every label.",
         choices=[],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
     status = SelectField(
-        "Annotations",
+        "Which documents",
         choices=[
-            SelectChoice("submitted", "Submitted"),
-            SelectChoice("adjudicated", "Adjudicated"),
+            SelectChoice("submitted", "Submitted by annotators"),
+            SelectChoice("adjudicated", "Adjudicated by a reviewer only"),
         ],
         default="submitted",
+        description="Submitted: every document with submitted work. "
+        "Adjudicated: only documents a reviewer has finished deciding.",
     )
     split = StringField(
         "Train/dev/test split",
-        description="Three ratios, e.g. 0.8,0.1,0.1; empty: no split.",
+        description="Divide the documents into training, development and test "
+        "sets in these proportions, e.g. 0.8,0.1,0.1 (they must add up to 1). "
+        "Empty: one set with every document.",
         validators=[Optional(), Length(max=100)],
     )
-    seed = IntegerField("Split seed", default=0, validators=[Optional()])
-    real_names = BooleanField("Write usernames instead of annotator-1, annotator-2…")
+    seed = IntegerField(
+        "Split seed",
+        default=0,
+        description="Any whole number. The same number gives the same "
+        "division of documents every time; another number shuffles "
+        "differently.",
+        validators=[Optional()],
+    )
+    real_names = BooleanField(
+        "Write usernames",
+        description="Off: annotators are written as annotator-1, "
+        "annotator-2… (the same person keeps the same number in every export "
+        "of this project). On: their usernames are written instead.",
+    )
