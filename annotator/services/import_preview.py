@@ -28,7 +28,8 @@ from annotator.services.projects import membership_of
 @dataclass(frozen=True, slots=True)
 class ImportPreview:
     """An upload read but not stored. ``token`` names the staged files to
-    confirm, None when there are problems (an import is all or nothing)."""
+    confirm, None when there are problems (an import is all or nothing) or
+    nothing new to store."""
 
     files: tuple[str, ...]
     documents: int
@@ -89,7 +90,7 @@ def preview_import(
         for annotation in document.annotations:
             counts[annotation.annotator] += len(annotation.spans)
     token = None
-    if not problems:
+    if not problems and sorted_out.new:
         token = import_staging.stage(
             staging_dir,
             files,

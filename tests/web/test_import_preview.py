@@ -179,3 +179,17 @@ def test_old_staged_uploads_are_removed(tmp_path):
     assert loaded.files == [("a.txt", b"x")]
     import_staging.remove_expired(tmp_path, time.time() + import_staging.MAX_AGE + 1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_files_already_stored_offer_nothing_to_confirm(app, client, project):
+    login(client, "padmin")
+    page = _preview(client, project, GOOD).get_data(as_text=True)
+    assert _confirm(client, project, page).status_code == 302
+    again = _preview(client, project, GOOD)
+    assert again.status_code == 200
+    text = _text(again)
+    assert "0 new documents" in text
+    assert "3 already stored (skipped)" in text
+    assert "Nothing new to import" in text
+    assert 'name="token"' not in again.get_data(as_text=True)
+    assert _staged(app) == []
