@@ -63,7 +63,7 @@ def _edit_page(
     return render_template(
         "users/edit.html",
         user=user,
-        form=form or UserEditForm(is_admin=user.is_admin),
+        form=form or UserEditForm(formdata=None, is_admin=user.is_admin),
         password_form=password_form or PasswordResetForm(formdata=None),
         work=account_admin.account_work(current_session(), user),
     ), status

@@ -2,6 +2,8 @@
 and reactivate (with a confirmation step); a deactivated account cannot log
 in, loses its open session, gets no new documents and keeps its work."""
 
+import re
+
 from sqlalchemy import func, select
 
 from annotator.cli import cli
@@ -183,3 +185,15 @@ def test_the_last_active_site_admin_cannot_be_deactivated(runner, users):
     result = runner.invoke(cli, ["deactivate-user", "siteadmin"])
     assert result.exit_code != 0
     assert "last active site admin" in result.output
+
+
+def test_a_refused_password_keeps_the_site_admin_box_as_stored(client, users):
+    login(client, "siteadmin")
+    path = f"/users/{users['siteadmin'].id}"
+    refused = client.post(
+        f"{path}/password",
+        data={"csrf_token": csrf_token(client, path), "password": "short"},
+    )
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*id="is_admin"', page)
