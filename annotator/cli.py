@@ -14,7 +14,14 @@ from annotator import migrations
 from annotator.cli_agreement import agreement_command
 from annotator.cli_export import export_command
 from annotator.extensions import current_session, db
-from annotator.services import accounts, documents, projects, seeding, span_check
+from annotator.services import (
+    account_admin,
+    accounts,
+    documents,
+    projects,
+    seeding,
+    span_check,
+)
 from annotator.services.errors import ServiceError
 
 
@@ -95,6 +102,30 @@ def create_user(name: str, admin: bool, password_stdin: bool) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"Created user {name}{' (admin)' if admin else ''}.")
+
+
+@cli.command("deactivate-user")
+@click.argument("username")
+def deactivate_user(username: str) -> None:
+    """Stop USERNAME logging in and being given documents; their work stays."""
+    try:
+        user = accounts.require_user(current_session(), username)
+        changed = account_admin.deactivate_user(current_session(), user, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"{username} {'is now' if changed else 'was already'} deactivated.")
+
+
+@cli.command("reactivate-user")
+@click.argument("username")
+def reactivate_user(username: str) -> None:
+    """Let USERNAME log in and be given documents again."""
+    try:
+        user = accounts.require_user(current_session(), username)
+        changed = account_admin.reactivate_user(current_session(), user, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"{username} {'is now' if changed else 'was already'} active.")
 
 
 @cli.command("create-project")

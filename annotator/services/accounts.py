@@ -117,11 +117,22 @@ def require_user(session: Session, username: str) -> User:
     return user
 
 
+class AccountDeactivated(ServiceError):
+    """The password is right but a site admin has deactivated the account."""
+
+
+DEACTIVATED = "This account is deactivated: ask a site admin to reactivate it."
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The user if the password is right and the account may log in, else None."""
+    """The user if the password is right and the account may log in, else None;
+    AccountDeactivated when the password is right for a deactivated account
+    (only someone who knows the password learns that)."""
     user = find_user(session, username)
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     password_ok = check_password_hash(stored, password)
+    if user and user.password_hash and password_ok and not user.is_active:
+        raise AccountDeactivated(DEACTIVATED)
     if user is None or not user.can_log_in or not password_ok:
         return None
     return user
@@ -204,10 +215,18 @@ def check_login(
         session.delete(attempt)
         session.commit()
         raise LoginPaused(username)
-    user = authenticate(session, username, password)
-    if user is not None:
+    try:
+        user = authenticate(session, username, password)
+    except AccountDeactivated:
+        user = None
+        deactivated = True
+    else:
+        deactivated = False
+    if user is not None or deactivated:
         session.delete(attempt)
         session.commit()
+    if deactivated:
+        raise AccountDeactivated(DEACTIVATED)
     return user
 
 

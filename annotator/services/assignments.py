@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,11 +48,25 @@ def open_assignments(
     return [(document, assignment) for document, assignment in rows]
 
 
+def _holds_place() -> ColumnElement[bool]:
+    """An assignment that keeps a place on its document. A skipped one frees
+    its place (someone else annotates instead), and so does an open one of a
+    deactivated account (it would never be finished); submitted work of a
+    deactivated account stays and keeps its place."""
+    deactivated = select(User.id).where(User.is_active.is_(False))
+    return and_(
+        Assignment.status != AssignmentStatus.SKIPPED,
+        ~and_(
+            Assignment.status.in_(OPEN_STATUSES),
+            Assignment.user_id.in_(deactivated),
+        ),
+    )
+
+
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
-    # A skipped assignment frees its place: someone else annotates instead.
     taken = (
         select(Assignment.document_id, func.count().label("annotators"))
-        .where(Assignment.status != AssignmentStatus.SKIPPED)
+        .where(_holds_place())
         .group_by(Assignment.document_id)
         .subquery()
     )
@@ -76,10 +90,13 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
 
 def next_document(session: Session, project: Project, user: User) -> Document | None:
     """The user's oldest open document, or a new assignment on the first
-    document that still needs annotators; None when there is nothing left."""
+    document that still needs annotators; None when there is nothing left or
+    the account is deactivated."""
     current = open_assignments(session, project, user)
     if current:
         return current[0][0]
+    if not user.is_active:
+        return None  # a deactivated account is given no new documents
     for _ in range(MAX_ASSIGNMENT_TRIES):
         candidate = _lock_candidate(session, project, user)
         if candidate is None:
@@ -119,10 +136,7 @@ def _assigned(session: Session, document_id: int) -> int:
     count = session.scalar(
         select(func.count())
         .select_from(Assignment)
-        .where(
-            Assignment.document_id == document_id,
-            Assignment.status != AssignmentStatus.SKIPPED,
-        )
+        .where(Assignment.document_id == document_id, _holds_place())
     )
     return int(count or 0)
 

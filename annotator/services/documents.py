@@ -77,7 +77,7 @@ def _import(
     max_bytes: int,
 ) -> ImportResult:
     labels = {label.name: label.id for label in project.labels}
-    documents, problems = _parse_all(files, split_paragraphs, labels, max_bytes)
+    documents, problems = parse_files(files, split_paragraphs, labels, max_bytes)
     if problems:
         raise ImportRefused(problems)
     new_documents, digests, skipped = _new_documents(session, project, documents)
@@ -112,12 +112,13 @@ def _import(
     return ImportResult(len(new_documents), skipped, span_count, tuple(annotators))
 
 
-def _parse_all(
+def parse_files(
     files: Iterable[tuple[str, bytes]],
     split_paragraphs: bool,
     labels: dict[str, int],
     max_bytes: int,
 ) -> tuple[list[ImportedDocument], list[str]]:
+    """Every document of every file, and every problem (file, line, field)."""
     documents: list[ImportedDocument] = []
     problems: list[str] = []
     first_seen: dict[str, str] = {}
@@ -149,30 +150,50 @@ def _new_documents(
 ) -> tuple[list[ImportedDocument], list[str], int]:
     """The documents not stored yet, with their texts' SHA-256, and how many
     are stored already with the same text; changed text is refused."""
+    sorted_out = sort_out_stored(session, project, documents)
+    if sorted_out.problems:
+        raise ImportRefused(sorted_out.problems)
+    return sorted_out.new, sorted_out.digests, sorted_out.skipped
+
+
+@dataclass(slots=True)
+class SortedOut:
+    """Documents of an import against what the project holds: the new ones
+    (and their texts' SHA-256), how many are stored already with the same
+    text, and a problem per document stored with a different text."""
+
+    new: list[ImportedDocument] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def sort_out_stored(
+    session: Session, project: Project, documents: list[ImportedDocument]
+) -> SortedOut:
+    """Compare ``documents`` with the stored ones by id (read only)."""
     rows = session.execute(
         select(Document.external_id, Document.text_sha256).where(
             Document.project_id == project.id
         )
     )
     stored = dict(rows.all())
-    new, digests, skipped, problems = [], [], 0, []
+    result = SortedOut()
     for document in documents:
         digest = text_sha256(document.text)
         earlier = stored.get(document.external_id)
         if earlier is None:
-            new.append(document)
-            digests.append(digest)
+            result.new.append(document)
+            result.digests.append(digest)
         elif earlier == digest:
-            skipped += 1
+            result.skipped += 1
         else:
-            problems.append(
+            result.problems.append(
                 f'{document.source}, field "text": document '
                 f"{document.external_id!r} already exists with a different text; "
                 "stored text never changes under existing spans (use a new id)"
             )
-    if problems:
-        raise ImportRefused(problems)
-    return new, digests, skipped
+    return result
 
 
 def _annotator_accounts(
@@ -200,7 +221,7 @@ def _annotator_accounts(
             session.add(user)
             session.flush()
         member = membership_of(session, project.id, user.id) is not None
-        if not member and not _may_file_spans_for(user, actor):
+        if not member and not may_file_spans_for(user, actor):
             refused.append(name)
             continue
         if not member:
@@ -208,16 +229,17 @@ def _annotator_accounts(
         accounts[name] = user.id
     if refused:
         session.rollback()
-        raise ImportRefused(_outsider_problems(documents, set(refused)))
+        raise ImportRefused(outsider_problems(documents, set(refused)))
     return accounts
 
 
-def _may_file_spans_for(user: User, actor: User | None) -> bool:
+def may_file_spans_for(user: User, actor: User | None) -> bool:
+    """Whether ``actor`` may import spans under ``user``'s name."""
     imported_account = user.password_hash is None
     return imported_account or actor is None or actor.is_admin
 
 
-def _outsider_problems(documents: list[ImportedDocument], names: set[str]) -> list[str]:
+def outsider_problems(documents: list[ImportedDocument], names: set[str]) -> list[str]:
     return [
         f'{document.source}, field "annotations[{index}].annotator": '
         f"{annotation.annotator!r} is an account outside this project; add them "

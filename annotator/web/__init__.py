@@ -6,12 +6,16 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
+    # importing and members add their routes to projects.blueprint, so that
+    # the endpoint names (projects.upload, projects.members) stay put.
     from annotator.web import (
         agreement,
         annotate,
         api,
         auth,
         exports,
+        importing,  # noqa: F401
+        members,  # noqa: F401
         projects,
         review,
         users,

@@ -67,6 +67,9 @@ def login() -> ResponseReturnValue:
     except accounts.LoginPaused:
         flash(LOGIN_PAUSED, "error")
         return render_template("auth/login.html", form=form), 429
+    except accounts.AccountDeactivated as error:
+        flash(str(error), "error")
+        return render_template("auth/login.html", form=form), 403
     if user is None:
         flash(LOGIN_FAILED, "error")
         return render_template("auth/login.html", form=form), 401

@@ -1,8 +1,10 @@
-"""The Exports page: write a dataset export, list past ones, download files."""
+"""The Exports page: write a dataset export, list past ones, download them
+(one zip per export, or file by file)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -11,12 +13,14 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
+from annotator.core.exports import format_names, get_format
 from annotator.extensions import current_session
 from annotator.models import Project, Role
 from annotator.services import exports as export_service
@@ -25,6 +29,20 @@ from annotator.web.forms import ExportForm
 from annotator.web.security import refuse_while_annotating_in, require_membership
 
 blueprint = Blueprint("exports", __name__)
+
+#: The form's fields carried in the page's address after an export, so that
+#: the form shows the same choices again.
+KEPT_FIELDS = (
+    "format",
+    "layer",
+    "min_annotators",
+    "min_agreement",
+    "labels",
+    "status",
+    "split",
+    "seed",
+    "real_names",
+)
 
 
 def _export_dir() -> Path:
@@ -48,17 +66,28 @@ def _settings(form: ExportForm) -> export_service.ExportSettings:
     )
 
 
-def _write(project: Project, form: ExportForm) -> str | None:
-    """Write the export the form asks for; the reason if it was refused."""
+def _write(project: Project, form: ExportForm) -> tuple[str | None, str | None]:
+    """Write the export the form asks for: its name, or the reason it was
+    refused."""
     try:
         result = export_service.write_export(
             current_session(), project, _settings(form), _export_dir()
         )
     except ServiceError as error:
-        return str(error)
+        return None, str(error)
     documents = result.manifest["documents"]["exported"]
-    flash(f"Export {result.folder.name} written: {documents} documents.", "info")
-    return None
+    flash(f"Export written: {documents} documents.", "info")
+    return result.folder.name, None
+
+
+def _kept() -> dict[str, Any]:
+    """The submitted choices, as query arguments for the page after the export."""
+    kept: dict[str, Any] = {}
+    for name in KEPT_FIELDS:
+        values = [v for v in request.form.getlist(name) if v]
+        if values:
+            kept[name] = values if name == "labels" else values[0]
+    return kept
 
 
 def _other_files(project: Project, summary: export_service.ExportSummary) -> list[str]:
@@ -69,28 +98,63 @@ def _other_files(project: Project, summary: export_service.ExportSummary) -> lis
     return sorted(set(manifest.get("files", {})) - set(summary.files))
 
 
-@blueprint.route("/projects/<int:project_id>/exports", methods=["GET", "POST"])
-@require_membership(Role.REVIEWER)
-def index(project: Project) -> ResponseReturnValue:
-    form = ExportForm()
+def _form(project: Project) -> ExportForm:
+    """The form, filled from a POST, or from the address after an export."""
+    chosen = request.args if request.method == "GET" and request.args else None
+    form = ExportForm(formdata=chosen) if chosen is not None else ExportForm()
     form.labels.choices = [
         SelectChoice(label.name, label.display_name) for label in project.labels
     ]
+    return form
+
+
+@blueprint.route("/projects/<int:project_id>/exports", methods=["GET", "POST"])
+@require_membership(Role.REVIEWER)
+def index(project: Project) -> ResponseReturnValue:
+    form = _form(project)
     problem = None
     if form.validate_on_submit():
         refuse_while_annotating_in(project)
-        problem = _write(project, form)
+        made, problem = _write(project, form)
         if problem is None:
-            return redirect(url_for("exports.index", project_id=project.id))
+            return redirect(
+                url_for(
+                    "exports.index",
+                    project_id=project.id,
+                    made=made,
+                    **_kept(),
+                    _anchor="past-exports",
+                )
+            )
     status = 400 if problem or form.errors else 200
     return render_template(
         "exports/index.html",
         project=project,
         form=form,
         problem=problem,
+        made=request.args.get("made"),
         exports=export_service.list_exports(_export_dir(), project),
         other_files=_other_files,
+        formats=[get_format(name) for name in format_names()],
     ), status
+
+
+@blueprint.route("/projects/<int:project_id>/exports/<name>.zip")
+@require_membership(Role.REVIEWER)
+def download_zip(project: Project, name: str) -> ResponseReturnValue:
+    """The export ``name`` of this project as one zip."""
+    refuse_while_annotating_in(project)
+    try:
+        archive = export_service.export_archive(_export_dir(), project, name)
+    except NotFoundError:
+        abort(404)
+    return send_file(
+        archive.stream,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=archive.filename,
+        max_age=0,
+    )
 
 
 # Without merge_slashes, ".../name//etc/passwd" is a 404, not a redirect.

@@ -8,11 +8,13 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -64,13 +66,21 @@ class MemberForm(FlaskForm):
     role = SelectField("Role", choices=[role.value for role in Role])
 
 
-class RemoveMemberForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-
-
 class UploadForm(FlaskForm):
-    files = FileField("Files (.txt, .jsonl, .csv)", validators=[FileRequired()])
+    files = FileField(
+        "Files (.txt, .jsonl, .csv)",
+        description="You can choose several files. You see what they hold "
+        "before anything is stored.",
+        validators=[FileRequired()],
+    )
     split_paragraphs = BooleanField("One document per non-empty line (.txt)")
+
+
+class ConfirmImportForm(FlaskForm):
+    """Store (or cancel) the upload staged under ``token``."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    cancel = SubmitField("Cancel")
 
 
 class UserForm(FlaskForm):
@@ -79,49 +89,103 @@ class UserForm(FlaskForm):
     is_admin = BooleanField("Site admin")
 
 
-class ExportForm(FlaskForm):
-    """The choices of ``annotator export``; label choices are the project's."""
+class UserEditForm(FlaskForm):
+    is_admin = BooleanField(
+        "Site admin",
+        description="A site admin creates projects, manages every account and "
+        "can open every project.",
+    )
 
-    format = SelectField("Format", choices=format_names(), default="jsonl")
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        description="At least 8 characters. Tell the person in person or by a "
+        "channel only they read.",
+        validators=[DataRequired(), Length(8, 200)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step: only the CSRF token."""
+
+
+class ExportForm(FlaskForm):
+    """The choices of ``annotator export``; label choices are the project's.
+    Each label and description says in plain words what the choice does."""
+
+    format = SelectField(
+        "File format",
+        choices=format_names(),
+        default="jsonl",
+        description="How the files are laid out, for the tool that will read "
+        "them; each format is described below the form.",
+    )
     layer = SelectField(
-        "Layer",
+        "Whose spans",
         choices=[
             SelectChoice("annotators", "Every annotator separately"),
             SelectChoice("majority", "Majority vote"),
             SelectChoice("gold", "Gold (adjudicated)"),
         ],
         default="annotators",
+        description="Every annotator separately: one record per document and "
+        "annotator. Majority vote: one record per document with the spans "
+        "enough annotators drew identically. Gold: the spans reviewers "
+        "settled on.",
     )
     min_annotators = IntegerField(
-        "Majority threshold (annotators)",
-        description="Majority layer only; empty: more than half of the "
-        "annotators per document.",
+        "Annotators who must agree on a span (majority vote only)",
+        description="A span is kept when at least this many annotators marked "
+        "exactly the same text with the same label. Empty: more than half of "
+        "the annotators of a document (2 of 3, 3 of 4).",
         validators=[Optional(), NumberRange(min=1)],
     )
     min_agreement = FloatField(
-        "Minimum agreement per document (alpha-u)",
-        description="Empty: keep every document.",
+        "Leave out documents the annotators disagree on",
+        description="Keep only documents whose annotators agree at least this "
+        "much, measured by Krippendorff's unitizing alpha (alpha-u), which "
+        "compares where spans start and end and their labels: 1 means "
+        "identical spans, 0 means no better than chance, below 0 worse than "
+        "chance; 0.8 is a common bar. Empty: keep every document.",
         validators=[Optional(), NumberRange(max=1.0)],
     )
     labels = SelectMultipleField(
         "Labels",
-        description="None ticked: every label.",
+        description="Only spans with a ticked label are written. None ticked: "
+        "every label.",
         choices=[],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
     )
     status = SelectField(
-        "Annotations",
+        "Which documents",
         choices=[
-            SelectChoice("submitted", "Submitted"),
-            SelectChoice("adjudicated", "Adjudicated"),
+            SelectChoice("submitted", "Submitted by annotators"),
+            SelectChoice("adjudicated", "Adjudicated by a reviewer only"),
         ],
         default="submitted",
+        description="Submitted: every document with submitted work. "
+        "Adjudicated: only documents a reviewer has finished deciding.",
     )
     split = StringField(
         "Train/dev/test split",
-        description="Three ratios, e.g. 0.8,0.1,0.1; empty: no split.",
+        description="Divide the documents into training, development and test "
+        "sets in these proportions, e.g. 0.8,0.1,0.1 (they must add up to 1). "
+        "Empty: one set with every document.",
         validators=[Optional(), Length(max=100)],
     )
-    seed = IntegerField("Split seed", default=0, validators=[Optional()])
-    real_names = BooleanField("Write usernames instead of annotator-1, annotator-2…")
+    seed = IntegerField(
+        "Split seed",
+        default=0,
+        description="Any whole number. The same number gives the same "
+        "division of documents every time; another number shuffles "
+        "differently.",
+        validators=[Optional()],
+    )
+    real_names = BooleanField(
+        "Write usernames",
+        description="Off: annotators are written as annotator-1, "
+        "annotator-2… (the same person keeps the same number in every export "
+        "of this project). On: their usernames are written instead.",
+    )

@@ -10,19 +10,14 @@ from annotator.core.labels import LabelSpec
 from annotator.core.progress import STATUS_MEANING, DocumentStatus
 from annotator.extensions import current_session, db
 from annotator.models import Document, Project, Role, User
-from annotator.services import documents as document_service
 from annotator.services import layers as layer_service
 from annotator.services import progress as progress_service
 from annotator.services import projects as project_service
-from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
 from annotator.web.forms import (
     NEW_LABEL_ROWS,
     LabelsForm,
-    MemberForm,
     ProjectForm,
-    RemoveMemberForm,
-    UploadForm,
 )
 from annotator.web.security import (
     login_required,
@@ -149,46 +144,6 @@ def document(project: Project, document_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.route("/projects/<int:project_id>/members", methods=["GET", "POST"])
-@require_membership(Role.ADMIN)
-def members(project: Project) -> ResponseReturnValue:
-    form = MemberForm()
-    status = 200
-    if form.validate_on_submit():
-        user = find_user(current_session(), form.username.data)
-        if user is None:
-            form.username.errors.append(f"no user named {form.username.data!r}")
-        else:
-            project_service.add_member(
-                current_session(), project, user, form.role.data, _user()
-            )
-            flash(f"{user.username} is now {form.role.data}.", "info")
-            return redirect(url_for("projects.members", project_id=project.id))
-    if form.errors:
-        status = 400
-    return render_template(
-        "projects/members.html",
-        project=project,
-        form=form,
-        remove_form=RemoveMemberForm(),
-        members=project_service.members(current_session(), project),
-    ), status
-
-
-@blueprint.route("/projects/<int:project_id>/members/remove", methods=["POST"])
-@require_membership(Role.ADMIN)
-def remove_member(project: Project) -> ResponseReturnValue:
-    form = RemoveMemberForm()
-    user = find_user(current_session(), form.username.data or "")
-    if not form.validate_on_submit() or user is None:
-        abort(400)
-    try:
-        project_service.remove_member(current_session(), project, user, _user())
-    except ServiceError as error:
-        flash(str(error), "error")
-    return redirect(url_for("projects.members", project_id=project.id))
-
-
 def _fill_label_rows(form: LabelsForm, project: Project) -> None:
     for label in project.labels:
         form.rows.append_entry(
@@ -247,36 +202,3 @@ def labels(project: Project) -> ResponseReturnValue:
         "projects/labels.html", project=project, form=form, problem=problem
     )
     return page, status
-
-
-@blueprint.route("/projects/<int:project_id>/import", methods=["GET", "POST"])
-@require_membership(Role.ADMIN)
-def upload(project: Project) -> ResponseReturnValue:
-    form = UploadForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        files = [
-            (storage.filename or "upload", storage.read())
-            for storage in request.files.getlist(form.files.name)
-        ]
-        try:
-            result = document_service.import_files(
-                current_session(),
-                project,
-                files,
-                split_paragraphs=form.split_paragraphs.data,
-                actor=_user(),
-            )
-        except document_service.ImportRefused as error:
-            problems = error.problems
-        else:
-            flash(
-                f"Imported {result.added} documents ({result.skipped} skipped as "
-                f"duplicates, {result.spans} spans).",
-                "info",
-            )
-            return redirect(url_for("projects.show", project_id=project.id))
-    status = 400 if problems or form.errors else 200
-    return render_template(
-        "projects/import.html", project=project, form=form, problems=problems
-    ), status

@@ -1,13 +1,14 @@
 import html
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
 
 from annotator.extensions import db
 from annotator.models import Document, Membership, Project
-from tests.conftest import csrf_token, login
+from tests.conftest import CSRF_PATTERN, csrf_token, login
 
 
 def test_site_admin_creates_a_project_with_the_four_labels(client, users):
@@ -157,9 +158,26 @@ def _upload(client, project, files, **extra):
     return client.post(url, data=data, content_type="multipart/form-data")
 
 
+TOKEN_FIELD = re.compile(r'name="token"[^>]*value="([^"]+)"')
+
+
+def _import(client, project, files, **extra):
+    """Upload, then confirm the preview: what a user does to import."""
+    preview = _upload(client, project, files, **extra)
+    if preview.status_code != 200:
+        return preview
+    page = preview.get_data(as_text=True)
+    token = TOKEN_FIELD.search(page).group(1)
+    csrf = CSRF_PATTERN.search(page).group(1)
+    return client.post(
+        f"/projects/{project.id}/import/confirm",
+        data={"token": token, "csrf_token": csrf},
+    )
+
+
 def test_upload_imports_documents(client, project):
     login(client, "padmin")
-    response = _upload(
+    response = _import(
         client,
         project,
         [("a.txt", "Moscow denied it 👍🏽.".encode()), ("b.csv", b"text\nOther\n")],
@@ -177,7 +195,7 @@ def test_upload_with_bad_file_stores_nothing_and_names_the_problem(client, proje
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Nothing was imported" in page
+    assert "nothing can be imported until they are fixed" in page
     assert "bad.jsonl line 2" in page
     assert db.session.scalar(select(func.count()).select_from(Document)) == 0
 
@@ -191,7 +209,7 @@ def test_upload_over_the_limit_gets_413(client, project, app):
 
 def test_document_text_is_rendered_as_text(client, project):
     login(client, "padmin")
-    _upload(client, project, [("x.txt", b"<script>alert(1)</script> {{ 7*7 }}")])
+    _import(client, project, [("x.txt", b"<script>alert(1)</script> {{ 7*7 }}")])
     document_id = db.session.scalar(select(Document.id))
     page = client.get(f"/projects/{project.id}/documents/{document_id}")
     html = page.get_data(as_text=True)
@@ -259,7 +277,7 @@ def test_imported_names_and_members_are_fine(client, project):
     lines = b"\n".join(
         [_annotated_line("annotator", "d1"), _annotated_line("new-sample", "d2")]
     )
-    assert _upload(client, project, [("a.jsonl", lines)]).status_code == 302
+    assert _import(client, project, [("a.jsonl", lines)]).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Document)) == 2
 
 

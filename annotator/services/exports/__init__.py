@@ -16,9 +16,11 @@ The same options on the same data give byte-identical data files, dataset card
 and manifest: stable ordering and no clock anywhere but the folder name.
 """
 
+from annotator.services.exports.archive import Archive, export_archive
 from annotator.services.exports.disk import project_folder_name
 from annotator.services.exports.listing import (
     ExportSummary,
+    archive_name,
     data_files,
     export_file,
     list_exports,
@@ -43,12 +45,15 @@ __all__ = [
     "LAYERS",
     "NO_GOLD",
     "STATUSES",
+    "Archive",
     "ExportResult",
     "ExportSettings",
     "ExportSummary",
     "Progress",
+    "archive_name",
     "data_files",
     "dataset_card",
+    "export_archive",
     "export_file",
     "list_exports",
     "parse_labels",

@@ -32,6 +32,8 @@ class ExportSummary:
     documents: int
     spans: int
     files: tuple[str, ...]
+    #: The zip download's file name (see ``archive_name``).
+    archive: str
 
 
 def project_root(export_dir: Path, project: Project) -> Path:
@@ -58,7 +60,7 @@ def list_exports(export_dir: Path, project: Project) -> list[ExportSummary]:
         if EXPORT_NAME.fullmatch(folder.name) and not folder.is_symlink():
             manifest = read_manifest(folder)
         if manifest is not None:
-            summaries.append(_summary(folder.name, manifest))
+            summaries.append(_summary(project, folder.name, manifest))
     return summaries
 
 
@@ -75,7 +77,7 @@ def data_files(manifest: Mapping[str, Any]) -> list[str]:
     return [str(name) for split in ordered for name in by_split[split]]
 
 
-def _summary(name: str, manifest: Mapping[str, Any]) -> ExportSummary:
+def _summary(project: Project, name: str, manifest: Mapping[str, Any]) -> ExportSummary:
     counts = manifest.get("counts", {})
     return ExportSummary(
         name=name,
@@ -84,7 +86,38 @@ def _summary(name: str, manifest: Mapping[str, Any]) -> ExportSummary:
         documents=int(manifest.get("documents", {}).get("exported", 0)),
         spans=sum(int(n) for n in counts.get("spans", {}).values()),
         files=(*data_files(manifest), CARD_NAME, MANIFEST_NAME),
+        archive=archive_name(project, name, manifest),
     )
+
+
+#: ``20261203T081500Z-jsonl`` or ``20261203T081500Z-jsonl-2`` (a second
+#: export of the same format in the same second).
+_FOLDER = re.compile(r"(?P<stamp>\d{8}T\d{6}Z)-(?P<rest>[a-z0-9-]+)")
+
+
+def _safe(text: str) -> str:
+    """Lower-case letters, digits and single hyphens: safe in any file name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+
+
+def archive_name(project: Project, name: str, manifest: Mapping[str, Any]) -> str:
+    """``<project>-<format>-<layer>-<timestamp>.zip`` for export ``name``."""
+    found = _FOLDER.fullmatch(name)
+    if found is None:
+        raise NotFoundError(f"no export {name!r}")
+    fmt = manifest.get("format")
+    fmt_name = str(fmt.get("name", "")) if isinstance(fmt, dict) else ""
+    options = manifest.get("options")
+    layer = str(options.get("layer", "")) if isinstance(options, dict) else ""
+    # A second export in the same second keeps its folder's number.
+    number = found["rest"].removeprefix(_safe(fmt_name)).strip("-")
+    parts = [
+        _safe(project.name) or f"project-{project.id}",
+        _safe(fmt_name),
+        _safe(layer),
+    ]
+    parts.append(found["stamp"] + (f"-{number}" if number.isdigit() else ""))
+    return "-".join(part for part in parts if part) + ".zip"
 
 
 def export_file(export_dir: Path, project: Project, name: str, filename: str) -> Path:

@@ -1,0 +1,120 @@
+"""The members page: site admins choose from existing accounts, project
+admins type a username; removing a member asks first and keeps their work."""
+
+from sqlalchemy import func, select
+
+from annotator.extensions import db
+from annotator.models import Membership, Span
+from annotator.services import assignments
+from annotator.services.accounts import create_user
+from annotator.services.documents import import_files
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def _members(project):
+    db.session.expire_all()
+    return set(
+        db.session.scalars(
+            select(Membership.user_id).where(Membership.project_id == project.id)
+        )
+    )
+
+
+def test_site_admins_choose_from_accounts_not_in_the_project(client, project, users):
+    create_user(db.session, "gone", PASSWORD).is_active = False
+    db.session.commit()
+    login(client, "siteadmin")
+    page = client.get(f"/projects/{project.id}/members").get_data(as_text=True)
+    assert '<select id="username" name="username"' in page
+    assert '<option value="outsider">outsider</option>' in page
+    assert '<option value="gone">' not in page  # deactivated accounts are not offered
+    # Members are offered only to change their role.
+    assert "annotator (now annotator)" in page
+    url = f"/projects/{project.id}/members"
+    response = client.post(
+        url,
+        data={
+            "username": "outsider",
+            "role": "reviewer",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert response.status_code == 302
+    assert users["outsider"].id in _members(project)
+
+
+def test_project_admins_type_a_name_and_see_no_list_of_accounts(client, project, users):
+    login(client, "padmin")
+    url = f"/projects/{project.id}/members"
+    page = client.get(url).get_data(as_text=True)
+    assert '<select id="username"' not in page
+    assert "outsider" not in page
+    assert "siteadmin" not in page
+    response = client.post(
+        url,
+        data={
+            "username": "nobody",
+            "role": "annotator",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert response.status_code == 400
+    assert "no user named &#39;nobody&#39;" in response.get_data(as_text=True)
+
+
+def test_removal_asks_first_and_keeps_the_members_work(client, project, users):
+    import_files(db.session, project, [("a.txt", b"Moscow denied it.")])
+    annotator = users["annotator"]
+    document = assignments.next_document(db.session, project, annotator)
+    db.session.add(
+        Span(
+            document_id=document.id,
+            annotator_id=annotator.id,
+            label_id=project.labels[0].id,
+            start=0,
+            end=6,
+        )
+    )
+    db.session.commit()
+    login(client, "padmin")
+    members_page = client.get(f"/projects/{project.id}/members").get_data(as_text=True)
+    url = f"/projects/{project.id}/members/{annotator.id}/remove"
+    assert f'href="{url}"' in members_page
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    text = confirm.get_data(as_text=True)
+    assert "Remove annotator from Alpha?" in text
+    assert "1 unfinished document goes back to the queue" in text
+    assert annotator.id in _members(project)
+    assert client.post(url).status_code == 400  # no CSRF token
+    assert annotator.id in _members(project)
+    done = client.post(url, data={"csrf_token": csrf_token(client, url)})
+    assert done.status_code == 302
+    assert annotator.id not in _members(project)
+    assert db.session.scalar(select(func.count()).select_from(Span)) == 1
+
+
+def test_removal_pages_answer_404_for_non_members_and_other_projects(
+    client, project, other_project, users
+):
+    login(client, "padmin")
+    outsider = users["outsider"].id
+    assert (
+        client.get(f"/projects/{project.id}/members/{outsider}/remove").status_code
+        == 404
+    )
+    assert (
+        client.get(f"/projects/{project.id}/members/999999/remove").status_code == 404
+    )
+    assert (
+        client.get(
+            f"/projects/{other_project.id}/members/{outsider}/remove"
+        ).status_code
+        == 404
+    )
+    login(client, "reviewer")
+    annotator = users["annotator"].id
+    assert (
+        client.get(f"/projects/{project.id}/members/{annotator}/remove").status_code
+        == 403
+    )
