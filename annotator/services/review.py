@@ -626,7 +626,13 @@ def document_review(
         **_state_json(session, adjudication, view),
         "names_shown": show_names,
         "labels": [
-            {"name": label.name, "display_name": label.display_name}
+            {
+                "name": label.name,
+                "display_name": label.display_name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "underline": label.underline,
+            }
             for label in project.labels
         ],
         "annotators": [
