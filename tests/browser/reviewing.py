@@ -51,8 +51,11 @@ SELECT_TEXT = """(wanted) => {
 }"""
 
 
-def record(doc_id: str, spans: dict[str, list[tuple[int, int, str]]] | None = None,
-           text: str = TEXT) -> dict[str, Any]:
+def record(
+    doc_id: str,
+    spans: dict[str, list[tuple[int, int, str]]] | None = None,
+    text: str = TEXT,
+) -> dict[str, Any]:
     return {
         "id": doc_id,
         "text": text,
@@ -82,7 +85,9 @@ def log_in_reviewer(page: Page) -> None:
     expect(page.get_by_role("heading", name="Projects")).to_be_visible()
 
 
-def open_review(page: Page, project: Project, document_id: int, query: str = "") -> None:
+def open_review(
+    page: Page, project: Project, document_id: int, query: str = ""
+) -> None:
     log_in_reviewer(page)
     page.goto(f"/projects/{project.id}/review/documents/{document_id}{query}")
     expect(page.locator("#group-panel .group-title")).to_be_visible()

@@ -35,8 +35,12 @@ def test_one_text_with_a_lane_per_annotator_and_gold(page, project, docs):
     )
     a_marks = page.locator('#lanes .lane[data-lane="A"] .mk')
     b_marks = page.locator('#lanes .lane[data-lane="B"] .mk')
-    expect(a_marks).to_have_text(["Moscow says the attack was staged", "Kyiv denies it", "Maybe"])
-    expect(b_marks).to_have_text(["Moscow says the attack was staged", "Kyiv deni", "Maybe", "😀"])
+    expect(a_marks).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv denies it", "Maybe"]
+    )
+    expect(b_marks).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv deni", "Maybe", "😀"]
+    )
     expect(page.locator("#lanes .lane-name")).to_have_text(["A", "B", "gold"])
     # The lanes' words sit under the same words of the text.
     text_box = page.locator('#lanes .seg:text-is("Kyiv denies it")').bounding_box()
@@ -64,7 +68,7 @@ def test_versions_show_the_words_that_differ(page, project, docs):
     expect(b.locator(".words")).to_have_text("Kyiv denies it")
     expect(b.locator("del")).to_have_text("es it")
     expect(b.locator(".offsets")).to_have_text(f"35{DASH}44")
-    expect(page.locator('#lanes .seg.focus')).to_have_text(["Kyiv denies it"])
+    expect(page.locator("#lanes .seg.focus")).to_have_text(["Kyiv denies it"])
     page.keyboard.press("n")
     a, b = panel(page).locator(".version").all()
     expect(a.locator("mark.label-chip")).to_have_text("Hedge")
@@ -79,13 +83,19 @@ def test_the_whole_keyboard_flow_with_two_annotators(page, project, docs):
     expect(panel(page).locator(".group-title")).to_have_text("Group 2 of 4")
     expect(message(page)).to_contain_text("Took A's version")
     page.keyboard.press("2")  # B's shorter denial
-    expect(gold_marks(page)).to_have_text(["Moscow says the attack was staged", "Kyiv deni"])
+    expect(gold_marks(page)).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv deni"]
+    )
     expect(panel(page).locator(".group-title")).to_have_text("Group 3 of 4")
     page.keyboard.press("a")  # two annotators, labels differ: no majority
-    expect(message(page)).to_contain_text("No majority here: press 1 for A's version, 2 for B's version, r to reject")
+    expect(message(page)).to_contain_text(
+        "No majority here: press 1 for A's version, 2 for B's version, r to reject"
+    )
     page.keyboard.press("r")
     expect(panel(page).locator(".group-title")).to_have_text("Group 4 of 4")
-    expect(page.locator('#lanes .lane[data-lane="A"] .mk.rejected')).to_have_text(["Maybe"])
+    expect(page.locator('#lanes .lane[data-lane="A"] .mk.rejected')).to_have_text(
+        ["Maybe"]
+    )
     expect(page.locator("#undecided")).to_have_text("1 undecided group of 4")
 
     page.keyboard.press(",")
@@ -121,7 +131,9 @@ def test_the_whole_keyboard_flow_with_two_annotators(page, project, docs):
     page.keyboard.press("n")  # the only undecided group: B's emoji
     expect(panel(page).locator(".group-title")).to_have_text("Group 4 of 4")
     page.keyboard.press("2")
-    expect(message(page)).to_contain_text("Every group is decided: Shift+A adjudicates.")
+    expect(message(page)).to_contain_text(
+        "Every group is decided: Shift+A adjudicates."
+    )
     expect(page.locator("#undecided")).to_have_text("0 undecided groups of 4")
     expect(panel(page).locator(".gold-item .offsets")).to_have_text(f"61{DASH}62")
     page.keyboard.press("Shift+A")  # nothing undecided: no question
@@ -134,7 +146,9 @@ def test_a_word_after_an_emoji_is_stored_in_code_points(page, project, docs):
     select_text(page, "end")
     page.keyboard.press("3")
     expect(gold_marks(page)).to_have_text(["end"])
-    expect(page.locator("#history-body tr.decision").first).to_contain_text(f"63{DASH}66")
+    expect(page.locator("#history-body tr.decision").first).to_contain_text(
+        f"63{DASH}66"
+    )
     assert page.console_errors == []
 
 

@@ -35,15 +35,22 @@ def test_three_annotators_majority_with_a(page, project):
     expect(page.locator("#lanes .lane-name")).to_have_text(["A", "B", "C", "gold"])
     page.keyboard.press("n")  # the denial: A and C agree, B is shorter
     expect(panel(page).locator(".group-title")).to_have_text("Group 2 of 3")
-    expect(panel(page).locator("button.take")).to_have_text(["1 Take A", "2 Take B", "3 Take C"])
+    expect(panel(page).locator("button.take")).to_have_text(
+        ["1 Take A", "2 Take B", "3 Take C"]
+    )
     page.keyboard.press("a")
     expect(gold_marks(page)).to_have_text(["Kyiv denies it"])
     expect(message(page)).to_contain_text("Took the majority's version.")
     expect(panel(page).locator(".group-title")).to_have_text("Group 3 of 3")
     page.keyboard.press("a")  # only C marked "Maybe": no majority of three
-    expect(message(page)).to_contain_text("No majority here: press 1 for A's version, 2 for B's version, 3 for C's version")
+    expect(message(page)).to_contain_text(
+        "No majority here: press 1 for A's version, 2 for B's version, "
+        "3 for C's version"
+    )
     page.keyboard.press("1")  # A marked nothing here: taking A's version rejects
-    expect(page.locator('#lanes .lane[data-lane="C"] .mk.rejected')).to_have_text(["Maybe"])
+    expect(page.locator('#lanes .lane[data-lane="C"] .mk.rejected')).to_have_text(
+        ["Maybe"]
+    )
     assert page.console_errors == []
 
 
@@ -51,8 +58,9 @@ def test_labels_differ_by_underline_style_not_only_colour(page, project):
     ids = import_records(project, [record("d1")])
     open_review(page, project, ids["d1"])
     styles = page.evaluate(
-        """() => Object.fromEntries([...document.querySelectorAll('#lanes .lane .mk')].map(
-            (m) => [m.title, getComputedStyle(m).textDecorationStyle]))"""
+        """() => Object.fromEntries(
+            [...document.querySelectorAll('#lanes .lane .mk')].map(
+                (m) => [m.title, getComputedStyle(m).textDecorationStyle]))"""
     )
     assert styles == {"Claim": "solid", "Denial": "double", "Hedge": "dotted"}
     colours = page.evaluate(
@@ -74,7 +82,9 @@ def test_labels_differ_by_underline_style_not_only_colour(page, project):
 
 
 def long_record():
-    paragraphs = [f"Paragraph {i} says nothing of note at all today." for i in range(80)]
+    paragraphs = [
+        f"Paragraph {i} says nothing of note at all today." for i in range(80)
+    ]
     paragraphs[70] = "Officials denied the report on the outage."
     text = "\n".join(paragraphs)
     start = text.index("Officials")
