@@ -503,3 +503,5 @@ view.layout();
 wire();
 render();
 setFocus(Math.max(choose.nextUndecided(state.groups, -1, 1), state.groups.length ? 0 : -1));
+$("lanes").dataset.ready = "true";
+performance.mark("review-interactive");
