@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
-import { cutNested, cutRow, firstEndingAfter, lineRows, packTracks, reach } from "../../static/js/review/layout.js";
+import { cutNested, cutRow, firstEndingAfter, lineRows, overlapping, packTracks, reach } from "../../static/js/review/layout.js";
 
 const { cases } = JSON.parse(readFileSync(new URL("../data/offsets_cases.json", import.meta.url)));
 const byLength = (piece) => [...piece].length; // one unit a code point
@@ -80,5 +80,20 @@ describe("cutRow and cutNested", () => {
       runs.map((r) => [r.start, r.end, r.items.map((g) => g.index)]),
       [[2, 3, [0]], [3, 5, [0, 1]], [5, 10, [0]], [10, 12, []], [12, 13, [2]]],
     );
+  });
+});
+
+describe("overlapping", () => {
+  test("finds nested and overlapping items by bisection", () => {
+    const items = [
+      { start: 0, end: 50 },
+      { start: 5, end: 8 },
+      { start: 20, end: 25 },
+      { start: 60, end: 70 },
+    ];
+    const found = (a, b) => overlapping(items, reach(items), a, b).map((i) => i.start);
+    assert.deepEqual(found(21, 22), [0, 20]);
+    assert.deepEqual(found(50, 60), []);
+    assert.deepEqual(found(49, 61), [0, 60]);
   });
 });

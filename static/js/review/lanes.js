@@ -44,10 +44,23 @@ function laneTracks(lanes) {
   });
 }
 
-/** Whether a track (items sorted by start, not overlapping) has an item in the row. */
-function touches(items, row) {
-  const i = firstEndingAfter(items, row.start);
-  return i < items.length && items[i].start < row.end;
+const LONG_ROWS = 120;
+
+/** What a row's lanes show, as a string ("" when no lane has a mark there). */
+function rowKey(tracked, row, signature) {
+  let key = "";
+  let any = false;
+  for (const lane of tracked) {
+    for (const items of lane.tracks) {
+      for (let i = firstEndingAfter(items, row.start); i < items.length && items[i].start < row.end; i += 1) {
+        key += signature(items[i]);
+        any = true;
+      }
+      key += ";";
+    }
+    key += "/";
+  }
+  return any ? key : "";
 }
 
 export class LaneView {
@@ -70,29 +83,40 @@ export class LaneView {
     if (Math.abs(width - this.width) < 8 && this.rows.length) return false;
     this.width = width;
     this.rows = lineRows(this.text, width * 0.97, measure);
+    this.keys = null; // every row is drawn anew
     return true;
   }
 
   /**
-   * Draw every row: ``groups`` cut the text line; ``lanes`` are
+   * Draw the rows: ``groups`` cut the text line; ``lanes`` are
    * [{key, name, items}] with items {start, end, …} handed to ``markOf(item,
    * node)`` to decorate. Text segments name their groups in data-groups.
+   * ``signature(item)`` names what a mark shows: a row whose marks all show
+   * the same as last time is kept (a decision redraws a few rows, not all).
+   * The groups never change while the page is open (submitted work is fixed).
    */
-  render(groups, lanes, markOf) {
+  render(groups, lanes, markOf, signature) {
     const tracked = laneTracks(lanes);
     const reached = reach(groups);
+    const keys = this.rows.map((row) => rowKey(tracked, row, signature));
+    const old = this.keys ? [...this.container.children] : null;
     const fragment = document.createDocumentFragment();
-    for (const row of this.rows) {
+    this.rows.forEach((row, i) => {
+      if (old && this.keys[i] === keys[i]) return;
       const node = element("div", "row");
       node.dataset.start = String(row.start);
       node.dataset.end = String(row.end);
       node.append(element("div", "gutter"), this.#textLine(row, groups, reached));
-      if (tracked.some((lane) => lane.tracks.some((items) => touches(items, row)))) {
+      if (keys[i]) {
         for (const lane of tracked) this.#lane(node, row, lane, markOf);
       }
-      fragment.append(node);
-    }
-    this.container.replaceChildren(fragment);
+      if (old) old[i].replaceWith(node);
+      else fragment.append(node);
+    });
+    if (!old) this.container.replaceChildren(fragment);
+    this.keys = keys;
+    // Long texts: rows off screen are not laid out until scrolled to.
+    this.container.classList.toggle("long", this.rows.length > LONG_ROWS);
   }
 
   #textLine(row, groups, reached) {

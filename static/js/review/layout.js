@@ -110,11 +110,10 @@ export function reach(items) {
 }
 
 /**
- * Row [start, end) cut at every boundary of ``items`` (sorted by start, may
- * nest or overlap; ``reached`` is reach(items)): [{start, end, items}] with
- * the items covering each run, outermost first.
+ * The items (sorted by start; ``reached`` is reach(items)) overlapping
+ * [start, end), by one bisection and a scan of the candidates.
  */
-export function cutNested(start, end, items, reached) {
+export function overlapping(items, reached, start, end) {
   let low = 0;
   let high = items.length;
   while (low < high) {
@@ -122,10 +121,20 @@ export function cutNested(start, end, items, reached) {
     if (reached[middle] <= start) low = middle + 1;
     else high = middle;
   }
-  const near = [];
+  const found = [];
   for (let i = low; i < items.length && items[i].start < end; i += 1) {
-    if (items[i].end > start) near.push(items[i]);
+    if (items[i].end > start) found.push(items[i]);
   }
+  return found;
+}
+
+/**
+ * Row [start, end) cut at every boundary of ``items`` (sorted by start, may
+ * nest or overlap; ``reached`` is reach(items)): [{start, end, items}] with
+ * the items covering each run, outermost first.
+ */
+export function cutNested(start, end, items, reached) {
+  const near = overlapping(items, reached, start, end);
   const cuts = new Set([start, end]);
   for (const item of near) {
     if (item.start > start) cuts.add(item.start);

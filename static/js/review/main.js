@@ -10,6 +10,7 @@ import * as choose from "./groups.js";
 import { renderHistory } from "./history.js";
 import { keyAction } from "./keys.js";
 import { LaneView } from "./lanes.js";
+import { overlapping, reach } from "./layout.js";
 import { drawArcs, linkItems, renderLinkList } from "./links.js";
 import { labelLook, renderLegend } from "./look.js";
 import { renderPanel } from "./panel.js";
@@ -58,6 +59,7 @@ function spanGroups() {
 
 function drawLanes() {
   const groupOf = spanGroups();
+  const reached = reach(state.groups);
   const lanes = state.annotators.map((a) => ({
     key: a.key,
     name: a.key,
@@ -70,7 +72,7 @@ function drawLanes() {
     node.title = look.name(item.label);
     if (item.annotator === undefined) {
       node.dataset.gold = String(item.id);
-      const hit = state.groups.filter((g) => g.start < item.end && item.start < g.end);
+      const hit = overlapping(state.groups, reached, item.start, item.end);
       if (hit.length) node.dataset.groups = hit.map((g) => g.index).join(" ");
       return;
     }
@@ -78,8 +80,13 @@ function drawLanes() {
     if (groupOf.has(item.id)) node.dataset.groups = String(groupOf.get(item.id));
     if (item.rejected) node.classList.add("rejected");
     if (item.in_gold) node.classList.add("in-gold");
-  });
-  ui.lit = [];
+  }, signature);
+}
+
+/** What a mark shows: a row whose marks keep their signatures is not redrawn. */
+function signature(item) {
+  const who = item.annotator ?? "gold";
+  return `${who}${item.id}:${item.start}-${item.end}${item.label}${item.rejected ? "r" : ""}${item.in_gold ? "g" : ""},`;
 }
 
 function currentGroup() {
@@ -495,13 +502,21 @@ function wire() {
   $("lanes").addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
   window.addEventListener("resize", onResize);
+  // Rows of long texts are laid out as they come into view (content-visibility),
+  // which moves the marks the connectors join: draw them again after scrolling.
+  window.addEventListener("scrollend", () => {
+    if ($("lanes").classList.contains("long")) renderLinks();
+  });
 }
 
 renderLegend($("legend"), state.labels, look);
 measureBar();
+performance.mark("review-start");
 view.layout();
+performance.mark("review-rows");
 wire();
 render();
+performance.mark("review-drawn");
 setFocus(Math.max(choose.nextUndecided(state.groups, -1, 1), state.groups.length ? 0 : -1));
 $("lanes").dataset.ready = "true";
 performance.mark("review-interactive");
