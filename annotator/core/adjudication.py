@@ -10,7 +10,7 @@ so that review and agreement speak about the same disagreements.
 from __future__ import annotations
 
 import string
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -75,14 +75,45 @@ def agreed_by_all(groups: Iterable[Group], n_annotators: int) -> list[Proposal]:
     return majority_proposals(groups, n_annotators, max(1, n_annotators))
 
 
+@dataclass(frozen=True, slots=True)
+class GoldMark:
+    """A gold span as :func:`is_decided` sees it: offsets (code points, end
+    exclusive), label, and the reviewed annotators' spans it was made from
+    (empty: added by hand, or its sources are no longer reviewed)."""
+
+    start: int
+    end: int
+    label: str
+    sources: frozenset[SpanTriple] = frozenset()
+
+    @property
+    def triple(self) -> SpanTriple:
+        return (self.start, self.end, self.label)
+
+
 def is_decided(
-    group: Group, gold: Iterable[SpanTriple], rejected: Collection[SpanTriple]
+    group: Group, gold: Iterable[GoldMark], rejected: Collection[SpanTriple]
 ) -> bool:
-    """A group is decided once a gold span overlaps its passage, or once the
-    reviewer rejected every distinct span in it."""
-    if any(start < group.end and group.start < end for start, end, _ in gold):
-        return True
-    return all(span in rejected for span in group_votes(group))
+    """Whether the reviewer acted on ``group``. It is decided when
+
+    - a gold span was made from one of its spans (accepted, corrected, or
+      relabelled keeping that provenance), or
+    - a gold span made from no reviewed span (added by hand) overlaps its
+      passage with one of its labels, or
+    - every distinct span in it is rejected.
+
+    A gold span made from other spans decides nothing here: taking a claim
+    into gold leaves a hedge nested in it undecided until the reviewer takes,
+    adds or rejects the hedge."""
+    votes = group_votes(group)
+    labels = {label for _, _, label in votes}
+    for mark in gold:
+        if mark.sources:
+            if any(source in votes for source in mark.sources):
+                return True
+        elif mark.start < group.end and group.start < mark.end and mark.label in labels:
+            return True
+    return all(span in rejected for span in votes)
 
 
 def alias(index: int) -> str:
@@ -261,30 +292,40 @@ def document_pair(
 
 def decided_flags(
     groups: Sequence[Group],
-    gold: Iterable[SpanTriple],
+    gold: Iterable[GoldMark],
     rejected: Collection[SpanTriple],
 ) -> list[bool]:
-    """:func:`is_decided` for every group, in O((groups + gold) log gold):
-    gold sorted by start, with the running maximum of their ends, answers
-    "does a gold span overlap this passage" by one bisection."""
-    ordered = sorted((start, end) for start, end, _ in gold)
-    starts = [start for start, _ in ordered]
+    """:func:`is_decided` for every group, in O((groups + gold) log gold) for
+    long documents: the gold spans' sources in one set, and the hand-added
+    gold spans sorted by start with the running maximum of their ends, so one
+    bisection finds those that may overlap a passage."""
+    marks = list(gold)
+    sourced = {source for mark in marks for source in mark.sources}
+    added = sorted((m for m in marks if not m.sources), key=lambda m: m.start)
+    starts = [mark.start for mark in added]
     reach: list[int] = []
-    for _, end in ordered:
-        reach.append(max(end, reach[-1]) if reach else end)
+    for mark in added:
+        reach.append(max(mark.end, reach[-1]) if reach else mark.end)
     flags = []
     for group in groups:
-        before = bisect_left(starts, group.end)  # gold starting before the end
-        if before and reach[before - 1] > group.start:
-            flags.append(True)
-        else:
-            flags.append(all(span in rejected for span in group_votes(group)))
+        votes = group_votes(group)
+        labels = {label for _, _, label in votes}
+        first = bisect_right(reach, group.start)  # the first that may reach in
+        last = bisect_left(starts, group.end)  # those starting before the end
+        flags.append(
+            any(vote in sourced for vote in votes)
+            or any(
+                mark.end > group.start and mark.label in labels
+                for mark in added[first:last]
+            )
+            or all(vote in rejected for vote in votes)
+        )
     return flags
 
 
 def undecided_groups(
     groups: Iterable[Group],
-    gold: Sequence[SpanTriple],
+    gold: Sequence[GoldMark],
     rejected: Collection[SpanTriple],
 ) -> list[Group]:
     """The groups :func:`is_decided` finds undecided."""

@@ -22,7 +22,7 @@ exactly them; links the reviewer drew by hand stay.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from annotator.core import adjudication as rules
 from annotator.core import decisions
 from annotator.core.diff import Group, SpanTriple
+from annotator.core.labels import link_allowed
 from annotator.core.spans import (
     FieldError,
     Link,
@@ -82,6 +83,7 @@ from annotator.services.review import (
     annotator_links,
     gold_ends,
     gold_links_of,
+    gold_marks,
     gold_spans,
     link_json,
     next_open_document,
@@ -300,6 +302,15 @@ def _gold_exists(
     )
 
 
+#: A gold span's source: (annotator span id, None once that span is gone;
+#: annotator id).
+Source = tuple[int | None, int]
+
+
+def _sources(records: Iterable[SpanRecord]) -> list[Source]:
+    return [(record.id, record.annotator_id) for record in records]
+
+
 def _add_gold(
     session: Session,
     project: Project,
@@ -307,9 +318,9 @@ def _add_gold(
     reviewer: User,
     span: Span,
     decision: GoldDecision,
-    sources: Sequence[SpanRecord],
+    sources: Sequence[Source],
     change: _Change,
-) -> None:
+) -> GoldSpan:
     label_id = _labels(project)[span.label]
     if _gold_exists(session, document, span, label_id):
         raise refuse(
@@ -326,13 +337,15 @@ def _add_gold(
         decided_by_id=reviewer.id,
         decided_at=utcnow(),
         sources=[
-            GoldSource(span_id=s.id, annotator_id=s.annotator_id) for s in sources
+            GoldSource(span_id=span_id, annotator_id=annotator_id)
+            for span_id, annotator_id in dict.fromkeys(sources)
         ],
     )
     session.add(gold)
     session.flush()
     change.created.append(_stored(gold))
-    _unreject(session, [s.id for s in sources], change)
+    _unreject(session, [i for i, _ in sources if i is not None], change)
+    return gold
 
 
 def _unreject(session: Session, span_ids: Sequence[int], change: _Change) -> None:
@@ -431,7 +444,7 @@ def accept(
         reviewer,
         span,
         GoldDecision.ACCEPTED,
-        sources,
+        _sources(sources),
         change,
     )
     _carry_links(session, document, work, change)
@@ -451,6 +464,55 @@ def _span_dict(span: Span) -> dict[str, Any]:
 CORRECTABLE = ("start", "end", "label", "attributes", "note")
 
 
+def _replaced(
+    session: Session, document: Document, data: Mapping[str, Any]
+) -> GoldSpan | None:
+    """The gold span ``replaces`` names (None when absent)."""
+    if "replaces" not in data or data["replaces"] is None:
+        return None
+    gold_id = data["replaces"]
+    gold = session.get(GoldSpan, gold_id) if is_stored_int(gold_id) else None
+    if gold is None or gold.document_id != document.id:
+        raise refuse("replaces", "must be the id of a gold span of this document")
+    return gold
+
+
+def _gold_span_dict(gold: GoldSpan) -> dict[str, Any]:
+    return {
+        "start": gold.start,
+        "end": gold.end,
+        "label": gold.label.name,
+        "attributes": dict(gold.attributes),
+        "note": gold.note,
+    }
+
+
+def _correction_base(
+    work: Submitted,
+    data: Mapping[str, Any],
+    replaced: GoldSpan | None,
+) -> tuple[dict[str, Any], list[SpanRecord]]:
+    """What the correction starts from (the replaced gold span, else the
+    chosen spans' proposal) and the chosen annotator spans; with
+    ``replaces`` the chosen spans may be none."""
+    if replaced is not None and not data.get("span_ids"):
+        return _gold_span_dict(replaced), []
+    chosen = _chosen_spans(work, data)
+    if replaced is not None:
+        return _gold_span_dict(replaced), chosen
+    return _span_dict(_proposal_span(chosen[0].triple, chosen)), chosen
+
+
+def _same_as(span: Span, gold: GoldSpan) -> bool:
+    return (span.start, span.end, span.label, dict(span.attributes), span.note) == (
+        gold.start,
+        gold.end,
+        gold.label.name,
+        gold.attributes,
+        gold.note,
+    )
+
+
 @_decision
 def accept_with_correction(
     session: Session,
@@ -460,28 +522,84 @@ def accept_with_correction(
     data: Mapping[str, Any],
 ) -> dict[str, Any]:
     """Take annotators' spans into gold with the reviewer's boundary, label,
-    attributes or note; the chosen spans are its sources."""
+    attributes or note; the chosen spans are its sources. With ``replaces``
+    (a gold span id of this document) that gold span gives way to the
+    corrected one in the same decision: the corrected span starts from it,
+    keeps its sources (plus any chosen spans) and its links, where the link
+    rules still allow them. ``span_ids`` may then be left out: a relabel or
+    a new boundary of a gold span."""
+    replaced = _replaced(session, document, data)
     work = submitted_work(session, document)
-    chosen = _chosen_spans(work, data)
-    base = _span_dict(_proposal_span(chosen[0].triple, chosen))
+    base, chosen = _correction_base(work, data, replaced)
     merged = {**base, **{key: data[key] for key in CORRECTABLE if key in data}}
     span = _checked_span(merged, project, document)
+    if replaced is not None and _same_as(span, replaced):
+        raise refuse(
+            "span",
+            f"this is gold span {replaced.id} as it is: change its label, "
+            "boundaries, attributes or note",
+        )
     adjudication = _claim(session, document, data, open_only=True)
     change = _Change()
-    _add_gold(
+    sources: list[Source] = []
+    kept: list[GoldLink] = []
+    if replaced is not None:
+        sources = [(s.span_id, s.annotator_id) for s in replaced.sources]
+        kept = _remove_gold(session, replaced, change)
+    created = _add_gold(
         session,
         project,
         document,
         reviewer,
         span,
         GoldDecision.CORRECTED,
-        chosen,
+        [*sources, *_sources(chosen)],
         change,
     )
-    _carry_links(session, document, work, change)
+    _move_links(session, kept, replaced, created, change)
+    if chosen:
+        _carry_links(session, document, work, change)
     return _finish(
         session, project, document, reviewer, adjudication, "correct", change
     )
+
+
+def _remove_gold(session: Session, gold: GoldSpan, change: _Change) -> list[GoldLink]:
+    """Delete ``gold`` and its links (into ``change``); the links as they were."""
+    links = _links_touching(session, gold.id)
+    for found in links:
+        change.deleted_links.append(link_json(found))
+        session.delete(found)
+    session.flush()
+    change.deleted.append(_stored(gold))
+    session.delete(gold)
+    session.flush()
+    return links
+
+
+def _move_links(
+    session: Session,
+    links: Sequence[GoldLink],
+    replaced: GoldSpan | None,
+    created: GoldSpan,
+    change: _Change,
+) -> None:
+    """Draw ``links`` of the replaced gold span again to the one replacing
+    it, where the link rules allow them between the labels now."""
+    if replaced is None:
+        return
+    for old in links:
+        source_id = created.id if old.source_id == replaced.id else old.source_id
+        target_id = created.id if old.target_id == replaced.id else old.target_id
+        ends = [session.get(GoldSpan, i) for i in (source_id, target_id)]
+        if ends[0] is None or ends[1] is None or source_id == target_id:
+            continue
+        if not link_allowed(old.kind, ends[0].label.name, ends[1].label.name):
+            continue
+        moved = GoldLink(source_id=source_id, target_id=target_id, kind=old.kind)
+        session.add(moved)
+        session.flush()
+        change.created_links.append(link_json(moved))
 
 
 @_decision
@@ -497,7 +615,7 @@ def add_gold_span(
     adjudication = _claim(session, document, data, open_only=True)
     change = _Change()
     _add_gold(
-        session, project, document, reviewer, span, GoldDecision.ADDED, (), change
+        session, project, document, reviewer, span, GoldDecision.ADDED, [], change
     )
     return _finish(session, project, document, reviewer, adjudication, "add", change)
 
@@ -553,12 +671,8 @@ def remove_gold_span(
     if gold is None or gold.document_id != document.id:
         raise refuse("gold_id", "no such gold span on this document")
     adjudication = _claim(session, document, data, open_only=True)
-    change = _Change(deleted=[_stored(gold)])
-    for link in _links_touching(session, gold.id):
-        change.deleted_links.append(link_json(link))
-        session.delete(link)
-    session.flush()
-    session.delete(gold)
+    change = _Change()
+    _remove_gold(session, gold, change)
     return _finish(session, project, document, reviewer, adjudication, "remove", change)
 
 
@@ -667,7 +781,7 @@ def _accept_proposals(
             reviewer,
             _proposal_span(proposal.triple, sources),
             GoldDecision.ACCEPTED,
-            sources,
+            _sources(sources),
             change,
         )
     _carry_links(session, document, work, change)
@@ -711,12 +825,10 @@ def accept_majority(
 
 def _open_groups(session: Session, document: Document, work: Submitted) -> list[Group]:
     """The groups no decision has settled yet (neither in gold nor rejected)."""
-    gold = [(g.start, g.end, g.label.name) for g in gold_spans(session, document)]
+    gold = gold_marks(gold_spans(session, document), work)
     refused = rejected_ids(session, document)
     rejected = {s.triple for s in work.spans if s.id in refused}
-    return [
-        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
-    ]
+    return rules.undecided_groups(work.groups(), gold, rejected)
 
 
 def _confirmed_undecided(

@@ -521,6 +521,27 @@ class _Decided:
     def gold_sources(self) -> set[int | None]:
         return {s.span_id for g in self.gold for s in g.sources}
 
+    def gold_marks(self, work: Submitted) -> list[rules.GoldMark]:
+        return gold_marks(self.gold, work)
+
+    def rejected_triples(self, work: Submitted) -> set[SpanTriple]:
+        return {s.triple for s in work.spans if s.id in self.rejected}
+
+
+def gold_marks(gold: Iterable[GoldSpan], work: Submitted) -> list[rules.GoldMark]:
+    """Gold spans as the decided rule sees them (:func:`rules.is_decided`):
+    their sources as the triples of the reviewed spans they came from."""
+    triples = {span.id: span.triple for span in work.spans}
+    return [
+        rules.GoldMark(
+            g.start,
+            g.end,
+            g.label.name,
+            frozenset(triples[s.span_id] for s in g.sources if s.span_id in triples),
+        )
+        for g in gold
+    ]
+
 
 def _decided(session: Session, document: Document) -> _Decided:
     return _Decided(
@@ -573,8 +594,8 @@ def _groups_json(
     work: Submitted, decided: _Decided, view: _View
 ) -> list[dict[str, Any]]:
     threshold = rules.majority_threshold(len(work.annotators))
-    gold = decided.gold_triples()
-    rejected = {s.triple for s in work.spans if s.id in decided.rejected}
+    gold = decided.gold_marks(work)
+    rejected = decided.rejected_triples(work)
     groups = work.groups()
     flags = rules.decided_flags(groups, gold, rejected)
     spans = _SpanIndex(work)
@@ -758,8 +779,9 @@ def annotator_quality(
         work = submitted_work(session, document)
         decided = _decided(session, document)
         gold = decided.gold_triples()
-        rejected = {s.triple for s in work.spans if s.id in decided.rejected}
-        undecided = rules.undecided_groups(work.groups(), gold, rejected)
+        undecided = rules.undecided_groups(
+            work.groups(), decided.gold_marks(work), decided.rejected_triples(work)
+        )
         if undecided:
             name = document.title or document.external_id
             left.append((document.id, name, len(undecided)))

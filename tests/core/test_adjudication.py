@@ -11,6 +11,7 @@ from annotator.core.adjudication import (
     AnnotatorLink,
     DocumentPair,
     GoldEnd,
+    GoldMark,
     Proposal,
     agreed_by_all,
     alias,
@@ -72,13 +73,36 @@ def test_agreed_by_all_counts_annotators_who_marked_nothing():
     assert [p.triple for p in majority_proposals(groups, 3)] == [(0, 5, "claim")]
 
 
-def test_a_group_is_decided_by_overlapping_gold_or_rejecting_all_of_it():
-    label_group = align(THREE)[1]
+def test_a_group_is_decided_by_gold_made_from_it_or_rejecting_all_of_it():
+    label_group = align(THREE)[1]  # hedge 10-15 (ann, bob), claim 10-15 (cat)
     assert not is_decided(label_group, [], set())
-    assert is_decided(label_group, [(12, 13, "claim")], set())
-    assert not is_decided(label_group, [(15, 20, "claim")], set())
+    made_from_it = GoldMark(10, 14, "rumour", frozenset({(10, 15, "claim")}))
+    assert is_decided(label_group, [made_from_it], set())
     assert not is_decided(label_group, [], {(10, 15, "hedge")})
     assert is_decided(label_group, [], {(10, 15, "hedge"), (10, 15, "claim")})
+
+
+def test_a_span_added_by_hand_decides_the_groups_it_overlaps_with_their_label():
+    label_group = align(THREE)[1]
+    assert is_decided(label_group, [GoldMark(12, 13, "claim")], set())
+    assert is_decided(label_group, [GoldMark(0, 11, "hedge")], set())
+    assert not is_decided(label_group, [GoldMark(15, 20, "claim")], set())
+    assert not is_decided(label_group, [GoldMark(12, 13, "denial")], set())
+
+
+def test_a_claim_taken_into_gold_leaves_the_hedge_nested_in_it_undecided():
+    nested = {
+        "ann": [(0, 30, "claim"), (5, 12, "hedge")],
+        "bob": [(0, 30, "claim")],
+    }
+    claim, hedge = align(nested)
+    taken = GoldMark(0, 30, "claim", frozenset({(0, 30, "claim")}))
+    assert is_decided(claim, [taken], set())
+    assert not is_decided(hedge, [taken], set())
+    assert undecided_groups([claim, hedge], [taken], set()) == [hedge]
+    hedge_taken = GoldMark(5, 12, "hedge", frozenset({(5, 12, "hedge")}))
+    assert undecided_groups([claim, hedge], [taken, hedge_taken], set()) == []
+    assert undecided_groups([claim, hedge], [taken], {(5, 12, "hedge")}) == []
 
 
 def test_aliases_run_like_spreadsheet_columns():
@@ -136,7 +160,8 @@ def test_spans_in_undecided_groups_are_set_apart_per_label():
     spans = {"ann": [(0, 5, "claim"), (10, 15, "hedge")], "bob": [(0, 5, "claim")]}
     groups = align(spans)
     gold = [(0, 5, "claim")]
-    undecided = undecided_groups(groups, gold, set())
+    marks = [GoldMark(0, 5, "claim", frozenset(gold))]
+    undecided = undecided_groups(groups, marks, set())
     assert [(g.start, g.end) for g in undecided] == [(10, 15)]
     pair = document_pair(20, gold, spans["ann"], undecided, "ann")
     assert (list(pair.annotator), list(pair.undecided)) == (
@@ -206,9 +231,11 @@ def test_a_span_behind_two_gold_spans_links_each():
 
 
 def test_decided_flags_agree_with_is_decided_on_random_documents():
-    """The bisected check (long documents) answers as the plain rule does."""
+    """The bisected check (long documents) answers as the plain rule does:
+    hand-added gold by overlap and label, gold made from spans by source."""
     import random
 
+    LABELS = ("claim", "hedge")
     chooser = random.Random(3)
     for _ in range(40):
         spans = {
@@ -216,16 +243,20 @@ def test_decided_flags_agree_with_is_decided_on_random_documents():
                 (
                     start,
                     start + chooser.randint(1, 12),
-                    chooser.choice(["claim", "hedge"]),
+                    chooser.choice(LABELS),
                 )
                 for start in chooser.sample(range(0, 200, 3), 12)
             ]
             for name in ("a", "b")
         }
         groups = align(spans)
+        drawn = spans["a"] + spans["b"]
         gold = [
-            (start, start + chooser.randint(1, 20), "claim")
+            GoldMark(start, start + chooser.randint(1, 20), chooser.choice(LABELS))
             for start in chooser.sample(range(200), chooser.randint(0, 8))
+        ] + [
+            GoldMark(*chooser.choice(drawn), frozenset([chooser.choice(drawn)]))
+            for _ in range(chooser.randint(0, 3))
         ]
         rejected = {t for t in spans["a"] if chooser.random() < 0.5} | set(spans["b"])
         expected = [is_decided(g, gold, rejected) for g in groups]

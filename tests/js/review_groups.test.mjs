@@ -68,15 +68,15 @@ describe("versions", () => {
 describe("corrections and pending links", () => {
   const g = group(0, false, { A: [1], B: [2] });
 
-  test("a correction replaces the gold span, with its sources", () => {
+  test("a correction replaces the gold span (which keeps its sources) or takes the group's spans", () => {
     const gold = { id: 9, source_span_ids: [2], label: "claim" };
     assert.deepEqual(choose.correctionBody(g, gold, 1, 5, "hedge"), {
       start: 1,
       end: 5,
       label: "hedge",
-      span_ids: [2],
       replaces: 9,
     });
+    assert.deepEqual(choose.correctionBody(null, null, 1, 5, "hedge"), { start: 1, end: 5, label: "hedge" });
     assert.deepEqual(choose.correctionBody(g, null, 1, 5, "hedge"), { start: 1, end: 5, label: "hedge", span_ids: [1, 2] });
   });
 
@@ -147,5 +147,24 @@ describe("keys", () => {
     assert.equal(historyShortcut(key("Z", { ctrlKey: true, shiftKey: true })), "redo");
     assert.equal(historyShortcut(key("y", { metaKey: true })), "redo");
     assert.equal(historyShortcut(key("z")), null);
+  });
+});
+
+describe("goldInGroup", () => {
+  const spans = new Map([
+    [1, { id: 1, label: "hedge" }],
+    [2, { id: 2, label: "hedge" }],
+  ]);
+  const hedge = { ...group(0, false, { A: [1], B: [2] }), start: 10, end: 15 };
+
+  test("gold made from the group's spans, or added over it with one of its labels", () => {
+    const taken = { id: 1, start: 10, end: 15, label: "claim", source_span_ids: [2] };
+    const claim = { id: 2, start: 0, end: 30, label: "claim", source_span_ids: [7] };
+    const added = { id: 3, start: 12, end: 14, label: "hedge", source_span_ids: [] };
+    const other = { id: 4, start: 12, end: 14, label: "denial", source_span_ids: [] };
+    assert.deepEqual(
+      choose.goldInGroup([taken, claim, added, other], hedge, spans).map((g) => g.id),
+      [1, 3],
+    );
   });
 });

@@ -68,9 +68,19 @@ export function rejectTargets(group, spansById) {
   });
 }
 
-/** The gold spans overlapping a group, in text order. */
-export function goldInGroup(gold, group) {
-  return gold.filter((g) => g.start < group.end && group.start < g.end);
+/**
+ * The group's gold spans, as the server decides a group: made from one of its
+ * spans, or added by hand over its passage with one of its labels (a claim
+ * taken into gold is not the gold of a hedge nested in it).
+ */
+export function goldInGroup(gold, group, spansById) {
+  const ids = new Set(groupSpanIds(group));
+  const labels = new Set([...ids].map((id) => spansById.get(id)?.label));
+  return gold.filter((g) =>
+    g.source_span_ids.length
+      ? g.source_span_ids.some((id) => ids.has(id))
+      : g.start < group.end && group.start < g.end && labels.has(g.label),
+  );
 }
 
 /** The group whose range overlaps [start, end), preferring ``preferred``. */
@@ -115,16 +125,15 @@ export function pendingRequests(link, spansById, gold) {
 }
 
 /**
- * The body of a ``correct`` decision giving the group a gold span at
- * [start, end) with ``label``: the group's spans as sources, and ``replaces``
- * the gold span it corrects (one decision: relabel or new boundary).
+ * The body of a ``correct`` decision giving [start, end) with ``label``:
+ * with ``replaced``, that gold span gives way in the same decision and keeps
+ * its sources (relabel or new boundary: no span ids); else the group's spans
+ * are the sources.
  */
 export function correctionBody(group, replaced, start, end, label) {
   const body = { start, end, label };
-  const sources = replaced && replaced.source_span_ids.length ? replaced.source_span_ids : null;
-  const ids = sources ?? (group ? groupSpanIds(group) : []);
-  if (ids.length) body.span_ids = ids;
   if (replaced) body.replaces = replaced.id;
+  else if (group) body.span_ids = groupSpanIds(group);
   return body;
 }
 

@@ -95,7 +95,7 @@ function currentGroup() {
 
 function groupGold() {
   const group = currentGroup();
-  return group ? choose.goldInGroup(state.gold, group) : [];
+  return group ? choose.goldInGroup(state.gold, group, spansById) : [];
 }
 
 function focusedGold() {
@@ -296,6 +296,9 @@ function take({ number }) {
   if (!group) return say("No group to decide.");
   const version = choose.versions(group, state.annotators, spansById)[number - 1];
   if (!version) return say(`There is no annotator ${number} here: press 1 to ${state.annotators.length}.`);
+  if (groupGold().length) {
+    return say("This group has a gold span already: u undoes it, x removes it, l relabels it, or select words to correct it.");
+  }
   if (!version.spans.length) return reject();
   const requests = choose.takeRequests(version).map((body) => ({ name: "accept", body }));
   if (!requests.length) return say(`${version.key}'s version is in gold already. n goes on.`);
@@ -357,8 +360,10 @@ function labelSelection({ label }) {
   const g = choose.groupAt(state.groups, start, end, ui.focus);
   const group = state.groups[g] ?? null;
   if (g >= 0 && g !== ui.focus) setFocus(g, false);
-  const overlapping = state.gold.filter((x) => x.start < end && start < x.end);
-  const replaced = overlapping.includes(focusedGold()) ? focusedGold() : (overlapping[0] ?? null);
+  // The group's own gold span the selection corrects (not a claim the group sits in).
+  const mine = group ? choose.goldInGroup(state.gold, group, spansById) : [];
+  const hit = mine.filter((x) => x.start < end && start < x.end);
+  const replaced = hit.includes(focusedGold()) ? focusedGold() : (hit[0] ?? null);
   const chosen = label ?? choose.keptLabel(group, replaced, spansById);
   if (!chosen) return say(`Press a label's key (${labelKeys()}): there is no label to keep here.`);
   clearSelection();
