@@ -102,10 +102,14 @@ export function drawArcs(svg, wrap, items, focusedKey, shown) {
     paths.push(path);
     if (item.pending && item.key === focusedKey) {
       const tag = document.createElementNS(SVG, "text");
-      tag.setAttribute("x", String(gutter - 4));
-      tag.setAttribute("y", String((a.y + b.y) / 2));
+      // Written along the connector's vertical stroke, clear of the text.
+      const x = gutter + 10;
+      const y = (a.y + b.y) / 2;
+      tag.setAttribute("x", String(x));
+      tag.setAttribute("y", String(y));
+      tag.setAttribute("transform", `rotate(-90 ${x} ${y})`);
       tag.setAttribute("class", "arc-tag");
-      tag.setAttribute("text-anchor", "end");
+      tag.setAttribute("text-anchor", "middle");
       tag.textContent = "pending";
       paths.push(tag);
     }
