@@ -33,8 +33,12 @@ let links = [];
 
 /** A message beside the focused group (the sticky panel keeps it in view). */
 function say(text) {
-  $("group-message").textContent = text;
-  $("group-message").classList.toggle("error", false);
+  const node = $("group-message");
+  node.textContent = text;
+  node.classList.toggle("error", false);
+  if (text && node.getBoundingClientRect().top < $("group-panel").getBoundingClientRect().top) {
+    $("group-panel").scrollTop = 0; // the panel scrolled past its message
+  }
 }
 
 let toastTimer = 0;
