@@ -63,6 +63,16 @@ def test_labels_differ_by_underline_style_not_only_colour(page, project):
                 (m) => [m.title, getComputedStyle(m).textDecorationStyle]))"""
     )
     assert styles == {"Claim": "solid", "Denial": "double", "Hedge": "dotted"}
+    keys = page.evaluate(
+        """() => Object.fromEntries(
+            [...document.querySelectorAll('#lanes .lane .mk[data-key]')].map(
+                (m) => [m.title, getComputedStyle(m, '::before').content]))"""
+    )
+    assert keys == {
+        "Claim": '"1"',
+        "Denial": '"2"',
+        "Hedge": '"3"',
+    }  # shown, not only coloured
     colours = page.evaluate(
         """() => [...document.querySelectorAll('#legend .mk')].map(
             (m) => [m.textContent, getComputedStyle(m).textDecorationStyle,

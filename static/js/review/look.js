@@ -17,6 +17,9 @@ export function labelLook(labels, root = document.documentElement) {
     name(name) {
       return byName.get(name)?.display_name ?? name;
     },
+    key(name) {
+      return byName.get(name)?.hotkey ?? "?";
+    },
   };
 }
 

@@ -71,9 +71,10 @@ function drawLanes() {
     items: state.spans.filter((s) => s.annotator === a.key),
   }));
   lanes.push({ key: "gold", name: "gold", kind: "gold", items: state.gold });
-  view.render(state.groups, lanes, (item, node) => {
+  view.render(state.groups, lanes, (item, node, first) => {
     node.className = `mk ${look.classes(item.label)}`;
     node.title = look.name(item.label);
+    if (first) node.dataset.key = look.key(item.label); // the label's key, not colour alone
     if (item.annotator === undefined) {
       node.dataset.gold = String(item.id);
       const hit = overlapping(state.groups, reached, item.start, item.end);
