@@ -5,7 +5,7 @@
 
 import { OffsetIndex } from "../lib/offsets.js";
 import { refusal, reviewApi } from "./api.js";
-import { bindDialogs } from "./dialogs.js";
+import { reviewActions } from "./actions.js";
 import * as choose from "./groups.js";
 import { renderHistory } from "./history.js";
 import { keyAction } from "./keys.js";
@@ -14,8 +14,8 @@ import { overlapping, reach } from "./layout.js";
 import { drawArcs, linkItems, renderLinkList } from "./links.js";
 import { labelLook, renderLegend } from "./look.js";
 import { renderPanel } from "./panel.js";
-import { clearSelection, selectedRange } from "./selection.js";
-import { codePoints, moveBoundary } from "./words.js";
+import { selectedRange } from "./selection.js";
+import { codePoints } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
 const payload = JSON.parse($("review-data").textContent);
@@ -290,173 +290,32 @@ async function decideAndToast(name, body, done) {
   if (await decide(name, body)) toast(done);
 }
 
-// ---------------------------------------------------------------- actions
-
-function letter(number) {
-  return state.annotators[number - 1]?.key ?? String(number);
-}
-
-function take({ number }) {
-  const group = currentGroup();
-  if (!group) return say("No group to decide.");
-  const version = choose.versions(group, state.annotators, spansById)[number - 1];
-  if (!version) return say(`There is no annotator ${number} here: press 1 to ${state.annotators.length}.`);
-  if (groupGold().length) {
-    return say("This group has a gold span already: u undoes it, x removes it, l relabels it, or select words to correct it.");
-  }
-  if (!version.spans.length) return reject();
-  const requests = choose.takeRequests(version).map((body) => ({ name: "accept", body }));
-  if (!requests.length) return say(`${version.key}'s version is in gold already. n goes on.`);
-  return decideGroup(requests, `Took ${version.key}'s version.`);
-}
-
-function majority() {
-  const group = currentGroup();
-  if (!group) return say("No group to decide.");
-  const ids = choose.majorityTarget(group);
-  if (ids) return decideAndSay("accept", { span_ids: ids }, "Took the majority's version.");
-  const keys = state.annotators.map((a, i) => `${i + 1} for ${a.key}'s version`).join(", ");
-  return say(`No majority here: press ${keys}, r to reject, or select words and press a label's key.`);
-}
-
-function reject() {
-  const group = currentGroup();
-  if (!group) return say("No group to decide.");
-  const ids = choose.rejectTargets(group, spansById);
-  if (!ids.length) return say("Nothing left to reject in this group.");
-  return decideAndSay("reject", { span_ids: ids }, "Rejected the group.");
-}
-
-function labelKeys() {
-  return state.labels.map((l) => `${l.hotkey} ${l.display_name}`).join(", ");
-}
-
-function relabelStart() {
-  if (!focusedGold()) return say("No gold span in this group to relabel: take a version first (1\u20139).");
-  ui.awaitingLabel = true;
-  return say(`Relabel: press a label's key (${labelKeys()}), or Esc.`);
-}
-
-function correct(gold, start, end, label, done) {
-  const body = choose.correctionBody(currentGroup(), gold, start, end, label);
-  return decideAndSay("correct", body, done);
-}
-
-function relabel({ label }) {
-  ui.awaitingLabel = false;
-  const gold = focusedGold();
-  if (!gold) return say("No gold span to relabel.");
-  if (gold.label === label) return say(`It is ${look.name(label)} already.`);
-  return correct(gold, gold.start, gold.end, label, `Relabelled as ${look.name(label)}.`);
-}
-
-function boundary({ edge, step }) {
-  const gold = focusedGold();
-  if (!gold) return say("No gold span here to move: take a version first (1\u20139).");
-  const moved = moveBoundary(index, gold.start, gold.end, edge, step);
-  if (!moved) return say(`The ${edge} cannot move further that way.`);
-  return correct(gold, moved[0], moved[1], gold.label, `Moved the ${edge}: \u201c${chars.slice(moved[0], moved[1]).join("")}\u201d.`);
-}
-
-function labelSelection({ label }) {
-  const selected = selectedRange($("lanes"), index, ui.alt);
-  if (!selected?.range) return say("Select words in the text first (only whitespace is selected).");
-  const [start, end] = selected.range;
-  const g = choose.groupAt(state.groups, start, end, ui.focus);
-  const group = state.groups[g] ?? null;
-  if (g >= 0 && g !== ui.focus) setFocus(g, false);
-  // The group's own gold span the selection corrects (not a claim the group sits in).
-  const mine = group ? choose.goldInGroup(state.gold, group, spansById) : [];
-  const hit = mine.filter((x) => x.start < end && start < x.end);
-  const replaced = hit.includes(focusedGold()) ? focusedGold() : (hit[0] ?? null);
-  const chosen = label ?? choose.keptLabel(group, replaced, spansById);
-  if (!chosen) return say(`Press a label's key (${labelKeys()}): there is no label to keep here.`);
-  clearSelection();
-  const words = `\u201c${chars.slice(start, end).join("")}\u201d`;
-  if (!group && !replaced) return decideAndSay("add", { start, end, label: chosen }, `Added ${words} as ${look.name(chosen)}.`);
-  return correct(replaced, start, end, chosen, `Gold span ${words} (${look.name(chosen)}).`);
-}
-
-function acceptLink() {
-  const link = choose.focusedPending(state.annotator_links_not_in_gold, currentGroup());
-  if (!link) return say("No pending link to accept.");
-  const requests = choose.pendingRequests(link, spansById, state.gold);
-  if (!requests.length) return say("An end of this link is rejected: undo that rejection first (u).");
-  return decideGroup(requests, "Accepted the pending link.");
-}
-
-function removeGold() {
-  const gold = focusedGold();
-  if (!gold) return say("No gold span here to remove.");
-  return decideAndSay("remove", { gold_id: gold.id }, "Removed the gold span.");
-}
-
-function move(step, any) {
-  const next = any ? choose.nextGroup(state.groups, ui.focus, step) : choose.nextUndecided(state.groups, ui.focus, step);
-  if (next < 0) return say(any ? "No group further that way." : "Every group is decided: Shift+A adjudicates.");
-  setFocus(next);
-  return say("");
-}
-
-async function undo() {
-  await decideAndToast("undo", {}, "Undid the latest decision.");
-  renderFocus();
-}
-
-async function redo() {
-  if (!state.redo) return toast("Nothing to redo.");
-  const redone = state.redo;
-  return decideAndToast("redo", { decision_id: redone.id }, `Redone: ${redone.action} (#${redone.id}).`);
-}
-
-function escape() {
-  ui.awaitingLabel = false;
-  clearSelection();
-  say("");
-}
-
-const dialogs = bindDialogs({
-  undecided: () => state.undecided,
-  finish: adjudicate,
-  cancelled: (n) => say(`Not adjudicated: ${n} undecided group${n === 1 ? "" : "s"} remain.`),
-});
-
-async function adjudicate(confirmed) {
-  if (state.status === "adjudicated") return toast("Adjudicated already: Reopen to change it.");
-  if (state.undecided > 0 && confirmed === undefined) return dialogs.askAdjudicate();
-  const result = await decide("adjudicate", { undecided: confirmed ?? 0 });
-  if (!result) return null;
-  const suffix = state.names_shown ? "?names=shown" : "";
-  window.location.assign(
-    result.next_document_id === null || result.next_document_id === undefined
-      ? payload.queue_url
-      : `${payload.queue_url}/documents/${result.next_document_id}${suffix}`,
-  );
-  return result;
-}
-
-const ACTIONS = {
-  take,
-  majority,
-  reject,
-  next: () => move(1, false),
-  previous: () => move(-1, false),
-  "next-group": () => move(1, true),
-  "previous-group": () => move(-1, true),
-  "relabel-start": relabelStart,
-  relabel,
-  "relabel-cancel": () => { ui.awaitingLabel = false; say("Relabel cancelled."); },
-  boundary,
-  "label-selection": labelSelection,
-  "accept-link": acceptLink,
-  "next-gold": () => { ui.goldCursor += 1; renderFocus(); },
-  "remove-gold": removeGold,
-  undo,
-  redo,
-  adjudicate: () => adjudicate(),
-  help: () => dialogs.showKeys(),
-  escape,
+const page = {
+  get state() {
+    return state;
+  },
+  get spansById() {
+    return spansById;
+  },
+  ui,
+  chars,
+  index,
+  look,
+  payload,
+  lanes: $("lanes"),
+  say,
+  toast,
+  currentGroup,
+  groupGold,
+  focusedGold,
+  setFocus,
+  renderFocus,
+  decide,
+  decideGroup,
+  decideAndSay,
+  decideAndToast,
 };
+const ACTIONS = reviewActions(page);
 
 function act(action) {
   if (ui.busy) return null;
@@ -503,11 +362,11 @@ function onResize() {
 function wire() {
   $("accept-agreed").addEventListener("click", () => decideAndSay("accept-agreed", {}, "Accepted every agreed span."));
   $("accept-majority").addEventListener("click", () => decideAndSay("accept-majority", {}, "Confirmed the majority pre-fill."));
-  $("undo").addEventListener("click", undo);
-  $("redo").addEventListener("click", redo);
+  $("undo").addEventListener("click", () => act({ name: "undo" }));
+  $("redo").addEventListener("click", () => act({ name: "redo" }));
   $("reopen").addEventListener("click", () => decideAndToast("reopen", {}, "Reopened."));
-  $("adjudicate").addEventListener("click", () => adjudicate());
-  $("show-keys").addEventListener("click", () => dialogs.showKeys());
+  $("adjudicate").addEventListener("click", () => act({ name: "adjudicate" }));
+  $("show-keys").addEventListener("click", () => act({ name: "help" }));
   $("lanes").addEventListener("mouseup", (event) => { ui.alt = event.altKey; });
   $("lanes").addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
