@@ -10,6 +10,7 @@ so that review and agreement speak about the same disagreements.
 from __future__ import annotations
 
 import string
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -289,13 +290,48 @@ def document_pair(
     )
 
 
+def decided_flags(
+    groups: Sequence[Group],
+    gold: Iterable[GoldMark],
+    rejected: Collection[SpanTriple],
+) -> list[bool]:
+    """:func:`is_decided` for every group, in O((groups + gold) log gold) for
+    long documents: the gold spans' sources in one set, and the hand-added
+    gold spans sorted by start with the running maximum of their ends, so one
+    bisection finds those that may overlap a passage."""
+    marks = list(gold)
+    sourced = {source for mark in marks for source in mark.sources}
+    added = sorted((m for m in marks if not m.sources), key=lambda m: m.start)
+    starts = [mark.start for mark in added]
+    reach: list[int] = []
+    for mark in added:
+        reach.append(max(mark.end, reach[-1]) if reach else mark.end)
+    flags = []
+    for group in groups:
+        votes = group_votes(group)
+        labels = {label for _, _, label in votes}
+        first = bisect_right(reach, group.start)  # the first that may reach in
+        last = bisect_left(starts, group.end)  # those starting before the end
+        flags.append(
+            any(vote in sourced for vote in votes)
+            or any(
+                mark.end > group.start and mark.label in labels
+                for mark in added[first:last]
+            )
+            or all(vote in rejected for vote in votes)
+        )
+    return flags
+
+
 def undecided_groups(
     groups: Iterable[Group],
     gold: Sequence[GoldMark],
     rejected: Collection[SpanTriple],
 ) -> list[Group]:
     """The groups :func:`is_decided` finds undecided."""
-    return [group for group in groups if not is_decided(group, gold, rejected)]
+    found = list(groups)
+    flags = decided_flags(found, gold, rejected)
+    return [group for group, flag in zip(found, flags, strict=True) if not flag]
 
 
 def _laid_end_to_end(

@@ -828,9 +828,7 @@ def _open_groups(session: Session, document: Document, work: Submitted) -> list[
     gold = gold_marks(gold_spans(session, document), work)
     refused = rejected_ids(session, document)
     rejected = {s.triple for s in work.spans if s.id in refused}
-    return [
-        group for group in work.groups() if not rules.is_decided(group, gold, rejected)
-    ]
+    return rules.undecided_groups(work.groups(), gold, rejected)
 
 
 def _confirmed_undecided(

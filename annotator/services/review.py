@@ -449,24 +449,22 @@ def _gold_json(gold: GoldSpan, view: _View) -> dict[str, Any]:
 def _group_json(
     index: int,
     group: Group,
-    work: Submitted,
+    spans: _SpanIndex,
     view: _View,
     decided: bool,
     threshold: int,
 ) -> dict[str, Any]:
     ids: dict[str, list[int]] = {}
     for uid, triples in cast(Mapping[int, tuple[SpanTriple, ...]], group.spans).items():
-        ids[view.keys[uid]] = [
-            span.id
-            for span in work.spans
-            if span.annotator_id == uid and span.triple in triples
-        ]
+        ids[view.keys[uid]] = sorted(
+            {i for triple in triples for i in spans.of(uid, triple)}
+        )
     majority = [
         {
             "start": found.start,
             "end": found.end,
             "label": found.label,
-            "span_ids": [span.id for span in work.with_triple(found.triple)],
+            "span_ids": spans.with_triple(found.triple),
         }
         for found in rules.proposals(group, threshold)
     ]
@@ -481,6 +479,25 @@ def _group_json(
         "decided": decided,
         "majority": majority,
     }
+
+
+class _SpanIndex:
+    """Submitted span ids by (annotator, triple) and by triple, in id order:
+    one pass over the spans instead of one per group (long documents)."""
+
+    def __init__(self, work: Submitted) -> None:
+        self._mine: dict[tuple[int, SpanTriple], list[int]] = {}
+        self._all: dict[SpanTriple, list[int]] = {}
+        for span in sorted(work.spans, key=lambda found: found.id):
+            triple = span.triple
+            self._mine.setdefault((span.annotator_id, triple), []).append(span.id)
+            self._all.setdefault(triple, []).append(span.id)
+
+    def of(self, annotator_id: int, triple: SpanTriple) -> list[int]:
+        return self._mine.get((annotator_id, triple), [])
+
+    def with_triple(self, triple: SpanTriple) -> list[int]:
+        return self._all.get(triple, [])
 
 
 def _keys(work: Submitted, show_names: bool) -> dict[int, str]:
@@ -579,16 +596,12 @@ def _groups_json(
     threshold = rules.majority_threshold(len(work.annotators))
     gold = decided.gold_marks(work)
     rejected = decided.rejected_triples(work)
+    groups = work.groups()
+    flags = rules.decided_flags(groups, gold, rejected)
+    spans = _SpanIndex(work)
     return [
-        _group_json(
-            index,
-            group,
-            work,
-            view,
-            rules.is_decided(group, gold, rejected),
-            threshold,
-        )
-        for index, group in enumerate(work.groups())
+        _group_json(index, group, spans, view, flag, threshold)
+        for index, (group, flag) in enumerate(zip(groups, flags, strict=True))
     ]
 
 
@@ -647,7 +660,13 @@ def document_review(
         **_state_json(session, adjudication, view),
         "names_shown": show_names,
         "labels": [
-            {"name": label.name, "display_name": label.display_name}
+            {
+                "name": label.name,
+                "display_name": label.display_name,
+                "color": label.color,
+                "hotkey": label.hotkey,
+                "underline": label.underline,
+            }
             for label in project.labels
         ],
         "annotators": [

@@ -1,6 +1,7 @@
 """axe-core finds no serious or critical violation on the pages a reviewer
-starts from: login, the project list and the review queue. (The review,
-agreement and documents pages carry their own axe checks in their files.)"""
+starts from: login, the project list, the review queue and the review
+document page with its dialogs. (The agreement and documents pages carry
+their own axe checks in their files.)"""
 
 import json
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from annotator.extensions import db
 from annotator.services.documents import import_files
 from tests.browser.axe import serious_violations
-from tests.browser.test_review import record
+from tests.browser.reviewing import open_review, record
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -51,3 +52,21 @@ def test_axe_reports_a_violation_it_is_shown(page, project):
     found = serious_violations(page)
     assert [v["id"] for v in found] == ["image-alt"]
     assert found[0]["nodes"] == ["img"]
+
+
+def test_review_document_page_passes_axe(page, project, reviewable):
+    """The lanes, the decision panel, the links and both dialogs."""
+    open_review(page, project, 1)
+    assert serious_violations(page) == []
+    page.keyboard.press("1")
+    expect(page.locator("#group-message")).to_contain_text("Took A's version")
+    page.locator("#history-section summary").click()
+    assert serious_violations(page) == []
+    page.keyboard.press("?")
+    expect(page.locator("#keys-dialog")).to_be_visible()
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+A")
+    expect(page.locator("#adjudicate-dialog")).to_be_visible()
+    assert serious_violations(page) == []
+    assert page.console_errors == []

@@ -1,246 +1,211 @@
-"""The review page in Chromium: side by side, accept-all-agreed, boundary
-correction, keyboard decisions, adjudicate-and-next."""
+"""The review page in Chromium, by keyboard: one text with a lane per
+annotator and one for gold, a decision panel for the focused group, taking
+A's or B's version, rejecting, relabelling, correcting by selecting words,
+moving a boundary by a word, undo and redo, and adjudicating."""
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from annotator.extensions import db
-from annotator.models import Document
-from annotator.services.documents import import_files
-from tests.conftest import PASSWORD
+from tests.browser.reviewing import (
+    DASH,
+    gold_marks,
+    import_records,
+    message,
+    open_review,
+    panel,
+    record,
+    select_text,
+)
 
 pytestmark = pytest.mark.browser
-DASH = "\u2013"  # as the page prints offsets
-
-TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so. 😀 end"
-SPANS = {
-    "ann": [(0, 33, "claim"), (35, 49, "denial"), (51, 56, "hedge")],
-    "bob": [(0, 33, "claim"), (35, 44, "denial"), (51, 56, "claim"), (61, 62, "hedge")],
-}
-
-
-def record(doc_id):
-    return {
-        "id": doc_id,
-        "text": TEXT,
-        "annotations": [
-            {
-                "annotator": name,
-                "spans": [{"start": s, "end": e, "label": x} for s, e, x in spans],
-            }
-            for name, spans in SPANS.items()
-        ],
-    }
 
 
 @pytest.fixture
 def docs(project):
-    data = "\n".join(json.dumps(record(i)) for i in ("d1", "d2")).encode()
-    import_files(db.session, project, [("docs.jsonl", data)])
-    ids = dict(db.session.execute(select(Document.external_id, Document.id)).all())
-    db.session.commit()
-    return ids
+    return import_records(project, [record("d1"), record("d2")])
 
 
-def open_review(page, project, document_id, query=""):
-    page.goto("/login")
-    page.get_by_label("Username").fill("reviewer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
-    page.goto(f"/projects/{project.id}/review/documents/{document_id}{query}")
-    expect(page.locator("#groups-body tr.group").first).to_be_visible()
-
-
-def gold_rows(page):
-    return page.locator("#gold-body tr.gold-span")
-
-
-def test_side_by_side_shows_each_annotators_spans(page, project, docs):
+def test_one_text_with_a_lane_per_annotator_and_gold(page, project, docs):
     open_review(page, project, docs["d1"])
-    rows = page.locator("#rows .review-row")
-    expect(rows).to_have_count(3)
-    a_marks = page.locator('.review-row[data-annotator="A"] mark')
-    b_marks = page.locator('.review-row[data-annotator="B"] mark')
-    expect(a_marks).to_have_count(3)
-    expect(b_marks).to_have_count(4)
-    expect(a_marks.nth(1)).to_have_text("Kyiv denies it")
-    expect(b_marks.nth(1)).to_have_text("Kyiv deni")
-    expect(b_marks.nth(3)).to_have_text("😀")
-    groups = page.locator("#groups-body tr.group .kind")
-    expect(groups).to_have_text(
-        [
-            "same span, same label",
-            "overlapping, different boundaries",
-            "same span, different label",
-            "marked by only some annotators",
-        ]
+    expect(page.locator("#lanes .line.text")).to_have_count(1)
+    expect(page.locator("#lanes .line.text")).to_have_text(
+        "Moscow says the attack was staged. Kyiv denies it. Maybe so. 😀 end"
     )
-    expect(page.locator("#groups-head")).not_to_contain_text("ann")
+    a_marks = page.locator('#lanes .lane[data-lane="A"] .mk')
+    b_marks = page.locator('#lanes .lane[data-lane="B"] .mk')
+    expect(a_marks).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv denies it", "Maybe"]
+    )
+    expect(b_marks).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv deni", "Maybe", "😀"]
+    )
+    expect(page.locator("#lanes .lane-name")).to_have_text(["A", "B", "gold"])
+    # The lanes' words sit under the same words of the text.
+    text_box = page.locator('#lanes .seg:text-is("Kyiv denies it")').bounding_box()
+    mark_box = a_marks.nth(1).bounding_box()
+    assert abs(text_box["x"] - mark_box["x"]) < 1
+    assert abs(text_box["width"] - mark_box["width"]) < 1
+    expect(page.locator("#undecided")).to_have_text("4 undecided groups of 4")
+    expect(panel(page).locator(".group-title")).to_have_text("Group 1 of 4")
+    expect(page.locator("#legend li")).to_have_count(4)
+    expect(page.locator("#legend")).to_contain_text("Claim")
+    expect(page.locator("#group-panel")).not_to_contain_text("ann")
     page.get_by_role("link", name="show names").click()
-    expect(page.locator('.review-row[data-annotator="ann"]')).to_be_visible()
-    expect(page.locator("#groups-head")).to_contain_text("bob")
+    expect(page.locator("#lanes .lane-name")).to_have_text(["ann", "bob", "gold"])
+    expect(panel(page).locator("button.take").first).to_have_text("1 Take ann")
     assert page.console_errors == []
 
 
-def test_accept_all_agreed_fills_gold_and_undo_takes_it_back(page, project, docs):
+def test_versions_show_the_words_that_differ(page, project, docs):
     open_review(page, project, docs["d1"])
-    page.get_by_role("button", name="Accept all agreed").click()
-    expect(gold_rows(page)).to_have_count(1)
-    expect(gold_rows(page).first).to_contain_text(f"0{DASH}33")
-    expect(gold_rows(page).first).to_contain_text("A, B")
-    expect(page.locator('.review-row[data-annotator="gold"] mark')).to_have_text(
-        ["Moscow says the attack was staged"]
-    )
-    page.get_by_role("button", name=re.compile("Undo last decision")).click()
-    expect(gold_rows(page)).to_have_count(0)
+    page.keyboard.press("n")
+    expect(panel(page).locator(".group-title")).to_have_text("Group 2 of 4")
+    a, b = panel(page).locator(".version").all()
+    expect(a.locator(".words")).to_have_text("Kyiv denies it")
+    expect(a.locator("ins")).to_have_text("es it")
+    expect(b.locator(".words")).to_have_text("Kyiv denies it")
+    expect(b.locator("del")).to_have_text("es it")
+    expect(b.locator(".offsets")).to_have_text(f"35{DASH}44")
+    expect(page.locator("#lanes .seg.focus")).to_have_text(["Kyiv denies it"])
+    page.keyboard.press("n")
+    a, b = panel(page).locator(".version").all()
+    expect(a.locator("mark.label-chip")).to_have_text("Hedge")
+    expect(b.locator("mark.label-chip")).to_have_text("Claim")
     assert page.console_errors == []
 
 
-def test_boundary_correction_with_the_keyboard_and_form(page, project, docs):
+def test_the_whole_keyboard_flow_with_two_annotators(page, project, docs):
     open_review(page, project, docs["d1"])
-    page.keyboard.press("n")
-    current = page.locator("#groups-body tr.current")
-    expect(current.locator(".kind")).to_have_text("overlapping, different boundaries")
-    expect(page.get_by_label("Start")).to_have_value("35")
-    expect(page.get_by_label("End")).to_have_value("49")
-    page.get_by_label("End").fill("46")
-    expect(page.locator("#gold-preview")).to_have_text("Kyiv denies")
-    page.get_by_role("button", name="Save correction").click()
-    expect(gold_rows(page)).to_have_count(1)
-    row = gold_rows(page).first
-    expect(row).to_contain_text(f"35{DASH}46")
-    expect(row).to_contain_text("corrected")
-    expect(row).to_contain_text("A, B")
-    expect(page.locator("#groups-body tr.group").nth(1)).to_have_class(
-        re.compile("decided")
+    page.keyboard.press("1")  # A's claim, agreed
+    expect(gold_marks(page)).to_have_text(["Moscow says the attack was staged"])
+    expect(panel(page).locator(".group-title")).to_have_text("Group 2 of 4")
+    expect(message(page)).to_contain_text("Took A's version")
+    page.keyboard.press("2")  # B's shorter denial
+    expect(gold_marks(page)).to_have_text(
+        ["Moscow says the attack was staged", "Kyiv deni"]
     )
-    page.keyboard.press("n")
-    expect(current.locator(".kind")).to_have_text("same span, different label")
-    page.keyboard.press("a")
-    expect(page.locator("#error")).to_contain_text("No majority here")
-    current.locator("button.span-chip").nth(1).click()
-    page.keyboard.press("a")
-    expect(gold_rows(page)).to_have_count(2)
-    expect(gold_rows(page).nth(1)).to_contain_text(f"51{DASH}56")
-    page.keyboard.press("j")
-    expect(current.locator(".kind")).to_have_text("marked by only some annotators")
+    expect(panel(page).locator(".group-title")).to_have_text("Group 3 of 4")
+    page.keyboard.press("a")  # two annotators, labels differ: no majority
+    expect(message(page)).to_contain_text(
+        "No majority here: press 1 for A's version, 2 for B's version, r to reject"
+    )
     page.keyboard.press("r")
-    expect(page.locator("#message")).to_have_text("Group rejected.")
-    expect(page.locator("#undecided")).to_contain_text("0 undecided disagreements")
+    expect(panel(page).locator(".group-title")).to_have_text("Group 4 of 4")
+    expect(page.locator('#lanes .lane[data-lane="A"] .mk.rejected')).to_have_text(
+        ["Maybe"]
+    )
+    expect(page.locator("#undecided")).to_have_text("1 undecided group of 4")
+
+    page.keyboard.press(",")
+    page.keyboard.press(",")  # back to the denial
+    expect(panel(page).locator(".group-title")).to_have_text("Group 2 of 4")
+    page.keyboard.press("Shift+ArrowRight")  # the end by a word: "Kyiv denies"
+    expect(gold_marks(page).nth(1)).to_have_text("Kyiv denies")
+    expect(gold_marks(page)).to_have_count(2)
+    page.keyboard.press("Control+Shift+ArrowRight")  # the start: "denies"
+    expect(gold_marks(page).nth(1)).to_have_text("denies")
+    page.keyboard.press("l")
+    expect(message(page)).to_contain_text("Relabel: press a label's key")
+    page.keyboard.press("3")  # hedge
+    expect(panel(page).locator(".gold-item .label-chip")).to_have_text("Hedge")
+    expect(gold_marks(page)).to_have_count(2)
+
+    select_text(page, "yiv denies i")  # snaps to whole words
+    page.keyboard.press("2")  # with text selected, 2 is Denial
+    expect(gold_marks(page).nth(1)).to_have_text("Kyiv denies it")
+    expect(panel(page).locator(".gold-item .label-chip")).to_have_text("Denial")
+    expect(panel(page).locator(".gold-item .offsets")).to_have_text(f"35{DASH}49")
+    expect(gold_marks(page)).to_have_count(2)
+
+    page.keyboard.press("u")
+    expect(gold_marks(page).nth(1)).to_have_text("denies")
+    page.keyboard.press("Shift+U")
+    expect(gold_marks(page).nth(1)).to_have_text("Kyiv denies it")
+    page.keyboard.press("Control+z")
+    expect(gold_marks(page).nth(1)).to_have_text("denies")
+    page.keyboard.press("Control+Shift+Z")
+    expect(gold_marks(page).nth(1)).to_have_text("Kyiv denies it")
+
+    page.keyboard.press("n")  # the only undecided group: B's emoji
+    expect(panel(page).locator(".group-title")).to_have_text("Group 4 of 4")
+    page.keyboard.press("2")
+    expect(message(page)).to_contain_text(
+        "Every group is decided: Shift+A adjudicates."
+    )
+    expect(page.locator("#undecided")).to_have_text("0 undecided groups of 4")
+    expect(panel(page).locator(".gold-item .offsets")).to_have_text(f"61{DASH}62")
+    page.keyboard.press("Shift+A")  # nothing undecided: no question
+    expect(page).to_have_url(re.compile(rf"/review/documents/{docs['d2']}$"))
     assert page.console_errors == []
 
 
-def test_adjudicate_and_next_opens_the_next_document(page, project, docs):
+def test_a_word_after_an_emoji_is_stored_in_code_points(page, project, docs):
     open_review(page, project, docs["d1"])
-    page.get_by_role("button", name="Accept all agreed").click()
-    expect(gold_rows(page)).to_have_count(1)
-    asked = []
+    select_text(page, "end")
+    page.keyboard.press("3")
+    expect(gold_marks(page)).to_have_text(["end"])
+    expect(page.locator("#history-body tr.decision").first).to_contain_text(
+        f"63{DASH}66"
+    )
+    assert page.console_errors == []
 
-    def answer(dialog, accept):
-        asked.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
 
-    page.once("dialog", lambda dialog: answer(dialog, False))
-    page.get_by_role("button", name="Adjudicate and next").click()
-    expect(page.locator("#message")).to_contain_text("Not adjudicated")
+def test_adjudicate_asks_in_a_dialog_how_many_remain(page, project, docs):
+    open_review(page, project, docs["d1"])
+    page.keyboard.press("1")
+    expect(page.locator("#undecided")).to_have_text("3 undecided groups of 4")
+    page.keyboard.press("Shift+A")
+    dialog = page.locator("#adjudicate-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("3 groups are still undecided")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(message(page)).to_have_text("Not adjudicated: 3 undecided groups remain.")
     expect(page.locator("#review-status")).to_have_text("open")
-    page.once("dialog", lambda dialog: answer(dialog, True))
-    page.get_by_role("button", name="Adjudicate and next").click()
+    page.keyboard.press("Control+Enter")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#adjudicate-confirm")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/review/documents/{docs['d2']}$"))
-    assert asked == ["3 groups are still undecided. Adjudicate anyway?"] * 2
-    expect(page.locator("#review-status")).to_have_text("open")
     page.goto(f"/projects/{project.id}/review")
     expect(page.locator("tr.status-adjudicated")).to_contain_text("d1")
     assert page.console_errors == []
 
 
-def test_link_a_gold_denial_to_the_gold_claim(page, project, docs):
+def test_accept_all_agreed_and_undo_from_the_history(page, project, docs):
     open_review(page, project, docs["d1"])
     page.get_by_role("button", name="Accept all agreed").click()
-    expect(gold_rows(page)).to_have_count(1)
-    page.keyboard.press("n")
-    page.get_by_role("button", name="Save correction").click()
-    expect(gold_rows(page)).to_have_count(2)
-    denial = gold_rows(page).nth(1)
-    denial.get_by_role("button", name="Link", exact=True).click()
-    expect(denial.locator(".gold-link")).to_contain_text(f"denies claim 0{DASH}33")
-    denial.get_by_role("button", name="Unlink").click()
-    expect(denial.locator(".gold-link")).to_have_count(0)
-    assert page.console_errors == []
-
-
-def test_annotators_link_comes_into_gold_with_its_second_end(page, project):
-    spans = [
-        {"id": "c", "start": 0, "end": 33, "label": "claim"},
-        {"id": "d", "start": 35, "end": 49, "label": "denial"},
-    ]
-    linked = {
-        "id": "linked",
-        "text": TEXT,
-        "annotations": [
-            {
-                "annotator": "ann",
-                "spans": spans,
-                "links": [{"source": "d", "target": "c", "kind": "denies"}],
-            },
-            {"annotator": "bob", "spans": spans},
-        ],
-    }
-    import_files(db.session, project, [("l.jsonl", json.dumps(linked).encode())])
-    document_id = db.session.scalar(select(Document.id))
-    db.session.commit()
-    open_review(page, project, document_id)
-    pending = page.locator("#links-not-in-gold")
-    expect(pending).to_have_text(
-        "1 annotator link not in gold (an end is not a gold span yet): "
-        f"A: denial 35{DASH}49 denies claim 0{DASH}33"
-    )
-    groups = page.locator("#groups-body tr.group")
-    groups.nth(0).get_by_role("button", name="Accept").click()
-    expect(gold_rows(page)).to_have_count(1)
-    expect(pending).to_be_visible()
-    groups.nth(1).get_by_role("button", name="Accept").click()
-    expect(gold_rows(page)).to_have_count(2)
-    denial = gold_rows(page).nth(1)
-    expect(denial.locator(".gold-link")).to_contain_text(f"denies claim 0{DASH}33")
-    expect(pending).to_be_hidden()
-    page.get_by_role("button", name=re.compile("Undo last decision")).click()
-    expect(gold_rows(page)).to_have_count(1)
-    expect(pending).to_contain_text("1 annotator link not in gold")
-    assert page.console_errors == []
-
-
-def test_undo_an_older_decision_from_the_history_then_redo(page, project, docs):
-    open_review(page, project, docs["d1"])
-    page.get_by_role("button", name="Accept all agreed").click()
-    expect(gold_rows(page)).to_have_count(1)
-    page.keyboard.press("n")
-    page.get_by_role("button", name="Save correction").click()
-    expect(gold_rows(page)).to_have_count(2)
+    expect(gold_marks(page)).to_have_text(["Moscow says the attack was staged"])
+    page.keyboard.press("2")
+    expect(gold_marks(page)).to_have_count(2)
+    page.locator("#history-section summary").click()
     history = page.locator("#history-body tr.decision")
     expect(history).to_have_count(2)
     older = history.nth(1)
     expect(older).to_contain_text("accept_agreed")
     expect(older).to_contain_text(f"gold + claim 0{DASH}33")
     older.get_by_role("button", name="Undo").click()
-    expect(gold_rows(page)).to_have_count(1)
-    expect(gold_rows(page).first).to_contain_text(f"35{DASH}49")
-    expect(page.locator("#message")).to_contain_text("Undone: accept_agreed")
-    expect(history.nth(2)).to_contain_text("undone by reviewer")
+    expect(gold_marks(page)).to_have_text(["Kyiv deni"])
+    expect(page.locator("#toast")).to_contain_text("Undone: accept_agreed")
     redo = page.locator("#redo")
     expect(redo).to_have_text("Redo (accept_agreed)")
     redo.click()
-    expect(gold_rows(page)).to_have_count(2)
-    expect(gold_rows(page).first).to_contain_text(f"0{DASH}33")
-    expect(gold_rows(page).first).to_contain_text("A, B")
+    expect(gold_marks(page)).to_have_count(2)
     expect(history.first).to_contain_text("redo accept_agreed")
-    page.keyboard.press("Control+z")  # the latest: the redo
-    expect(gold_rows(page)).to_have_count(1)
-    page.keyboard.press("Control+Shift+Z")
-    expect(gold_rows(page)).to_have_count(2)
+    assert page.console_errors == []
+
+
+def test_keys_dialog_lists_the_keys(page, project, docs):
+    open_review(page, project, docs["d1"])
+    page.keyboard.press("?")
+    dialog = page.locator("#keys-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("take annotator A, B, C…'s version into gold")
+    expect(dialog).to_contain_text("Shift+A or Ctrl+Enter")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.keyboard.press("1")  # the page's keys work again
+    expect(gold_marks(page)).to_have_count(1)
     assert page.console_errors == []

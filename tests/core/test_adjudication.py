@@ -16,6 +16,7 @@ from annotator.core.adjudication import (
     agreed_by_all,
     alias,
     carried_links,
+    decided_flags,
     document_pair,
     is_decided,
     links_not_in_gold,
@@ -227,3 +228,39 @@ def test_a_span_behind_two_gold_spans_links_each():
     assert carried_links(LINKS, [CLAIM, DENIAL, second], set(), {300}) == [
         (300, 100, "denies")
     ]
+
+
+def test_decided_flags_agree_with_is_decided_on_random_documents():
+    """The bisected check (long documents) answers as the plain rule does:
+    hand-added gold by overlap and label, gold made from spans by source."""
+    import random
+
+    LABELS = ("claim", "hedge")
+    chooser = random.Random(3)
+    for _ in range(40):
+        spans = {
+            name: [
+                (
+                    start,
+                    start + chooser.randint(1, 12),
+                    chooser.choice(LABELS),
+                )
+                for start in chooser.sample(range(0, 200, 3), 12)
+            ]
+            for name in ("a", "b")
+        }
+        groups = align(spans)
+        drawn = spans["a"] + spans["b"]
+        gold = [
+            GoldMark(start, start + chooser.randint(1, 20), chooser.choice(LABELS))
+            for start in chooser.sample(range(200), chooser.randint(0, 8))
+        ] + [
+            GoldMark(*chooser.choice(drawn), frozenset([chooser.choice(drawn)]))
+            for _ in range(chooser.randint(0, 3))
+        ]
+        rejected = {t for t in spans["a"] if chooser.random() < 0.5} | set(spans["b"])
+        expected = [is_decided(g, gold, rejected) for g in groups]
+        assert decided_flags(groups, gold, rejected) == expected
+        assert undecided_groups(groups, gold, rejected) == [
+            g for g, flag in zip(groups, expected, strict=True) if not flag
+        ]

@@ -1,199 +1,164 @@
-// The review page: every annotator's spans side by side, the aligned groups
-// with their kind, and the reviewer's decisions through the JSON API. Text is
-// only ever set with textContent; offsets are code points.
-import { getJson, postJson } from "../lib/http.js";
-import {
-  acceptTarget,
-  codePoints,
-  correctionDefaults,
-  groupSpanIds,
-  historyShortcut,
-  historyState,
-  nextOpen,
-  pendingLinksText,
-  rejectTargets,
-  segments,
-} from "./compare.js";
+// The review page: the text once with a lane per annotator and one for gold
+// under each row, a sticky decision panel for the focused group, links drawn
+// and listed, the decision history, and a keyboard for all of it. Offsets
+// are code points; text is only ever set with textContent.
 
-const payload = JSON.parse(document.getElementById("review-data").textContent);
-const namesShown = new URLSearchParams(window.location.search).get("names") === "shown";
-let state = payload.state;
-let chars = codePoints(state.document.text);
-let current = -1;
-let chosen = null;
+import { OffsetIndex } from "../lib/offsets.js";
+import { refusal, reviewApi } from "./api.js";
+import { reviewActions } from "./actions.js";
+import * as choose from "./groups.js";
+import { renderHistory } from "./history.js";
+import { keyAction } from "./keys.js";
+import { LaneView } from "./lanes.js";
+import { overlapping, reach } from "./layout.js";
+import { drawArcs, linkItems, renderLinkList } from "./links.js";
+import { labelLook, renderLegend } from "./look.js";
+import { renderPanel } from "./panel.js";
+import { selectedRange } from "./selection.js";
+import { codePoints } from "./words.js";
 
 const $ = (id) => document.getElementById(id);
+const payload = JSON.parse($("review-data").textContent);
+let state = payload.state;
+const api = reviewApi(payload.api, state.names_shown);
+const chars = codePoints(state.document.text);
+const index = new OffsetIndex(state.document.text);
+const look = labelLook(state.labels);
+const view = new LaneView($("lanes"), chars);
+const ui = { focus: -1, goldCursor: 0, awaitingLabel: false, alt: false, busy: false, lit: [] };
+let spansById = new Map();
+let links = [];
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
-}
+// ---------------------------------------------------------------- messages
 
-function labelClass(label) {
-  const index = state.labels.findIndex((l) => l.name === label);
-  return index < 0 ? "lbl-x" : `lbl-${index % 10}`;
-}
-
-function excerpt(start, end) {
-  return chars.slice(start, end).join("");
-}
-
-function spansById() {
-  return new Map(state.spans.map((span) => [span.id, span]));
-}
-
-function say(message) {
-  $("message").textContent = message;
-  $("error").textContent = "";
-}
-
-function complain(message) {
-  $("error").textContent = message;
-}
-
-// ---------------------------------------------------------------- requests
-
-async function load() {
-  const response = await getJson(payload.api + (namesShown ? "?names=shown" : ""));
-  if (!response.ok || !response.body) throw new Error(`loading failed (${response.status})`);
-  state = response.body;
-  chars = codePoints(state.document.text);
-  render();
-}
-
-async function decide(name, body = {}) {
-  const response = await postJson(`${payload.api}/${name}`, { ...body, version: state.version });
-  const result = response.body ?? {};
-  if (response.status === 409) {
-    await load();
-    complain(result.error || "Changed elsewhere; reloaded.");
-    return null;
+/** A message beside the focused group (the sticky panel keeps it in view). */
+function say(text) {
+  const node = $("group-message");
+  node.textContent = text;
+  node.classList.toggle("error", false);
+  if (text && node.getBoundingClientRect().top < $("group-panel").getBoundingClientRect().top) {
+    $("group-panel").scrollTop = 0; // the panel scrolled past its message
   }
-  if (!response.ok) {
-    const field = result.field ? ` (${result.field})` : "";
-    complain((result.error || `refused (${response.status})`) + field);
-    return null;
-  }
-  await load();
-  return result;
 }
 
-// ---------------------------------------------------------------- rendering
+let toastTimer = 0;
+/** A message in the toast at the foot of the viewport. */
+function toast(text, error = false) {
+  const node = $("toast");
+  node.textContent = text;
+  node.classList.toggle("error", error);
+  clearTimeout(toastTimer);
+  if (text) toastTimer = setTimeout(() => { node.textContent = ""; }, error ? 12000 : 6000);
+}
 
-function markedText(spans, proposed = []) {
-  const all = [...spans, ...proposed.map((p) => ({ ...p, proposed: true }))];
-  const group = state.groups[current];
-  const paragraph = element("p", null, "annotated-text");
-  for (const run of segments(chars.length, all)) {
-    const text = excerpt(run.start, run.end);
-    if (run.spans.length === 0) {
-      paragraph.append(document.createTextNode(text));
-      continue;
+// ---------------------------------------------------------------- drawing
+
+function spanGroups() {
+  const found = new Map();
+  for (const group of state.groups) {
+    for (const id of choose.groupSpanIds(group)) found.set(id, group.index);
+  }
+  return found;
+}
+
+function drawLanes() {
+  const groupOf = spanGroups();
+  const reached = reach(state.groups);
+  const lanes = state.annotators.map((a) => ({
+    key: a.key,
+    name: a.key,
+    kind: "annotator",
+    items: state.spans.filter((s) => s.annotator === a.key),
+  }));
+  lanes.push({ key: "gold", name: "gold", kind: "gold", items: state.gold });
+  view.render(state.groups, lanes, (item, node, first) => {
+    node.className = `mk ${look.classes(item.label)}`;
+    node.title = look.name(item.label);
+    if (first) node.dataset.key = look.key(item.label); // the label's key, not colour alone
+    if (item.annotator === undefined) {
+      node.dataset.gold = String(item.id);
+      const hit = overlapping(state.groups, reached, item.start, item.end);
+      if (hit.length) node.dataset.groups = hit.map((g) => g.index).join(" ");
+      return;
     }
-    const inner = run.spans[run.spans.length - 1];
-    const mark = element("mark", text, `seg ${labelClass(inner.label)}`);
-    if (run.spans.length > 1) mark.classList.add("stacked");
-    if (inner.proposed) mark.classList.add("proposed");
-    if (group && run.start < group.end && group.start < run.end) {
-      mark.classList.add("current");
-    }
-    mark.title = run.spans.map((s) => s.label + (s.proposed ? " (proposed)" : "")).join(" + ");
-    paragraph.append(mark);
+    node.dataset.span = String(item.id);
+    if (groupOf.has(item.id)) node.dataset.groups = String(groupOf.get(item.id));
+    if (item.rejected) node.classList.add("rejected");
+    if (item.in_gold) node.classList.add("in-gold");
+  }, signature);
+}
+
+/** What a mark shows: a row whose marks keep their signatures is not redrawn. */
+function signature(item) {
+  const who = item.annotator ?? "gold";
+  return `${who}${item.id}:${item.start}-${item.end}${item.label}${item.rejected ? "r" : ""}${item.in_gold ? "g" : ""},`;
+}
+
+function currentGroup() {
+  return state.groups[ui.focus] ?? null;
+}
+
+function groupGold() {
+  const group = currentGroup();
+  return group ? choose.goldInGroup(state.gold, group, spansById) : [];
+}
+
+function focusedGold() {
+  const gold = groupGold();
+  return gold.length ? gold[ui.goldCursor % gold.length] : null;
+}
+
+function highlight() {
+  for (const node of ui.lit) node.classList.remove("focus", "gold-focus");
+  const container = $("lanes");
+  ui.lit = [...container.querySelectorAll(`[data-groups~="${ui.focus}"]`)];
+  for (const node of ui.lit) node.classList.add("focus");
+  const gold = focusedGold();
+  if (gold) {
+    const marks = [...container.querySelectorAll(`[data-gold="${gold.id}"]`)];
+    for (const node of marks) node.classList.add("gold-focus");
+    ui.lit.push(...marks);
   }
-  return paragraph;
 }
 
-function row(key, title, spans, proposed, className) {
-  const container = element("div", null, `review-row ${className}`);
-  container.dataset.annotator = key;
-  container.append(element("h3", title), markedText(spans, proposed));
-  return container;
+function scrollToFocus() {
+  const seg = $("lanes").querySelector(`.seg[data-groups~="${ui.focus}"]`);
+  const row = seg?.closest(".row");
+  if (!row) return;
+  const rect = row.getBoundingClientRect();
+  if (rect.top < 60 || rect.bottom > window.innerHeight - 60) row.scrollIntoView({ block: "center" });
 }
 
-function renderRows() {
-  const rows = $("rows");
-  rows.replaceChildren();
-  for (const annotator of state.annotators) {
-    const own = state.spans.filter((s) => s.annotator === annotator.key);
-    rows.append(row(annotator.key, annotator.key, own, [], "annotator-row"));
-  }
-  const proposed = state.groups.filter((g) => !g.decided).flatMap((g) => g.majority);
-  rows.append(row("gold", "Gold", state.gold, proposed, "gold-row"));
-}
-
-function spanChip(span) {
-  const chip = element("button", `${span.label} ${span.start}–${span.end}`, "span-chip");
-  chip.type = "button";
-  chip.classList.add(labelClass(span.label));
-  if (span.rejected) chip.classList.add("rejected");
-  if (span.in_gold) chip.classList.add("in-gold");
-  chip.setAttribute("aria-pressed", String(chosen === span.id));
-  chip.dataset.spanId = String(span.id);
-  chip.addEventListener("click", (event) => {
-    event.stopPropagation();
-    chosen = span.id;
-    select(Number(chip.closest("tr").dataset.index), false);
+function renderFocus() {
+  const group = currentGroup();
+  renderPanel($("group-body"), group, {
+    total: state.groups.length,
+    versions: group ? choose.versions(group, state.annotators, spansById) : [],
+    gold: groupGold(),
+    focusedGold: focusedGold(),
+    look,
+    chars,
+    actions: {
+      take: (n) => act({ name: "take", number: n }),
+      majority: () => act({ name: "majority" }),
+      reject: () => act({ name: "reject" }),
+      relabel: (gold) => { ui.goldCursor = groupGold().indexOf(gold); act({ name: "relabel-start" }); },
+      remove: (gold) => { ui.goldCursor = groupGold().indexOf(gold); act({ name: "remove-gold" }); },
+      linkControl,
+    },
   });
-  return chip;
+  highlight();
+  renderLinks();
 }
 
-function groupRow(group, byId) {
-  const tr = element("tr", null, `group kind-${group.kind}`);
-  tr.dataset.index = String(group.index);
-  if (group.decided) tr.classList.add("decided");
-  if (group.index === current) {
-    tr.classList.add("current");
-    tr.setAttribute("aria-current", "true");
-  }
-  tr.append(
-    element("td", `${group.start}–${group.end}`, "num"),
-    element("td", group.kind_text + (group.kind === "boundary" && group.labels_differ ? "; labels differ too" : ""), "kind"),
-    element("td", excerpt(group.start, group.end), "excerpt"),
-  );
-  for (const annotator of state.annotators) {
-    const cell = element("td");
-    for (const id of group.span_ids[annotator.key] || []) cell.append(spanChip(byId.get(id)));
-    if (!cell.childElementCount) cell.append(element("span", "nothing", "nothing"));
-    tr.append(cell);
-  }
-  const majority = group.majority.map((m) => `${m.label} ${m.start}–${m.end}`).join(", ");
-  tr.append(element("td", majority || "—"), element("td", group.decided ? "decided" : "open", "decided-cell"));
-  const actions = element("td");
-  const accept = element("button", "Accept", "accept");
-  accept.type = "button";
-  accept.addEventListener("click", (e) => { e.stopPropagation(); select(group.index, false); acceptCurrent(); });
-  const reject = element("button", "Reject", "reject");
-  reject.type = "button";
-  reject.addEventListener("click", (e) => { e.stopPropagation(); select(group.index, false); rejectCurrent(); });
-  actions.append(accept, reject);
-  tr.append(actions);
-  tr.addEventListener("click", () => select(group.index, true));
-  return tr;
-}
-
-function renderGroups() {
-  const head = $("groups-head");
-  head.replaceChildren(
-    ...["Offsets", "Kind", "Text", ...state.annotators.map((a) => a.key), "Majority", "State", "Decide"].map(
-      (name) => Object.assign(element("th", name), { scope: "col" }),
-    ),
-  );
-  const byId = spansById();
-  const body = $("groups-body");
-  body.replaceChildren(...state.groups.map((group) => groupRow(group, byId)));
-  if (!state.groups.length) {
-    const empty = element("td", "No spans to review.");
-    empty.colSpan = 6 + state.annotators.length;
-    const tr = element("tr");
-    tr.append(empty);
-    body.append(tr);
-  }
-}
-
-function goldName(gold) {
-  return `${gold.label} ${gold.start}–${gold.end}`;
+function renderLinks() {
+  links = linkItems(state, spansById);
+  const pending = choose.focusedPending(state.annotator_links_not_in_gold, currentGroup());
+  const key = pending ? `pending-${pending.id}` : null;
+  renderLinkList($("link-list"), links, chars, key, (item) => decideAndSay("unlink", { link_id: item.id }, "Link removed."));
+  const near = new Set(currentGroup() ? choose.groupSpanIds(currentGroup()) : []);
+  const shown = (item) => near.has(item.link.source_span_id) || near.has(item.link.target_span_id);
+  drawArcs($("link-arcs"), $("lanes-wrap"), links, key, shown);
 }
 
 function linkTargets(gold) {
@@ -209,311 +174,218 @@ function linkTargets(gold) {
   return targets;
 }
 
-function linksCell(gold) {
-  const cell = element("td", null, "links");
-  const byId = new Map(state.gold.map((g) => [g.id, g]));
-  for (const link of state.gold_links.filter((l) => l.source_id === gold.id)) {
-    const target = byId.get(link.target_id);
-    const item = element("span", `${link.kind} ${target ? goldName(target) : "?"} `, "gold-link");
-    const unlink = element("button", "Unlink", "unlink");
-    unlink.type = "button";
-    unlink.addEventListener("click", () => run(() => decide("unlink", { link_id: link.id }), "Link removed."));
-    item.append(unlink);
-    cell.append(item);
-  }
+function linkControl(gold) {
   const targets = linkTargets(gold);
-  if (targets.length) {
-    const choice = element("select", null, "link-target");
-    choice.setAttribute("aria-label", `Link ${goldName(gold)} to`);
-    targets.forEach((t, i) => {
-      const option = element("option", `${t.kind} ${goldName(t.other)}`);
-      option.value = String(i);
-      choice.append(option);
-    });
-    const add = element("button", "Link", "link");
-    add.type = "button";
-    add.addEventListener("click", () => {
-      const chosenTarget = targets[Number(choice.value)];
-      run(
-        () => decide("link", { source: gold.id, target: chosenTarget.other.id, kind: chosenTarget.kind }),
-        "Link added.",
-      );
-    });
-    cell.append(choice, add);
-  }
-  return cell;
-}
-
-function renderGold() {
-  const body = $("gold-body");
-  body.replaceChildren();
-  for (const gold of state.gold) {
-    const tr = element("tr", null, "gold-span");
-    const decided = `${gold.decided_by || "?"}, ${new Date(gold.decided_at).toLocaleString()}`;
-    tr.append(
-      element("td", `${gold.start}–${gold.end}`, "num"),
-      element("td", gold.label, labelClass(gold.label)),
-      element("td", excerpt(gold.start, gold.end), "excerpt"),
-      element("td", gold.decision),
-      element("td", gold.sources.join(", ") || "reviewer"),
-      element("td", decided),
-    );
-    tr.append(linksCell(gold));
-    const cell = element("td");
-    const remove = element("button", "Remove", "remove");
-    remove.type = "button";
-    remove.addEventListener("click", () => run(() => decide("remove", { gold_id: gold.id }), "Gold span removed."));
-    cell.append(remove);
-    tr.append(cell);
-    body.append(tr);
-  }
-  if (!state.gold.length) {
-    const empty = element("td", "No gold span yet.");
-    empty.colSpan = 8;
-    const tr = element("tr");
-    tr.append(empty);
-    body.append(tr);
-  }
-  const pending = $("links-not-in-gold");
-  pending.textContent = pendingLinksText(state.annotator_links_not_in_gold, spansById());
-  pending.hidden = !pending.textContent;
+  if (!targets.length) return null;
+  const box = document.createElement("span");
+  box.className = "link-control";
+  const menu = document.createElement("select");
+  menu.setAttribute("aria-label", `Link ${gold.label} \u201c${chars.slice(gold.start, gold.end).join("")}\u201d to`);
+  targets.forEach((t, i) => {
+    const option = document.createElement("option");
+    option.value = String(i);
+    option.textContent = `${t.kind} ${t.other.label} \u201c${chars.slice(t.other.start, t.other.end).join("")}\u201d`;
+    menu.append(option);
+  });
+  const add = document.createElement("button");
+  add.type = "button";
+  add.textContent = "Link";
+  add.addEventListener("click", () => {
+    const t = targets[Number(menu.value)];
+    decideAndSay("link", { source: gold.id, target: t.other.id, kind: t.kind }, "Link added.");
+  });
+  box.append(" ", menu, " ", add);
+  return box;
 }
 
 function renderStatus() {
   const adjudicated = state.status === "adjudicated";
-  $("review-status").textContent = adjudicated
-    ? `adjudicated by ${state.adjudicated_by || "?"}`
-    : "open";
-  const open = state.groups.filter((g) => g.kind !== "same" && !g.decided).length;
-  $("undecided").textContent = `${open} undecided disagreement${open === 1 ? "" : "s"}, ${state.undecided} undecided group${state.undecided === 1 ? "" : "s"} in all`;
+  $("review-status").textContent = adjudicated ? `adjudicated by ${state.adjudicated_by || "?"}` : "open";
+  const n = state.undecided;
+  $("undecided").textContent = `${n} undecided group${n === 1 ? "" : "s"} of ${state.groups.length}`;
+  $("undecided").dataset.count = String(n);
   $("reopen").hidden = !adjudicated;
-  $("adjudicate-next").disabled = adjudicated;
+  $("adjudicate").disabled = adjudicated;
   $("undo").disabled = state.last_decision === null;
-  $("undo").textContent = state.last_decision ? `Undo last decision (${state.last_decision})` : "Undo last decision";
+  $("undo").textContent = state.last_decision ? `Undo (${state.last_decision})` : "Undo";
   const redo = state.redo;
   $("redo").disabled = !redo || !redo.can_redo;
   $("redo").textContent = redo ? `Redo (${redo.action})` : "Redo";
-  $("redo").title = redo && !redo.can_redo ? `Undo ${redo.blocked_by.join(", ")} first` : "";
-}
-
-function when(iso) {
-  return iso ? new Date(iso).toLocaleString() : "?";
-}
-
-function historyButton(text, label, action) {
-  const button = element("button", text, text.toLowerCase());
-  button.type = "button";
-  button.setAttribute("aria-label", label);
-  button.addEventListener("click", action);
-  return button;
-}
-
-function historyActions(entry) {
-  const cell = element("td");
-  const name = `${entry.action} by ${entry.by || "?"} (#${entry.id})`;
-  if (entry.can_undo) {
-    cell.append(historyButton("Undo", `Undo ${name}`, () => undoDecision(entry)));
-  }
-  if (state.redo && state.redo.id === entry.id) {
-    const redo = historyButton("Redo", `Redo ${name}`, redoLatest);
-    redo.disabled = !state.redo.can_redo;
-    cell.append(redo);
-  }
-  return cell;
-}
-
-function historyRow(entry) {
-  const tr = element("tr", null, `decision kind-${entry.kind}`);
-  tr.dataset.id = String(entry.id);
-  if (entry.undone_by) tr.classList.add("undone");
-  const action = entry.kind === "undo" && entry.target ? `undo ${entry.target.action}` : entry.action;
-  tr.append(
-    element("td", entry.id, "num"),
-    element("td", when(entry.at)),
-    element("td", entry.by || "?"),
-    element("td", action),
-    element("td", entry.summary),
-    element("td", historyState(entry, when), "state"),
-    historyActions(entry),
-  );
-  return tr;
-}
-
-function renderHistory() {
-  const body = $("history-body");
-  body.replaceChildren(...state.history.map(historyRow));
-  if (!state.history.length) {
-    const empty = element("td", "No decision yet.");
-    empty.colSpan = 7;
-    const tr = element("tr");
-    tr.append(empty);
-    body.append(tr);
-  }
-}
-
-function renderLabels() {
-  const menu = $("gold-label");
-  if (menu.options.length) return;
-  for (const label of state.labels) {
-    const option = element("option", label.display_name);
-    option.value = label.name;
-    menu.append(option);
-  }
-}
-
-function fillForm() {
-  const group = state.groups[current];
-  if (!group) return;
-  const defaults = correctionDefaults(group, spansById(), chosen);
-  $("gold-start").value = String(defaults.start);
-  $("gold-end").value = String(defaults.end);
-  if (defaults.label) $("gold-label").value = defaults.label;
-  preview();
-}
-
-function preview() {
-  const start = Number($("gold-start").value);
-  const end = Number($("gold-end").value);
-  $("gold-preview").textContent = end > start ? excerpt(start, end) : "";
 }
 
 function render() {
-  if (current >= state.groups.length) current = state.groups.length - 1;
-  renderLabels();
+  spansById = new Map(state.spans.map((s) => [s.id, s]));
   renderStatus();
-  renderRows();
-  renderGroups();
-  renderGold();
-  renderHistory();
+  drawLanes();
+  renderFocus();
+  renderHistory($("history-body"), state, {
+    undo: (entry) => decideAndToast("undo", { decision_id: entry.id }, `Undone: ${entry.action} (#${entry.id}).`),
+    redo: () => act({ name: "redo" }),
+  });
 }
 
-// ---------------------------------------------------------------- actions
+function setFocus(i, scroll = true) {
+  ui.focus = i;
+  ui.goldCursor = 0;
+  ui.awaitingLabel = false;
+  renderFocus();
+  if (scroll) scrollToFocus();
+}
 
-function select(index, clearChoice) {
-  if (clearChoice && index !== current) chosen = null;
-  current = index;
+// ---------------------------------------------------------------- deciding
+
+async function reload() {
+  state = await api.load();
   render();
-  fillForm();
-  const tr = document.querySelector(`#groups-body tr[data-index="${index}"]`);
-  if (tr && tr.scrollIntoView) tr.scrollIntoView({ block: "nearest" });
 }
 
-async function run(action, done) {
-  try {
-    const result = await action();
-    if (result) say(done);
-    return result;
-  } catch (error) {
-    complain(String(error.message || error));
+/** One decision; null (and the refusal shown) when the server refused it. */
+async function decide(name, body = {}) {
+  const response = await api.decide(name, body, state.version);
+  if (!response.ok) {
+    if (response.status === 409 && response.body?.undecided === undefined) await reload();
+    const message = refusal(response);
+    say(message);
+    toast(message, true);
     return null;
   }
+  await reload();
+  return response.body ?? {};
 }
 
-function acceptCurrent() {
-  const group = state.groups[current];
-  if (!group) return complain("Choose a group first (n for the next disagreement).");
-  const ids = acceptTarget(group, chosen);
-  if (!ids) return complain("No majority here: click the span to accept, then a.");
-  return run(() => decide("accept", { span_ids: ids }), "Span accepted into gold.");
-}
-
-function rejectCurrent() {
-  const group = state.groups[current];
-  if (!group) return complain("Choose a group first (n for the next disagreement).");
-  const ids = rejectTargets(group, spansById());
-  if (!ids.length) return complain("Nothing left to reject in this group.");
-  return run(() => decide("reject", { span_ids: ids }), "Group rejected.");
-}
-
-function moveTo(step) {
-  const index = nextOpen(state.groups, current < 0 && step < 0 ? 0 : current, step);
-  if (index < 0) return say("No undecided disagreement left.");
-  chosen = null;
-  return select(index, true);
-}
-
-function formSpan() {
-  return {
-    start: Number($("gold-start").value),
-    end: Number($("gold-end").value),
-    label: $("gold-label").value,
-    note: $("gold-note").value,
-  };
-}
-
-function saveCorrection(event) {
-  event.preventDefault();
-  const group = state.groups[current];
-  if (!group) return complain("Choose a group to correct, or add a new span.");
-  const ids = chosen !== null && groupSpanIds(group).includes(chosen) ? [chosen] : groupSpanIds(group);
-  return run(() => decide("correct", { span_ids: ids, ...formSpan() }), "Correction saved.");
-}
-
-async function adjudicateAndNext() {
-  const open = state.undecided;
-  const groups = open === 1 ? "1 group is" : `${open} groups are`;
-  if (open > 0 && !window.confirm(`${groups} still undecided. Adjudicate anyway?`)) {
-    return say("Not adjudicated: decide the open groups, or confirm leaving them.");
+/** Decisions in turn; then on to the next undecided group if this one got decided. */
+async function decideGroup(requests, done) {
+  if (ui.busy) return;
+  ui.busy = true;
+  try {
+    const was = currentGroup();
+    const open = was && !was.decided;
+    for (const request of requests) {
+      if (!(await decide(request.name, request.body))) return;
+    }
+    const now = currentGroup();
+    if (!(open && now && now.decided)) {
+      renderFocus();
+      say(done);
+      return;
+    }
+    const next = choose.nextUndecided(state.groups, ui.focus, 1);
+    if (next < 0) {
+      setFocus(ui.focus, false);
+      say(`${done} Every group is decided: Shift+A adjudicates.`);
+      return;
+    }
+    setFocus(next);
+    say(`${done} Now group ${next + 1}.`);
+  } finally {
+    ui.busy = false;
   }
-  const result = await run(() => decide("adjudicate", { undecided: open }), "Adjudicated.");
-  if (!result) return;
-  const suffix = namesShown ? "?names=shown" : "";
-  window.location.assign(
-    result.next_document_id === null
-      ? payload.queue_url
-      : `${payload.queue_url}/documents/${result.next_document_id}${suffix}`,
-  );
 }
 
-function undoLatest() {
-  return run(() => decide("undo"), "Last decision undone.");
+function decideAndSay(name, body, done) {
+  return decideGroup([{ name, body }], done);
 }
 
-function undoDecision(entry) {
-  return run(() => decide("undo", { decision_id: entry.id }), `Undone: ${entry.action} (#${entry.id}).`);
+async function decideAndToast(name, body, done) {
+  if (await decide(name, body)) toast(done);
 }
 
-function redoLatest() {
-  if (!state.redo) return say("Nothing to redo.");
-  const redo = state.redo;
-  return run(() => decide("redo", { decision_id: redo.id }), `Redone: ${redo.action} (#${redo.id}).`);
-}
-
-const KEYS = {
-  a: acceptCurrent,
-  r: rejectCurrent,
-  n: () => moveTo(1),
-  j: () => moveTo(1),
-  k: () => moveTo(-1),
-  u: undoLatest,
+const page = {
+  get state() {
+    return state;
+  },
+  get spansById() {
+    return spansById;
+  },
+  ui,
+  chars,
+  index,
+  look,
+  payload,
+  lanes: $("lanes"),
+  say,
+  toast,
+  currentGroup,
+  groupGold,
+  focusedGold,
+  setFocus,
+  renderFocus,
+  decide,
+  decideGroup,
+  decideAndSay,
+  decideAndToast,
 };
+const ACTIONS = reviewActions(page);
+
+function act(action) {
+  if (ui.busy) return null;
+  return ACTIONS[action.name](action);
+}
 
 function onKey(event) {
-  if (event.target.closest("input, select, textarea")) return;
-  const chord = historyShortcut(event);
-  if (chord) {
-    event.preventDefault();
-    if (chord === "undo") undoLatest();
-    else redoLatest();
-    return;
-  }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
-  const action = KEYS[event.key];
-  if (action) {
-    event.preventDefault();
-    action();
-  }
+  if (document.querySelector("dialog[open]")) return;
+  if (event.target.closest?.("input, select, textarea")) return;
+  const selecting = selectedRange($("lanes"), index, false) !== null;
+  const action = keyAction(event, { selecting, awaitingLabel: ui.awaitingLabel, labels: state.labels });
+  if (!action) return;
+  if (action.name === "escape" && !ui.awaitingLabel && !selecting) return;
+  event.preventDefault();
+  act(action);
 }
 
-$("accept-agreed").addEventListener("click", () => run(() => decide("accept-agreed"), "Every agreed span accepted."));
-$("accept-majority").addEventListener("click", () => run(() => decide("accept-majority"), "Majority pre-fill confirmed."));
-$("undo").addEventListener("click", undoLatest);
-$("redo").addEventListener("click", redoLatest);
-$("reopen").addEventListener("click", () => run(() => decide("reopen"), "Reopened."));
-$("adjudicate-next").addEventListener("click", adjudicateAndNext);
-$("gold-form").addEventListener("submit", saveCorrection);
-$("add-span").addEventListener("click", () => run(() => decide("add", formSpan()), "Gold span added."));
-$("gold-start").addEventListener("input", preview);
-$("gold-end").addEventListener("input", preview);
-document.addEventListener("keydown", onKey);
+function onClick(event) {
+  if (!document.getSelection()?.isCollapsed) return;
+  const target = event.target.closest?.("[data-groups]");
+  if (!target) return;
+  const hits = target.dataset.groups.split(" ").map(Number);
+  setFocus(hits[hits.length - 1], false); // the innermost group
+}
+
+/** The sticky bar's height, so that the sticky panel starts below it. */
+function measureBar() {
+  document.documentElement.style.setProperty("--bar-height", `${$("review-bar").offsetHeight}px`);
+}
+
+let resizeTimer = 0;
+function onResize() {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    measureBar();
+    if (view.layout()) {
+      drawLanes();
+      highlight();
+    }
+    renderLinks();
+  }, 150);
+}
+
+function wire() {
+  $("accept-agreed").addEventListener("click", () => decideAndSay("accept-agreed", {}, "Accepted every agreed span."));
+  $("accept-majority").addEventListener("click", () => decideAndSay("accept-majority", {}, "Confirmed the majority pre-fill."));
+  $("undo").addEventListener("click", () => act({ name: "undo" }));
+  $("redo").addEventListener("click", () => act({ name: "redo" }));
+  $("reopen").addEventListener("click", () => decideAndToast("reopen", {}, "Reopened."));
+  $("adjudicate").addEventListener("click", () => act({ name: "adjudicate" }));
+  $("show-keys").addEventListener("click", () => act({ name: "help" }));
+  $("lanes").addEventListener("mouseup", (event) => { ui.alt = event.altKey; });
+  $("lanes").addEventListener("click", onClick);
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("resize", onResize);
+  // Rows of long texts are laid out as they come into view (content-visibility),
+  // which moves the marks the connectors join: draw them again after scrolling.
+  window.addEventListener("scrollend", () => {
+    if ($("lanes").classList.contains("long")) renderLinks();
+  });
+}
+
+renderLegend($("legend"), state.labels, look);
+measureBar();
+performance.mark("review-start");
+view.layout();
+performance.mark("review-rows");
+wire();
 render();
+performance.mark("review-drawn");
+setFocus(Math.max(choose.nextUndecided(state.groups, -1, 1), state.groups.length ? 0 : -1));
+$("lanes").dataset.ready = "true";
+performance.mark("review-interactive");
