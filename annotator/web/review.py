@@ -14,12 +14,10 @@ from flask_login import current_user
 from annotator.core.adjudication import Mode
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.core.labels import LINK_RULES
-from annotator.core.spans import FieldError
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
-from annotator.services import submitted
 from annotator.services.errors import NotFoundError
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
@@ -29,11 +27,6 @@ blueprint = Blueprint("review", __name__)
 PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
 MODES = ("exact", "partial")
-NOT_REVIEWABLE = (
-    "this document is not complete (fewer annotators have submitted it than "
-    "the project needs) or someone is still working on it: review it once "
-    "their work is in"
-)
 
 
 def _user() -> User:
@@ -148,13 +141,11 @@ def state(project: Project, document_id: int) -> ResponseReturnValue:
 
 
 def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
-    decide = adjudication_service.DECISIONS[name]
-
     def view(project: Project, document_id: int) -> ResponseReturnValue:
         document = _document(project, document_id)
-        if not submitted.is_reviewable(current_session(), document):
-            raise review_service.InvalidDecision(FieldError("status", NOT_REVIEWABLE))
-        result = decide(current_session(), project, document, _user(), json_body())
+        result = adjudication_service.decide(
+            current_session(), project, document, _user(), name, json_body()
+        )
         return jsonify(result)
 
     view.__name__ = f"decide_{name.replace('-', '_')}"

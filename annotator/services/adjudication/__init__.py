@@ -15,11 +15,19 @@ Offsets are code points, end exclusive.
 The decisions: :mod:`.gold_spans` (accept, correct, add, reject, remove,
 accept-agreed, accept-majority), :mod:`.gold_links` (link, unlink),
 :mod:`.documents` (adjudicate, reopen). :data:`DECISIONS` maps each route
-name to its function.
+name to its function; :func:`decide` makes one by that name, on a document the
+review queue holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from annotator.models import Document, Project, User
+from annotator.services.adjudication import deciding
 from annotator.services.adjudication.claims import Decision
 from annotator.services.adjudication.documents import mark_adjudicated, reopen
 from annotator.services.adjudication.gold_links import link, unlink
@@ -42,6 +50,7 @@ __all__ = [
     "accept_majority",
     "accept_with_correction",
     "add_gold_span",
+    "decide",
     "link",
     "mark_adjudicated",
     "redo",
@@ -68,3 +77,16 @@ DECISIONS: dict[str, Decision] = {
     "undo": undo,
     "redo": redo,
 }
+
+
+def decide(
+    session: Session,
+    project: Project,
+    document: Document,
+    reviewer: User,
+    name: str,
+    data: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Make the decision named ``name`` (a key of :data:`DECISIONS`) with
+    JSON body ``data``; refused while the document is not reviewable."""
+    return deciding.decide(session, DECISIONS, name, project, document, reviewer, data)
