@@ -29,6 +29,11 @@ then, so it does not count: redoing a run of undos in turn works). Rows that
 touch different things commute, so undoing one of them alone leaves the
 document exactly as if it had never been made.
 
+A correction that replaces a gold span (``correct`` with ``replaces``) is
+one row that deletes the old span and its links and creates the new span and
+the links moved to it, so the rule above covers it unchanged. Rows are read
+through :mod:`annotator.core.changes`.
+
 Gold spans and links are identified across undo and redo by a *key*: the row
 that first created them and the id they had then. A restored span keeps its
 key when it gets a new id (``was`` names the id it had), so a reused or
@@ -37,9 +42,11 @@ changed database id never confuses two spans. Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from annotator.core.changes import Change, GoldEntry, LinkEntry
 
 RowKind = Literal["decision", "undo", "redo"]
 UNDO = "undo"
@@ -50,110 +57,25 @@ Key = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
-class GoldRef:
-    """A gold span as a change stores it; ``stored`` is the whole stored
-    entry (attributes, note, provenance) needed to put it back."""
-
-    id: int
-    start: int
-    end: int
-    label_id: int
-    sources: frozenset[int]
-    was: int | None = None
-    stored: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> GoldRef:
-        return cls(
-            data["id"],
-            data["start"],
-            data["end"],
-            data["label_id"],
-            frozenset(s["span_id"] for s in data.get("sources", ()) if s["span_id"]),
-            data.get("was"),
-            data,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRef:
-    """A gold link as a change stores it (gold span ids as they were then)."""
-
-    id: int
-    source_id: int
-    target_id: int
-    kind: str
-    was: int | None = None
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> LinkRef:
-        return cls(
-            data["id"],
-            data["source_id"],
-            data["target_id"],
-            data["kind"],
-            data.get("was"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What one row changed."""
-
-    created: tuple[GoldRef, ...] = ()
-    deleted: tuple[GoldRef, ...] = ()
-    created_links: tuple[LinkRef, ...] = ()
-    deleted_links: tuple[LinkRef, ...] = ()
-    rejected: frozenset[int] = frozenset()
-    unrejected: frozenset[int] = frozenset()
-    status: bool = False
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Change:
-        return cls(
-            tuple(GoldRef.from_data(d) for d in data.get("created", ())),
-            tuple(GoldRef.from_data(d) for d in data.get("deleted", ())),
-            tuple(LinkRef.from_data(d) for d in data.get("created_links", ())),
-            tuple(LinkRef.from_data(d) for d in data.get("deleted_links", ())),
-            frozenset(data.get("rejected", ())),
-            frozenset(data.get("unrejected", ())),
-            data.get("status") is not None,
-        )
-
-    def inverse(self) -> Change:
-        """The change that takes this one back, ids unchanged."""
-        return Change(
-            self.deleted,
-            self.created,
-            self.deleted_links,
-            self.created_links,
-            self.unrejected,
-            self.rejected,
-            self.status,
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class Row:
     """One audit row of a document's review, in the order rows were written.
-    ``change`` is None for undo rows written before undo rows held their
-    change (they took back their target exactly); ``target`` is the row an
-    undo undoes or a redo redoes."""
+    ``change`` is what it holds (:mod:`annotator.core.changes`); ``target``
+    is the row an undo undoes or a redo redoes."""
 
     id: int
     kind: RowKind
-    change: Change | None
+    change: Change
     target: int | None = None
 
 
-def row_from_audit(row_id: int, action: str, data: Mapping[str, Any]) -> Row:
-    """A :class:`Row` from an ``adjudication`` audit row's action and data."""
+def row_of(row_id: int, action: str, change: Change) -> Row:
+    """A :class:`Row` from an ``adjudication`` audit row's action and its
+    decoded data."""
     if action == UNDO:
-        change = Change.from_data(data) if "created" in data else None
-        return Row(row_id, "undo", change, data.get("undoes"))
+        return Row(row_id, "undo", change, change.undoes)
     if action == REDO:
-        return Row(row_id, "redo", Change.from_data(data), data.get("redoes"))
-    return Row(row_id, "decision", Change.from_data(data))
+        return Row(row_id, "redo", change, change.redoes)
+    return Row(row_id, "decision", change)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +117,7 @@ class Keyed:
         ):
             for ref, key in zip(refs, keys, strict=True):
                 writes |= {("span", key), ("place", ref.start, ref.end, ref.label_id)}
-                writes |= {("annotator_span", s) for s in ref.sources}
+                writes |= {("annotator_span", s) for s in ref.source_span_ids}
         reads: set[Hashable] = set()
         for links, keys, ends in (
             (change.created_links, self.created_links, self.created_ends),
@@ -204,9 +126,9 @@ class Keyed:
             for link, key, (source, target) in zip(links, keys, ends, strict=True):
                 writes |= {("link", key), ("link_place", source, target, link.kind)}
                 reads |= {("span", source), ("span", target)}
-        spans = change.rejected | change.unrejected
+        spans = {*change.rejected, *change.unrejected}
         writes |= {("annotator_span", s) for s in spans}
-        return Footprint(frozenset(writes), frozenset(reads), change.status)
+        return Footprint(frozenset(writes), frozenset(reads), change.status is not None)
 
 
 @dataclass(slots=True)
@@ -228,7 +150,7 @@ class _Objects:
         return tuple(keys)
 
     def raise_up(
-        self, row: int, restores: int | None, refs: Iterable[GoldRef | LinkRef]
+        self, row: int, restores: int | None, refs: Iterable[GoldEntry | LinkEntry]
     ) -> tuple[Key, ...]:
         """Keys of created objects: fresh for a decision, the buried ones of
         the row it takes back for an undo or redo."""
@@ -240,7 +162,7 @@ class _Objects:
             keys.append(key)
         return tuple(keys)
 
-    def ends(self, links: Iterable[LinkRef]) -> tuple[tuple[Key, Key], ...]:
+    def ends(self, links: Iterable[LinkEntry]) -> tuple[tuple[Key, Key], ...]:
         """Span keys of each link's ends (self holds the spans)."""
         return tuple(
             (
@@ -318,10 +240,12 @@ class Ledger:
 
 
 def _effective(row: Row, ledger: Ledger) -> Change:
-    if row.change is not None:
+    """What the row changed; an undo row of the first format held nothing
+    and took back its target exactly."""
+    if row.change.held:
         return row.change
     if row.target is None or row.target not in ledger.keyed:
-        return Change()
+        return Change(row.change.document_id)
     return ledger.keyed[row.target].change.inverse()
 
 

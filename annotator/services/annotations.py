@@ -7,9 +7,9 @@ silently overwriting newer work. Offsets are code points, end exclusive.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import LINK_RULES
@@ -37,7 +37,7 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services import audit
+from annotator.services import audit, versions
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.projects import effective_role, has_role
 
@@ -132,8 +132,7 @@ def _claim_version(
     a submitted or skipped document are frozen (``closed_ok`` is for status
     changes, which may reopen it)."""
     assignment = assignment_for(session, document, user)
-    if not is_stored_int(version):
-        raise InvalidAnnotation(FieldError("version", "must be an integer"))
+    claimed = versions.checked_version(version, InvalidAnnotation)
     if assignment.status in CLOSED_STATUSES and not closed_ok:
         raise InvalidAnnotation(
             FieldError(
@@ -141,21 +140,12 @@ def _claim_version(
                 f"this document is {assignment.status}: reopen it to change spans",
             )
         )
-    bumped = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment.id, Assignment.version == version)
-            .values(version=Assignment.version + 1)
-            .execution_options(synchronize_session=False)
-        ),
-    )
-    if bumped.rowcount != 1:
+    if not versions.bump(session, Assignment, assignment.id, claimed):
         session.rollback()
         raise StaleVersion(load_annotation(session, document, user))
     if assignment.status == AssignmentStatus.TODO:
         assignment.status = AssignmentStatus.IN_PROGRESS
-    return assignment, version + 1
+    return assignment, claimed + 1
 
 
 def _labels(project: Project) -> dict[str, int]:

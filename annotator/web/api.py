@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, cast
+from typing import cast
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
@@ -13,8 +11,8 @@ from flask_login import current_user
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import annotations as annotation_service
-from annotator.services.errors import NotFoundError
 from annotator.web.annotate import project_document
+from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import require_membership
 
@@ -26,29 +24,9 @@ def _user() -> User:
     return cast(User, current_user._get_current_object())
 
 
-def api_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn service refusals into JSON: 400 with the field, 409 with the
-    current state, 404 for anything not the caller's."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        try:
-            return cast(ResponseReturnValue, view(*args, **kwargs))
-        except annotation_service.InvalidAnnotation as error:
-            current_session().rollback()
-            return jsonify(error=str(error), field=error.field), 400
-        except annotation_service.StaleVersion as error:
-            return jsonify(error=str(error), annotation=error.current), 409
-        except NotFoundError as error:
-            current_session().rollback()
-            return jsonify(error=str(error)), 404
-
-    return wrapper
-
-
 @blueprint.get(f"{BASE}/annotation")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def annotation(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     return jsonify(
@@ -58,7 +36,7 @@ def annotation(project: Project, document_id: int) -> ResponseReturnValue:
 
 @blueprint.post(f"{BASE}/spans")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def create_span(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     span, version = annotation_service.create_span(
@@ -69,7 +47,7 @@ def create_span(project: Project, document_id: int) -> ResponseReturnValue:
 
 @blueprint.patch(f"{BASE}/spans/<int:span_id>")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def update_span(
     project: Project, document_id: int, span_id: int
 ) -> ResponseReturnValue:
@@ -82,7 +60,7 @@ def update_span(
 
 @blueprint.delete(f"{BASE}/spans/<int:span_id>")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def delete_span(
     project: Project, document_id: int, span_id: int
 ) -> ResponseReturnValue:
@@ -95,7 +73,7 @@ def delete_span(
 
 @blueprint.post(f"{BASE}/links")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def create_link(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     link, version = annotation_service.create_link(
@@ -106,7 +84,7 @@ def create_link(project: Project, document_id: int) -> ResponseReturnValue:
 
 @blueprint.delete(f"{BASE}/links/<int:link_id>")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def delete_link(
     project: Project, document_id: int, link_id: int
 ) -> ResponseReturnValue:
@@ -119,7 +97,7 @@ def delete_link(
 
 @blueprint.post(f"{BASE}/status")
 @require_membership(Role.ANNOTATOR)
-@api_errors
+@json_refusals
 def set_status(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     status, version = annotation_service.set_status(

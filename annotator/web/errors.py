@@ -1,11 +1,24 @@
+"""Which error is which HTTP answer, in one place: the error pages (HTML,
+or JSON under ``/api/``), and :func:`json_refusals`, which turns the
+services' refusals into JSON answers for the JSON APIs and rolls back the
+request's transaction."""
+
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from annotator.extensions import db
+from annotator.core.changes import MalformedRow
+from annotator.extensions import current_session, db
+from annotator.services.annotations import StaleVersion
+from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
+from annotator.services.review import DecisionBlocked, StaleReview, UndecidedGroups
 
 MESSAGES = {
     400: "The request was not valid.",
@@ -24,7 +37,54 @@ def _render(status: int, message: str) -> ResponseReturnValue:
     return render_template("error.html", status=status, message=message), status
 
 
+def refusal(error: ServiceError | MalformedRow) -> tuple[dict[str, Any], int]:
+    """The JSON body and status of a refusal: 400 naming the field, 404 for
+    anything outside the caller's reach, 409 for a stale version (with the
+    current state), undecided groups (how many), decisions to undo first
+    (``blocking``), a stored review row that does not decode (``malformed``)
+    or a change another request got in first."""
+    body: dict[str, Any] = {"error": str(error)}
+    if isinstance(error, MalformedRow):
+        return body | {"malformed": {"row": error.row_id, "field": error.field}}, 409
+    if isinstance(error, FieldRefused):
+        return body | {"field": error.field}, 400
+    if isinstance(error, NotFoundError):
+        return body, 404
+    if isinstance(error, StaleReview):
+        return body | {"current": error.current}, 409
+    if isinstance(error, StaleVersion):
+        return body | {"annotation": error.current}, 409
+    if isinstance(error, UndecidedGroups):
+        return body | {"undecided": error.undecided}, 409
+    if isinstance(error, DecisionBlocked):
+        return body | {"blocking": error.blocking}, 409
+    return body, 409
+
+
+def json_refusals(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer the services' refusals of a JSON view as :func:`refusal` says,
+    after rolling back whatever the request began."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        try:
+            return cast(ResponseReturnValue, view(*args, **kwargs))
+        except (ServiceError, MalformedRow) as error:
+            current_session().rollback()
+            body, status = refusal(error)
+            return jsonify(body), status
+
+    return wrapper
+
+
 def register(app: Flask) -> None:
+    @app.errorhandler(MalformedRow)
+    def malformed_row(error: MalformedRow) -> ResponseReturnValue:
+        """A page reading a review row that does not decode (the JSON API
+        answers it through :func:`json_refusals`)."""
+        db.session.rollback()
+        return _render(409, f"{error}. The review's history needs repair.")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return _render(

@@ -5,8 +5,7 @@ X-CSRFToken header). Reviewers and admins of the project only."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, cast
+from typing import cast
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -15,13 +14,12 @@ from flask_login import current_user
 from annotator.core.adjudication import Mode
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.core.labels import LINK_RULES
-from annotator.core.spans import FieldError
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
-from annotator.services import submitted
 from annotator.services.errors import NotFoundError
+from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import refuse_while_annotating, require_membership
 
@@ -29,11 +27,6 @@ blueprint = Blueprint("review", __name__)
 PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
 MODES = ("exact", "partial")
-NOT_REVIEWABLE = (
-    "this document is not complete (fewer annotators have submitted it than "
-    "the project needs) or someone is still working on it: review it once "
-    "their work is in"
-)
 
 
 def _user() -> User:
@@ -135,36 +128,9 @@ def quality_json(project: Project) -> ResponseReturnValue:
 # --------------------------------------------------------------------------
 
 
-def review_errors(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Service refusals as JSON: 400 naming the field, 409 with the current
-    version (stale) or the decisions to undo first (``blocking``), 404 for
-    anything outside the project."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        try:
-            return cast(ResponseReturnValue, view(*args, **kwargs))
-        except review_service.InvalidDecision as error:
-            current_session().rollback()
-            return jsonify(error=str(error), field=error.field), 400
-        except review_service.StaleReview as error:
-            return jsonify(error=str(error), current=error.current), 409
-        except review_service.UndecidedGroups as error:
-            current_session().rollback()
-            return jsonify(error=str(error), undecided=error.undecided), 409
-        except review_service.DecisionBlocked as error:
-            current_session().rollback()
-            return jsonify(error=str(error), blocking=error.blocking), 409
-        except NotFoundError as error:
-            current_session().rollback()
-            return jsonify(error=str(error)), 404
-
-    return wrapper
-
-
 @blueprint.get(API)
 @require_membership(Role.REVIEWER)
-@review_errors
+@json_refusals
 def state(project: Project, document_id: int) -> ResponseReturnValue:
     document = _document(project, document_id)
     return jsonify(
@@ -175,13 +141,11 @@ def state(project: Project, document_id: int) -> ResponseReturnValue:
 
 
 def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
-    decide = adjudication_service.DECISIONS[name]
-
     def view(project: Project, document_id: int) -> ResponseReturnValue:
         document = _document(project, document_id)
-        if not submitted.is_reviewable(current_session(), document):
-            raise review_service.InvalidDecision(FieldError("status", NOT_REVIEWABLE))
-        result = decide(current_session(), project, document, _user(), json_body())
+        result = adjudication_service.decide(
+            current_session(), project, document, _user(), name, json_body()
+        )
         return jsonify(result)
 
     view.__name__ = f"decide_{name.replace('-', '_')}"
@@ -192,7 +156,7 @@ for _name in adjudication_service.DECISIONS:
     blueprint.add_url_rule(
         f"{API}/{_name}",
         view_func=require_membership(Role.REVIEWER)(
-            review_errors(_decision_view(_name))
+            json_refusals(_decision_view(_name))
         ),
         methods=["POST"],
     )

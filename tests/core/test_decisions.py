@@ -1,7 +1,8 @@
 """The dependency rule of undo and redo (annotator.core.decisions), on audit
 rows written by hand."""
 
-from annotator.core.decisions import replay, row_from_audit
+from annotator.core.changes import decode
+from annotator.core.decisions import replay, row_of
 
 CLAIM, DENIAL = 1, 2  # label ids
 
@@ -12,6 +13,11 @@ def span(gold_id, start, end, label=CLAIM, sources=(), was=None):
         "start": start,
         "end": end,
         "label_id": label,
+        "attributes": {},
+        "note": "",
+        "decision": "accepted",
+        "decided_by_id": 7,
+        "decided_at": "2026-12-01T12:00:00",
         "sources": [{"span_id": s, "annotator_id": 7} for s in sources],
     }
     return {**stored, "was": was} if was is not None else stored
@@ -19,6 +25,11 @@ def span(gold_id, start, end, label=CLAIM, sources=(), was=None):
 
 def link(link_id, source, target, kind="denies"):
     return {"id": link_id, "source_id": source, "target_id": target, "kind": kind}
+
+
+def row_from_audit(row_id, action, data):
+    """A row as the services read it: the stored data through the codec."""
+    return row_of(row_id, action, decode({"document_id": 1, **data}))
 
 
 def row(row_id, action="accept", **change):
@@ -34,7 +45,12 @@ def redo(row_id, target, **change):
 
 
 def status(before, after):
-    return {"before": before, "after": after}
+    return {
+        "before": before,
+        "after": after,
+        "adjudicated_by_id": None,
+        "adjudicated_at": None,
+    }
 
 
 def test_decisions_on_different_spans_are_independent():

@@ -235,3 +235,34 @@ def test_a_span_added_by_hand_decides_overlapping_groups_of_its_label(
     assert decided == [False, True, False]
     adjudicate(project, doc, reviewer)
     assert view(project, doc)["status"] == "adjudicated"
+
+
+# ------------------------------------------------------------------ decide
+
+
+def test_decide_by_name_refuses_a_document_still_being_annotated(
+    project, doc, reviewer
+):
+    from sqlalchemy import update
+
+    from annotator.models import Assignment, AssignmentStatus
+    from annotator.services import adjudication
+    from annotator.services.errors import NotFoundError
+
+    body = {"version": 0}
+    answer = adjudication.decide(
+        db.session, project, doc, reviewer, "accept-agreed", body
+    )
+    assert answer["version"] == 1
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.document_id == doc.id)
+        .values(status=AssignmentStatus.IN_PROGRESS)
+    )
+    db.session.commit()
+    with pytest.raises(review.InvalidDecision) as error:
+        adjudication.decide(db.session, project, doc, reviewer, "undo", {"version": 1})
+    assert error.value.field == "status"
+    with pytest.raises(NotFoundError):
+        adjudication.decide(db.session, project, doc, reviewer, "approve", body)
+    assert len(view(project, doc)["gold"]) == 1

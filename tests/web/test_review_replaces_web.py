@@ -114,3 +114,49 @@ def test_links_are_carried_to_the_new_span(client, project, docs):
     reviewer_posts(client, project.id, doc, "undo")
     [back] = state_of(client, project, doc)["gold_links"]
     assert (back["source_id"], back["target_id"]) == (denial, claim)
+
+
+def test_a_broken_history_row_is_a_409_naming_it_never_a_500(
+    client, project, docs, hedge
+):
+    from annotator.models import AuditEvent
+    from annotator.services import review
+
+    doc = docs[0]
+    good = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "adjudication")
+    )
+    broken = AuditEvent(
+        actor_id=None,
+        project_id=project.id,
+        entity=review.ENTITY,
+        entity_id=good.entity_id,
+        action="accept",
+        data={**good.data, "deleted": [{"id": 1, "start": 5, "end": 2}]},
+    )
+    db.session.add(broken)
+    db.session.commit()
+    state = client.get(api(project.id, doc))
+    assert state.status_code == 409
+    assert state.get_json()["malformed"] == {
+        "row": broken.id,
+        "field": "deleted[0].end",
+    }
+    assert f"review history row {broken.id}" in state.get_json()["error"]
+    undo = reviewer_posts_at(client, project.id, doc, "undo", version=1)
+    assert undo.status_code == 409
+    assert undo.get_json()["malformed"]["row"] == broken.id
+    page = client.get(f"/projects/{project.id}/review/documents/{doc}")
+    assert page.status_code == 409
+    assert f"review history row {broken.id}" in page.get_data(as_text=True)
+    assert len(review.gold_spans(db.session, db.session.get(Document, doc))) == 1
+
+
+def reviewer_posts_at(client, project_id, doc, name, **body):
+    from tests.conftest import csrf_token
+
+    return client.post(
+        api(project_id, doc, name),
+        json=body,
+        headers={"X-CSRFToken": csrf_token(client, "/")},
+    )
