@@ -8,11 +8,15 @@ reviewer rita, opens the review page of the demo document with 15
 disagreeing groups, and adjudicates it taking annotator A's version of every
 group, counting each key press, click and scroll gesture
 (``bench/review_flow_pages.py`` says how each page is driven). Each run starts
-from a fresh copy of the seeded database. Goal: at most 2 input events per
+from a fresh copy of the seeded database, and the runs alternate between the
+two refs so that both see the same machine load. Goal: at most 2 input events per
 group and no scrolling to reach the next group.
 
     .venv/bin/python -m bench.review_flow_bench [--before REF] [--after REF]
-        [--runs 3] [--steps]
+        [--runs 3] [--steps] [--read]
+
+``--read``: before deciding, the reviewer looks at the group's words in the
+text, scrolling to them (one counted gesture) when none is in view.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ def open_document(page: Any, document: int) -> dict[str, Any]:
     return state
 
 
-def review_once(browser: Any, base: str, document: int) -> Run:
+def review_once(browser: Any, base: str, document: int, reading: bool) -> Run:
     from bench.review_flow_driver import PROBE
 
     context = browser.new_context(base_url=base, viewport=VIEWPORT)
@@ -66,7 +70,7 @@ def review_once(browser: Any, base: str, document: int) -> Run:
         log_in(page)
         context.add_init_script(PROBE)
         open_document(page, document)
-        steps = adjudicate(page)
+        steps = adjudicate(page, reading)
     finally:
         context.close()
     if errors:
@@ -74,18 +78,23 @@ def review_once(browser: Any, base: str, document: int) -> Run:
     return Run(tuple(steps))
 
 
-def measure(tree: Tree, runs: int, document: int) -> list[Run]:
+def measure(
+    trees: list[Tree], runs: int, document: int, reading: bool
+) -> list[list[Run]]:
+    """``runs`` reviews on each tree, alternating trees so that both see the
+    same machine load; each review on a fresh copy of the tree's demo."""
     from playwright.sync_api import sync_playwright
 
-    pristine = seeded(tree)
-    found = []
+    pristine = [seeded(tree) for tree in trees]
+    found: list[list[Run]] = [[] for _ in trees]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         for number in range(runs):
-            with serving(tree, pristine, number) as base:
-                found.append(review_once(browser, base, document))
+            for tree, database, done in zip(trees, pristine, found, strict=True):
+                with serving(tree, database, number) as base:
+                    done.append(review_once(browser, base, document, reading))
         browser.close()
     return found
 
@@ -108,16 +117,22 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--document", type=int, default=2)
     parser.add_argument("--steps", action="store_true", help="list every step")
+    parser.add_argument(
+        "--read",
+        action="store_true",
+        help="the reviewer scrolls to each group's words in the text first",
+    )
     options = parser.parse_args()
-    results = {}
     with tempfile.TemporaryDirectory(prefix="review-flow-") as folder:
-        for side in ("before", "after"):
-            tree = export(getattr(options, side), Path(folder) / side)
-            results[side] = (tree, measure(tree, options.runs, options.document))
-    (old, before), (new, after) = results["before"], results["after"]
+        old = export(options.before, Path(folder) / "before")
+        new = export(options.after, Path(folder) / "after")
+        before, after = measure(
+            [old, new], options.runs, options.document, options.read
+        )
     print(
         f"Demo document {options.document}, taking annotator A's version of "
-        f"every group; Chromium {VIEWPORT['width']}x{VIEWPORT['height']}, "
+        f"every group{', reading its words first' if options.read else ''}; "
+        f"Chromium {VIEWPORT['width']}x{VIEWPORT['height']}, "
         f"{options.runs} run(s) each"
     )
     print(f"before: {old.ref} ({old.commit[:10]})")

@@ -3,12 +3,14 @@
 Before acting on a control the reviewer must see it: if it is not wholly in
 the viewport (or something sticky covers it), one scroll gesture is counted
 and made (``window.scrollBy`` putting the control's centre at the viewport's
-centre, its distance recorded). Clicks are real mouse clicks at the control's
-centre; keys are real key presses. Page time is measured inside the page: from
-the input event (keydown, mousedown, or the scroll) to the first animation
-frame after the page stopped changing (no fetch in flight or body being read,
-no DOM mutation for ``QUIET_MS``); the wait itself and the driver's time
-between inputs (think time) are not counted.
+centre, its distance recorded). A *reading* reviewer also looks at the
+group's marks in the text before deciding: if none is in view, one more
+counted scroll brings the nearest into view first. Clicks are real mouse
+clicks at the control's centre; keys are real key presses. Page time is
+measured inside the page: from the input event (keydown, mousedown, or the
+scroll) to the first animation frame after the page stopped changing (no fetch
+in flight or body being read, no DOM mutation for ``QUIET_MS``); the wait
+itself and the driver's time between inputs (think time) are not counted.
 """
 
 from __future__ import annotations
@@ -73,11 +75,13 @@ WHERE = """([selector, marks]) => {
   const boxes = found.map((mark) => mark.getBoundingClientRect())
     .filter((b) => b.width > 0);
   const marksInView = boxes.some((b) => b.bottom > 0 && b.top < innerHeight);
-  const apart = boxes.length
-    ? Math.min(...boxes.map((b) => Math.abs(b.top + b.height / 2 - middle)))
-    : null;
+  const centres = boxes.map((b) => b.top + b.height / 2);
+  centres.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
+  const nearest = centres.length ? centres[0] : null;
   return { seen, offset: middle - innerHeight / 2, x: box.left + box.width / 2,
-           y: middle, marksInView: found.length ? marksInView : null, apart };
+           y: middle, marksInView: found.length ? marksInView : null,
+           apart: nearest === null ? null : Math.abs(nearest - middle),
+           marksOffset: nearest === null ? null : nearest - innerHeight / 2 };
 }"""
 SCROLL = """(offset) => {
   const before = scrollY;
@@ -90,8 +94,9 @@ SCROLL = """(offset) => {
 class Reviewer:
     """One reviewer on one page, recording every input it makes."""
 
-    def __init__(self, page: Any) -> None:
+    def __init__(self, page: Any, reading: bool = False) -> None:
         self.page = page
+        self.reading = reading
         self.inputs: list[Input] = []
         self.marks_in_view: bool | None = None
         self.marks_apart: float | None = None
@@ -107,22 +112,31 @@ class Reviewer:
     def record(self, kind: Kind, name: str, distance: float = 0.0) -> None:
         self.inputs.append(Input(kind, name, self.settle(), distance))
 
-    def see(self, selector: str, marks: str | None = None) -> dict[str, Any]:
-        """Bring ``selector`` into view (one counted scroll if it is not);
-        note whether ``marks`` (the group's marks in the text) are in view."""
-        where = self.page.evaluate(WHERE, [selector, marks])
-        if where is None:
+    def where(self, selector: str, marks: str | None) -> dict[str, Any]:
+        found = self.page.evaluate(WHERE, [selector, marks])
+        if found is None:
             raise RuntimeError(f"no {selector} on the page")
+        return dict(found)
+
+    def scroll(self, offset: float, name: str) -> None:
+        self.record("scroll", name, float(self.page.evaluate(SCROLL, offset)))
+
+    def see(self, selector: str, marks: str | None = None) -> dict[str, Any]:
+        """Bring ``selector`` into view (one counted scroll if it is not). The
+        first time in a step, note whether ``marks`` (the group's marks in the
+        text) are in view, and a reading reviewer scrolls to them first."""
+        where = self.where(selector, marks)
+        if marks and self.marks_in_view is None:
+            self.marks_in_view, self.marks_apart = where["marksInView"], where["apart"]
+            if self.reading and where["marksInView"] is False:
+                self.scroll(where["marksOffset"], "scroll-to-words")
+                where = self.where(selector, marks)
         if not where["seen"]:
-            moved = self.page.evaluate(SCROLL, where["offset"])
-            self.record("scroll", "scroll", float(moved))
-            where = self.page.evaluate(WHERE, [selector, marks])
+            self.scroll(where["offset"], "scroll")
+            where = self.where(selector, marks)
             if not where["seen"]:
                 raise RuntimeError(f"{selector} stays out of view after scrolling")
-        if marks:
-            self.marks_in_view = where["marksInView"]
-            self.marks_apart = where["apart"]
-        return dict(where)
+        return where
 
     def click(self, selector: str, name: str, marks: str | None = None) -> None:
         where = self.see(selector, marks)

@@ -51,10 +51,11 @@ def is_lanes_page(page: Any) -> bool:
     return bool(page.locator("#group-panel").count())
 
 
-def adjudicate(page: Any) -> list[Step]:
-    """Review the open page's document to the end; the steps it took."""
+def adjudicate(page: Any, reading: bool = False) -> list[Step]:
+    """Review the open page's document to the end; the steps it took.
+    ``reading``: the reviewer looks at each group's words in the text first."""
     page.wait_for_selector("#review-data", state="attached")
-    reviewer = Reviewer(page)
+    reviewer = Reviewer(page, reading)
     if is_lanes_page(page):
         page.wait_for_selector("#lanes[data-ready='true']")
         return lanes_flow(reviewer)
