@@ -104,17 +104,11 @@ def stacked_flow(reviewer: Reviewer) -> list[Step]:
     undecided = review_state(page)["undecided"]
     if undecided:
         page.once("dialog", lambda dialog: dialog.accept())
-    reviewer.see("#adjudicate-next")
-    where = page.locator("#adjudicate-next").bounding_box()
+    where = reviewer.see("#adjudicate-next")
     clicks: list[tuple[Kind, str]] = [("click", "click Adjudicate-and-next")]
     if undecided:  # the confirmation's OK is a click of its own
         clicks.append(("click", "click OK"))
-    reviewer.navigate(
-        lambda: page.mouse.click(
-            where["x"] + where["width"] / 2, where["y"] + where["height"] / 2
-        ),
-        *clicks,
-    )
+    reviewer.navigate(lambda: page.mouse.click(where["x"], where["y"]), *clicks)
     steps.append(step(reviewer, f"adjudicate ({undecided} undecided)"))
     return steps
 
