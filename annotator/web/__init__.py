@@ -12,6 +12,7 @@ def blueprints() -> list[Blueprint]:
         api,
         auth,
         exports,
+        guideline,
         projects,
         review,
         users,
@@ -26,4 +27,5 @@ def blueprints() -> list[Blueprint]:
         agreement.blueprint,
         review.blueprint,
         exports.blueprint,
+        guideline.blueprint,
     ]

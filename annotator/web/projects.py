@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from annotator.core.labels import LabelSpec
+from annotator.core.labels import LabelSpec, example_lines
 from annotator.core.progress import STATUS_MEANING, DocumentStatus
 from annotator.extensions import current_session, db
 from annotator.models import Document, Project, Role, User
@@ -198,6 +198,8 @@ def _fill_label_rows(form: LabelsForm, project: Project) -> None:
                 "color": label.color,
                 "hotkey": label.hotkey,
                 "underline": label.underline,
+                "definition": label.definition,
+                "examples": label.examples,
             }
         )
     for _ in range(NEW_LABEL_ROWS):
@@ -220,6 +222,8 @@ def _label_specs(form: LabelsForm) -> list[LabelSpec]:
                     color.lower(),
                     hotkey.lower(),
                     row["underline"] or "",
+                    (row["definition"] or "").strip(),
+                    "\n".join(example_lines(row["examples"] or "")),
                 )
             )
     return specs
