@@ -31,7 +31,8 @@ def test_each_save_is_a_new_version_with_author_and_time(project, users):
 
 
 def test_saving_the_same_text_makes_no_version(project, users):
-    saved = guideline.save_guideline(db.session, project, "Tag claims.", users["padmin"])
+    admin = users["padmin"]
+    saved = guideline.save_guideline(db.session, project, "Tag claims.", admin)
     assert (saved.changed, saved.version.number) == (False, 1)
     assert len(guideline.history(db.session, project)) == 1
 
@@ -71,7 +72,8 @@ def test_updated_shows_once_per_change_per_reader(project, users):
 def test_the_author_is_not_told_of_their_own_change(project, users):
     guideline.read_guideline(db.session, project, users["padmin"])
     guideline.save_guideline(db.session, project, "New rules.", users["padmin"])
-    assert guideline.read_guideline(db.session, project, users["padmin"]).updated is False
+    view = guideline.read_guideline(db.session, project, users["padmin"])
+    assert view.updated is False
 
 
 def test_no_guideline_no_notice(other_project, users):
