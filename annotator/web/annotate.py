@@ -15,6 +15,7 @@ from annotator.models import Document, Project, Role, User
 from annotator.services import annotations as annotation_service
 from annotator.services import assignments
 from annotator.services import guideline as guideline_service
+from annotator.services import queue as queue_service
 from annotator.services.annotations import CLOSED_STATUSES
 from annotator.services.errors import NotFoundError
 from annotator.web.markdown import render_markdown
@@ -41,12 +42,10 @@ def project_document(project: Project, document_id: int) -> Document:
 @blueprint.route("/projects/<int:project_id>/queue")
 @require_membership(Role.ANNOTATOR)
 def queue(project: Project) -> ResponseReturnValue:
-    session = current_session()
     return render_template(
         "annotate/queue.html",
         project=project,
-        progress=assignments.progress(session, project, _user()),
-        current=assignments.open_assignments(session, project, _user()),
+        work=queue_service.my_work(current_session(), project, _user()),
     )
 
 

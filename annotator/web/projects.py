@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -12,6 +21,7 @@ from annotator.extensions import current_session, db
 from annotator.models import Document, Project, Role, User
 from annotator.services import documents as document_service
 from annotator.services import layers as layer_service
+from annotator.services import overview as overview_service
 from annotator.services import progress as progress_service
 from annotator.services import projects as project_service
 from annotator.services.accounts import find_user
@@ -24,6 +34,7 @@ from annotator.web.forms import (
     RemoveMemberForm,
     UploadForm,
 )
+from annotator.web.markdown import render_markdown
 from annotator.web.security import (
     login_required,
     refuse_while_annotating,
@@ -76,7 +87,11 @@ def show(project: Project) -> ResponseReturnValue:
     return render_template(
         "projects/show.html",
         project=project,
-        document_count=project_service.document_count(current_session(), project),
+        overview=overview_service.project_overview(
+            current_session(), project, _user(), g.role
+        ),
+        statuses=list(DocumentStatus),
+        guideline_html=render_markdown(project.guideline),
     )
 
 
