@@ -28,8 +28,12 @@ async function reopen(button) {
     window.location.assign(button.dataset.next);
     return;
   }
-  say(`Could not reopen: ${answer.body?.error ?? `error ${answer.status}`}`, "error");
-  button.disabled = false;
+  const field = answer.body?.field;
+  let why = answer.body?.error ?? `error ${answer.status}`;
+  if (field && why.startsWith(`${field}: `)) why = why.slice(field.length + 2);
+  say(`Could not reopen: ${why}`, "error");
+  // A refusal by the rule is final; anything else may be tried again.
+  button.disabled = answer.status === 400;
 }
 
 for (const button of document.querySelectorAll("button.reopen-button")) {
