@@ -56,12 +56,12 @@ class LabelRowForm(Form):
     definition = TextAreaField(
         "Definition",
         validators=[Length(max=MAX_DEFINITION_LENGTH)],
-        render_kw={"rows": 2, "maxlength": MAX_DEFINITION_LENGTH},
+        render_kw={"rows": 3, "maxlength": MAX_DEFINITION_LENGTH},
     )
     examples = TextAreaField(
         "Examples (one a line)",
         validators=[Length(max=MAX_EXAMPLES_LENGTH)],
-        render_kw={"rows": 2, "maxlength": MAX_EXAMPLES_LENGTH},
+        render_kw={"rows": 3, "maxlength": MAX_EXAMPLES_LENGTH},
     )
     remove = BooleanField("Remove")
 

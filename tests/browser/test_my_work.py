@@ -99,7 +99,9 @@ def test_guideline_drawer_updated_notice_and_definitions(page, project, users):
     log_in(page, "annotator")
     open_document(page, project, document)
     drawer = page.locator("#guideline-drawer")
-    expect(drawer).to_have_attribute("open", "")  # first visit
+    expect(drawer).not_to_have_attribute("open", "")
+    expect(drawer.locator("summary")).to_contain_text("new to you")
+    drawer.locator("summary").click()
     expect(drawer).to_contain_text("Tag claims.")
     button = page.locator('#label-bar button[data-label="claim"]')
     expect(button).to_have_attribute("title", re.compile("A checkable statement."))

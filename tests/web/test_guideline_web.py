@@ -175,9 +175,10 @@ def test_updated_notice_shows_once_after_a_change(client, project, users, doc):
     login(client, "annotator")
     first = annotate_page(client, project, doc).get_data(as_text=True)
     assert "Guideline updated" not in first
-    assert 'id="guideline-drawer" open' in first  # first visit: open to read
+    assert 'id="guideline-drawer">' in first  # closed: the text comes first
+    assert "new to you: read before you start" in first
     second = annotate_page(client, project, doc).get_data(as_text=True)
-    assert 'id="guideline-drawer" open' not in second
+    assert "new to you" not in second
     guideline.save_guideline(db.session, project, "Tag *denials* too.", users["padmin"])
     changed = annotate_page(client, project, doc).get_data(as_text=True)
     assert "Guideline updated: version 2" in changed

@@ -74,7 +74,7 @@ def test_queue_lists_open_submitted_and_skipped_with_reopen(
         status_url = f"/api/projects/{project.id}/documents/{doc.id}/status"
         assert f'data-url="{status_url}"' in page
     assert page.count('class="reopen-button"') == 2
-    assert "Next document (1 left)" in text
+    assert "Continue annotating (1 left)" in text
 
 
 def test_reopen_is_offered_only_where_the_rule_allows(client, project, users, docs):
