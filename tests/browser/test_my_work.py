@@ -24,9 +24,7 @@ pytestmark = pytest.mark.browser
 
 def submit(project, user, document):
     version = assignment_for(db.session, document, user).version
-    set_status(
-        db.session, document, user, {"version": version, "status": "submitted"}
-    )
+    set_status(db.session, document, user, {"version": version, "status": "submitted"})
 
 
 def test_reopen_from_the_queue_opens_the_document_editable(page, project, users):
@@ -105,9 +103,7 @@ def test_guideline_drawer_updated_notice_and_definitions(page, project, users):
     expect(drawer).to_contain_text("Tag claims.")
     button = page.locator('#label-bar button[data-label="claim"]')
     expect(button).to_have_attribute("title", re.compile("A checkable statement."))
-    expect(button).to_have_accessible_description(
-        re.compile("A checkable statement.")
-    )
+    expect(button).to_have_accessible_description(re.compile("A checkable statement."))
     guideline.save_guideline(
         db.session,
         project,
@@ -147,7 +143,7 @@ def test_admin_edits_the_guideline_and_reads_an_old_version(page, project, users
 
 @pytest.mark.parametrize("username", ["annotator", "reviewer", "padmin"])
 def test_overview_queue_and_labels_pages_pass_axe(page, project, users, username):
-    [first, _] = add_documents(project, "One text.", "Two text.")
+    add_documents(project, "One text.", "Two text.")
     document = assign(project, users["annotator"])
     submit(project, users["annotator"], document)
     log_in(page, username)
