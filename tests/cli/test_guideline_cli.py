@@ -63,3 +63,7 @@ def test_an_unknown_project_is_named(runner, app, tmp_path):
     result = run(runner, "set-guideline", "Nowhere", str(path))
     assert result.exit_code == 1
     assert "no project named 'Nowhere'" in result.output
+
+
+def test_help_lists_set_guideline(runner):
+    assert "set-guideline" in run(runner, "--help").output
