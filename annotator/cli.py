@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from annotator import migrations
 from annotator.cli_agreement import agreement_command
 from annotator.cli_export import export_command
+from annotator.cli_guideline import set_guideline_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
@@ -42,6 +43,7 @@ cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(agreement_command)
 cli.add_command(export_command)
+cli.add_command(set_guideline_command)
 
 
 def main() -> None:

@@ -20,6 +20,9 @@ LINK_RULES: dict[str, frozenset[tuple[str, str]]] = {
 ATTRIBUTE_NAMES = ("source",)
 MAX_ATTRIBUTE_LENGTH = 500
 MAX_NOTE_LENGTH = 2000
+#: A label's definition and its examples (plain text, examples one a line).
+MAX_DEFINITION_LENGTH = 500
+MAX_EXAMPLES_LENGTH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,18 @@ class LabelSpec:
     color: str
     hotkey: str
     underline: str
+    definition: str = ""
+    examples: str = ""
+
+    @property
+    def example_lines(self) -> list[str]:
+        """The examples, one a line, blank lines dropped."""
+        return example_lines(self.examples)
+
+
+def example_lines(examples: str) -> list[str]:
+    """``examples`` split into its non-blank lines, trimmed."""
+    return [line.strip() for line in examples.splitlines() if line.strip()]
 
 
 DEFAULT_LABELS: tuple[LabelSpec, ...] = (
@@ -57,6 +72,10 @@ def label_spec_errors(spec: LabelSpec) -> list[str]:
         )
     if spec.underline not in UNDERLINE_STYLES:
         errors.append(f"underline {spec.underline!r}: one of {UNDERLINE_STYLES}")
+    if len(spec.definition) > MAX_DEFINITION_LENGTH:
+        errors.append(f"definition: at most {MAX_DEFINITION_LENGTH} characters")
+    if len(spec.examples) > MAX_EXAMPLES_LENGTH:
+        errors.append(f"examples: at most {MAX_EXAMPLES_LENGTH} characters")
     return errors
 
 

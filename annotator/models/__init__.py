@@ -14,6 +14,7 @@ from annotator.models.gold import (
     GoldSpan,
     RejectedSpan,
 )
+from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
 from annotator.models.user import User
@@ -31,6 +32,8 @@ __all__ = [
     "GoldLink",
     "GoldSource",
     "GoldSpan",
+    "GuidelineRead",
+    "GuidelineVersion",
     "Label",
     "Membership",
     "Project",

@@ -58,6 +58,10 @@ class Label(Base):
     hotkey: Mapped[str] = mapped_column(String(1))
     underline: Mapped[str] = mapped_column(String(10), default="solid")
     position: Mapped[int] = mapped_column(default=0)
+    #: What the label means, in a sentence or two (plain text).
+    definition: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Examples, one a line (plain text).
+    examples: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     project: Mapped[Project] = relationship(back_populates="labels")
 

@@ -442,25 +442,9 @@ def set_status(
     for error in storable_text_errors(reason, "reason"):
         raise InvalidAnnotation(error)
     current = assignment_for(session, document, user).status
-    if current in CLOSED_STATUSES and _review_started(session, document):
-        raise InvalidAnnotation(
-            FieldError(
-                "status",
-                "a reviewer has started on this document: its annotations are final",
-            )
-        )
-    if current in CLOSED_STATUSES and _may_have_compared(session, document, user):
-        raise InvalidAnnotation(
-            FieldError(
-                "status",
-                "as a reviewer you may have seen the other annotators' spans on "
-                "this document since you submitted, so your work on it is final",
-            )
-        )
-    if current == AssignmentStatus.SKIPPED and not _place_free(session, document):
-        raise InvalidAnnotation(
-            FieldError("status", "your place on this document went to someone else")
-        )
+    refusal = reopen_refusal(session, document, user, current)
+    if refusal is not None:
+        raise InvalidAnnotation(FieldError("status", refusal))
     assignment, version = _claim_version(
         session, document, user, data.get("version"), closed_ok=True
     )
@@ -478,6 +462,26 @@ def set_status(
     )
     session.commit()
     return str(status), version
+
+
+def reopen_refusal(
+    session: Session, document: Document, user: User, current: str
+) -> str | None:
+    """Why ``user`` may not change the status of their assignment on
+    ``document`` (now ``current``), e.g. reopen it; None when they may. Only
+    a submitted or skipped assignment is ever refused."""
+    if current not in CLOSED_STATUSES:
+        return None
+    if _review_started(session, document):
+        return "a reviewer has started on this document: its annotations are final"
+    if _may_have_compared(session, document, user):
+        return (
+            "as a reviewer you may have seen the other annotators' spans on "
+            "this document since you submitted, so your work on it is final"
+        )
+    if current == AssignmentStatus.SKIPPED and not _place_free(session, document):
+        return "your place on this document went to someone else"
+    return None
 
 
 def _review_started(session: Session, document: Document) -> bool:

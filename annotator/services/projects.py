@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import DEFAULT_LABELS, LabelSpec, label_spec_errors
+from annotator.core.spans import storable_text_errors
 from annotator.models import (
     ROLE_RANK,
     Assignment,
@@ -21,6 +22,7 @@ from annotator.models import (
     User,
 )
 from annotator.services import audit
+from annotator.services import guideline as guideline_service
 from annotator.services.assignments import OPEN_STATUSES
 from annotator.services.errors import NotFoundError, ServiceError
 
@@ -49,10 +51,11 @@ def create_project(
     if find_project(session, name) is not None:
         raise ServiceError(f"project {name!r} already exists")
     check_labels(labels)
+    guideline_service.check_text(guideline)
     project = Project(
         name=name,
         description=description,
-        guideline=guideline,
+        guideline="",
         annotators_per_document=annotators_per_document,
         labels=[
             label_from_spec(spec, position) for position, spec in enumerate(labels)
@@ -62,6 +65,8 @@ def create_project(
     session.flush()
     if actor is not None:
         set_membership(session, project, actor, Role.ADMIN, actor)
+    if guideline.strip():
+        guideline_service.add_version(session, project, guideline, actor)
     audit.record(
         session,
         actor_id=actor.id if actor else None,
@@ -81,7 +86,11 @@ def check_labels(labels: Sequence[LabelSpec]) -> None:
     problems = [
         f"label {index + 1} ({spec.name!r}): {error}"
         for index, spec in enumerate(labels)
-        for error in label_spec_errors(spec)
+        for error in [
+            *label_spec_errors(spec),
+            *storable_text_errors(spec.definition, "definition"),
+            *storable_text_errors(spec.examples, "examples"),
+        ]
     ]
     for field in ("name", "hotkey"):
         values = [getattr(spec, field) for spec in labels]
@@ -102,6 +111,8 @@ def label_from_spec(spec: LabelSpec, position: int) -> Label:
         hotkey=spec.hotkey,
         underline=spec.underline,
         position=position,
+        definition=spec.definition,
+        examples=spec.examples,
     )
 
 
@@ -128,6 +139,7 @@ def replace_labels(
         label = found
         label.display_name, label.color = spec.display_name, spec.color
         label.hotkey, label.underline = spec.hotkey, spec.underline
+        label.definition, label.examples = spec.definition, spec.examples
         label.position = position
     audit.record(
         session,

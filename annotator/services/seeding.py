@@ -23,6 +23,7 @@ def seed_demo(session: Session, seed_dir: Path) -> str:
         user["username"] for user in manifest["users"] if _ensure_user(session, user)
     ]
     project = _ensure_project(session, seed_dir, manifest["project"])
+    _define_labels(session, project, manifest["project"].get("labels", {}))
     for user in manifest["users"]:
         member = accounts.require_user(session, user["username"])
         if projects.membership_of(session, project.id, member.id) is None:
@@ -75,3 +76,20 @@ def _ensure_project(session: Session, seed_dir: Path, spec: dict[str, Any]) -> P
         guideline=guideline,
         annotators_per_document=int(spec.get("annotators_per_document", 2)),
     )
+
+
+def _define_labels(
+    session: Session, project: Project, meanings: dict[str, dict[str, Any]]
+) -> None:
+    """Give the labels the manifest's definitions and examples, where a label
+    has neither yet (an admin's own wording is never overwritten)."""
+    changed = False
+    for label in project.labels:
+        meaning = meanings.get(label.name)
+        if meaning is None or label.definition or label.examples:
+            continue
+        label.definition = meaning.get("definition", "")
+        label.examples = "\n".join(meaning.get("examples", []))
+        changed = True
+    if changed:
+        session.commit()

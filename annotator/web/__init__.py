@@ -14,6 +14,7 @@ def blueprints() -> list[Blueprint]:
         api,
         auth,
         exports,
+        guideline,
         importing,  # noqa: F401
         members,  # noqa: F401
         projects,
@@ -30,4 +31,5 @@ def blueprints() -> list[Blueprint]:
         agreement.blueprint,
         review.blueprint,
         exports.blueprint,
+        guideline.blueprint,
     ]

@@ -9,12 +9,16 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import defer
 
-from annotator.core.labels import LINK_RULES
+from annotator.core.labels import LINK_RULES, example_lines
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import annotations as annotation_service
 from annotator.services import assignments
+from annotator.services import guideline as guideline_service
+from annotator.services import queue as queue_service
+from annotator.services.annotations import CLOSED_STATUSES
 from annotator.services.errors import NotFoundError
+from annotator.web.markdown import render_markdown
 from annotator.web.security import require_membership
 
 blueprint = Blueprint("annotate", __name__)
@@ -38,12 +42,10 @@ def project_document(project: Project, document_id: int) -> Document:
 @blueprint.route("/projects/<int:project_id>/queue")
 @require_membership(Role.ANNOTATOR)
 def queue(project: Project) -> ResponseReturnValue:
-    session = current_session()
     return render_template(
         "annotate/queue.html",
         project=project,
-        progress=assignments.progress(session, project, _user()),
-        current=assignments.open_assignments(session, project, _user()),
+        work=queue_service.my_work(current_session(), project, _user()),
     )
 
 
@@ -83,6 +85,8 @@ def page_payload(project: Project, document: Document, user: User) -> dict[str, 
                 "color": label.color,
                 "hotkey": label.hotkey,
                 "underline": label.underline,
+                "definition": label.definition,
+                "examples": example_lines(label.examples),
             }
             for label in project.labels
         ],
@@ -102,6 +106,29 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
         payload = page_payload(project, document, _user())
     except NotFoundError:
         abort(404)
+    guideline = guideline_service.read_guideline(current_session(), project, _user())
     return render_template(
-        "annotate/page.html", project=project, document=document, payload=payload
+        "annotate/page.html",
+        project=project,
+        document=document,
+        payload=payload,
+        finished=payload["annotation"]["status"] in CLOSED_STATUSES,
+        guideline=guideline,
+        guideline_html=render_markdown(guideline.text),
+        label_definitions=label_definitions(project),
     )
+
+
+def label_definitions(project: Project) -> list[dict[str, Any]]:
+    """Each label's name, display name, key, definition and examples (one a
+    line), in the project's order: the guideline drawer and the key dialog."""
+    return [
+        {
+            "name": label.name,
+            "display_name": label.display_name,
+            "hotkey": label.hotkey,
+            "definition": label.definition,
+            "examples": example_lines(label.examples),
+        }
+        for label in project.labels
+    ]

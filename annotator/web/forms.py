@@ -22,8 +22,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
 
 from annotator.core.exports import format_names
-from annotator.core.labels import UNDERLINE_STYLES
+from annotator.core.labels import (
+    MAX_DEFINITION_LENGTH,
+    MAX_EXAMPLES_LENGTH,
+    UNDERLINE_STYLES,
+)
 from annotator.models import Role
+from annotator.services.guideline import MAX_GUIDELINE_CHARS
 
 
 class LoginForm(FlaskForm):
@@ -50,6 +55,16 @@ class LabelRowForm(Form):
         "Hotkey", validators=[Length(max=1)], render_kw={"size": 2, "maxlength": 1}
     )
     underline = SelectField("Underline", choices=list(UNDERLINE_STYLES))
+    definition = TextAreaField(
+        "Definition",
+        validators=[Length(max=MAX_DEFINITION_LENGTH)],
+        render_kw={"rows": 3, "maxlength": MAX_DEFINITION_LENGTH},
+    )
+    examples = TextAreaField(
+        "Examples (one a line)",
+        validators=[Length(max=MAX_EXAMPLES_LENGTH)],
+        render_kw={"rows": 3, "maxlength": MAX_EXAMPLES_LENGTH},
+    )
     remove = BooleanField("Remove")
 
 
@@ -64,6 +79,14 @@ class LabelsForm(FlaskForm):
 class MemberForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     role = SelectField("Role", choices=[role.value for role in Role])
+
+
+class GuidelineForm(FlaskForm):
+    guideline = TextAreaField(
+        "Guideline (Markdown)",
+        validators=[Length(max=MAX_GUIDELINE_CHARS)],
+        render_kw={"rows": 24},
+    )
 
 
 class UploadForm(FlaskForm):

@@ -2,15 +2,25 @@ from __future__ import annotations
 
 from typing import cast
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from annotator.core.labels import LabelSpec
+from annotator.core.labels import LabelSpec, example_lines
 from annotator.core.progress import STATUS_MEANING, DocumentStatus
 from annotator.extensions import current_session, db
 from annotator.models import Document, Project, Role, User
 from annotator.services import layers as layer_service
+from annotator.services import overview as overview_service
 from annotator.services import progress as progress_service
 from annotator.services import projects as project_service
 from annotator.services.errors import ServiceError
@@ -19,6 +29,7 @@ from annotator.web.forms import (
     LabelsForm,
     ProjectForm,
 )
+from annotator.web.markdown import render_markdown
 from annotator.web.security import (
     login_required,
     refuse_while_annotating,
@@ -71,7 +82,11 @@ def show(project: Project) -> ResponseReturnValue:
     return render_template(
         "projects/show.html",
         project=project,
-        document_count=project_service.document_count(current_session(), project),
+        overview=overview_service.project_overview(
+            current_session(), project, _user(), g.role
+        ),
+        statuses=list(DocumentStatus),
+        guideline_html=render_markdown(project.guideline),
     )
 
 
@@ -153,6 +168,8 @@ def _fill_label_rows(form: LabelsForm, project: Project) -> None:
                 "color": label.color,
                 "hotkey": label.hotkey,
                 "underline": label.underline,
+                "definition": label.definition,
+                "examples": label.examples,
             }
         )
     for _ in range(NEW_LABEL_ROWS):
@@ -175,6 +192,8 @@ def _label_specs(form: LabelsForm) -> list[LabelSpec]:
                     color.lower(),
                     hotkey.lower(),
                     row["underline"] or "",
+                    (row["definition"] or "").strip(),
+                    "\n".join(example_lines(row["examples"] or "")),
                 )
             )
     return specs

@@ -131,3 +131,18 @@ def test_agreement_compares_every_annotated_article(demo):
     assert report.annotators == ("sample-a", "sample-b")
     alpha_u = report.unitizing.alpha_u.overall.value
     assert 0.3 < alpha_u < 0.9  # two annotators who disagree the way people do
+
+
+def test_the_demo_labels_have_definitions_and_the_guideline_is_version_one(demo):
+    from annotator.services import guideline
+
+    for label in demo.labels:
+        assert 20 < len(label.definition) <= 500, label.name
+        assert label.examples.strip(), label.name
+    assert [v.number for v in guideline.history(db.session, demo)] == [1]
+    # Seeding again keeps an admin's own wording.
+    demo.labels[0].definition = "Our own words."
+    db.session.commit()
+    seeding.seed_demo(db.session, seeding.DEFAULT_SEED_DIR)
+    db.session.expire_all()
+    assert demo.labels[0].definition == "Our own words."

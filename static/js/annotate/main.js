@@ -146,6 +146,8 @@ function draw() {
   ui.count.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
   ui.reopen.hidden = !CLOSED.has(state.status);
+  // A submitted or skipped document shows Reopen only (page.html: `finished`).
+  ui.submit.hidden = ui.skipForm.hidden = CLOSED.has(state.status);
   if (focused && focusedListKey() !== focused) {
     listButton(focused)?.focus({ preventScroll: true });
   }

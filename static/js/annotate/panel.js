@@ -32,6 +32,12 @@ export function renderLabelBar(bar, labels, classOf, onPick) {
     }, [element("kbd", { textContent: label.hotkey }), ` ${label.display_name}`]);
     button.dataset.label = label.name;
     button.setAttribute("aria-keyshortcuts", label.hotkey);
+    // The definition: a tooltip, and the description assistive technology
+    // reads (the guideline drawer's entry, annotate/_guideline.html).
+    if (label.definition) button.title += `: ${label.definition}`;
+    if (document.getElementById(`label-definition-${label.name}`)) {
+      button.setAttribute("aria-describedby", `label-definition-${label.name}`);
+    }
     // Keep the text selection when the button is pressed with the mouse.
     button.addEventListener("mousedown", (event) => event.preventDefault());
     button.addEventListener("click", (event) => onPick(label.name, event.altKey));
