@@ -48,6 +48,7 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.from_mapping(from_environment)
     if test_config:
         app.config.from_mapping(test_config)
+    configuration.session_lifetime(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = configuration.instance_secret_key(instance_path)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,12 @@ ENV_KEYS = {
     "EXPORT_DIR": "EXPORT_DIR",
     "MAX_UPLOAD_MB": "MAX_UPLOAD_MB",
     "SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "SESSION_IDLE_DAYS": "SESSION_IDLE_DAYS",
 }
+
+#: A session unused this many days ends (the signed cookie's timestamp is
+#: checked on every request, so a copied cookie ends too).
+DEFAULT_SESSION_IDLE_DAYS = 14
 
 
 def defaults(instance_path: Path, root_path: Path) -> dict[str, Any]:
@@ -31,7 +37,7 @@ def defaults(instance_path: Path, root_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_IDLE_DAYS": DEFAULT_SESSION_IDLE_DAYS,
         "WTF_CSRF_SSL_STRICT": True,
     }
 
@@ -42,6 +48,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
         value = environ.get(ENV_PREFIX + suffix)
         if value:
             config[key] = value
+    if "SESSION_IDLE_DAYS" in config:
+        config["SESSION_IDLE_DAYS"] = float(config["SESSION_IDLE_DAYS"])
     if "MAX_UPLOAD_MB" in config:
         config["MAX_UPLOAD_MB"] = int(config["MAX_UPLOAD_MB"])
     if "SESSION_COOKIE_SECURE" in config:
@@ -57,6 +65,20 @@ MIN_SECRET_KEY_LENGTH = 32
 
 class ConfigurationError(RuntimeError):
     """The configuration cannot be used; the message says what to change."""
+
+
+def session_lifetime(config: dict[str, Any]) -> None:
+    """Sessions end after SESSION_IDLE_DAYS unused, and the CSRF tokens made
+    in them with them (Flask checks the signed cookie's age on every request
+    and renews it on each one)."""
+    days = float(config.get("SESSION_IDLE_DAYS", DEFAULT_SESSION_IDLE_DAYS))
+    if not 0 < days <= 366:
+        raise ConfigurationError(
+            f"ANNOTATOR_SESSION_IDLE_DAYS must be between 0 and 366, not {days:g}"
+        )
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=days)
+    config["SESSION_REFRESH_EACH_REQUEST"] = True
+    config["WTF_CSRF_TIME_LIMIT"] = int(timedelta(days=days).total_seconds())
 
 
 def check_secret_key(key: str, where: str) -> str:

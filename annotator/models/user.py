@@ -19,6 +19,9 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped by logout, a password change and deactivation: every session
+    #: made before (which carries the generation it was made in) then ends.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Flask-Login's user protocol, kept here so the web layer needs no mixin.

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from annotator.models import Assignment, Membership, Project, Span, User
 from annotator.services import audit
-from annotator.services.accounts import check_password
+from annotator.services.accounts import check_password, end_sessions
 from annotator.services.assignments import DONE_STATUSES, OPEN_STATUSES
 from annotator.services.errors import ServiceError
 
@@ -62,6 +62,7 @@ def reset_password(
     """Set a new password chosen by an admin (the strength rule of every password)."""
     check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
     _record(session, user, actor, "reset-password")
     session.commit()
 
@@ -80,6 +81,7 @@ def deactivate_user(session: Session, user: User, actor: User | None) -> bool:
             "a site admin first"
         )
     user.is_active = False
+    end_sessions(user)
     _record(session, user, actor, "deactivate")
     session.commit()
     return True

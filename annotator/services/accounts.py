@@ -96,9 +96,24 @@ def check_password(password: str, username: str) -> None:
         )
 
 
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` (in the caller's transaction): each
+    session carries the generation it was made in, and only the current one
+    is accepted."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def log_out(session: Session, user: User) -> None:
+    """Logging out ends every session of the user, on every device (a copied
+    cookie included), and commits."""
+    end_sessions(user)
+    session.commit()
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)
     session.commit()
 
 

@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import LoginManager, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from annotator.extensions import current_session, db
 from annotator.models import User
@@ -35,9 +35,20 @@ def configure_login(manager: LoginManager) -> None:
     manager.user_loader(load_user)
 
 
+#: The session key holding the user's session generation at login.
+GENERATION = "generation"
+
+
 def load_user(user_id: str) -> User | None:
+    """The session's user, unless the account may no longer log in or the
+    session was made before its user's sessions were ended (logout anywhere,
+    a password change, deactivation)."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.can_log_in else None
+    if user is None or not user.can_log_in:
+        return None
+    if session.get(GENERATION) != user.session_generation:
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -74,6 +85,8 @@ def login() -> ResponseReturnValue:
         flash(LOGIN_FAILED, "error")
         return render_template("auth/login.html", form=form), 401
     session.clear()  # a fresh session at login: nothing carried over from before
+    session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME idle
+    session[GENERATION] = user.session_generation
     login_user(user)
     return redirect(_safe_next(request.args.get("next")))
 
@@ -81,6 +94,8 @@ def login() -> ResponseReturnValue:
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout() -> ResponseReturnValue:
+    accounts.log_out(current_session(), current_user)
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

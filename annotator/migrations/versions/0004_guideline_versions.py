@@ -105,6 +105,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_guideline_versions_project_id"))
         batch_op.drop_index(batch_op.f("ix_guideline_versions_author_id"))
     op.drop_table("guideline_versions")
-    with op.batch_alter_table("labels", schema=None) as batch_op:
-        batch_op.drop_column("examples")
-        batch_op.drop_column("definition")
+    # Plain DROP COLUMN (SQLite has it since 3.35): a batch copy of labels
+    # would drop the table, which the spans' RESTRICT foreign key refuses.
+    op.execute("ALTER TABLE labels DROP COLUMN examples")
+    op.execute("ALTER TABLE labels DROP COLUMN definition")

@@ -1,0 +1,90 @@
+"""Sessions that end: logout, a password change and deactivation end every
+session of the user, a copied cookie included; an idle session ends."""
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from annotator import create_app
+from annotator.config import ConfigurationError
+from annotator.extensions import db
+from annotator.services import account_admin, accounts
+from tests.conftest import csrf_token, login
+
+
+def _copy_cookie(app, client):
+    """A second client holding the same session cookie (a copied cookie)."""
+    thief = app.test_client()
+    cookie = client.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    return thief
+
+
+def _signed_in(client):
+    return client.get("/").status_code == 200
+
+
+def test_logout_ends_every_session_of_the_user(app, client, users):
+    login(client, "annotator")
+    other_device = app.test_client()
+    login(other_device, "annotator")
+    thief = _copy_cookie(app, client)
+    assert _signed_in(thief)
+    assert _signed_in(other_device)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert not _signed_in(client)
+    assert not _signed_in(thief)
+    assert not _signed_in(other_device)
+    fresh = app.test_client()
+    login(fresh, "annotator")
+    assert _signed_in(fresh)  # a new login works
+    assert not _signed_in(thief)  # and does not revive the old cookie
+
+
+def test_a_password_change_ends_the_sessions(app, client, users):
+    login(client, "annotator")
+    accounts.set_password(db.session, users["annotator"], "kettle-orbit-sparrow")
+    assert not _signed_in(client)
+
+
+def test_an_admin_reset_or_deactivation_ends_the_sessions(app, client, users):
+    login(client, "annotator")
+    account_admin.reset_password(
+        db.session, users["annotator"], "kettle-orbit-sparrow", users["siteadmin"]
+    )
+    assert not _signed_in(client)
+    login(client, "reviewer")
+    account_admin.deactivate_user(db.session, users["reviewer"], users["siteadmin"])
+    assert not _signed_in(client)
+
+
+def test_other_users_sessions_stay(app, client, users):
+    login(client, "annotator")
+    other = app.test_client()
+    login(other, "reviewer")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert _signed_in(other)
+
+
+def test_an_idle_session_ends(app, client, users):
+    login(client, "annotator")
+    assert _signed_in(client)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    time.sleep(2.2)
+    assert not _signed_in(client)
+
+
+def test_the_lifetime_is_configured_with_csrf_tokens_ending_with_it(
+    app, tmp_path, monkeypatch
+):
+    assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=14)
+    assert app.config["WTF_CSRF_TIME_LIMIT"] == 14 * 24 * 3600
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_DAYS", "2")
+    configured = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert configured.config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=2)
+    assert configured.config["WTF_CSRF_TIME_LIMIT"] == 2 * 24 * 3600
+    monkeypatch.setenv("ANNOTATOR_SESSION_IDLE_DAYS", "0")
+    with pytest.raises(ConfigurationError, match="SESSION_IDLE_DAYS"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
