@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeGuard, cast
+from typing import Any, TypeGuard, cast
 
 from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
 from annotator.core.offsets import GraphemeIndex
@@ -253,9 +253,11 @@ def parse_span(data: object, where: str) -> tuple[Span | None, list[FieldError]]
     label = data.get("label")
     if not isinstance(label, str):
         errors.append(FieldError(f"{where}.label", "must be a string"))
-    attributes = data.get("attributes") or {}
+    # Absent or null means none; any other empty value (0, false, [], "") is
+    # a mistake to name, not to take as empty.
+    attributes = _or_default(data.get("attributes"), {})
     errors += attribute_errors(attributes, where)
-    note = data.get("note") or ""
+    note = _or_default(data.get("note"), "")
     if not isinstance(note, str):
         errors.append(FieldError(f"{where}.note", "must be a string"))
     if errors:
@@ -271,7 +273,8 @@ def _well_formed_span(data: object) -> Span | None:
     if type(data) is not dict:
         return None
     start, end, label = data.get("start"), data.get("end"), data.get("label")
-    attributes, note = data.get("attributes") or {}, data.get("note") or ""
+    attributes = _or_default(data.get("attributes"), {})
+    note = _or_default(data.get("note"), "")
     if not (type(start) is int and type(end) is int):
         return None
     if not (type(label) is str and type(note) is str and type(attributes) is dict):
@@ -279,6 +282,10 @@ def _well_formed_span(data: object) -> Span | None:
     if attributes and not _short_strings(attributes):
         return None
     return Span(start, end, label, dict(attributes), note)
+
+
+def _or_default(value: Any, default: Any) -> Any:
+    return default if value is None else value
 
 
 def _short_strings(attributes: dict[object, object]) -> bool:

@@ -434,7 +434,7 @@ def set_status(
         raise InvalidAnnotation(
             FieldError("status", "one of submitted, skipped, in_progress")
         )
-    reason = data.get("reason") or ""
+    reason = "" if data.get("reason") is None else data["reason"]
     if not isinstance(reason, str) or len(reason) > 2000:
         raise InvalidAnnotation(FieldError("reason", "a text of at most 2000"))
     if status == "skipped" and not reason.strip():

@@ -111,3 +111,40 @@ def test_no_json_write_answers_500(app, client, project, document, raw, username
         )
         assert response.status_code < 500, (url, response.data[:300])
         assert response.is_json, url
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"attributes": []}, "attributes"),
+        ({"attributes": 0}, "attributes"),
+        ({"attributes": False}, "attributes"),
+        ({"attributes": ""}, "attributes"),
+        ({"note": 0}, "note"),
+        ({"note": []}, "note"),
+        ({"note": False}, "note"),
+    ],
+)
+def test_empty_values_of_the_wrong_type_are_refused_not_coerced(
+    client, project, document, extra, field
+):
+    api = Api(client, project, document)
+    response = api.add(0, 2, **extra)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["field"] == field
+    assert span_count() == 0
+
+
+def test_null_attributes_and_note_mean_none(client, project, document):
+    api = Api(client, project, document)
+    response = api.add(0, 2, attributes=None, note=None)
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.mark.parametrize("reason", [0, [], False])
+def test_a_skip_reason_of_the_wrong_type_is_refused(client, project, document, reason):
+    api = Api(client, project, document)
+    body = {"version": api.version(), "status": "skipped", "reason": reason}
+    response = api.send("POST", "/status", body)
+    assert response.status_code == 400
+    assert response.get_json()["field"] == "reason"
