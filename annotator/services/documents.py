@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -35,6 +35,10 @@ from annotator.services.errors import ServiceError
 from annotator.services.projects import membership_of, set_membership
 
 DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
+#: Documents whose annotations are written between two progress reports.
+STORE_BATCH = 1000
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,21 @@ def _import(
     documents, problems = _parse_all(files, split_paragraphs, labels, max_bytes)
     if problems:
         raise ImportRefused(problems)
+    return store_documents(session, project, documents, actor=actor)
+
+
+def store_documents(
+    session: Session,
+    project: Project,
+    documents: list[ImportedDocument],
+    *,
+    actor: User | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Store parsed documents with their annotations in one transaction, skipping
+    those stored already with the same text; ``ImportRefused`` stores nothing.
+    ``progress(done, total)`` is called as documents' annotations are written."""
+    labels = {label.name: label.id for label in project.labels}
     new_documents, digests, skipped = _new_documents(session, project, documents)
     span_count = sum(
         len(annotation.spans) for doc in new_documents for annotation in doc.annotations
@@ -99,17 +118,29 @@ def _import(
                 "documents": len(new_documents),
                 "skipped": skipped,
                 "spans": span_count,
-                "sources": sorted({doc.source.split(" line ")[0] for doc in documents}),
+                "sources": sorted({_file_of(doc.source) for doc in documents}),
             },
         )
         session.flush()
         document_ids = _insert_documents(session, project, new_documents, digests)
-        _insert_annotations(session, new_documents, document_ids, annotators, labels)
+        total = len(new_documents)
+        for first in range(0, total, STORE_BATCH):
+            batch = slice(first, first + STORE_BATCH)
+            _insert_annotations(
+                session, new_documents[batch], document_ids[batch], annotators, labels
+            )
+            if progress is not None:
+                progress(min(first + STORE_BATCH, total), total)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return ImportResult(len(new_documents), skipped, span_count, tuple(annotators))
+
+
+def _file_of(source: str) -> str:
+    """``a.jsonl`` of ``a.jsonl line 3`` or ``tasks.json, task 2 (id 7)``."""
+    return source.split(" line ")[0].split(", task ")[0]
 
 
 def _parse_all(
