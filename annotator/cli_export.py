@@ -41,19 +41,24 @@ class ProgressReporter:
     """The service's progress callback, drawn as a bar on standard error once
     an export is longer than one batch."""
 
-    def __init__(self, stack: ExitStack) -> None:
+    def __init__(
+        self,
+        stack: ExitStack,
+        label: str = "Exporting documents",
+        minimum: int = PROGRESS_MIN_DOCUMENTS,
+    ) -> None:
         self.stack = stack
+        self.label = label
+        self.minimum = minimum
         self.bar: Any = None
         self.shown = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            if total < PROGRESS_MIN_DOCUMENTS:
+            if total < self.minimum:
                 return
             self.bar = self.stack.enter_context(
-                click.progressbar(
-                    length=total, label="Exporting documents", file=sys.stderr
-                )
+                click.progressbar(length=total, label=self.label, file=sys.stderr)
             )
         self.bar.update(done - self.shown)
         self.shown = done

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.importing import ImportedDocument, ImportFileError, text_sha256
 from annotator.core.importing.foreign import ImportReport
-from annotator.core.importing.offsets import OFFSET_MODES
+from annotator.core.importing.offsets import OFFSET_MODES, OffsetMode
 from annotator.core.importing.reading import (
     DEFAULT_OFFSETS,
     SOURCE_FORMATS,
@@ -45,6 +45,8 @@ __all__ = [
     "ImportOptions",
     "ImportOutcome",
     "ImportPreview",
+    "ImportReport",
+    "OffsetMode",
     "import_files",
     "parse_mapping",
     "preview",

@@ -254,6 +254,8 @@ def _foreign_file(
             None,
             f"{kind} not read as {source_format} (accepted: {', '.join(accepted)})",
         )
+    elif source_format == "doccano" and not data.strip():
+        report.skipped["empty doccano file"] += 1  # an annotator who did nothing
     elif (message := refusal(name, data, source_format)) is not None:
         found.add(None, None, message)
     else:
