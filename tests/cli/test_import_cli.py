@@ -96,7 +96,8 @@ def test_brat_folder_names_its_annotators_by_sub_folder(runner, alpha, tmp_path)
     assert result.exit_code == 0, result.output
     assert "1 brat event" in result.output
     user = db.session.scalar(select(User).where(User.username == "alice"))
-    assert user is not None and user.password_hash is None
+    assert user is not None
+    assert user.password_hash is None
 
 
 def test_a_conll_file_named_txt_is_refused_as_plain_text(runner, alpha, tmp_path):

@@ -68,7 +68,8 @@ def test_import_stores_spans_links_and_identities_that_cannot_log_in(project, us
     assert ("cafe\u0301 owner denies it", "denial") in stored
     assert count(SpanLink) == 1
     identity = db.session.scalar(select(User).where(User.username == "bob@example.org"))
-    assert identity is not None and identity.password_hash is None
+    assert identity is not None
+    assert identity.password_hash is None
 
 
 def test_a_refused_file_stores_nothing_of_the_others(project):
