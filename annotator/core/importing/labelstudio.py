@@ -9,6 +9,8 @@ export writes the pseudonym). Results of type ``labels`` are spans
 ``value.text`` when present must equal the text at those offsets); results of
 type ``relation`` are links (``from_id``, ``to_id``, ``labels``; a relation
 without labels is of type ``relation``; ``direction: left`` swaps its ends).
+A region's ``meta.text`` (its note in Label Studio) is the span's note, its
+``meta.attributes`` (this project's export) the span's attributes.
 Cancelled annotations, predictions and other result types are skipped and
 counted. The document's id is ``data.external_id`` (this project's export),
 else the task id; ``data.title`` its title, the rest of ``data`` its metadata.
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import orjson
 
@@ -167,7 +170,8 @@ def _results(
         if kind == "relation":
             links += _relation(item, here, where, report)
         elif kind == "labels" or (kind is None and isinstance(item.get("value"), dict)):
-            spans += _region(item.get("value"), span_id(item.get("id")), here, where)
+            found = _region(item.get("value"), span_id(item.get("id")), here, where)
+            spans += _with_meta(found, item.get("meta"))
         else:
             report.skipped[f"{kind} result"] += 1
     return tuple(spans), tuple(links)
@@ -196,6 +200,25 @@ def _region(
         RawSpan(start, end, label, f"{field}.value", region_id, expected)
         for label in labels
     ]
+
+
+def _with_meta(spans: list[RawSpan], meta: object) -> list[RawSpan]:
+    """A region's note (``meta.text``) and attributes (``meta.attributes``)."""
+    if not isinstance(meta, dict):
+        return spans
+    notes = meta.get("text")
+    note = (
+        "\n".join(n for n in notes if isinstance(n, str))
+        if isinstance(notes, list)
+        else ""
+    )
+    found = meta.get("attributes")
+    attributes = (
+        {str(k): v for k, v in found.items() if isinstance(v, str)}
+        if isinstance(found, dict)
+        else {}
+    )
+    return [replace(span, note=note, attributes=attributes) for span in spans]
 
 
 def _relation(
