@@ -27,6 +27,7 @@ from annotator.core.importing.reading import (
     read_files,
 )
 from annotator.models import Document, Project, User
+from annotator.services import collector
 from annotator.services.accounts import find_user
 from annotator.services.documents import (
     DEFAULT_MAX_IMPORT_BYTES,
@@ -133,7 +134,8 @@ def preview(
 ) -> ImportPreview:
     """What ``import_files`` would store, read-only; ImportRefused on problems."""
     options = options or ImportOptions()
-    documents, report = _read(project, files, options, max_bytes)
+    with collector.paused():
+        documents, report = _read(project, files, options, max_bytes)
     stored = dict(
         session.execute(
             select(Document.external_id, Document.text_sha256).where(
@@ -207,8 +209,9 @@ def import_files(
     link in one transaction (offsets code points, end exclusive); on any
     problem nothing is stored and ImportRefused lists them all."""
     options = options or ImportOptions()
-    documents, report = _read(project, files, options, max_bytes)
-    result = store_documents(
-        session, project, documents, actor=actor, progress=progress
-    )
+    with collector.paused():
+        documents, report = _read(project, files, options, max_bytes)
+        result = store_documents(
+            session, project, documents, actor=actor, progress=progress
+        )
     return ImportOutcome(result, report)

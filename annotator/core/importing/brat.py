@@ -16,7 +16,6 @@ document's id is the file name without extension.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import PurePosixPath
 
 from annotator.core.importing.common import Problems, decode
@@ -136,9 +135,9 @@ def _extra(
     span = spans[parts[1]]
     if fields[0].startswith("#"):
         note = fields[2] if len(fields) > 2 else ""
-        spans[parts[1]] = replace(span, note=note)
+        spans[parts[1]] = span._replace(note=note)
     elif parts[0].lower() == "source" and len(parts) > 2:
         value = " ".join(parts[2:])
-        spans[parts[1]] = replace(span, attributes={**span.attributes, "source": value})
+        spans[parts[1]] = span._replace(attributes={**span.attributes, "source": value})
     else:
         report.skipped["brat attribute other than source"] += 1

@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as _field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from annotator.core.importing.common import (
     ANNOTATOR_PATTERN,
@@ -37,12 +39,14 @@ from annotator.core.importing.offsets import (
 )
 from annotator.core.labels import LINK_RULES
 from annotator.core.offsets import GraphemeIndex, OffsetIndex
-from annotator.core.spans import Link, Span, validate_spans
+from annotator.core.spans import MAX_SPANS_PER_DOCUMENT, Link, Span, validate_spans
+
+NO_ATTRIBUTES: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class RawSpan:
-    """A span in the tool's units and names; ``field`` says where it was."""
+class RawSpan(NamedTuple):
+    """A span in the tool's units and names; ``field`` says where it was.
+    (A named tuple: imports build one per span, and tuples build fast.)"""
 
     start: int
     end: int
@@ -51,7 +55,7 @@ class RawSpan:
     id: str | None = None
     #: The tool's own copy of the span's text, checked after conversion.
     text: str | None = None
-    attributes: Mapping[str, str] = _field(default_factory=dict)
+    attributes: Mapping[str, str] = NO_ATTRIBUTES
     note: str = ""
 
 
@@ -162,7 +166,7 @@ def settle(
     return settled, problems
 
 
-def _decision(document: RawDocument, mode: OffsetMode) -> Decision:
+def _decision(document: RawDocument, mode: OffsetMode, index: OffsetIndex) -> Decision:
     if mode != "auto":
         return Decision(mode, f"--offsets {mode}")
     edges = [
@@ -170,15 +174,15 @@ def _decision(document: RawDocument, mode: OffsetMode) -> Decision:
         for annotation in document.annotations
         for span in annotation.spans
     ]
-    return decide(document.text, edges)
+    return decide(document.text, edges, index)
 
 
 def _settle_document(
     document: RawDocument, conversion: Conversion, report: ImportReport
 ) -> tuple[ImportedDocument | None, list[ImportProblem]]:
-    decision = _decision(document, conversion.offsets)
-    _record_decision(document, decision, conversion.offsets, report)
     index = OffsetIndex(document.text)
+    decision = _decision(document, conversion.offsets, index)
+    _record_decision(document, decision, conversion.offsets, report)
     graphemes = GraphemeIndex(document.text)
     problems: list[ImportProblem] = []
     annotations: list[ImportedAnnotation] = []
@@ -271,9 +275,29 @@ def _settle_block(
     ]
     if errors:
         return None
-    for error in validate_spans(graphemes, spans, conversion.labels, links):
-        errors.append((_span_field(block, error.field), error.message))
+    if links or not _plainly_valid(spans, graphemes, conversion.labels):
+        for error in validate_spans(graphemes, spans, conversion.labels, links):
+            errors.append((_span_field(block, error.field), error.message))
     return ImportedAnnotation(name, tuple(spans), tuple(links))
+
+
+def _plainly_valid(
+    spans: list[Span], graphemes: GraphemeIndex, labels: Collection[str]
+) -> bool:
+    """Whether ``validate_spans`` can only agree (no links, attributes or
+    notes; offsets in range and on character boundaries; known labels): the
+    common case, checked without building messages. False: ask it."""
+    if len(spans) > MAX_SPANS_PER_DOCUMENT:
+        return False
+    length, on_boundaries = graphemes.length, graphemes.on_boundaries
+    return all(
+        0 <= span.start < span.end <= length
+        and span.label in labels
+        and not span.attributes
+        and not span.note
+        and on_boundaries(span.start, span.end)
+        for span in spans
+    )
 
 
 def _span_field(block: RawAnnotation, field_path: str) -> str:
@@ -308,8 +332,11 @@ def _settle_span(
         )
         return None
     try:
-        start = to_code_point(index, raw.start, units)
-        end = to_code_point(index, raw.end, units)
+        if units == "codepoints" and 0 <= raw.start <= raw.end <= index.length:
+            start, end = raw.start, raw.end
+        else:
+            start = to_code_point(index, raw.start, units)
+            end = to_code_point(index, raw.end, units)
     except ValueError as error:
         errors.append((raw.field, f"{error} (offsets read as {UNIT_NAMES[units]})"))
         return None
@@ -322,7 +349,8 @@ def _settle_span(
             )
         )
         return None
-    return Span(start, end, label, dict(raw.attributes), raw.note)
+    attributes = dict(raw.attributes) if raw.attributes else {}
+    return Span(start, end, label, attributes, raw.note)
 
 
 def _settle_link(

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 
 import orjson
 
@@ -167,7 +166,10 @@ def _results(
             where.add(here, "must be an object")
             continue
         kind = item.get("type")
-        if kind == "relation":
+        quick = _plain_region(item, here) if kind == "labels" else None
+        if quick is not None:
+            spans += quick
+        elif kind == "relation":
             links += _relation(item, here, where, report)
         elif kind == "labels" or (kind is None and isinstance(item.get("value"), dict)):
             found = _region(item.get("value"), span_id(item.get("id")), here, where)
@@ -175,6 +177,26 @@ def _results(
         else:
             report.skipped[f"{kind} result"] += 1
     return tuple(spans), tuple(links)
+
+
+def _plain_region(item: dict[str, object], field: str) -> list[RawSpan] | None:
+    """A well-formed region without meta, built without checks' messages;
+    None sends it through ``_region``, which words any problem."""
+    value, region = item.get("value"), item.get("id")
+    if type(value) is not dict or "meta" in item or type(region) is not str:
+        return None
+    start, end, labels = value.get("start"), value.get("end"), value.get("labels")
+    text = value.get("text")
+    if (
+        type(start) is not int
+        or type(end) is not int
+        or type(labels) is not list
+        or not (text is None or type(text) is str)
+    ):
+        return None
+    where = f"{field} (region {region!r}).value"
+    spans = [RawSpan(start, end, label, where, region, text) for label in labels]
+    return spans if all(type(label) is str for label in labels) else None
 
 
 def _region(
@@ -218,7 +240,7 @@ def _with_meta(spans: list[RawSpan], meta: object) -> list[RawSpan]:
         if isinstance(found, dict)
         else {}
     )
-    return [replace(span, note=note, attributes=attributes) for span in spans]
+    return [span._replace(note=note, attributes=attributes) for span in spans]
 
 
 def _relation(

@@ -72,12 +72,18 @@ def to_code_point(index: OffsetIndex, offset: int, units: Units) -> int:
     return index.from_utf16(offset)
 
 
-def decide(text: str, spans: Sequence[Edges]) -> Decision:
+def decide(
+    text: str, spans: Sequence[Edges], index: OffsetIndex | None = None
+) -> Decision:
     """The reading of ``spans`` (offsets as the tool wrote them) that the
-    evidence favours; code points when there is none."""
-    index = OffsetIndex(text)
+    evidence favours; code points when there is none. ``index`` is
+    ``OffsetIndex(text)`` when the caller has one."""
+    index = index or OffsetIndex(text)
     if index.utf16_length == index.length:
         return Decision("codepoints", "no character outside the BMP", same=True)
+    texts = _text_votes(index, spans)
+    if texts is not None:
+        return texts
     graphemes = GraphemeIndex(text)
     points = _score(index, graphemes, spans, "codepoints")
     units = _score(index, graphemes, spans, "utf16")
@@ -86,6 +92,40 @@ def decide(text: str, spans: Sequence[Edges]) -> Decision:
             "codepoints", "every span lies before the first astral character", True
         )
     return _weigh(points, units, len(spans))
+
+
+def _text_votes(index: OffsetIndex, spans: Sequence[Edges]) -> Decision | None:
+    """The decision when the tool's span texts favour one reading (evidence 1,
+    checked first because it is the strongest and the cheapest), else None."""
+    text, length = index.text, index.length
+    copies = [span for span in spans if span.text is not None]
+    points = sum(
+        1
+        for span in copies
+        if 0 <= span.start <= span.end <= length
+        and text[span.start : span.end] == span.text
+    )
+    if copies and points == len(copies):
+        # UTF-16 can at best tie: code points it is, without converting.
+        return Decision(
+            "codepoints",
+            f"the tool's span texts match all {points} spans as code points",
+        )
+    units = 0
+    for span in copies:
+        try:
+            start, end = index.from_utf16(span.start), index.from_utf16(span.end)
+        except ValueError:
+            continue
+        units += text[start:end] == span.text
+    if points == units:
+        return None
+    winner: Units = "utf16" if units > points else "codepoints"
+    return Decision(
+        winner,
+        f"the tool's span texts match {units} of {len(spans)} spans "
+        f"as UTF-16 and {points} as code points",
+    )
 
 
 def _weigh(points: _Score, units: _Score, total: int) -> Decision:
