@@ -142,3 +142,55 @@ def test_bad_options_are_one_line_errors(runner, alpha, option, value, message):
     assert result.exit_code in (1, 2)
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_large_imports_draw_a_progress_bar_on_stderr(runner, alpha, monkeypatch):
+    from annotator import cli_import
+    from annotator.services import documents
+
+    monkeypatch.setattr(cli_import, "PROGRESS_MIN_DOCUMENTS", 2)
+    monkeypatch.setattr(documents, "STORE_BATCH", 1)
+    result = run(
+        runner,
+        "import",
+        "Alpha",
+        DATA / "labelstudio" / "min.json",
+        "--from",
+        "labelstudio",
+        "--label-map",
+        "Claim=claim,Denial=denial,Hedge=hedge",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Importing documents" in result.stderr
+    assert "Importing documents" not in result.stdout
+
+
+def test_small_imports_draw_no_progress_bar(runner, alpha):
+    result = run(
+        runner,
+        "import",
+        "Alpha",
+        DATA / "conll" / "alice.conll",
+        "--from",
+        "conll",
+        "--label-map",
+        UPPER,
+    )
+    assert result.exit_code == 0, result.output
+    assert "Importing documents" not in result.stderr
+
+
+def test_a_dry_run_with_problems_lists_them_and_fails(runner, alpha):
+    result = run(
+        runner,
+        "import",
+        "Alpha",
+        DATA / "brat" / "broken.ann",
+        DATA / "brat" / "broken.txt",
+        "--from",
+        "brat",
+        "--dry-run",
+    )
+    assert result.exit_code == 1
+    assert "discontinuous span '0 6;15 20'" in result.output
+    assert "Dry run" not in result.output
