@@ -186,7 +186,7 @@ def test_brat_span_text_must_match_the_text_file():
 
 def test_brat_refuses_files_that_are_not_standoff():
     files = [("x/annotation.conf", b"[entities]")]
-    with pytest.raises(ImportFileError, match="'.conf' files are not brat standoff"):
+    with pytest.raises(ImportFileError, match=r"'\.conf' files are not brat standoff"):
         read_files(files, ImportOptions("brat"), labels=LABELS, max_bytes=1000)
 
 
