@@ -146,11 +146,12 @@ def _echo_report(report: importing.ImportReport) -> None:
         click.echo(line, err=True)
 
 
-def _report_lines(report: importing.ImportReport) -> list[str]:
+def _report_lines(report: importing.ImportReport, mode: str = "") -> list[str]:
     lines = []
     if report.offsets:
-        counts = ", ".join(f"{n} {units}" for units, n in report.offsets.items())
-        lines.append(f"Offsets: documents read as {counts}.")
+        counts = ", ".join(f"{units}: {n}" for units, n in report.offsets.items())
+        chosen = f" (--offsets {mode})" if mode else ""
+        lines.append(f"Offsets{chosen}: documents read as {counts}.")
     for title, items in (
         ("Conversions", report.conversions),
         ("Skipped", [f"{n} {what}" for what, n in sorted(report.skipped.items())]),
@@ -167,7 +168,6 @@ def _preview_text(shown: importing.ImportPreview) -> str:
         "Dry run: nothing was stored.",
         f"Documents: {shown.documents} read, {shown.new_documents} new, "
         f"{shown.already_stored} already stored.",
-        f"Offsets: --offsets {shown.offsets}.",
         f"Spans: {sum(shown.spans.values())}; links: {shown.links}.",
     ]
     by_annotator: dict[str, list[str]] = {}
@@ -176,4 +176,4 @@ def _preview_text(shown: importing.ImportPreview) -> str:
     for annotator, status in shown.annotators.items():
         counts = ", ".join(by_annotator.get(annotator, [])) or "no spans"
         lines.append(f"  {annotator} ({status}): {counts}")
-    return "\n".join(lines + _report_lines(shown.report))
+    return "\n".join(lines + _report_lines(shown.report, shown.offsets))

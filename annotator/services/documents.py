@@ -14,6 +14,8 @@ from annotator.core.importing import (
     parse_import_file,
     text_sha256,
 )
+from annotator.core.importing.common import printable
+from annotator.core.importing.sniff import refusal
 from annotator.models import (
     Document,
     Project,
@@ -145,6 +147,10 @@ def _parse_all(
     problems: list[str] = []
     first_seen: dict[str, str] = {}
     for filename, data in files:
+        refused = refusal(filename, data, "native")
+        if refused is not None:
+            problems.append(f"{printable(filename)}: {refused}")
+            continue
         try:
             parsed = parse_import_file(
                 filename,

@@ -179,9 +179,14 @@ def test_label_studio_value_text_mismatch_names_file_task_and_region():
     assert "'hide chops' is not the text at" in message
 
 
-def test_label_studio_json_min_and_csv_group_rows_into_documents():
+def test_label_studio_json_min_csv_and_tsv_group_rows_into_documents():
     from_min = read(fixture("labelstudio/min.json"), "labelstudio", label_map=TITLE)
     from_csv = read(fixture("labelstudio/export.csv"), "labelstudio", label_map=TITLE)
+    tsv = (DATA / "labelstudio" / "export.tsv").read_bytes()
+    from_tsv = read([("export.tsv", tsv)], "labelstudio", label_map=TITLE)
+    assert [spans(d) for d in from_tsv.documents] == [
+        spans(d) for d in from_csv.documents
+    ]
     for result in (from_min, from_csv):
         first, second = result.documents
         assert sorted(spans(first)) == ["alice@example.org", "bob@example.org"]
@@ -321,7 +326,8 @@ def test_a_foreign_format_refuses_a_file_of_another_tool():
 def test_a_file_of_the_wrong_extension_is_refused_listing_the_accepted_ones():
     message = refused([("tasks.xml", b"<tasks/>")], "labelstudio")
     assert message == (
-        "tasks.xml: '.xml' files are not read as labelstudio (accepted: .json, .csv)"
+        "tasks.xml: '.xml' files are not read as labelstudio "
+        "(accepted: .json, .csv, .tsv)"
     )
 
 

@@ -101,3 +101,16 @@ def test_parse_mapping_reads_pairs_and_refuses_malformed_ones():
         importing.parse_mapping("A", "--label-map")
     with pytest.raises(Exception, match="'A' is mapped twice"):
         importing.parse_mapping("A=x,A=y", "--label-map")
+
+
+def test_the_native_import_of_the_web_page_sniffs_too(project):
+    from annotator.services.documents import import_files
+
+    conll = (DATA / "conll" / "bob.txt").read_bytes()
+    with pytest.raises(ImportRefused) as caught:
+        import_files(db.session, project, [("notes.txt", conll)])
+    assert caught.value.problems == [
+        "notes.txt: looks like a CoNLL/BIO token file (columns of tokens and "
+        "B-/I-/O tags): use --from conll"
+    ]
+    assert count(Document) == 0

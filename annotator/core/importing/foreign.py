@@ -123,21 +123,24 @@ class ImportReport:
             self.warnings.append(printable(message))
 
 
-def merge(documents: Iterable[RawDocument]) -> tuple[list[RawDocument], list[str]]:
-    """Documents with the same id joined (one file per annotator); problems
-    when their texts differ or an annotator appears twice."""
+def merge(
+    documents: Iterable[RawDocument],
+) -> tuple[list[RawDocument], list[ImportProblem]]:
+    """Documents with the same id joined (one file per annotator); a problem
+    for each whose text differs from the first one's."""
     merged: dict[str, RawDocument] = {}
-    problems: list[str] = []
+    problems: list[ImportProblem] = []
     for document in documents:
         earlier = merged.get(document.external_id)
         if earlier is None:
             merged[document.external_id] = document
             continue
         if earlier.text != document.text:
-            problems.append(
-                f'{document.source}, field "text": document '
-                f"{document.external_id!r} has another text at {earlier.source}"
+            message = (
+                f"document {document.external_id!r} has another text at "
+                f"{earlier.source}"
             )
+            problems.append(_problem(document, "text", message))
             continue
         merged[document.external_id] = RawDocument(
             earlier.file,

@@ -1,4 +1,4 @@
-"""Label Studio exports: JSON, JSON_MIN and CSV.
+"""Label Studio exports: JSON, JSON_MIN, CSV and TSV.
 
 JSON is an array of tasks, ``{"id", "data": {"text", ...}, "annotations":
 [{"completed_by", "was_cancelled", "result": [...]}], "predictions": [...]}``.
@@ -15,7 +15,7 @@ Cancelled annotations, predictions and other result types are skipped and
 counted. The document's id is ``data.external_id`` (this project's export),
 else the task id; ``data.title`` its title, the rest of ``data`` its metadata.
 
-JSON_MIN (and CSV, its table) has one record per annotation: ``id``, ``text``,
+JSON_MIN (and CSV or TSV, its tables) has one record per annotation: ``id``, ``text``,
 ``annotator``, and a list of regions ``{"start", "end", "text", "labels"}``
 under the labelling tag's name; records of one task are joined by id. They
 carry no relations.
@@ -60,8 +60,10 @@ def parse(
     file: str, data: bytes, problems: Problems, report: ImportReport
 ) -> list[RawDocument]:
     """Every task of one Label Studio export file (JSON, JSON_MIN or CSV)."""
-    if file.lower().endswith(".csv"):
-        return _min_records(_csv_rows(data, problems), file, problems, report)
+    if file.lower().endswith((".csv", ".tsv")):
+        delimiter = "\t" if file.lower().endswith(".tsv") else ","
+        rows = _csv_rows(data, problems, delimiter)
+        return _min_records(rows, file, problems, report)
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
@@ -265,10 +267,11 @@ def _relation(
 
 
 def _csv_rows(
-    data: bytes, problems: Problems
+    data: bytes, problems: Problems, delimiter: str
 ) -> list[tuple[int | None, str, dict[str, object]]]:
     text = data.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    source = io.StringIO(text, newline="")
+    reader = csv.DictReader(source, delimiter=delimiter, strict=True)
     rows: list[tuple[int | None, str, dict[str, object]]] = []
     try:
         line = 2

@@ -49,7 +49,7 @@ DEFAULT_OFFSETS: Mapping[str, OffsetMode] = {
 EXTENSIONS: Mapping[str, tuple[str, ...]] = {
     "native": (".txt", ".jsonl", ".csv"),
     "doccano": (".jsonl", ".json", ".zip"),
-    "labelstudio": (".json", ".csv"),
+    "labelstudio": (".json", ".csv", ".tsv"),
     "prodigy": (".jsonl",),
     "brat": (".ann", ".txt"),
     "conll": (".conll", ".txt", ".tsv", ".bio", ".iob"),
@@ -123,7 +123,7 @@ def read_files(
     if options.source_format == "brat":
         raw += _brat(files, max_bytes, problems, report)
     joined, join_problems = merge(raw)
-    problems += [ImportProblem(message, None, None, "") for message in join_problems]
+    problems += join_problems
     conversion = Conversion(
         labels, options.offset_mode, options.label_map, options.annotator_map
     )

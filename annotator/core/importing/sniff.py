@@ -106,7 +106,7 @@ def _text_lines(lines: list[str]) -> Guess | None:
         return None
     if any(line.startswith("-DOCSTART-") for line in sample):
         return Guess("conll", "a -DOCSTART- line")
-    header = sample[0].lower().split(",")
+    header = sample[0].lower().replace("\t", ",").split(",")
     if "annotation_id" in header:
         return Guess("labelstudio", "a CSV header with annotation_id")
     if _share(sample, _BRAT_LINE.match) >= MAJORITY:
