@@ -170,6 +170,7 @@ def test_builtin_formats_are_registered() -> None:
         "doccano",
         "hf-bio",
         "jsonl",
+        "labelstudio",
         "semeval-tsv",
         "spacy",
         "spacy-docbin",
