@@ -18,6 +18,8 @@ from annotator.services.errors import ServiceError
 
 #: Imports of fewer documents finish too fast to need a progress bar.
 PROGRESS_MIN_DOCUMENTS = 2000
+#: Offset decisions listed one by one; the rest are counted.
+SHOWN_CONVERSIONS = 20
 
 
 @click.command("import", cls=OneLineErrorCommand)
@@ -152,8 +154,12 @@ def _report_lines(report: importing.ImportReport, mode: str = "") -> list[str]:
         counts = ", ".join(f"{units}: {n}" for units, n in report.offsets.items())
         chosen = f" (--offsets {mode})" if mode else ""
         lines.append(f"Offsets{chosen}: documents read as {counts}.")
+    conversions = report.conversions[:SHOWN_CONVERSIONS]
+    if len(report.conversions) > SHOWN_CONVERSIONS:
+        more = len(report.conversions) - SHOWN_CONVERSIONS
+        conversions.append(f"... and {more} more documents")
     for title, items in (
-        ("Conversions", report.conversions),
+        ("Conversions", conversions),
         ("Skipped", [f"{n} {what}" for what, n in sorted(report.skipped.items())]),
         ("Warnings", report.warnings),
     ):

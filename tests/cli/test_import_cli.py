@@ -194,3 +194,27 @@ def test_a_dry_run_with_problems_lists_them_and_fails(runner, alpha):
     assert result.exit_code == 1
     assert "discontinuous span '0 6;15 20'" in result.output
     assert "Dry run" not in result.output
+
+
+def test_the_dry_run_lists_a_few_offset_decisions_and_counts_the_rest(
+    runner, alpha, monkeypatch
+):
+    from annotator import cli_import
+
+    monkeypatch.setattr(cli_import, "SHOWN_CONVERSIONS", 1)
+    result = run(
+        runner,
+        "import",
+        "Alpha",
+        DATA / "doccano" / "alice.jsonl",
+        "--from",
+        "doccano",
+        "--label-map",
+        UPPER,
+        "--dry-run",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Offsets (--offsets auto): documents read as UTF-16 code units: 2." in (
+        result.output
+    )
+    assert "  ... and 1 more documents" in result.output.splitlines()

@@ -171,7 +171,8 @@ def settle(
 
 def _decision(document: RawDocument, mode: OffsetMode, index: OffsetIndex) -> Decision:
     if mode != "auto":
-        return Decision(mode, f"--offsets {mode}")
+        same = index.utf16_length == index.length
+        return Decision(mode, f"--offsets {mode}", same=same)
     edges = [
         Edges(span.start, span.end, span.text)
         for annotation in document.annotations
