@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -14,11 +13,11 @@ from annotator import migrations
 from annotator.cli_agreement import agreement_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
+from annotator.cli_import import import_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
     accounts,
-    documents,
     projects,
     seeding,
     span_check,
@@ -44,6 +43,7 @@ cli.add_command(routes_command)
 cli.add_command(agreement_command)
 cli.add_command(export_command)
 cli.add_command(set_guideline_command)
+cli.add_command(import_command)
 
 
 def main() -> None:
@@ -161,47 +161,6 @@ def add_member(project: str, user: str, role: str) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"{user} is {role} in {project}.")
-
-
-@cli.command("import")
-@click.argument("project")
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
-)
-@click.option(
-    "--split",
-    type=click.Choice(["paragraphs"]),
-    help="paragraphs: one document per non-empty line of a .txt file.",
-)
-def import_command(project: str, files: tuple[Path, ...], split: str | None) -> None:
-    """Import FILES (.txt, .jsonl, .csv) into PROJECT, all or nothing."""
-    limit = int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
-    try:
-        found = projects.require_project(current_session(), project)
-        loaded = [(path.name, _read_limited(path, limit)) for path in files]
-        result = documents.import_files(
-            current_session(),
-            found,
-            loaded,
-            split_paragraphs=split == "paragraphs",
-            max_bytes=limit,
-        )
-    except documents.ImportRefused as error:
-        for problem in error.problems[1:]:
-            click.echo(f"  {problem}", err=True)
-        raise fail(ServiceError(error.problems[0])) from None
-    except (ServiceError, OSError) as error:
-        raise fail(error) from None
-    click.echo(
-        f"Imported {result.added} documents into {project} "
-        f"({result.skipped} skipped as duplicates, {result.spans} spans)."
-    )
-
-
-def _read_limited(path: Path, limit: int) -> bytes:
-    """Read at most one byte past ``limit`` so the parser can name the file."""
-    with path.open("rb") as handle:
-        return handle.read(limit + 1)
 
 
 @cli.command("check-spans")

@@ -41,19 +41,25 @@ class ProgressReporter:
     """The service's progress callback, drawn as a bar on standard error once
     an export is longer than one batch."""
 
-    def __init__(self, stack: ExitStack) -> None:
+    def __init__(
+        self,
+        stack: ExitStack,
+        label: str = "Exporting documents",
+        minimum: int | None = None,
+    ) -> None:
         self.stack = stack
+        self.label = label
+        self.minimum = minimum
         self.bar: Any = None
         self.shown = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
-            if total < PROGRESS_MIN_DOCUMENTS:
+            minimum = PROGRESS_MIN_DOCUMENTS if self.minimum is None else self.minimum
+            if total < minimum:
                 return
             self.bar = self.stack.enter_context(
-                click.progressbar(
-                    length=total, label="Exporting documents", file=sys.stderr
-                )
+                click.progressbar(length=total, label=self.label, file=sys.stderr)
             )
         self.bar.update(done - self.shown)
         self.shown = done
@@ -69,6 +75,7 @@ def settings_from_options(
     split: str | None,
     seed: int,
     real_names: bool,
+    offsets: str | None = None,
 ) -> exports.ExportSettings:
     """The command line's choices as the service's settings (ServiceError
     when a value is malformed)."""
@@ -82,6 +89,7 @@ def settings_from_options(
         split=exports.parse_ratios(split) if split else None,
         seed=seed,
         pseudonymise=not real_names,
+        offsets=offsets,
     )
 
 
@@ -139,6 +147,12 @@ def settings_from_options(
     is_flag=True,
     help="Write annotators' usernames instead of annotator-1, annotator-2, ...",
 )
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoints", "utf16"]),
+    help="doccano only: UTF-16 code units (default, as doccano's page counts) "
+    "or code points; the manifest says which.",
+)
 @with_appcontext
 def export_command(
     project: str,
@@ -152,6 +166,7 @@ def export_command(
     seed: int,
     out: Path | None,
     real_names: bool,
+    offsets: str | None,
 ) -> None:
     """Export PROJECT's annotations; prints the folder written."""
     export_dir = Path(current_app.config["EXPORT_DIR"])
@@ -167,6 +182,7 @@ def export_command(
             split,
             seed,
             real_names,
+            offsets,
         )
         with ExitStack() as stack:
             result = exports.write_export(

@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.core.importing import (
-    ImportedAnnotation,
     ImportedDocument,
     ImportFileError,
     parse_import_file,
     text_sha256,
 )
+from annotator.core.importing.common import printable
+from annotator.core.importing.sniff import refusal
 from annotator.models import (
-    Assignment,
-    AssignmentStatus,
     Document,
     Project,
     Role,
-    Span,
-    SpanLink,
-    SpanOrigin,
     User,
 )
-from annotator.models.base import utcnow
 from annotator.services import audit, collector
 from annotator.services.accounts import find_user
-from annotator.services.bulk import insert_rows, reserve_ids
 from annotator.services.errors import ServiceError
+from annotator.services.import_rows import insert_annotations, insert_documents
 from annotator.services.projects import membership_of, set_membership
 
 DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
+#: Documents whose annotations are written between two progress reports.
+STORE_BATCH = 1000
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +78,21 @@ def _import(
     documents, problems = parse_files(files, split_paragraphs, labels, max_bytes)
     if problems:
         raise ImportRefused(problems)
+    return store_documents(session, project, documents, actor=actor)
+
+
+def store_documents(
+    session: Session,
+    project: Project,
+    documents: list[ImportedDocument],
+    *,
+    actor: User | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Store parsed documents with their annotations in one transaction, skipping
+    those stored already with the same text; ``ImportRefused`` stores nothing.
+    ``progress(done, total)`` is called as documents' annotations are written."""
+    labels = {label.name: label.id for label in project.labels}
     new_documents, digests, skipped = _new_documents(session, project, documents)
     span_count = sum(
         len(annotation.spans) for doc in new_documents for annotation in doc.annotations
@@ -99,17 +112,29 @@ def _import(
                 "documents": len(new_documents),
                 "skipped": skipped,
                 "spans": span_count,
-                "sources": sorted({doc.source.split(" line ")[0] for doc in documents}),
+                "sources": sorted({_file_of(doc.source) for doc in documents}),
             },
         )
         session.flush()
-        document_ids = _insert_documents(session, project, new_documents, digests)
-        _insert_annotations(session, new_documents, document_ids, annotators, labels)
+        document_ids = insert_documents(session, project, new_documents, digests)
+        total = len(new_documents)
+        for first in range(0, total, STORE_BATCH):
+            batch = slice(first, first + STORE_BATCH)
+            insert_annotations(
+                session, new_documents[batch], document_ids[batch], annotators, labels
+            )
+            if progress is not None:
+                progress(min(first + STORE_BATCH, total), total)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return ImportResult(len(new_documents), skipped, span_count, tuple(annotators))
+
+
+def _file_of(source: str) -> str:
+    """``a.jsonl`` of ``a.jsonl line 3`` or ``tasks.json, task 2 (id 7)``."""
+    return source.split(" line ")[0].split(", task ")[0]
 
 
 def parse_files(
@@ -123,6 +148,10 @@ def parse_files(
     problems: list[str] = []
     first_seen: dict[str, str] = {}
     for filename, data in files:
+        refused = refusal(filename, data, "native")
+        if refused is not None:
+            problems.append(f"{printable(filename)}: {refused}")
+            continue
         try:
             parsed = parse_import_file(
                 filename,
@@ -248,161 +277,3 @@ def outsider_problems(documents: list[ImportedDocument], names: set[str]) -> lis
         for index, annotation in enumerate(document.annotations)
         if annotation.annotator in names
     ]
-
-
-DOCUMENT_COLUMNS = (
-    "id",
-    "project_id",
-    "external_id",
-    "title",
-    "text",
-    "text_length",
-    "text_sha256",
-    "meta",
-)
-
-
-def _insert_documents(
-    session: Session,
-    project: Project,
-    documents: list[ImportedDocument],
-    digests: list[str],
-) -> list[int]:
-    """Store the documents under ids reserved first, so that nothing is read back."""
-    connection, table = session.connection(), cast(Table, Document.__table__)
-    ids = reserve_ids(connection, table, len(documents))
-    rows = [
-        (
-            document_id,
-            project.id,
-            doc.external_id,
-            doc.title,
-            doc.text,
-            len(doc.text),
-            digest,
-            doc.meta,
-        )
-        for document_id, doc, digest in zip(ids, documents, digests, strict=True)
-    ]
-    constants = {"created_at": utcnow()}
-    insert_rows(connection, table, DOCUMENT_COLUMNS, rows, constants=constants)
-    return ids
-
-
-SPAN_COLUMNS = (
-    "document_id",
-    "annotator_id",
-    "label_id",
-    "start",
-    "end",
-    "attributes",
-    "note",
-)
-
-
-_SpanRow = tuple[object, ...]
-
-
-@dataclass
-class _AnnotationRows:
-    """Rows for the assignments and spans of imported annotations, in the
-    column orders of ``insert_rows``; blocks with links wait for span ids."""
-
-    assignments: list[tuple[int, int]] = field(default_factory=list)
-    spans: list[_SpanRow] = field(default_factory=list)
-    linked: list[tuple[ImportedAnnotation, list[_SpanRow]]] = field(
-        default_factory=list
-    )
-
-
-def _insert_annotations(
-    session: Session,
-    documents: list[ImportedDocument],
-    document_ids: list[int],
-    annotators: dict[str, int],
-    labels: dict[str, int],
-) -> None:
-    connection, now = session.connection(), utcnow()
-    span_table = cast(Table, Span.__table__)
-    rows = _annotation_rows(documents, document_ids, annotators, labels)
-    insert_rows(
-        connection,
-        cast(Table, Assignment.__table__),
-        ("document_id", "user_id"),
-        rows.assignments,
-        constants={
-            "status": str(AssignmentStatus.SUBMITTED),
-            "skip_reason": "",
-            "version": 0,
-            "updated_at": now,
-        },
-    )
-    span_constants = {
-        "origin": str(SpanOrigin.IMPORTED),
-        "created_at": now,
-        "updated_at": now,
-    }
-    insert_rows(connection, span_table, SPAN_COLUMNS, rows.spans, span_constants)
-    # Spans that links join get reserved ids; the others need none back.
-    span_count = sum(len(spans) for _, spans in rows.linked)
-    span_ids = reserve_ids(connection, span_table, span_count)
-    linked_spans, links = _numbered(rows.linked, span_ids)
-    insert_rows(
-        connection,
-        span_table,
-        ("id", *SPAN_COLUMNS),
-        linked_spans,
-        span_constants,
-    )
-    insert_rows(
-        connection,
-        cast(Table, SpanLink.__table__),
-        ("source_id", "target_id", "kind"),
-        links,
-    )
-
-
-def _annotation_rows(
-    documents: list[ImportedDocument],
-    document_ids: list[int],
-    annotators: dict[str, int],
-    labels: dict[str, int],
-) -> _AnnotationRows:
-    rows = _AnnotationRows()
-    for document, document_id in zip(documents, document_ids, strict=True):
-        for annotation in document.annotations:
-            annotator_id = annotators[annotation.annotator]
-            rows.assignments.append((document_id, annotator_id))
-            spans: list[_SpanRow] = [
-                (
-                    document_id,
-                    annotator_id,
-                    labels[span.label],
-                    span.start,
-                    span.end,
-                    span.attributes,
-                    span.note,
-                )
-                for span in annotation.spans
-            ]
-            if annotation.links:
-                rows.linked.append((annotation, spans))
-            else:
-                rows.spans += spans
-    return rows
-
-
-def _numbered(
-    linked: list[tuple[ImportedAnnotation, list[_SpanRow]]], span_ids: list[int]
-) -> tuple[list[_SpanRow], list[tuple[int, int, str]]]:
-    """Linked spans' rows with ids first, and the links as (source id, target
-    id, kind)."""
-    spans: list[_SpanRow] = []
-    links: list[tuple[int, int, str]] = []
-    for annotation, rows in linked:
-        ids = span_ids[len(spans) : len(spans) + len(rows)]
-        spans += [(span_id, *row) for span_id, row in zip(ids, rows, strict=True)]
-        links += [
-            (ids[link.source], ids[link.target], link.kind) for link in annotation.links
-        ]
-    return spans, links

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotator.core import importing
 from annotator.core.importing import (
     ImportFileError,
+    native_jsonl,
     parse_import_file,
     well_formed_document,
 )
@@ -177,7 +177,7 @@ def outcome(data: bytes) -> tuple[str, object]:
 
 
 def full_checks_only(data: bytes) -> tuple[str, object]:
-    with mock.patch.object(importing, "well_formed_document", return_value=None):
+    with mock.patch.object(native_jsonl, "well_formed_document", return_value=None):
         return outcome(data)
 
 

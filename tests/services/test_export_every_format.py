@@ -55,6 +55,20 @@ def read_records(folder: Path, fmt: str, names: list[str]):
                 doc_id, label, _, _ = line.split("\t")
                 yield doc_id, annotator, [label]
         return
+    if fmt == "labelstudio":
+        for name in names:
+            for task in json.loads((folder / name).read_text("utf-8")):
+                for annotation in task["annotations"]:
+                    annotator = annotation["completed_by"]
+                    labels = [
+                        region["value"]["labels"][0]
+                        for region in annotation["result"]
+                        if region["type"] == "labels"
+                    ]
+                    if annotation["ground_truth"]:
+                        annotator = None
+                    yield task["data"]["external_id"], annotator, labels
+        return
     for name in names:
         for line in (folder / name).read_text("utf-8").splitlines():
             record = json.loads(line)

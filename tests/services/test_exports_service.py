@@ -233,7 +233,7 @@ def test_gold_layer_and_adjudicated_status_are_refused_plainly(seeded, export_di
         (
             {"format": "csv"},
             "unknown export format 'csv' (known formats: conll, doccano, hf-bio, "
-            "jsonl, semeval-tsv, spacy, spacy-docbin)",
+            "jsonl, labelstudio, semeval-tsv, spacy, spacy-docbin)",
         ),
         ({"layer": "best"}, "layer 'best': one of annotators, majority, gold"),
         ({"status": "todo"}, "status 'todo': one of submitted, adjudicated"),

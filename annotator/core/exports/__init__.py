@@ -25,6 +25,7 @@ from annotator.core.exports.doccano import DOCCANO
 from annotator.core.exports.extras import ExportUnavailableError
 from annotator.core.exports.hf_bio import HF_BIO
 from annotator.core.exports.jsonl import JSONL
+from annotator.core.exports.labelstudio import LABEL_STUDIO
 from annotator.core.exports.registry import (
     FORMATS,
     UnknownFormatError,
@@ -36,7 +37,16 @@ from annotator.core.exports.semeval_tsv import SEMEVAL_TSV
 from annotator.core.exports.spacy_docbin import SPACY_DOCBIN
 from annotator.core.exports.spacy_spans import SPACY
 
-for _fmt in (JSONL, SPACY, HF_BIO, DOCCANO, SEMEVAL_TSV, CONLL, SPACY_DOCBIN):
+for _fmt in (
+    JSONL,
+    SPACY,
+    HF_BIO,
+    DOCCANO,
+    SEMEVAL_TSV,
+    CONLL,
+    SPACY_DOCBIN,
+    LABEL_STUDIO,
+):
     register(_fmt)
 
 __all__ = [

@@ -12,6 +12,7 @@ from annotator.core.exports import (
     UnknownFormatError,
     get_format,
 )
+from annotator.core.exports.base import DoccanoOffsets
 from annotator.core.exports.split import SPLITS, check_ratios
 from annotator.models import (
     Project,
@@ -38,6 +39,9 @@ class ExportSettings:
     split: tuple[float, float, float] | None = None
     seed: int = 0
     pseudonymise: bool = True
+    #: doccano only: ``utf16`` (default, what doccano's page counts) or
+    #: ``codepoints``; None is the default.
+    offsets: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON values for the manifest."""
@@ -114,8 +118,30 @@ def make_plan(project: Project, settings: ExportSettings) -> Plan:
     splits: tuple[str, ...] = ()
     if settings.split is not None:
         splits = tuple(n for n, r in zip(SPLITS, settings.split, strict=True) if r > 0)
-    options = ExportOptions(labels=labels, splits=splits)
+    options = ExportOptions(
+        labels=labels, splits=splits, doccano_offsets=_doccano_offsets(fmt, settings)
+    )
     return Plan(fmt, settings, options, every_label)
+
+
+DOCCANO_OFFSETS: dict[str, DoccanoOffsets] = {
+    "utf16": "utf16",
+    "codepoints": "code_points",
+}
+
+
+def _doccano_offsets(fmt: ExportFormat, settings: ExportSettings) -> DoccanoOffsets:
+    if settings.offsets is None:
+        return "utf16"
+    if fmt.name != "doccano":
+        raise ServiceError(
+            f"offsets applies to the doccano format only, not {fmt.name!r}"
+        )
+    if settings.offsets not in DOCCANO_OFFSETS:
+        raise ServiceError(
+            f"offsets {settings.offsets!r}: one of {', '.join(DOCCANO_OFFSETS)}"
+        )
+    return DOCCANO_OFFSETS[settings.offsets]
 
 
 def _check_split(split: Sequence[float]) -> None:

@@ -172,6 +172,7 @@ def test_builtin_formats_are_registered() -> None:
         "doccano",
         "hf-bio",
         "jsonl",
+        "labelstudio",
         "semeval-tsv",
         "spacy",
         "spacy-docbin",
@@ -200,7 +201,7 @@ def test_unknown_name_lists_the_known_ones() -> None:
         get_format("brat")
     assert str(raised.value) == (
         "unknown export format 'brat' (known formats: conll, doccano, hf-bio, "
-        "jsonl, semeval-tsv, spacy, spacy-docbin)"
+        "jsonl, labelstudio, semeval-tsv, spacy, spacy-docbin)"
     )
     with pytest.raises(UnknownFormatError, match="known formats: none"):
         Registry().get("jsonl")
