@@ -7,13 +7,18 @@
 import { claimEditing, READ_ONLY } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
 import { requestJson } from "../lib/http.js";
+import { tagText } from "../lib/labeltags.js";
 import { OffsetIndex } from "../lib/offsets.js";
 import { SaveQueue } from "../lib/savequeue.js";
+import { Caret } from "./caret.js";
 import { Editor } from "./editor.js";
+import { keyHandler } from "./keys.js";
+import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
+import { Toast } from "./toast.js";
 
 const STATUS_TEXT = {
   saved: "saved",
@@ -31,7 +36,7 @@ const sources = new Set(payload.sources);
 
 const ui = {
   root: byId("document-text"),
-  bar: byId("label-bar"),
+  labelBar: byId("label-bar"),
   list: byId("span-list"),
   count: byId("span-count"),
   details: byId("span-details"),
@@ -48,11 +53,25 @@ const ui = {
   assignment: byId("assignment-status"),
   submit: byId("submit-button"),
   reopen: byId("reopen-button"),
+  skipOpen: byId("skip-open"),
+  skipDialog: byId("skip-dialog"),
   skipForm: byId("skip-form"),
   skipReason: byId("skip-reason"),
+  skipProblem: byId("skip-problem"),
+  skipCancel: byId("skip-cancel"),
   nextForm: byId("next-form"),
   skipButton: byId("skip-button"),
   lockBanner: byId("edit-lock-banner"),
+  bar: byId("annotate-bar"),
+  frame: byId("text-frame"),
+  caret: byId("caret"),
+  keysDialog: byId("keys-dialog"),
+  keysButton: byId("keys-button"),
+  showTags: byId("show-tags"),
+  showLinks: byId("show-links"),
+  panel: byId("annotate-panel"),
+  panelToggle: byId("panel-toggle"),
+  panelCount: byId("panel-count"),
 };
 
 const page = {
@@ -94,9 +113,9 @@ function describe(span) {
   };
 }
 
-function showMessage(message) {
-  ui.message.textContent = message;
-  ui.message.hidden = !message;
+/** A refusal ("warn", the default) or news ("info") under the sticky bar. */
+function showMessage(message, tone = "warn") {
+  toast.show(message, tone);
 }
 
 // ---- drawing ----------------------------------------------------------------
@@ -109,7 +128,11 @@ const FULL_REDRAW = 200;
 
 function look(span) {
   const selected = span.key === page.selected ? " selected" : "";
-  return { className: `${classOf(span.label)}${selected}`, title: titleOf(span) };
+  return {
+    className: `${classOf(span.label)}${selected}`,
+    title: titleOf(span),
+    tag: tagText(displayName(span.label)),
+  };
 }
 
 /** What changed since the last draw: stale keys and the UTF-16 ranges touched. */
@@ -144,12 +167,17 @@ function draw() {
   else view.renderRanges(ranges, spans);
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
+  ui.panelCount.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
-  ui.reopen.hidden = !CLOSED.has(state.status);
+  const closed = CLOSED.has(state.status);
+  ui.reopen.hidden = !closed;
+  ui.submit.hidden = closed;
+  ui.skipOpen.hidden = closed;
   if (focused && focusedListKey() !== focused) {
     listButton(focused)?.focus({ preventScroll: true });
   }
   showSelected();
+  caret.refresh();
 }
 
 function listButton(key) {
@@ -170,7 +198,8 @@ function showSelected() {
   const span = state.spans.get(page.selected);
   ui.details.hidden = !span;
   ui.root.classList.toggle("linking", page.linkSource !== null);
-  panel.markPressedLabel(ui.bar, span?.label ?? null);
+  panel.markPressedLabel(ui.labelBar, span?.label ?? null);
+  drawLinks();
   if (!span) return;
   for (const mark of marksOf(span.key)) mark.classList.add("selected");
   for (const link of state.linksOf(span.key)) {
@@ -195,12 +224,39 @@ function showDetails(span) {
   ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
 }
 
+/** "Denial “They never…” denies → Claim “Rebels shelled…”" */
 function describeLink(link) {
-  const other = state.spans.get(link.source === page.selected ? link.target : link.source);
-  const shown = units(other);
-  const arrow = link.source === page.selected ? `${link.kind} →` : `← ${link.kind}`;
-  const words = panel.excerpt(text, shown.start16, shown.end16);
-  return `${arrow} ${displayName(other.label)} “${words}”`;
+  const quote = (key) => {
+    const span = units(state.spans.get(key));
+    return `${displayName(span.label)} “${panel.excerpt(text, span.start16, span.end16, 28)}”`;
+  };
+  return `${quote(link.source)} ${link.kind} → ${quote(link.target)}`;
+}
+
+// ---- links drawn in the text --------------------------------------------------
+
+/** Arcs for the selected span's links, or for every link with "All links". */
+function drawLinks() {
+  const all = ui.showLinks.checked;
+  const chosen = all ? [...state.links.values()] : state.linksOf(page.selected);
+  links.draw(
+    chosen.map((link) => ({
+      key: link.key,
+      kind: link.kind,
+      from: marksOf(link.source)[0],
+      to: marksOf(link.target)[0],
+      faint: all && link.source !== page.selected && link.target !== page.selected,
+    })),
+  );
+}
+
+let linksFrame = 0;
+function redrawLinksSoon() {
+  cancelAnimationFrame(linksFrame);
+  linksFrame = requestAnimationFrame(() => {
+    drawLinks();
+    if (document.activeElement === ui.root) caret.place();
+  });
 }
 
 // ---- choosing spans ---------------------------------------------------------
@@ -249,12 +305,14 @@ function startLink() {
   page.linkSource = page.selected;
   ui.hint.textContent =
     "Link mode: click the span this one points at, or pick it in the list (Esc cancels).";
+  ui.hint.hidden = false;
   showSelected();
 }
 
 function endLinkMode() {
   page.linkSource = null;
-  ui.hint.textContent = HINT;
+  ui.hint.hidden = true;
+  ui.hint.textContent = "";
 }
 
 function finishLink(target) {
@@ -285,20 +343,22 @@ function reopen() {
   if (editor === null) return;
   editor.setStatus("in_progress", "");
   draw();
-  showMessage("Reopened: you can change your spans again, then submit.");
+  showMessage("Reopened: you can change your spans again, then submit.", "info");
 }
 
 function pickLabel(name, altKey) {
   if (refuseEdit()) return;
-  const exact = altKey || page.altAtSelection;
+  const exact = altKey || page.altAtSelection || caret.owned;
   const selection = selectedSpan(ui.root, view.textStarts, index, exact);
   if (selection && !selection.range) {
     showMessage("Nothing to tag: the selection holds only spaces.");
   } else if (selection) {
     const [start, end] = selection.range;
+    toast.clear();
     const key = editor.createSpan(start, end, name);
     page.altAtSelection = false;
-    clearSelection();
+    if (document.activeElement === ui.root) caret.moveTo(end);
+    else clearSelection();
     select(key);
   } else if (page.selected) {
     showMessage(editor.updateSpan(page.selected, { label: name }) ?? "");
@@ -353,52 +413,29 @@ function afterHistory() {
 
 // ---- keyboard ---------------------------------------------------------------
 
-function isEditable(target) {
-  return target.closest?.("input, textarea, select, [contenteditable]") != null;
-}
-
 function labelForKey(key) {
   for (const label of labels.values()) if (label.hotkey === key.toLowerCase()) return label;
   return null;
 }
 
-function onShortcut(event) {
-  const key = event.key.toLowerCase();
-  if (key === "z") {
-    if (event.shiftKey) redo();
-    else undo();
-    return true;
-  }
-  if (key === "y") {
-    redo();
-    return true;
-  }
-  return false;
-}
-
-function onKeyDown(event) {
-  if (isEditable(event.target)) return;
-  if (event.ctrlKey || event.metaKey) {
-    if (onShortcut(event)) event.preventDefault();
-    return;
-  }
-  if (!event.altKey && handleKey(event.key)) event.preventDefault();
-}
-
 function onEscape() {
-  if (page.linkSource === null) {
+  if (page.linkSource !== null) {
+    endLinkMode();
+    showSelected();
+  } else if (document.activeElement === ui.root && !caret.collapsed) {
+    caret.collapse();
+  } else {
     select(null);
-    return;
   }
-  endLinkMode();
-  showSelected();
 }
 
-/** Plain keys: label hotkeys, Escape, Delete, L. True if the key was used. */
-function handleKey(key) {
+/** Plain keys: label hotkeys, ?, Escape, Delete, L. True if the key was used. */
+function plainKey(key) {
   const label = labelForKey(key);
   if (label) {
     pickLabel(label.name, false);
+  } else if (key === "?") {
+    openKeys();
   } else if (key === "Escape") {
     onEscape();
   } else if (page.selected && (key === "Delete" || key === "Backspace")) {
@@ -411,6 +448,39 @@ function handleKey(key) {
   return true;
 }
 
+/** Enter in the text: select the span under the caret (again: the next one). */
+function caretEnter() {
+  if (!caret.collapsed) return false;
+  const at = caret.focus;
+  const keys = state
+    .ordered()
+    .filter((span) => span.start <= at && at < span.end)
+    .map((span) => span.key);
+  if (keys.length === 0) {
+    showMessage("No span at the caret: move onto one, or select text and press a label's key.");
+    return true;
+  }
+  choose(nextCovering(keys));
+  return true;
+}
+
+/** Source and Note: true unless they hold typing not saved to the span yet. */
+function fieldIsClean(target) {
+  const span = state.spans.get(page.selected);
+  if (!span) return target === ui.source || target === ui.note;
+  if (target === ui.source) return ui.source.value.trim() === (span.attributes.source ?? "");
+  if (target === ui.note) return ui.note.value === span.note;
+  return false;
+}
+
+function openKeys() {
+  if (!ui.keysDialog.open) ui.keysDialog.showModal();
+}
+
+function dialogOpen() {
+  return ui.keysDialog.open || ui.skipDialog.open;
+}
+
 // ---- finishing --------------------------------------------------------------
 
 function whenSaved() {
@@ -419,7 +489,9 @@ function whenSaved() {
 }
 
 async function finish(status, reason) {
-  if (editor === null) return;
+  if (editor === null || refuseIfClosed()) return;
+  saveSource();
+  saveNote();
   const setbacks = page.setbacks;
   editor.setStatus(status, reason);
   draw();
@@ -429,16 +501,24 @@ async function finish(status, reason) {
   if (page.setbacks === setbacks) ui.nextForm.submit();
 }
 
+function openSkip() {
+  if (refuseEdit()) return;
+  ui.skipProblem.textContent = "";
+  ui.skipDialog.showModal();
+  ui.skipReason.focus();
+}
+
 function onSkip(event) {
   event.preventDefault();
   if (editor === null) return;
   const reason = ui.skipReason.value.trim();
   ui.skipReason.setAttribute("aria-invalid", String(!reason));
   if (!reason) {
-    showMessage("Say why you skip this document.");
+    ui.skipProblem.textContent = "Say why you skip this document.";
     ui.skipReason.focus();
     return;
   }
+  ui.skipDialog.close();
   finish("skipped", reason);
 }
 
@@ -524,7 +604,7 @@ function openStorage() {
 /** Controls that change the annotation; disabled while another tab edits. */
 function editControls() {
   return [
-    ...ui.bar.querySelectorAll("button"),
+    ...ui.labelBar.querySelectorAll("button"),
     ...ui.links.querySelectorAll("button"),
     ui.source,
     ui.note,
@@ -532,6 +612,7 @@ function editControls() {
     ui.deleteButton,
     ui.submit,
     ui.reopen,
+    ui.skipOpen,
     ui.skipReason,
     ui.skipButton,
   ];
@@ -595,7 +676,7 @@ async function takeOver(role) {
   // queue has sent what the other tab left.
   if (!annotation) page.refreshWhenSaved = true;
   draw();
-  showMessage("The other tab was closed: you can edit this document here now.");
+  showMessage("The other tab was closed: you can edit this document here now.", "info");
 }
 
 function onRole(role) {
@@ -608,7 +689,6 @@ function onRole(role) {
 
 // ---- start ------------------------------------------------------------------
 
-const HINT = ui.hint.textContent;
 const state = new AnnotationState(payload.annotation);
 const history = new History();
 let queue = null; // built once this tab may edit (see startEditing)
@@ -616,12 +696,21 @@ let editor = null;
 
 const view = new DocumentView(ui.root, text, look);
 const spanList = new panel.SpanList(ui.list, describe);
+const toast = new Toast(ui.message);
+const links = new LinkLayer(ui.frame);
+const caret = new Caret({ root: ui.root, frame: ui.frame, element: ui.caret, view, index });
 
 function wire() {
-  panel.renderLabelBar(ui.bar, payload.labels, classOf, pickLabel);
+  panel.renderLabelBar(ui.labelBar, payload.labels, classOf, pickLabel);
   panel.renderSources(ui.sourceList, [...sources].sort());
   ui.root.addEventListener("mouseup", (event) => {
     page.altAtSelection = event.altKey;
+    caret.syncFromSelection();
+  });
+  // Focus from the keyboard shows the caret; a mouse press makes its own
+  // selection, which must not be replaced while the button is down.
+  ui.root.addEventListener("focus", () => {
+    if (ui.root.matches(":focus-visible")) caret.apply({ reveal: false });
   });
   ui.root.addEventListener("click", onTextClick);
   ui.list.addEventListener("click", (event) => {
@@ -632,7 +721,21 @@ function wire() {
     const key = event.target.dataset?.key;
     if (key && page.linkSource === null && key !== page.selected) select(key, { reveal: true });
   });
-  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener(
+    "keydown",
+    keyHandler({
+      caret,
+      textRoot: ui.root,
+      dialogOpen,
+      fieldIsClean,
+      undo,
+      redo,
+      submit: () => finish("submitted", ""),
+      plainKey,
+      caretEnter,
+    }),
+  );
+  wireBar();
   ui.source.addEventListener("change", saveSource);
   ui.note.addEventListener("change", saveNote);
   ui.linkButton.addEventListener("click", startLink);
@@ -640,7 +743,43 @@ function wire() {
   ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.reopen.addEventListener("click", reopen);
   ui.skipForm.addEventListener("submit", onSkip);
+  ui.skipOpen.addEventListener("click", openSkip);
+  ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
   window.addEventListener("online", () => queue?.online());
+}
+
+const TAGS_KEY = "annotator-label-tags";
+
+/** The toggles, the phone's panel toggle, and the bar's height for the CSS. */
+function wireBar() {
+  ui.keysButton.addEventListener("click", openKeys);
+  const storage = openStorage();
+  ui.showTags.checked = storage?.getItem(TAGS_KEY) !== "off";
+  ui.root.classList.toggle("show-tags", ui.showTags.checked);
+  ui.showTags.addEventListener("change", () => {
+    ui.root.classList.toggle("show-tags", ui.showTags.checked);
+    try {
+      storage?.setItem(TAGS_KEY, ui.showTags.checked ? "on" : "off");
+    } catch {
+      // Storage full or disabled: the toggle still works for this page.
+    }
+    redrawLinksSoon();
+  });
+  ui.showLinks.addEventListener("change", drawLinks);
+  ui.panelToggle.addEventListener("click", () => {
+    const open = !ui.panel.classList.contains("open");
+    ui.panel.classList.toggle("open", open);
+    ui.panelToggle.setAttribute("aria-expanded", String(open));
+    if (open) ui.panel.scrollIntoView({ block: "start" });
+  });
+  const root = document.documentElement;
+  new ResizeObserver(() => {
+    root.style.setProperty("--bar-height", `${ui.bar.offsetHeight}px`);
+  }).observe(ui.bar);
+  new ResizeObserver(redrawLinksSoon).observe(ui.root);
+  // Paragraphs laid out late (content-visibility) move no arcs, but may hold
+  // an end of one that could not be drawn before.
+  ui.root.addEventListener("contentvisibilityautostatechange", redrawLinksSoon, true);
 }
 
 function firstDraw() {
