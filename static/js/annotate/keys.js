@@ -10,8 +10,13 @@
  *   not saved yet (then the field's own undo acts on the typing).
  */
 
+// Fields that take typing; a checkbox or a button leaves the page's keys on.
+const TYPING =
+  "textarea, select, [contenteditable], " +
+  "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit])";
+
 function isEditable(target) {
-  return target.closest?.("input, textarea, select, [contenteditable]") != null;
+  return target.closest?.(TYPING) != null;
 }
 
 function historyKey(event) {

@@ -409,6 +409,13 @@ function redo() {
 function afterHistory() {
   if (!state.spans.has(page.selected)) page.selected = null;
   draw();
+  // A field with focus keeps what it shows while typing; after an undo it
+  // shows the span's value again.
+  const span = state.spans.get(page.selected);
+  if (span) {
+    ui.source.value = span.attributes.source ?? "";
+    ui.note.value = span.note ?? "";
+  }
 }
 
 // ---- keyboard ---------------------------------------------------------------
