@@ -793,7 +793,7 @@ function firstDraw() {
   // The text first; the side list (thousands of buttons) right after.
   page.listDeferred = true;
   draw();
-  performance.mark("annotate-interactive"); // read by bench/annotate_page_bench.py
+  performance.mark("annotate-interactive"); // read by bench/annotate_load_bench.py
   setTimeout(() => {
     page.listDeferred = false;
     draw();
