@@ -101,7 +101,8 @@ POINT = """([offset]) => {
       range.setStart(node, offset - seen);
       range.setEnd(node, offset - seen + 1);
       const box = range.getBoundingClientRect();
-      return [box.left + box.width / 2, box.top + box.height / 2, innerHeight, box.left];
+      const middle = box.top + box.height / 2;
+      return [box.left + box.width / 2, middle, innerHeight, box.left];
     }
     seen += node.data.length;
   }
@@ -123,7 +124,9 @@ SHARE = """() => {
   return { share: (width * height) / (innerWidth * innerHeight),
            top: box.top / innerHeight };
 }"""
-MARKS = "() => new Set([...document.querySelectorAll('.mark')].map(m => m.dataset.key)).size"
+MARKS = """() => new Set(
+  [...document.querySelectorAll(".mark")].map((mark) => mark.dataset.key)
+).size"""
 
 
 def utf16(text: str, code_point: int) -> int:
@@ -226,13 +229,15 @@ def mouse_span(page: Any, text: str, start: int, end: int) -> int:
         page.wait_for_timeout(150)
         first = page.evaluate(POINT, [utf16(text, start)])
     last = page.evaluate(POINT, [utf16(text, end - 1)])
-    for retries in range(10):
+    retries = 0
+    while retries < 10:
         page.mouse.move(first[3] + 1, first[1])
         page.mouse.down()
         page.mouse.move(last[0], last[1], steps=5)
         page.mouse.up()
         if page.evaluate("() => getSelection().toString().length > 0"):
             break
+        retries += 1
     page.keyboard.press("1")
     return retries
 
