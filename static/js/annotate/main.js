@@ -4,28 +4,20 @@
  * is set with textContent only.
  */
 
-import { claimEditing, READ_ONLY } from "../lib/editlock.js";
+import { claimEditing } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
-import { requestJson } from "../lib/http.js";
 import { tagText } from "../lib/labeltags.js";
 import { OffsetIndex } from "../lib/offsets.js";
-import { SaveQueue } from "../lib/savequeue.js";
 import { Caret } from "./caret.js";
-import { Editor } from "./editor.js";
 import { keyHandler } from "./keys.js";
 import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
+import { createSession } from "./session.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
 import { Toast } from "./toast.js";
 
-const STATUS_TEXT = {
-  saved: "saved",
-  saving: "saving",
-  retrying: "not saved — retrying",
-  [READ_ONLY]: "read-only",
-};
 
 const byId = (id) => document.getElementById(id);
 const payload = JSON.parse(byId("annotate-payload").textContent);
@@ -218,9 +210,9 @@ function showDetails(span) {
   if (document.activeElement !== ui.source) ui.source.value = span.attributes.source ?? "";
   if (document.activeElement !== ui.note) ui.note.value = span.note ?? "";
   panel.renderLinks(ui.links, state.linksOf(span.key), describeLink, (key) => {
-    if (!refuseEdit()) editor.unlink(key);
+    if (!refuseEdit()) session.editor.unlink(key);
   });
-  for (const button of ui.links.querySelectorAll("button")) button.disabled = !editor;
+  for (const button of ui.links.querySelectorAll("button")) button.disabled = !session.editor;
   ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
 }
 
@@ -318,7 +310,7 @@ function endLinkMode() {
 function finishLink(target) {
   const source = page.linkSource;
   endLinkMode();
-  showMessage(editor.link(source, target) ?? "");
+  showMessage(session.editor.link(source, target) ?? "");
   select(source);
 }
 
@@ -336,12 +328,12 @@ function refuseIfClosed() {
 
 /** No editor while another tab edits this document: the banner says so. */
 function refuseEdit() {
-  return editor === null || refuseIfClosed();
+  return session.editor === null || refuseIfClosed();
 }
 
 function reopen() {
-  if (editor === null) return;
-  editor.setStatus("in_progress", "");
+  if (session.editor === null) return;
+  session.editor.setStatus("in_progress", "");
   draw();
   showMessage("Reopened: you can change your spans again, then submit.", "info");
 }
@@ -355,13 +347,13 @@ function pickLabel(name, altKey) {
   } else if (selection) {
     const [start, end] = selection.range;
     toast.clear();
-    const key = editor.createSpan(start, end, name);
+    const key = session.editor.createSpan(start, end, name);
     page.altAtSelection = false;
     if (document.activeElement === ui.root) caret.moveTo(end);
     else clearSelection();
     select(key);
   } else if (page.selected) {
-    showMessage(editor.updateSpan(page.selected, { label: name }) ?? "");
+    showMessage(session.editor.updateSpan(page.selected, { label: name }) ?? "");
   } else {
     showMessage("Select some text first, then choose its label.");
   }
@@ -371,7 +363,7 @@ function deleteSelected() {
   const key = page.selected;
   if (!key || refuseEdit()) return;
   const position = state.ordered().findIndex((span) => span.key === key);
-  editor.deleteSpan(key);
+  session.editor.deleteSpan(key);
   const after = state.ordered()[Math.min(position, state.spans.size - 1)];
   select(after?.key ?? null);
   if (after) listButton(after.key)?.focus();
@@ -385,7 +377,7 @@ function saveSource() {
   if ((attributes.source ?? "") === value) return;
   if (value) attributes.source = value;
   else delete attributes.source;
-  editor.updateSpan(key, { attributes });
+  session.editor.updateSpan(key, { attributes });
   if (value && !sources.has(value)) {
     sources.add(value);
     panel.renderSources(ui.sourceList, [...sources].sort());
@@ -395,7 +387,7 @@ function saveSource() {
 function saveNote() {
   const key = page.selected;
   if (!key || state.spans.get(key).note === ui.note.value || refuseEdit()) return;
-  editor.updateSpan(key, { note: ui.note.value });
+  session.editor.updateSpan(key, { note: ui.note.value });
 }
 
 function undo() {
@@ -490,20 +482,15 @@ function dialogOpen() {
 
 // ---- finishing --------------------------------------------------------------
 
-function whenSaved() {
-  if (queue.pending().length === 0 && queue.state === "saved") return Promise.resolve();
-  return new Promise((resolve) => page.waiters.push(resolve));
-}
-
 async function finish(status, reason) {
-  if (editor === null || refuseIfClosed()) return;
+  if (session.editor === null || refuseIfClosed()) return;
   saveSource();
   saveNote();
   const setbacks = page.setbacks;
-  editor.setStatus(status, reason);
+  session.editor.setStatus(status, reason);
   draw();
   ui.submit.disabled = true;
-  await whenSaved();
+  await session.whenSaved();
   ui.submit.disabled = false;
   if (page.setbacks === setbacks) ui.nextForm.submit();
 }
@@ -517,7 +504,7 @@ function openSkip() {
 
 function onSkip(event) {
   event.preventDefault();
-  if (editor === null) return;
+  if (session.editor === null) return;
   const reason = ui.skipReason.value.trim();
   ui.skipReason.setAttribute("aria-invalid", String(!reason));
   if (!reason) {
@@ -529,183 +516,30 @@ function onSkip(event) {
   finish("skipped", reason);
 }
 
-// ---- saving -----------------------------------------------------------------
-
-function send({ method, path, body }) {
-  return requestJson(`${payload.api}/${path}`, { method, body });
-}
-
-function showState(queueState) {
-  ui.status.textContent = STATUS_TEXT[queueState] ?? queueState;
-  ui.status.dataset.state = queueState;
-  ui.status.dataset.pending = String(queue.pending().length);
-  if (queueState !== "saved") return;
-  if (page.refreshWhenSaved) reloadFromServer();
-  for (const resolve of page.waiters.splice(0)) resolve();
-}
-
-function onApplied(request, body) {
-  const created = body?.span ?? body?.link;
-  if (request.tempId && created) state.rename(request.tempId, created.id);
-  ui.status.dataset.pending = String(queue.pending().length);
-}
-
-function replaceState(annotation) {
-  state.load(annotation);
-  history.clear();
-  page.selected = null;
-  endLinkMode();
-  draw();
-}
-
-function onConflict(annotation) {
-  page.setbacks += 1;
-  if (annotation) replaceState(annotation);
-  showMessage(
-    "This document was changed in another tab or window. The latest saved " +
-      "version is shown now; your last changes were not saved.",
-  );
-}
-
-function onRejected(request, status, body) {
-  page.setbacks += 1;
-  // Show what the server kept; at once if nothing else waits (the queue may
-  // report "saved" before telling us of the refusal).
-  if (queue.pending().length === 0) reloadFromServer();
-  else page.refreshWhenSaved = true;
-  showMessage(`Not saved: ${body?.error ?? `the server answered ${status}`}`);
-}
-
-function onUnauthorized() {
-  page.setbacks += 1;
-  showMessage(
-    "The server refused to save: your session may have ended. Log in again in " +
-      "another tab; your changes are kept and will be sent.",
-  );
-}
-
-async function fetchAnnotation() {
-  const response = await send({ method: "GET", path: "annotation" }).catch(() => null);
-  return response?.status === 200 ? response.body : null;
-}
-
-async function reloadFromServer() {
-  page.refreshWhenSaved = false;
-  const annotation = await fetchAnnotation();
-  if (annotation && queue.pending().length === 0) {
-    queue.setVersion(annotation.version);
-    replaceState(annotation);
-  }
-}
-
-function openStorage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-// ---- one editing tab ----------------------------------------------------------
-
-/** Controls that change the annotation; disabled while another tab edits. */
-function editControls() {
-  return [
-    ...ui.labelBar.querySelectorAll("button"),
-    ...ui.links.querySelectorAll("button"),
-    ui.source,
-    ui.note,
-    ui.linkButton,
-    ui.deleteButton,
-    ui.submit,
-    ui.reopen,
-    ui.skipOpen,
-    ui.skipReason,
-    ui.skipButton,
-  ];
-}
-
-function showRole(role) {
-  ui.root.dataset.role = role;
-  ui.lockBanner.hidden = role !== READ_ONLY;
-  for (const control of editControls()) control.disabled = role === READ_ONLY;
-}
-
-function showReadOnly() {
-  showRole(READ_ONLY);
-  ui.status.textContent = STATUS_TEXT[READ_ONLY];
-  ui.status.dataset.state = READ_ONLY;
-  ui.status.dataset.pending = "0";
-}
-
-/**
- * Builds the save queue, which restores what is pending in storage (left by
- * this tab before a reload, or by another tab that closed), and shows
- * `annotation` with those requests replayed on it. Only called while this
- * tab holds the document's lock (or where there are no locks).
- */
-function startEditing(annotation, role) {
-  queue = new SaveQueue({
-    storage: openStorage(),
-    key: ui.root.dataset.queueKey,
-    send,
-    onState: showState,
-    onConflict,
-    onApplied,
-    onRejected,
-    onUnauthorized,
-  });
-  editor = new Editor({
-    state,
-    queue,
-    history,
-    rules: payload.link_rules,
-    newTempId: () => queue.nextTempId(),
-    onChange: () => draw(),
-  });
-  state.load(annotation);
-  history.clear();
-  const pending = queue.pending();
-  for (const request of pending) state.replay(request);
-  queue.setVersion(annotation.version);
-  showRole(role);
-  showState(pending.length ? "saving" : "saved");
-  if (pending.length) queue.flush();
-}
-
-/** The editing tab has gone: edit here, from the server's latest state. */
-async function takeOver(role) {
-  const annotation = await fetchAnnotation();
-  page.selected = null;
-  endLinkMode();
-  startEditing(annotation ?? payload.annotation, role);
-  // Offline: show what the page came with, and the server's state once the
-  // queue has sent what the other tab left.
-  if (!annotation) page.refreshWhenSaved = true;
-  draw();
-  showMessage("The other tab was closed: you can edit this document here now.", "info");
-}
-
-function onRole(role) {
-  const waited = ui.root.dataset.role === READ_ONLY;
-  if (waited) takeOver(role);
-  else if (role === READ_ONLY) showReadOnly();
-  else startEditing(payload.annotation, role);
-  if (!waited) firstDraw();
-}
-
 // ---- start ------------------------------------------------------------------
 
 const state = new AnnotationState(payload.annotation);
 const history = new History();
-let queue = null; // built once this tab may edit (see startEditing)
-let editor = null;
 
 const view = new DocumentView(ui.root, text, look);
 const spanList = new panel.SpanList(ui.list, describe);
 const toast = new Toast(ui.message);
 const links = new LinkLayer(ui.frame);
 const caret = new Caret({ root: ui.root, frame: ui.frame, element: ui.caret, view, index });
+const session = createSession({
+  payload,
+  ui,
+  state,
+  history,
+  page,
+  draw,
+  showMessage,
+  clearSelection: () => {
+    page.selected = null;
+    endLinkMode();
+  },
+  firstDraw,
+});
 
 function wire() {
   panel.renderLabelBar(ui.labelBar, payload.labels, classOf, pickLabel);
@@ -752,7 +586,7 @@ function wire() {
   ui.skipForm.addEventListener("submit", onSkip);
   ui.skipOpen.addEventListener("click", openSkip);
   ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
-  window.addEventListener("online", () => queue?.online());
+  window.addEventListener("online", () => session.queue?.online());
 }
 
 const TAGS_KEY = "annotator-label-tags";
@@ -760,7 +594,7 @@ const TAGS_KEY = "annotator-label-tags";
 /** The toggles, the phone's panel toggle, and the bar's height for the CSS. */
 function wireBar() {
   ui.keysButton.addEventListener("click", openKeys);
-  const storage = openStorage();
+  const storage = session.openStorage();
   ui.showTags.checked = storage?.getItem(TAGS_KEY) !== "off";
   ui.root.classList.toggle("show-tags", ui.showTags.checked);
   ui.showTags.addEventListener("change", () => {
@@ -808,7 +642,7 @@ function start() {
   }
   wire();
   // Named like the stored queue: one editing tab per project, document, user.
-  claimEditing({ locks: navigator.locks, name: ui.root.dataset.queueKey, onRole });
+  claimEditing({ locks: navigator.locks, name: ui.root.dataset.queueKey, onRole: session.onRole });
 }
 
 start();
