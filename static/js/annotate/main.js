@@ -13,6 +13,7 @@ import { keyHandler } from "./keys.js";
 import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
 import { createSession } from "./session.js";
+import { wireBar } from "./bar.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
@@ -576,7 +577,12 @@ function wire() {
       caretEnter,
     }),
   );
-  wireBar();
+  wireBar(ui, {
+    storage: session.openStorage(),
+    openKeys,
+    drawLinks,
+    redrawLinks: redrawLinksSoon,
+  });
   ui.source.addEventListener("change", saveSource);
   ui.note.addEventListener("change", saveNote);
   ui.linkButton.addEventListener("click", startLink);
@@ -587,40 +593,6 @@ function wire() {
   ui.skipOpen.addEventListener("click", openSkip);
   ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
   window.addEventListener("online", () => session.queue?.online());
-}
-
-const TAGS_KEY = "annotator-label-tags";
-
-/** The toggles, the phone's panel toggle, and the bar's height for the CSS. */
-function wireBar() {
-  ui.keysButton.addEventListener("click", openKeys);
-  const storage = session.openStorage();
-  ui.showTags.checked = storage?.getItem(TAGS_KEY) !== "off";
-  ui.root.classList.toggle("show-tags", ui.showTags.checked);
-  ui.showTags.addEventListener("change", () => {
-    ui.root.classList.toggle("show-tags", ui.showTags.checked);
-    try {
-      storage?.setItem(TAGS_KEY, ui.showTags.checked ? "on" : "off");
-    } catch {
-      // Storage full or disabled: the toggle still works for this page.
-    }
-    redrawLinksSoon();
-  });
-  ui.showLinks.addEventListener("change", drawLinks);
-  ui.panelToggle.addEventListener("click", () => {
-    const open = !ui.panel.classList.contains("open");
-    ui.panel.classList.toggle("open", open);
-    ui.panelToggle.setAttribute("aria-expanded", String(open));
-    if (open) ui.panel.scrollIntoView({ block: "start" });
-  });
-  const root = document.documentElement;
-  new ResizeObserver(() => {
-    root.style.setProperty("--bar-height", `${ui.bar.offsetHeight}px`);
-  }).observe(ui.bar);
-  new ResizeObserver(redrawLinksSoon).observe(ui.root);
-  // Paragraphs laid out late (content-visibility) move no arcs, but may hold
-  // an end of one that could not be drawn before.
-  ui.root.addEventListener("contentvisibilityautostatechange", redrawLinksSoon, true);
 }
 
 function firstDraw() {
