@@ -11,6 +11,16 @@
 import { CaretMoves } from "../lib/caretmoves.js";
 import { pointToUtf16 } from "./selection.js";
 
+/** The text position under a point: Chromium and Safari, or Firefox. */
+function pointAt(x, y) {
+  if (document.caretRangeFromPoint) {
+    const range = document.caretRangeFromPoint(x, y);
+    return range && { node: range.startContainer, offset: range.startOffset };
+  }
+  const position = document.caretPositionFromPoint?.(x, y);
+  return position && { node: position.offsetNode, offset: position.offset };
+}
+
 const KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End"]);
 
 export class Caret {
@@ -130,19 +140,11 @@ export class Caret {
       window.scrollBy(0, direction * line * 3);
       box = this.#box(this.index.toUtf16(this.focus));
     }
-    const point = document.caretRangeFromPoint?.(
-      box.left + 1,
-      box.top + box.height / 2 + direction * line,
-    );
-    if (!point || !this.root.contains(point.startContainer)) {
+    const point = pointAt(box.left + 1, box.top + box.height / 2 + direction * line);
+    if (!point || !this.root.contains(point.node)) {
       return direction > 0 ? this.moves.length : 0;
     }
-    const unit = pointToUtf16(
-      this.root,
-      this.view.textStarts,
-      point.startContainer,
-      point.startOffset,
-    );
+    const unit = pointToUtf16(this.root, this.view.textStarts, point.node, point.offset);
     const offset = this.index.fromUtf16(unit, "down");
     return this.index.snapToGraphemes(offset, offset)[0];
   }
