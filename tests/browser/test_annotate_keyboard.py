@@ -168,3 +168,25 @@ def test_undo_reaches_the_spans_from_a_field_once_its_typing_is_saved(
     wait_saved(page)
     assert stored_spans(document, users["annotator"]) == []
     assert page.console_errors == []
+
+
+def test_up_and_down_move_the_caret_by_line(page, caret_page):
+    focus = """() => {
+      const selection = document.getSelection();
+      const range = document.createRange();
+      range.setStart(document.getElementById("document-text"), 0);
+      range.setEnd(selection.focusNode, selection.focusOffset);
+      return range.toString().length;
+    }"""
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    below = page.evaluate(focus)
+    assert below > len("👍🏽 ok 👨‍👩‍👧 blast\r\n".encode("utf-16-le")) // 2 - 1
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focus) < below
+    page.keyboard.press("Shift+ArrowDown")
+    page.keyboard.press("2")
+    wait_saved(page)
+    [span] = api_spans(page)
+    assert "\r\n" in covered(span)
+    assert page.console_errors == []
