@@ -70,3 +70,34 @@ def test_review_document_page_passes_axe(page, project, reviewable):
     expect(page.locator("#adjudicate-dialog")).to_be_visible()
     assert serious_violations(page) == []
     assert page.console_errors == []
+
+
+def test_annotation_page_passes_axe(page, project, users):
+    """The annotation page with spans, a drawn link, label tags, a message and
+    the shortcut dialog open."""
+    from tests.browser.annotating import select_word, start_annotating, wait_saved
+
+    text = "Rebels shelled the town, officials said. The rebels denied any shelling."
+    start_annotating(page, project, users, text)
+    assert serious_violations(page) == []
+    select_word(page, text, "Rebels shelled the town")
+    page.keyboard.press("1")
+    select_word(page, text, "denied any shelling")
+    page.keyboard.press("2")
+    page.keyboard.press("l")
+    page.locator(".mark[title='Claim']").first.click()
+    wait_saved(page)
+    page.get_by_label("All links").check()
+    page.keyboard.press("Escape")
+    page.keyboard.press("1")
+    expect(page.locator("#annotate-message")).to_be_visible()
+    expect(page.locator("svg.link-layer path.link")).to_have_count(1)
+    assert serious_violations(page) == []
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#panel-toggle").click()
+    assert serious_violations(page) == []
+    assert page.console_errors == []

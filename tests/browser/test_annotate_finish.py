@@ -61,8 +61,11 @@ def test_skip_needs_a_reason_then_moves_on(page, project, users):
     assign(project, users["annotator"])
     log_in(page, "annotator")
     open_document(page, project, first)
+    page.get_by_role("button", name="Skip…").click()
     page.get_by_role("button", name="Skip document").click()
-    expect(page.get_by_role("alert")).to_have_text("Say why you skip this document.")
+    expect(page.locator("#skip-problem")).to_have_text(
+        "Say why you skip this document."
+    )
     expect(page.get_by_label("Reason for skipping")).to_be_focused()
     page.get_by_label("Reason for skipping").fill("Not in English")
     page.keyboard.press("Enter")

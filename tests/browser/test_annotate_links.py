@@ -76,7 +76,9 @@ def test_link_by_mouse_refuses_what_the_rules_forbid(page, annotating, users):
     page.keyboard.press("3")
     page.get_by_role("button", name="Link to another span (L)").click()
     page.locator(".mark[title='Claim']").click()
-    expect(page.get_by_role("alert")).to_contain_text("allowed: denial denies claim")
+    expect(page.locator("#annotate-message")).to_contain_text(
+        "allowed: denial denies claim"
+    )
     wait_saved(page)
     assert stored_links(annotating) == []
     assert page.console_errors == []

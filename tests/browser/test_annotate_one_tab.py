@@ -81,7 +81,9 @@ def test_edits_of_a_tab_closed_offline_are_sent_by_the_next_tab(
     expect(page.locator("#save-status")).to_have_text("not saved — retrying")
     page.close()
     expect_editable(other)
-    expect(other.get_by_role("alert")).to_contain_text("The other tab was closed")
+    expect(other.locator("#annotate-message")).to_contain_text(
+        "The other tab was closed"
+    )
     expect(other.locator("#document-text .mark")).to_have_count(2)
     assert texts(annotating, users) == []
     other.context.set_offline(False)

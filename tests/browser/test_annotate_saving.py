@@ -87,7 +87,7 @@ def test_stale_window_gets_the_current_state_and_says_so(
     wait_saved(other)
     select_word(page, TEXT, "Others say")
     page.keyboard.press("3")
-    expect(page.get_by_role("alert")).to_contain_text("changed in another tab")
+    expect(page.locator("#annotate-message")).to_contain_text("changed in another tab")
     wait_saved(page)
     expect(page.locator("#document-text .mark")).to_have_text("The minister said")
     assert texts(annotating, users) == [("The minister said", "claim")]
@@ -115,7 +115,9 @@ def test_a_refused_change_is_reported_and_the_saved_state_shown(
     page.route("**/api/**/spans", refuse)
     select_word(page, TEXT, "talks had failed")
     page.keyboard.press("1")
-    expect(page.get_by_role("alert")).to_have_text("Not saved: label: unknown label")
+    expect(page.locator("#annotate-message")).to_have_text(
+        "Not saved: label: unknown label"
+    )
     expect(page.locator("#document-text .mark")).to_have_count(0)
     page.unroute("**/api/**/spans")
     wait_saved(page)

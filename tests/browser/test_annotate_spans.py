@@ -57,7 +57,7 @@ def test_a_selection_of_spaces_tags_nothing(page, annotating, users):
     start = TEXT.index(" said")
     select_text(page, TEXT, start, start + 1)
     page.keyboard.press("2")
-    expect(page.get_by_role("alert")).to_have_text(
+    expect(page.locator("#annotate-message")).to_have_text(
         "Nothing to tag: the selection holds only spaces."
     )
     wait_saved(page)

@@ -4,23 +4,21 @@
  * is set with textContent only.
  */
 
-import { claimEditing, READ_ONLY } from "../lib/editlock.js";
+import { claimEditing } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
-import { requestJson } from "../lib/http.js";
+import { tagText } from "../lib/labeltags.js";
 import { OffsetIndex } from "../lib/offsets.js";
-import { SaveQueue } from "../lib/savequeue.js";
-import { Editor } from "./editor.js";
+import { Caret } from "./caret.js";
+import { keyHandler } from "./keys.js";
+import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
+import { createSession } from "./session.js";
+import { wireBar } from "./bar.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
+import { Toast } from "./toast.js";
 
-const STATUS_TEXT = {
-  saved: "saved",
-  saving: "saving",
-  retrying: "not saved — retrying",
-  [READ_ONLY]: "read-only",
-};
 
 const byId = (id) => document.getElementById(id);
 const payload = JSON.parse(byId("annotate-payload").textContent);
@@ -31,7 +29,7 @@ const sources = new Set(payload.sources);
 
 const ui = {
   root: byId("document-text"),
-  bar: byId("label-bar"),
+  labelBar: byId("label-bar"),
   list: byId("span-list"),
   count: byId("span-count"),
   details: byId("span-details"),
@@ -48,11 +46,25 @@ const ui = {
   assignment: byId("assignment-status"),
   submit: byId("submit-button"),
   reopen: byId("reopen-button"),
+  skipOpen: byId("skip-open"),
+  skipDialog: byId("skip-dialog"),
   skipForm: byId("skip-form"),
   skipReason: byId("skip-reason"),
+  skipProblem: byId("skip-problem"),
+  skipCancel: byId("skip-cancel"),
   nextForm: byId("next-form"),
   skipButton: byId("skip-button"),
   lockBanner: byId("edit-lock-banner"),
+  bar: byId("annotate-bar"),
+  frame: byId("text-frame"),
+  caret: byId("caret"),
+  keysDialog: byId("keys-dialog"),
+  keysButton: byId("keys-button"),
+  showTags: byId("show-tags"),
+  showLinks: byId("show-links"),
+  panel: byId("annotate-panel"),
+  panelToggle: byId("panel-toggle"),
+  panelCount: byId("panel-count"),
 };
 
 const page = {
@@ -94,9 +106,9 @@ function describe(span) {
   };
 }
 
-function showMessage(message) {
-  ui.message.textContent = message;
-  ui.message.hidden = !message;
+/** A refusal ("warn", the default) or news ("info") under the sticky bar. */
+function showMessage(message, tone = "warn") {
+  toast.show(message, tone);
 }
 
 // ---- drawing ----------------------------------------------------------------
@@ -109,7 +121,11 @@ const FULL_REDRAW = 200;
 
 function look(span) {
   const selected = span.key === page.selected ? " selected" : "";
-  return { className: `${classOf(span.label)}${selected}`, title: titleOf(span) };
+  return {
+    className: `${classOf(span.label)}${selected}`,
+    title: titleOf(span),
+    tag: tagText(displayName(span.label)),
+  };
 }
 
 /** What changed since the last draw: stale keys and the UTF-16 ranges touched. */
@@ -144,14 +160,17 @@ function draw() {
   else view.renderRanges(ranges, spans);
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
+  ui.panelCount.textContent = String(spans.length);
   ui.assignment.textContent = state.status.replace("_", " ");
-  ui.reopen.hidden = !CLOSED.has(state.status);
-  // A submitted or skipped document shows Reopen only (page.html: `finished`).
-  ui.submit.hidden = ui.skipForm.hidden = CLOSED.has(state.status);
+  const closed = CLOSED.has(state.status);
+  ui.reopen.hidden = !closed;
+  ui.submit.hidden = closed;
+  ui.skipOpen.hidden = closed;
   if (focused && focusedListKey() !== focused) {
     listButton(focused)?.focus({ preventScroll: true });
   }
   showSelected();
+  caret.refresh();
 }
 
 function listButton(key) {
@@ -172,7 +191,8 @@ function showSelected() {
   const span = state.spans.get(page.selected);
   ui.details.hidden = !span;
   ui.root.classList.toggle("linking", page.linkSource !== null);
-  panel.markPressedLabel(ui.bar, span?.label ?? null);
+  panel.markPressedLabel(ui.labelBar, span?.label ?? null);
+  drawLinks();
   if (!span) return;
   for (const mark of marksOf(span.key)) mark.classList.add("selected");
   for (const link of state.linksOf(span.key)) {
@@ -191,18 +211,45 @@ function showDetails(span) {
   if (document.activeElement !== ui.source) ui.source.value = span.attributes.source ?? "";
   if (document.activeElement !== ui.note) ui.note.value = span.note ?? "";
   panel.renderLinks(ui.links, state.linksOf(span.key), describeLink, (key) => {
-    if (!refuseEdit()) editor.unlink(key);
+    if (!refuseEdit()) session.editor.unlink(key);
   });
-  for (const button of ui.links.querySelectorAll("button")) button.disabled = !editor;
+  for (const button of ui.links.querySelectorAll("button")) button.disabled = !session.editor;
   ui.linkButton.setAttribute("aria-pressed", String(page.linkSource === span.key));
 }
 
+/** "Denial “They never…” denies → Claim “Rebels shelled…”" */
 function describeLink(link) {
-  const other = state.spans.get(link.source === page.selected ? link.target : link.source);
-  const shown = units(other);
-  const arrow = link.source === page.selected ? `${link.kind} →` : `← ${link.kind}`;
-  const words = panel.excerpt(text, shown.start16, shown.end16);
-  return `${arrow} ${displayName(other.label)} “${words}”`;
+  const quote = (key) => {
+    const span = units(state.spans.get(key));
+    return `${displayName(span.label)} “${panel.excerpt(text, span.start16, span.end16, 28)}”`;
+  };
+  return `${quote(link.source)} ${link.kind} → ${quote(link.target)}`;
+}
+
+// ---- links drawn in the text --------------------------------------------------
+
+/** Arcs for the selected span's links, or for every link with "All links". */
+function drawLinks() {
+  const all = ui.showLinks.checked;
+  const chosen = all ? [...state.links.values()] : state.linksOf(page.selected);
+  links.draw(
+    chosen.map((link) => ({
+      key: link.key,
+      kind: link.kind,
+      from: marksOf(link.source)[0],
+      to: marksOf(link.target)[0],
+      faint: all && link.source !== page.selected && link.target !== page.selected,
+    })),
+  );
+}
+
+let linksFrame = 0;
+function redrawLinksSoon() {
+  cancelAnimationFrame(linksFrame);
+  linksFrame = requestAnimationFrame(() => {
+    drawLinks();
+    if (document.activeElement === ui.root) caret.place();
+  });
 }
 
 // ---- choosing spans ---------------------------------------------------------
@@ -251,18 +298,20 @@ function startLink() {
   page.linkSource = page.selected;
   ui.hint.textContent =
     "Link mode: click the span this one points at, or pick it in the list (Esc cancels).";
+  ui.hint.hidden = false;
   showSelected();
 }
 
 function endLinkMode() {
   page.linkSource = null;
-  ui.hint.textContent = HINT;
+  ui.hint.hidden = true;
+  ui.hint.textContent = "";
 }
 
 function finishLink(target) {
   const source = page.linkSource;
   endLinkMode();
-  showMessage(editor.link(source, target) ?? "");
+  showMessage(session.editor.link(source, target) ?? "");
   select(source);
 }
 
@@ -280,30 +329,32 @@ function refuseIfClosed() {
 
 /** No editor while another tab edits this document: the banner says so. */
 function refuseEdit() {
-  return editor === null || refuseIfClosed();
+  return session.editor === null || refuseIfClosed();
 }
 
 function reopen() {
-  if (editor === null) return;
-  editor.setStatus("in_progress", "");
+  if (session.editor === null) return;
+  session.editor.setStatus("in_progress", "");
   draw();
-  showMessage("Reopened: you can change your spans again, then submit.");
+  showMessage("Reopened: you can change your spans again, then submit.", "info");
 }
 
 function pickLabel(name, altKey) {
   if (refuseEdit()) return;
-  const exact = altKey || page.altAtSelection;
+  const exact = altKey || page.altAtSelection || caret.owned;
   const selection = selectedSpan(ui.root, view.textStarts, index, exact);
   if (selection && !selection.range) {
     showMessage("Nothing to tag: the selection holds only spaces.");
   } else if (selection) {
     const [start, end] = selection.range;
-    const key = editor.createSpan(start, end, name);
+    toast.clear();
+    const key = session.editor.createSpan(start, end, name);
     page.altAtSelection = false;
-    clearSelection();
+    if (document.activeElement === ui.root) caret.moveTo(end);
+    else clearSelection();
     select(key);
   } else if (page.selected) {
-    showMessage(editor.updateSpan(page.selected, { label: name }) ?? "");
+    showMessage(session.editor.updateSpan(page.selected, { label: name }) ?? "");
   } else {
     showMessage("Select some text first, then choose its label.");
   }
@@ -313,7 +364,7 @@ function deleteSelected() {
   const key = page.selected;
   if (!key || refuseEdit()) return;
   const position = state.ordered().findIndex((span) => span.key === key);
-  editor.deleteSpan(key);
+  session.editor.deleteSpan(key);
   const after = state.ordered()[Math.min(position, state.spans.size - 1)];
   select(after?.key ?? null);
   if (after) listButton(after.key)?.focus();
@@ -327,7 +378,7 @@ function saveSource() {
   if ((attributes.source ?? "") === value) return;
   if (value) attributes.source = value;
   else delete attributes.source;
-  editor.updateSpan(key, { attributes });
+  session.editor.updateSpan(key, { attributes });
   if (value && !sources.has(value)) {
     sources.add(value);
     panel.renderSources(ui.sourceList, [...sources].sort());
@@ -337,7 +388,7 @@ function saveSource() {
 function saveNote() {
   const key = page.selected;
   if (!key || state.spans.get(key).note === ui.note.value || refuseEdit()) return;
-  editor.updateSpan(key, { note: ui.note.value });
+  session.editor.updateSpan(key, { note: ui.note.value });
 }
 
 function undo() {
@@ -351,56 +402,40 @@ function redo() {
 function afterHistory() {
   if (!state.spans.has(page.selected)) page.selected = null;
   draw();
+  // A field with focus keeps what it shows while typing; after an undo it
+  // shows the span's value again.
+  const span = state.spans.get(page.selected);
+  if (span) {
+    ui.source.value = span.attributes.source ?? "";
+    ui.note.value = span.note ?? "";
+  }
 }
 
 // ---- keyboard ---------------------------------------------------------------
-
-function isEditable(target) {
-  return target.closest?.("input, textarea, select, [contenteditable]") != null;
-}
 
 function labelForKey(key) {
   for (const label of labels.values()) if (label.hotkey === key.toLowerCase()) return label;
   return null;
 }
 
-function onShortcut(event) {
-  const key = event.key.toLowerCase();
-  if (key === "z") {
-    if (event.shiftKey) redo();
-    else undo();
-    return true;
-  }
-  if (key === "y") {
-    redo();
-    return true;
-  }
-  return false;
-}
-
-function onKeyDown(event) {
-  if (isEditable(event.target)) return;
-  if (event.ctrlKey || event.metaKey) {
-    if (onShortcut(event)) event.preventDefault();
-    return;
-  }
-  if (!event.altKey && handleKey(event.key)) event.preventDefault();
-}
-
 function onEscape() {
-  if (page.linkSource === null) {
+  if (page.linkSource !== null) {
+    endLinkMode();
+    showSelected();
+  } else if (document.activeElement === ui.root && !caret.collapsed) {
+    caret.collapse();
+  } else {
     select(null);
-    return;
   }
-  endLinkMode();
-  showSelected();
 }
 
-/** Plain keys: label hotkeys, Escape, Delete, L. True if the key was used. */
-function handleKey(key) {
+/** Plain keys: label hotkeys, ?, Escape, Delete, L. True if the key was used. */
+function plainKey(key) {
   const label = labelForKey(key);
   if (label) {
     pickLabel(label.name, false);
+  } else if (key === "?") {
+    openKeys();
   } else if (key === "Escape") {
     onEscape();
   } else if (page.selected && (key === "Delete" || key === "Backspace")) {
@@ -413,217 +448,111 @@ function handleKey(key) {
   return true;
 }
 
-// ---- finishing --------------------------------------------------------------
-
-function whenSaved() {
-  if (queue.pending().length === 0 && queue.state === "saved") return Promise.resolve();
-  return new Promise((resolve) => page.waiters.push(resolve));
+/** Enter in the text: select the span under the caret (again: the next one). */
+function caretEnter() {
+  if (!caret.collapsed) return false;
+  const at = caret.focus;
+  const keys = state
+    .ordered()
+    .filter((span) => span.start <= at && at < span.end)
+    .map((span) => span.key);
+  if (keys.length === 0) {
+    showMessage("No span at the caret: move onto one, or select text and press a label's key.");
+    return true;
+  }
+  choose(nextCovering(keys));
+  return true;
 }
 
+/** Source and Note: true unless they hold typing not saved to the span yet. */
+function fieldIsClean(target) {
+  const span = state.spans.get(page.selected);
+  if (!span) return target === ui.source || target === ui.note;
+  if (target === ui.source) return ui.source.value.trim() === (span.attributes.source ?? "");
+  if (target === ui.note) return ui.note.value === span.note;
+  return false;
+}
+
+function openKeys() {
+  if (!ui.keysDialog.open) ui.keysDialog.showModal();
+}
+
+function dialogOpen() {
+  return ui.keysDialog.open || ui.skipDialog.open;
+}
+
+// ---- finishing --------------------------------------------------------------
+
 async function finish(status, reason) {
-  if (editor === null) return;
+  if (session.editor === null || refuseIfClosed()) return;
+  saveSource();
+  saveNote();
   const setbacks = page.setbacks;
-  editor.setStatus(status, reason);
+  session.editor.setStatus(status, reason);
   draw();
   ui.submit.disabled = true;
-  await whenSaved();
+  await session.whenSaved();
   ui.submit.disabled = false;
   if (page.setbacks === setbacks) ui.nextForm.submit();
 }
 
+function openSkip() {
+  if (refuseEdit()) return;
+  ui.skipProblem.textContent = "";
+  ui.skipDialog.showModal();
+  ui.skipReason.focus();
+}
+
 function onSkip(event) {
   event.preventDefault();
-  if (editor === null) return;
+  if (session.editor === null) return;
   const reason = ui.skipReason.value.trim();
   ui.skipReason.setAttribute("aria-invalid", String(!reason));
   if (!reason) {
-    showMessage("Say why you skip this document.");
+    ui.skipProblem.textContent = "Say why you skip this document.";
     ui.skipReason.focus();
     return;
   }
+  ui.skipDialog.close();
   finish("skipped", reason);
-}
-
-// ---- saving -----------------------------------------------------------------
-
-function send({ method, path, body }) {
-  return requestJson(`${payload.api}/${path}`, { method, body });
-}
-
-function showState(queueState) {
-  ui.status.textContent = STATUS_TEXT[queueState] ?? queueState;
-  ui.status.dataset.state = queueState;
-  ui.status.dataset.pending = String(queue.pending().length);
-  if (queueState !== "saved") return;
-  if (page.refreshWhenSaved) reloadFromServer();
-  for (const resolve of page.waiters.splice(0)) resolve();
-}
-
-function onApplied(request, body) {
-  const created = body?.span ?? body?.link;
-  if (request.tempId && created) state.rename(request.tempId, created.id);
-  ui.status.dataset.pending = String(queue.pending().length);
-}
-
-function replaceState(annotation) {
-  state.load(annotation);
-  history.clear();
-  page.selected = null;
-  endLinkMode();
-  draw();
-}
-
-function onConflict(annotation) {
-  page.setbacks += 1;
-  if (annotation) replaceState(annotation);
-  showMessage(
-    "This document was changed in another tab or window. The latest saved " +
-      "version is shown now; your last changes were not saved.",
-  );
-}
-
-function onRejected(request, status, body) {
-  page.setbacks += 1;
-  // Show what the server kept; at once if nothing else waits (the queue may
-  // report "saved" before telling us of the refusal).
-  if (queue.pending().length === 0) reloadFromServer();
-  else page.refreshWhenSaved = true;
-  showMessage(`Not saved: ${body?.error ?? `the server answered ${status}`}`);
-}
-
-function onUnauthorized() {
-  page.setbacks += 1;
-  showMessage(
-    "The server refused to save: your session may have ended. Log in again in " +
-      "another tab; your changes are kept and will be sent.",
-  );
-}
-
-async function fetchAnnotation() {
-  const response = await send({ method: "GET", path: "annotation" }).catch(() => null);
-  return response?.status === 200 ? response.body : null;
-}
-
-async function reloadFromServer() {
-  page.refreshWhenSaved = false;
-  const annotation = await fetchAnnotation();
-  if (annotation && queue.pending().length === 0) {
-    queue.setVersion(annotation.version);
-    replaceState(annotation);
-  }
-}
-
-function openStorage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-
-// ---- one editing tab ----------------------------------------------------------
-
-/** Controls that change the annotation; disabled while another tab edits. */
-function editControls() {
-  return [
-    ...ui.bar.querySelectorAll("button"),
-    ...ui.links.querySelectorAll("button"),
-    ui.source,
-    ui.note,
-    ui.linkButton,
-    ui.deleteButton,
-    ui.submit,
-    ui.reopen,
-    ui.skipReason,
-    ui.skipButton,
-  ];
-}
-
-function showRole(role) {
-  ui.root.dataset.role = role;
-  ui.lockBanner.hidden = role !== READ_ONLY;
-  for (const control of editControls()) control.disabled = role === READ_ONLY;
-}
-
-function showReadOnly() {
-  showRole(READ_ONLY);
-  ui.status.textContent = STATUS_TEXT[READ_ONLY];
-  ui.status.dataset.state = READ_ONLY;
-  ui.status.dataset.pending = "0";
-}
-
-/**
- * Builds the save queue, which restores what is pending in storage (left by
- * this tab before a reload, or by another tab that closed), and shows
- * `annotation` with those requests replayed on it. Only called while this
- * tab holds the document's lock (or where there are no locks).
- */
-function startEditing(annotation, role) {
-  queue = new SaveQueue({
-    storage: openStorage(),
-    key: ui.root.dataset.queueKey,
-    send,
-    onState: showState,
-    onConflict,
-    onApplied,
-    onRejected,
-    onUnauthorized,
-  });
-  editor = new Editor({
-    state,
-    queue,
-    history,
-    rules: payload.link_rules,
-    newTempId: () => queue.nextTempId(),
-    onChange: () => draw(),
-  });
-  state.load(annotation);
-  history.clear();
-  const pending = queue.pending();
-  for (const request of pending) state.replay(request);
-  queue.setVersion(annotation.version);
-  showRole(role);
-  showState(pending.length ? "saving" : "saved");
-  if (pending.length) queue.flush();
-}
-
-/** The editing tab has gone: edit here, from the server's latest state. */
-async function takeOver(role) {
-  const annotation = await fetchAnnotation();
-  page.selected = null;
-  endLinkMode();
-  startEditing(annotation ?? payload.annotation, role);
-  // Offline: show what the page came with, and the server's state once the
-  // queue has sent what the other tab left.
-  if (!annotation) page.refreshWhenSaved = true;
-  draw();
-  showMessage("The other tab was closed: you can edit this document here now.");
-}
-
-function onRole(role) {
-  const waited = ui.root.dataset.role === READ_ONLY;
-  if (waited) takeOver(role);
-  else if (role === READ_ONLY) showReadOnly();
-  else startEditing(payload.annotation, role);
-  if (!waited) firstDraw();
 }
 
 // ---- start ------------------------------------------------------------------
 
-const HINT = ui.hint.textContent;
 const state = new AnnotationState(payload.annotation);
 const history = new History();
-let queue = null; // built once this tab may edit (see startEditing)
-let editor = null;
 
 const view = new DocumentView(ui.root, text, look);
 const spanList = new panel.SpanList(ui.list, describe);
+const toast = new Toast(ui.message);
+const links = new LinkLayer(ui.frame);
+const caret = new Caret({ root: ui.root, frame: ui.frame, element: ui.caret, view, index });
+const session = createSession({
+  payload,
+  ui,
+  state,
+  history,
+  page,
+  draw,
+  showMessage,
+  clearSelection: () => {
+    page.selected = null;
+    endLinkMode();
+  },
+  firstDraw,
+});
 
 function wire() {
-  panel.renderLabelBar(ui.bar, payload.labels, classOf, pickLabel);
+  panel.renderLabelBar(ui.labelBar, payload.labels, classOf, pickLabel);
   panel.renderSources(ui.sourceList, [...sources].sort());
   ui.root.addEventListener("mouseup", (event) => {
     page.altAtSelection = event.altKey;
+    caret.syncFromSelection();
+  });
+  // Focus from the keyboard shows the caret; a mouse press makes its own
+  // selection, which must not be replaced while the button is down.
+  ui.root.addEventListener("focus", () => {
+    if (ui.root.matches(":focus-visible")) caret.apply({ reveal: false });
   });
   ui.root.addEventListener("click", onTextClick);
   ui.list.addEventListener("click", (event) => {
@@ -634,7 +563,26 @@ function wire() {
     const key = event.target.dataset?.key;
     if (key && page.linkSource === null && key !== page.selected) select(key, { reveal: true });
   });
-  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener(
+    "keydown",
+    keyHandler({
+      caret,
+      textRoot: ui.root,
+      dialogOpen,
+      fieldIsClean,
+      undo,
+      redo,
+      submit: () => finish("submitted", ""),
+      plainKey,
+      caretEnter,
+    }),
+  );
+  wireBar(ui, {
+    storage: session.openStorage(),
+    openKeys,
+    drawLinks,
+    redrawLinks: redrawLinksSoon,
+  });
   ui.source.addEventListener("change", saveSource);
   ui.note.addEventListener("change", saveNote);
   ui.linkButton.addEventListener("click", startLink);
@@ -642,14 +590,16 @@ function wire() {
   ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.reopen.addEventListener("click", reopen);
   ui.skipForm.addEventListener("submit", onSkip);
-  window.addEventListener("online", () => queue?.online());
+  ui.skipOpen.addEventListener("click", openSkip);
+  ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
+  window.addEventListener("online", () => session.queue?.online());
 }
 
 function firstDraw() {
   // The text first; the side list (thousands of buttons) right after.
   page.listDeferred = true;
   draw();
-  performance.mark("annotate-interactive"); // read by bench/annotate_page_bench.py
+  performance.mark("annotate-interactive"); // read by bench/annotate_load_bench.py
   setTimeout(() => {
     page.listDeferred = false;
     draw();
@@ -664,7 +614,7 @@ function start() {
   }
   wire();
   // Named like the stored queue: one editing tab per project, document, user.
-  claimEditing({ locks: navigator.locks, name: ui.root.dataset.queueKey, onRole });
+  claimEditing({ locks: navigator.locks, name: ui.root.dataset.queueKey, onRole: session.onRole });
 }
 
 start();

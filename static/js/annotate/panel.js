@@ -7,11 +7,11 @@
 const EXCERPT = 48;
 
 /** The span's text on one line, shortened without splitting a surrogate pair. */
-export function excerpt(text, start16, end16) {
-  const piece = text.slice(start16, Math.min(end16, start16 + 4 * EXCERPT));
+export function excerpt(text, start16, end16, length = EXCERPT) {
+  const piece = text.slice(start16, Math.min(end16, start16 + 4 * length));
   const line = piece.replace(/\s+/g, " ");
-  if (line.length <= EXCERPT && end16 - start16 === piece.length) return line;
-  let cut = EXCERPT - 1;
+  if (line.length <= length && end16 - start16 === piece.length) return line;
+  let cut = length - 1;
   if (/[\uD800-\uDBFF]/.test(line[cut - 1] ?? "")) cut -= 1;
   return `${line.slice(0, cut)}…`;
 }

@@ -8,8 +8,13 @@
  * per span covering it. Each span keeps one "lane" (underline depth) across
  * the paragraph, so nested and overlapping spans show as separate stacked
  * underlines in their label's colour and underline style, titled with the
- * label's name. The text nodes hold exactly the document's text, in order.
+ * label's name, and the element where a span starts carries its label's name
+ * in data-tag, which the style sheet prints as a small tag (generated
+ * content: not in the text, not selectable). The text nodes hold exactly the
+ * document's text, in order.
  */
+
+import { tagsAt } from "../lib/labeltags.js";
 
 const MAX_LANE = 7;
 
@@ -57,11 +62,12 @@ function boundaries(pieces, from, to) {
   return [...points].sort((a, b) => a - b);
 }
 
-function markElement(span, lane, look) {
+function markElement(span, lane, look, tagged) {
   const element = document.createElement("span");
   element.className = `mark lane-${Math.min(lane, MAX_LANE)} ${look.className}`;
   element.dataset.key = span.key;
   element.title = look.title;
+  if (tagged && look.tag) element.dataset.tag = look.tag;
   return element;
 }
 
@@ -69,7 +75,7 @@ export class DocumentView {
   /**
    * @param {HTMLElement} root Receives the text; emptied first.
    * @param {string} text The document's text.
-   * @param {(span) => {className: string, title: string}} look
+   * @param {(span) => {className: string, title: string, tag: string}} look
    */
   constructor(root, text, look) {
     Object.assign(this, { root, text, look });
@@ -109,6 +115,25 @@ export class DocumentView {
     }
   }
 
+  /** The text node and offset in it of UTF-16 offset `unit` (0..length). */
+  pointAt(unit) {
+    const p = lastAtOrBefore(this.starts, Math.min(unit, this.text.length));
+    const walker = document.createTreeWalker(this.blocks[p], NodeFilter.SHOW_TEXT);
+    let last = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const start = this.textStarts.get(node);
+      if (unit < start + node.data.length) return { node, offset: unit - start };
+      last = node;
+    }
+    return { node: last, offset: last ? last.data.length : 0 };
+  }
+
+  /** Paragraph [start, end) around UTF-16 `unit`, in UTF-16 units. */
+  paragraphAt(unit) {
+    const p = lastAtOrBefore(this.starts, Math.min(unit, this.text.length));
+    return [this.starts[p], this.ends[p]];
+  }
+
   #overlapping(start, end) {
     const first = lastAtOrBefore(this.starts, start);
     const last = lastAtOrBefore(this.starts, Math.max(start, end - 1));
@@ -127,6 +152,7 @@ export class DocumentView {
       }))
       .sort((a, b) => a.from - b.from || b.to - a.to);
     const { lanes, depth } = assignLanes(pieces);
+    const tags = tagsAt(spans, from, to);
     const points = boundaries(pieces, from, to);
     const fragment = document.createDocumentFragment();
     let active = [];
@@ -139,20 +165,21 @@ export class DocumentView {
         next += 1;
       }
       active.sort((a, b) => lanes.get(a.span.key) - lanes.get(b.span.key));
-      fragment.append(this.#segment(start, end, active, lanes));
+      fragment.append(this.#segment(start, end, active, lanes, tags.get(start)));
     }
     const block = this.blocks[p];
     block.replaceChildren(fragment);
     block.dataset.depth = String(Math.min(depth, MAX_LANE + 1));
   }
 
-  #segment(start, end, active, lanes) {
+  #segment(start, end, active, lanes, tagged = []) {
     const node = document.createTextNode(this.text.slice(start, end));
     this.textStarts.set(node, start);
     let piece = node;
     for (let k = active.length - 1; k >= 0; k -= 1) {
       const { span } = active[k];
-      const wrapper = markElement(span, lanes.get(span.key), this.look(span));
+      const look = this.look(span);
+      const wrapper = markElement(span, lanes.get(span.key), look, tagged.includes(span.key));
       wrapper.append(piece);
       piece = wrapper;
     }

@@ -6,7 +6,8 @@
  * place that turns them into code points and snaps or trims them.
  */
 
-function pointToUtf16(root, textStarts, node, offset) {
+/** UTF-16 offset in the text of a DOM point (node, offset). */
+export function pointToUtf16(root, textStarts, node, offset) {
   const start = textStarts.get(node);
   if (start !== undefined) return start + offset;
   if (root.contains(node)) {
