@@ -175,3 +175,15 @@ def test_a_submitted_document_hides_submit_and_skip(client, project, users, docs
     ).get_data(as_text=True)
     assert re.search(r'<button[^>]*id="submit-button" class="primary">', page)
     assert re.search(r'<button type="button" id="reopen-button" hidden>', page)
+
+
+def test_the_overview_shows_label_swatches_not_hex_codes(client, project, users):
+    login(client, "annotator")
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    colours = [label.color for label in project.labels]
+    for colour in colours:
+        assert f'fill="{colour}"' in page
+    listed = page.split('class="labels label-definitions-list"')[1].split("</ul>")[0]
+    assert not any(
+        f">{colour}<" in listed or f" {colour}" in listed for colour in colours
+    )
