@@ -51,7 +51,7 @@ def native_lines(with_extras: bool) -> bytes:
                 span["id"] = span_id
             blocks[0]["links"] = [{"source": "d", "target": "c", "kind": "denies"}]
         for block in blocks:
-            for span in block["spans"]:  # type: ignore[union-attr]
+            for span in block["spans"]:
                 start, end = GraphemeIndex(text).snap(span["start"], span["end"])
                 span["start"], span["end"] = start, end
         record = {"id": f"doc-{number}", "text": text, "annotations": blocks}
@@ -76,14 +76,12 @@ def stored(project: Project) -> dict[tuple[str, str], object]:
         )
         key = (span.start, span.end, span.label.name)
         by_id[span.id] = key
-        entry["spans"].append(  # type: ignore[union-attr]
-            (*key, dict(span.attributes), span.note)
-        )
+        entry["spans"].append((*key, dict(span.attributes), span.note))
     for link in db.session.scalars(select(SpanLink)):
         if link.source_id in by_id:
             for entry in found.values():
-                if by_id[link.source_id][:3] in [s[:3] for s in entry["spans"]]:  # type: ignore[union-attr]
-                    entry["links"].append(  # type: ignore[union-attr]
+                if by_id[link.source_id][:3] in [s[:3] for s in entry["spans"]]:
+                    entry["links"].append(
                         (by_id[link.source_id], by_id[link.target_id], link.kind)
                     )
                     break
