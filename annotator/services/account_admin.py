@@ -14,7 +14,11 @@ from werkzeug.security import generate_password_hash
 from annotator.models import Assignment, Membership, Project, Span, User
 from annotator.services import audit
 from annotator.services.accounts import check_password, end_sessions
-from annotator.services.assignments import DONE_STATUSES, OPEN_STATUSES
+from annotator.services.assignments import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    release_open_assignments,
+)
 from annotator.services.errors import ServiceError
 
 NOT_YOURSELF = "you cannot {what} your own account: ask another site admin"
@@ -82,6 +86,7 @@ def deactivate_user(session: Session, user: User, actor: User | None) -> bool:
         )
     user.is_active = False
     end_sessions(user)
+    release_open_assignments(session, user)
     _record(session, user, actor, "deactivate")
     session.commit()
     return True

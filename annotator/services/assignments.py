@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,18 +49,31 @@ def open_assignments(
 
 
 def _holds_place() -> ColumnElement[bool]:
-    """An assignment that keeps a place on its document. A skipped one frees
-    its place (someone else annotates instead), and so does an open one of a
-    deactivated account (it would never be finished); submitted work of a
-    deactivated account stays and keeps its place."""
-    deactivated = select(User.id).where(User.is_active.is_(False))
-    return and_(
-        Assignment.status != AssignmentStatus.SKIPPED,
-        ~and_(
-            Assignment.status.in_(OPEN_STATUSES),
-            Assignment.user_id.in_(deactivated),
-        ),
+    """An assignment that keeps a place on its document: a skipped one frees
+    it (someone else annotates instead). Open assignments of a deactivated
+    account are released when it is deactivated (release_open_assignments),
+    so every rule that counts places sees the same thing."""
+    return Assignment.status != AssignmentStatus.SKIPPED
+
+
+def release_open_assignments(
+    session: Session, user: User, project_id: int | None = None
+) -> None:
+    """``user``'s unfinished documents (in ``project_id``, or everywhere) go
+    back to the queue: their assignments are deleted, their spans stay,
+    unsubmitted, for the audit trail; submitted work stays. For a removed
+    member and for a deactivated account (whose open work would otherwise
+    hold a place nobody finishes and keep the document out of review)."""
+    query = delete(Assignment).where(
+        Assignment.user_id == user.id, Assignment.status.in_(OPEN_STATUSES)
     )
+    if project_id is not None:
+        query = query.where(
+            Assignment.document_id.in_(
+                select(Document.id).where(Document.project_id == project_id)
+            )
+        )
+    session.execute(query.execution_options(synchronize_session=False))
 
 
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:

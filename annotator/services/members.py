@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.models import Assignment, Document, Membership, Project, Span, User
+from annotator.services.accounts import find_user
 from annotator.services.assignments import DONE_STATUSES, OPEN_STATUSES
 
 
@@ -23,6 +24,26 @@ def addable_accounts(session: Session, project: Project) -> list[User]:
             .order_by(User.username)
         )
     )
+
+
+def account_to_add(
+    session: Session, project: Project, username: str, actor: User
+) -> User | None:
+    """The account ``actor`` may add to ``project`` under ``username``, else
+    None. Site admins may add any account. A project admin may add only
+    accounts that already share a project with them (or are members here):
+    an unknown name and an account from elsewhere get the same answer, so the
+    form cannot be used to find out which accounts exist."""
+    user = find_user(session, username)
+    if user is None or actor.is_admin:
+        return user
+    mine = select(Membership.project_id).where(Membership.user_id == actor.id)
+    shared = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == user.id, Membership.project_id.in_(mine))
+    )
+    return user if shared else None
 
 
 @dataclass(frozen=True, slots=True)

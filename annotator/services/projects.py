@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.labels import DEFAULT_LABELS, LabelSpec, label_spec_errors
 from annotator.core.spans import storable_text_errors
 from annotator.models import (
     ROLE_RANK,
-    Assignment,
     Document,
     GoldSpan,
     Label,
@@ -23,7 +22,7 @@ from annotator.models import (
 )
 from annotator.services import audit
 from annotator.services import guideline as guideline_service
-from annotator.services.assignments import OPEN_STATUSES
+from annotator.services.assignments import release_open_assignments
 from annotator.services.errors import NotFoundError, ServiceError
 
 MAX_ANNOTATORS_PER_DOCUMENT = 20
@@ -224,25 +223,9 @@ def remove_member(session: Session, project: Project, user: User, actor: User) -
         action="delete",
         data={"user": user.username, "role": membership.role},
     )
-    _release_open_assignments(session, project, user)
+    release_open_assignments(session, user, project.id)
     session.delete(membership)
     session.commit()
-
-
-def _release_open_assignments(session: Session, project: Project, user: User) -> None:
-    """A removed member's unfinished documents go back to the queue (their
-    spans stay, unsubmitted, for the audit trail); submitted work stays."""
-    session.execute(
-        delete(Assignment)
-        .where(
-            Assignment.user_id == user.id,
-            Assignment.status.in_(OPEN_STATUSES),
-            Assignment.document_id.in_(
-                select(Document.id).where(Document.project_id == project.id)
-            ),
-        )
-        .execution_options(synchronize_session=False)
-    )
 
 
 def membership_of(session: Session, project_id: int, user_id: int) -> Membership | None:

@@ -14,11 +14,16 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import members as member_service
 from annotator.services import projects as project_service
-from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
 from annotator.web.forms import ConfirmForm, MemberForm
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
+
+#: The same answer for an unknown name and for an account a project admin
+#: may not add (it shares no project with them).
+NO_SUCH_ACCOUNT = (
+    "no user named {!r} that you can add: a site admin can add any account"
+)
 
 
 def _user() -> User:
@@ -30,9 +35,11 @@ def _user() -> User:
 def members(project: Project) -> ResponseReturnValue:
     form = MemberForm()
     if form.validate_on_submit():
-        user = find_user(current_session(), form.username.data)
+        user = member_service.account_to_add(
+            current_session(), project, form.username.data, _user()
+        )
         if user is None:
-            form.username.errors.append(f"no user named {form.username.data!r}")
+            form.username.errors.append(NO_SUCH_ACCOUNT.format(form.username.data))
         else:
             project_service.add_member(
                 current_session(), project, user, form.role.data, _user()

@@ -4,8 +4,8 @@ admins type a username; removing a member asks first and keeps their work."""
 from sqlalchemy import func, select
 
 from annotator.extensions import db
-from annotator.models import Membership, Span
-from annotator.services import assignments
+from annotator.models import Membership, Role, Span
+from annotator.services import assignments, projects
 from annotator.services.accounts import create_user
 from annotator.services.documents import import_files
 from tests.conftest import PASSWORD, csrf_token, login
@@ -59,7 +59,51 @@ def test_project_admins_type_a_name_and_see_no_list_of_accounts(client, project,
         },
     )
     assert response.status_code == 400
-    assert "no user named &#39;nobody&#39;" in response.get_data(as_text=True)
+    assert "no user named &#39;nobody&#39; that you can add" in response.get_data(
+        as_text=True
+    )
+
+
+def test_project_admins_cannot_tell_foreign_accounts_from_unknown_names(
+    client, project, other_project, users
+):
+    """outsider exists but shares no project with padmin: same answer as a
+    name that does not exist, and nothing is added."""
+    login(client, "padmin")
+    url = f"/projects/{project.id}/members"
+    answers = []
+    for name in ("outsider", "nobody"):
+        response = client.post(
+            url,
+            data={
+                "username": name,
+                "role": "annotator",
+                "csrf_token": csrf_token(client, url),
+            },
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        answers.append(page.replace(name, "NAME"))
+    assert answers[0] == answers[1]
+    assert projects.membership_of(db.session, project.id, users["outsider"].id) is None
+
+
+def test_project_admins_add_accounts_they_share_a_project_with(
+    client, project, other_project, users
+):
+    projects.add_member(db.session, other_project, users["padmin"], Role.ADMIN, None)
+    login(client, "padmin")
+    url = f"/projects/{project.id}/members"
+    response = client.post(
+        url,
+        data={
+            "username": "outsider",
+            "role": "annotator",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert response.status_code == 302
+    assert projects.membership_of(db.session, project.id, users["outsider"].id)
 
 
 def test_removal_asks_first_and_keeps_the_members_work(client, project, users):

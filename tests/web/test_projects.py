@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from annotator.extensions import db
-from annotator.models import Document, Membership, Project
+from annotator.models import Document, Membership, Project, Role
+from annotator.services import projects as project_service
 from tests.conftest import CSRF_PATTERN, csrf_token, login
 
 
@@ -44,7 +45,12 @@ def test_duplicate_project_name_is_refused_with_a_message(client, project):
     assert "project &#39;Alpha&#39; already exists" in response.get_data(as_text=True)
 
 
-def test_project_admin_adds_a_member_with_a_role(client, project, users):
+def test_project_admin_adds_a_member_with_a_role(client, project, other_project, users):
+    # padmin may add accounts that share a project with them (see
+    # tests/web/test_members_admin.py for the rest).
+    project_service.add_member(
+        db.session, other_project, users["padmin"], Role.ADMIN, None
+    )
     login(client, "padmin")
     url = f"/projects/{project.id}/members"
     token = csrf_token(client, url)

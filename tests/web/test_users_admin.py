@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from annotator.cli import cli
 from annotator.extensions import db
 from annotator.models import Assignment, Span, User
-from annotator.services import assignments
+from annotator.services import account_admin, assignments, submitted
 from annotator.services.accounts import authenticate, create_user
 from annotator.services.documents import import_files
 from annotator.services.projects import add_member
@@ -139,32 +139,26 @@ def test_deactivated_users_get_no_new_documents_and_keep_their_work(project, use
         )
     )
     db.session.commit()
-    annotator.is_active = False
-    db.session.commit()
+    account_admin.deactivate_user(db.session, annotator, users["siteadmin"])
     other = create_user(db.session, "stand-in", PASSWORD)
     add_member(db.session, project, other, "annotator", None)
     # The deactivated account's open document goes to someone else...
     assert assignments.next_document(db.session, project, other).id == first.id
-    # ...while its spans and assignment stay.
+    # ...its spans stay, its open assignment is released...
     assert db.session.scalar(select(func.count()).select_from(Span)) == 1
-    assert (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Assignment)
-            .where(Assignment.user_id == annotator.id)
-        )
-        == 1
-    )
-    # It gets nothing new once its open document is done with.
+    mine = select(func.count()).select_from(Assignment)
+    assert db.session.scalar(mine.where(Assignment.user_id == annotator.id)) == 0
+    # ...and once the stand-in submits, the document goes to review.
     db.session.execute(
         Assignment.__table__.update()
-        .where(Assignment.user_id == annotator.id)
+        .where(Assignment.user_id == other.id)
         .values(status="submitted")
     )
     db.session.commit()
+    assert submitted.is_reviewable(db.session, first)
+    # The deactivated account gets nothing new; reactivated, it does.
     assert assignments.next_document(db.session, project, annotator) is None
-    annotator.is_active = True
-    db.session.commit()
+    account_admin.reactivate_user(db.session, annotator, users["siteadmin"])
     assert assignments.next_document(db.session, project, annotator) is not None
 
 
