@@ -176,22 +176,6 @@ def _pause_key(username: str) -> str:
     return username[:64].lower()
 
 
-def login_paused(
-    session: Session, username: str, address: str | None, now: datetime | None = None
-) -> bool:
-    """True after MAX_FAILED_LOGINS failures for this name from this address
-    in the window.
-
-    Counted per username whether or not the account exists, so the pause says
-    nothing about which names are real; per address too, so that guessing from
-    one machine cannot lock the owner out from theirs. Kept in the database so
-    that every server worker sees the same count.
-    """
-    moment = now or datetime.now(UTC)
-    failures = _recent_failures(session, _pause_key(username), address or "", moment)
-    return failures >= MAX_FAILED_LOGINS
-
-
 def _record_failure(session: Session, username: str, address: str | None) -> AuditEvent:
     return audit.record(
         session,
@@ -205,10 +189,18 @@ def _record_failure(session: Session, username: str, address: str | None) -> Aud
 
 
 def check_login(
-    session: Session, username: str, password: str, address: str | None
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None,
+    now: datetime | None = None,
 ) -> User | None:
     """The user if the password is right, None if wrong; LoginPaused when this
-    name has failed MAX_FAILED_LOGINS times from this address in the window.
+    name has failed MAX_FAILED_LOGINS times from this address in the window
+    (before ``now``). Counted per username whether or not the account exists,
+    so the pause says nothing about which names are real; per address too, so
+    that guessing from one machine cannot lock the owner out from theirs; in
+    the database, so every server worker sees the same count.
 
     Atomic under concurrent attempts: the attempt is first stored (and
     committed) as a failure, then the failures are counted, this one
@@ -221,7 +213,7 @@ def check_login(
     """
     attempt = _record_failure(session, username, address)
     session.commit()
-    moment = datetime.now(UTC)
+    moment = now or datetime.now(UTC)
     if _recent_failures(session, _pause_key(username), address or "", moment) > (
         MAX_FAILED_LOGINS
     ):

@@ -179,7 +179,8 @@ def test_the_pause_ends_after_the_window(client, users):
     from annotator.services.accounts import (
         FAILED_LOGIN_WINDOW,
         MAX_FAILED_LOGINS,
-        login_paused,
+        LoginPaused,
+        check_login,
     )
 
     for _ in range(MAX_FAILED_LOGINS):
@@ -189,5 +190,7 @@ def test_the_pause_ends_after_the_window(client, users):
     assert all(PASSWORD not in str(event.data) for event in failures)
     assert all("guess" not in str(event.data) for event in failures)
     later = datetime.now(UTC) + FAILED_LOGIN_WINDOW
-    assert login_paused(db.session, "annotator", "127.0.0.1")
-    assert not login_paused(db.session, "annotator", "127.0.0.1", now=later)
+    with pytest.raises(LoginPaused):
+        check_login(db.session, "annotator", PASSWORD, "127.0.0.1")
+    user = check_login(db.session, "annotator", PASSWORD, "127.0.0.1", now=later)
+    assert user == users["annotator"]
