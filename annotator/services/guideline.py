@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.spans import FieldError, storable_text_errors
@@ -169,8 +170,13 @@ def read_guideline(session: Session, project: Project, user: User) -> ReaderView
         updated=seen is not None and seen.number < current.number,
     )
     if seen is None or seen.number < current.number:
-        _mark_seen(session, project, user, current.number)
-        session.commit()
+        try:
+            _mark_seen(session, project, user, current.number)
+            session.commit()
+        except IntegrityError:
+            # Another tab of the same user recorded it at the same moment:
+            # it is recorded, which is all this wanted.
+            session.rollback()
     return view
 
 

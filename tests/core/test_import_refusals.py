@@ -245,3 +245,19 @@ def test_sniff_recognises_each_tool(name: str, data: bytes, wanted: str):
 )
 def test_sniff_claims_nothing_when_the_content_fits_several_formats(data: bytes):
     assert sniff("a.txt", data) is None
+
+
+def test_an_encrypted_zip_is_a_problem_not_a_crash() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("alice.jsonl", '{"text": "a", "label": []}\n')
+    data = bytearray(buffer.getvalue())
+    # Mark the member encrypted (general purpose flag bit 0) in the local
+    # header (offset 6) and the central directory entry (offset 8).
+    data[6] |= 1
+    central = data.find(b"PK\x01\x02")
+    data[central + 8] |= 1
+    assert "encrypted" in refused("export.zip", bytes(data), "doccano")

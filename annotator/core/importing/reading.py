@@ -212,7 +212,15 @@ def _zip_members(
             problems.append(ImportProblem(printable(name), None, None, message))
             return []
         return [(f"{name}/{info.filename}", archive.read(info)) for info in members]
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    # NotImplementedError: a compression zipfile cannot read; RuntimeError:
+    # an encrypted member. Both are problems with the file, not crashes.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         problems.append(
             ImportProblem(printable(name), None, None, f"not a zip: {error}")
         )
