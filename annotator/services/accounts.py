@@ -121,7 +121,12 @@ def find_user(session: Session, username: str) -> User | None:
     """The user whose name is ``username`` ignoring case (names are unique
     ignoring case, so ``Admin`` is ``admin``)."""
     return session.scalar(
-        select(User).where(func.lower(User.username) == username.lower())
+        select(User)
+        .where(func.lower(User.username) == username.lower())
+        # A database from before names were unique ignoring case may hold
+        # both `Alice` and `alice`: the exact name wins, then the oldest.
+        .order_by((User.username == username).desc(), User.id)
+        .limit(1)
     )
 
 

@@ -56,3 +56,13 @@ def test_failed_logins_pause_the_name_in_every_case(users):
         assert accounts.check_login(db.session, name, "wrong", "10.0.0.1") is None
     with pytest.raises(accounts.LoginPaused):
         accounts.check_login(db.session, "Annotator", PASSWORD, "10.0.0.1")
+
+
+def test_an_old_database_with_names_differing_in_case_finds_the_exact_one(users):
+    from annotator.models import User
+
+    db.session.add(User(username="Annotator", password_hash=None))
+    db.session.commit()
+    assert accounts.find_user(db.session, "annotator") == users["annotator"]
+    assert accounts.find_user(db.session, "Annotator").username == "Annotator"
+    assert accounts.find_user(db.session, "ANNOTATOR") == users["annotator"]
