@@ -81,10 +81,10 @@ def test_a_submitted_document_shows_reopen_not_submit(page, project, users):
     open_document(page, project, first)
     expect(page.locator("#reopen-button")).to_be_visible()
     expect(page.locator("#submit-button")).to_be_hidden()
-    expect(page.locator("#skip-form")).to_be_hidden()
+    expect(page.locator("#skip-open")).to_be_hidden()
     page.locator("#reopen-button").click()
     expect(page.locator("#submit-button")).to_be_visible()
-    expect(page.locator("#skip-form")).to_be_visible()
+    expect(page.locator("#skip-open")).to_be_visible()
     assert page.console_errors == []
 
 
@@ -167,4 +167,7 @@ def test_start_annotating_from_the_overview(page, project, users):
     expect(page).to_have_url(
         re.compile(rf"/projects/{project.id}/documents/{first.id}/annotate$")
     )
+    # The page loaded and drew the text (and finished fetching its modules:
+    # closing the browser mid-download leaves the server a dropped file).
+    expect(page.locator("#document-text[data-ready='true']")).to_be_attached()
     assert page.console_errors == []
