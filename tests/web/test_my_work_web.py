@@ -166,14 +166,16 @@ def test_a_submitted_document_hides_submit_and_skip(client, project, users, docs
     page = client.get(
         f"/projects/{project.id}/documents/{document.id}/annotate"
     ).get_data(as_text=True)
-    assert re.search(r'<button[^>]*id="submit-button"[^>]* hidden>', page)
-    assert re.search(r'<form id="skip-form"[^>]* hidden>', page)
+    assert re.search(r'<button[^>]*id="submit-button"[^>]* hidden[ >]', page)
+    assert re.search(r'<button[^>]*id="skip-open"[^>]* hidden[ >]', page)
     assert re.search(r'<button type="button" id="reopen-button">', page)
     open_doc = assignments.next_document(db.session, project, users["annotator"])
     page = client.get(
         f"/projects/{project.id}/documents/{open_doc.id}/annotate"
     ).get_data(as_text=True)
-    assert re.search(r'<button[^>]*id="submit-button" class="primary">', page)
+    submit = re.search(r'<button[^>]*id="submit-button"[^>]*>', page)
+    assert submit
+    assert " hidden" not in submit.group(0)
     assert re.search(r'<button type="button" id="reopen-button" hidden>', page)
 
 
