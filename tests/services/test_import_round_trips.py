@@ -86,8 +86,8 @@ def stored(project: Project) -> dict[tuple[str, str], object]:
                     )
                     break
     for entry in found.values():
-        entry["spans"] = sorted(entry["spans"])  # type: ignore[type-var]
-        entry["links"] = sorted(entry["links"])  # type: ignore[type-var]
+        entry["spans"] = sorted(entry["spans"])
+        entry["links"] = sorted(entry["links"])
     return dict(sorted(found.items()))
 
 
