@@ -1,0 +1,5 @@
+"""Suggestions: spans a suggester proposes, never counted until accepted."""
+
+from annotator.core.suggestions.base import Suggester, SuggesterError, Suggestion
+
+__all__ = ["Suggester", "SuggesterError", "Suggestion"]
