@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from annotator import migrations
 from annotator.cli_agreement import agreement_command
+from annotator.cli_backup import backup_command, check_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
@@ -44,6 +45,8 @@ cli.add_command(agreement_command)
 cli.add_command(export_command)
 cli.add_command(set_guideline_command)
 cli.add_command(import_command)
+cli.add_command(backup_command)
+cli.add_command(check_command)
 
 
 def main() -> None:
