@@ -76,8 +76,11 @@ def make_gold_project(
     records = [gold_record(f"doc-{n:03d}", rng) for n in range(documents)]
     data = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
     import_files(db.session, project, [("gold.jsonl", data)])
+    spans = {r["id"]: r["annotations"][0]["spans"] for r in records}
     for document in db.session.query(Document).filter_by(project_id=project.id):
-        for name in ("accept-agreed", "adjudicate"):
+        # A document without spans has nothing to accept: adjudicated empty.
+        decisions = ["accept-agreed"] if spans[document.external_id] else []
+        for name in [*decisions, "adjudicate"]:
             state = review.document_review(db.session, project, document)
             data_in: dict[str, Any] = {"version": state["version"]}
             if name == "adjudicate":

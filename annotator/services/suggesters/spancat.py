@@ -22,7 +22,7 @@ import random
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +58,8 @@ METRICS_FILE = "metrics.json"
 #: counted (``too_long``) and cannot be learnt. Every size up to it costs one
 #: candidate per token at suggestion time.
 MAX_NGRAM = 12
+Progress = Callable[[int, int, float], None]
+"""Called after each epoch with (epochs done, epochs, that epoch's loss)."""
 DEFAULT_THRESHOLD = 0.5
 BATCH_SIZE = 8
 DROPOUT = 0.1
@@ -148,6 +150,7 @@ def train_spancat(
     epochs: int,
     held_out: float = 0.2,
     threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
 ) -> TrainReport:
     """Train a blank English ``spancat`` on CPU from ``examples`` (spans in
     code points, end exclusive) minus a held-out share of the documents,
@@ -165,7 +168,7 @@ def train_spancat(
     references = [_reference(nlp, e, labels, counts) for e in train]
     sizes = _ngram_sizes(references, counts)
     _add_spancat(nlp, labels, sizes, threshold)
-    losses = _fit(nlp, references, epochs, seed)
+    losses = _fit(nlp, references, epochs, seed, progress)
     counts.spans_train = sum(len(doc.spans[SPANS_KEY]) for doc in references)
     counts.spans_held_out = sum(len(e.spans) for e in test)
     scores = _evaluate(nlp, test, labels)
@@ -231,7 +234,11 @@ def _add_spancat(
 
 
 def _fit(
-    nlp: Language, references: Sequence[Doc], epochs: int, seed: int
+    nlp: Language,
+    references: Sequence[Doc],
+    epochs: int,
+    seed: int,
+    progress: Progress | None,
 ) -> list[float]:
     """Train for ``epochs`` over shuffled minibatches; the loss of each epoch."""
     from spacy.training import Example
@@ -242,13 +249,15 @@ def _fit(
     optimizer = nlp.initialize(lambda: examples)
     order = random.Random(seed)  # noqa: S311 (shuffling, not secrets)
     losses = []
-    for _ in range(epochs):
+    for done in range(1, epochs + 1):
         order.shuffle(examples)
         epoch: dict[str, float] = {}
         for first in range(0, len(examples), BATCH_SIZE):
             batch = examples[first : first + BATCH_SIZE]
             nlp.update(batch, sgd=optimizer, drop=DROPOUT, losses=epoch)
         losses.append(float(epoch.get(NAME, 0.0)))
+        if progress is not None:
+            progress(done, epochs, losses[-1])
     return losses
 
 

@@ -8,6 +8,7 @@ module writes the folder and answers its report.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from annotator.core.suggestions import SuggesterError
 from annotator.models import Project
 from annotator.services.errors import ServiceError
+from annotator.services.exports.disk import project_folder_name
 from annotator.services.suggesters import spancat
 from annotator.services.suggesters.files import check_target
 from annotator.services.suggesters.gold import training_examples
@@ -40,6 +42,7 @@ def train_model(
     epochs: int = DEFAULT_EPOCHS,
     seed: int = 0,
     held_out: float = DEFAULT_HELD_OUT,
+    progress: spancat.Progress | None = None,
 ) -> spancat.TrainReport:
     """Train a spancat model on ``layer`` of ``project`` into ``out_dir``
     (new or empty). ServiceError, before any training, when spaCy is missing,
@@ -65,6 +68,13 @@ def train_model(
             seed=seed,
             epochs=epochs,
             held_out=held_out,
+            progress=progress,
         )
     except (ValueError, OSError) as error:
         raise ServiceError(f"training failed: {error}") from None
+
+
+def default_model_folder(models_dir: Path, project: Project, now: datetime) -> Path:
+    """``<models_dir>/<project slug>-<id>/<UTC time>-spancat``."""
+    stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return models_dir / project_folder_name(project) / f"{stamp}-{spancat.NAME}"
