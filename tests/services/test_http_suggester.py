@@ -16,7 +16,7 @@ import pytest
 
 from annotator.core.suggestions import SuggesterError, Suggestion
 from annotator.core.suggestions.contract import parse_answer
-from annotator.services.suggesters.http import HttpSuggester
+from annotator.services.suggesters.http import HttpSuggester, from_config
 
 LABELS = ["claim", "denial", "hedge"]
 TEXT = "🙂👍🏽 Officials reportedly denied it."  # "reportedly": 14..24
@@ -254,3 +254,29 @@ def test_the_documented_example_answer_is_valid_for_the_example_request():
 def test_the_reference_answer_meets_the_documented_schema(server):
     answer = good_answer({"text": TEXT})
     jsonschema.validate(answer, documented_schema("Suggestion answer"))
+
+
+def test_registered_config_makes_a_client(server):
+    host, port = server.server_address
+    config = {"url": f"http://{host}:{port}/good", "timeout": 2}
+    suggester = from_config(config, "Alpha", name="team-model", version="v3")
+    assert (suggester.name, suggester.version) == ("team-model", "v3")
+    assert suggester.timeout == 2.0
+    found = suggester.for_document("doc-9").suggest(TEXT, LABELS)
+    assert [s.label for s in found] == ["hedge", "denial"]
+    assert server.requests[-1][2]["document"] == "doc-9"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("http://x", "must be an object with a url"),
+        ({"url": 3}, "config.url"),
+        ({"url": "http://x", "timeout": "5"}, "config.timeout"),
+        ({"url": "http://x", "timeout": 0}, "timeout must be above 0"),
+        ({"url": "http://x", "max_bytes": 0}, "config.max_bytes"),
+    ],
+)
+def test_bad_config_is_named(config, message):
+    with pytest.raises(SuggesterError, match=message):
+        from_config(config, "Alpha")

@@ -12,6 +12,7 @@ import pytest
 from annotator.core.suggestions import SuggesterError
 from annotator.core.suggestions.evaluation import GoldExample
 from annotator.extensions import db
+from annotator.services.documents import import_files
 from annotator.services.errors import ServiceError
 from annotator.services.suggesters import gold, spancat
 from tests.gold_data import gold_record, make_gold_project
@@ -167,3 +168,42 @@ def test_without_spacy_the_error_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "spacy", None)
     with pytest.raises(spancat.SpacyMissingError, match=r"framing-annotator\[ml\]"):
         spancat.train_spancat([], LABELS, tmp_path / "m", seed=0, epochs=1)
+
+
+def test_registered_config_loads_the_model_once(trained):
+    report, out = trained
+    first = spancat.from_config({"path": str(out)})
+    assert first.version == report.version
+    assert spancat.from_config({"path": str(out)}) is first
+    stricter = spancat.from_config({"path": str(out), "threshold": 0.99})
+    assert stricter is not first
+    assert stricter.threshold == 0.99
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ([], "must be an object with a path"),
+        ({}, "config.path: the model folder"),
+        ({"path": "x", "threshold": 2}, r"threshold: a number in \[0, 1\]"),
+    ],
+)
+def test_bad_config_is_named(config, message):
+    with pytest.raises(SuggesterError, match=message):
+        spancat.from_config(config)
+
+
+def test_majority_layer_examples_need_no_adjudication(app, project):
+    text = "Officials reportedly met."
+    spans = [{"start": 10, "end": 20, "label": "hedge"}]
+    record = {
+        "id": "m1",
+        "text": text,
+        "annotations": [
+            {"annotator": "ann", "spans": spans},
+            {"annotator": "bob", "spans": spans},
+        ],
+    }
+    import_files(db.session, project, [("m.jsonl", json.dumps(record).encode())])
+    data = gold.training_examples(db.session, project, "majority")
+    assert [(e.id, e.spans) for e in data.examples] == [("m1", ((10, 20, "hedge"),))]

@@ -154,3 +154,29 @@ def _set_timeout(sock: socket.socket | None, deadline: _Deadline) -> None:
     """Bound the next socket operation by what is left of the deadline."""
     if sock is not None:
         sock.settimeout(deadline.left())
+
+
+def from_config(
+    config: object, project: str, *, name: str = NAME, version: str = ""
+) -> HttpSuggester:
+    """The suggester a registered ``http`` row's config names: ``{"url":
+    ..., "timeout": 5, "max_bytes": 2000000}`` (the last two optional)."""
+    if not isinstance(config, dict):
+        raise SuggesterError("http config: must be an object with a url")
+    url = config.get("url")
+    if not isinstance(url, str):
+        raise SuggesterError("http config.url: the service's URL, a string")
+    timeout = config.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise SuggesterError("http config.timeout: a number of seconds")
+    max_bytes = config.get("max_bytes", MAX_RESPONSE_BYTES)
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise SuggesterError("http config.max_bytes: a positive integer")
+    return HttpSuggester(
+        url,
+        project,
+        timeout=float(timeout),
+        max_bytes=max_bytes,
+        name=name,
+        version=version,
+    )

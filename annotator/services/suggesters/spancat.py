@@ -16,6 +16,7 @@ files under ``model/``).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import random
@@ -360,3 +361,28 @@ def read_metrics(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SuggesterError(f"{file}: not a JSON object")
     return data
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: Path, threshold: float | None) -> SpancatSuggester:
+    return load_spancat(path, threshold=threshold)
+
+
+def from_config(config: object) -> SpancatSuggester:
+    """The suggester a registered ``spancat`` row's config names:
+    ``{"path": "<model folder>", "threshold": 0.5}`` (threshold optional).
+    A model folder never changes once written (a new training writes a new
+    one), so loaded models are kept for the next call."""
+    if not isinstance(config, dict):
+        raise SuggesterError("spancat config: must be an object with a path")
+    path, threshold = config.get("path"), config.get("threshold")
+    if not isinstance(path, str) or not path:
+        raise SuggesterError("spancat config.path: the model folder, a string")
+    if threshold is not None and (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 <= threshold <= 1
+    ):
+        raise SuggesterError("spancat config.threshold: a number in [0, 1]")
+    chosen = float(threshold) if threshold is not None else None
+    return _cached(Path(path).resolve(), chosen)
