@@ -23,8 +23,11 @@ def _user() -> User:
 
 
 def _page(
-    form: TokenForm | None = None, new_token: str | None = None, status: int = 200
+    form: TokenForm | None = None,
+    new_token: tuple[str, int] | None = None,
+    status: int = 200,
 ) -> ResponseReturnValue:
+    """The account page; ``new_token`` is a token just made (plain, id)."""
     return render_template(
         "account/index.html",
         form=form or TokenForm(formdata=None),
@@ -47,13 +50,13 @@ def create_token() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(form, status=400)
     try:
-        plain, _ = tokens.create_token(current_session(), _user(), form.name.data)
+        plain, row = tokens.create_token(current_session(), _user(), form.name.data)
     except ServiceError as error:
         form.name.errors.append(str(error))
         return _page(form, status=400)
     # Shown in this answer only (never flashed: that would put it in the
     # session cookie), and the answer is not cached (Cache-Control: no-store).
-    return _page(new_token=plain, status=201)
+    return _page(new_token=(plain, row.id), status=201)
 
 
 @blueprint.post("/account/tokens/<int:token_id>/revoke")
