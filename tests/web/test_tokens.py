@@ -11,8 +11,10 @@ from sqlalchemy import select, text
 from annotator.extensions import db
 from annotator.models import ApiToken, Span
 from annotator.services import account_admin, accounts, tokens
+from annotator.services.documents import import_files
 from tests.conftest import csrf_token, login
 from tests.web.conftest import TEXT
+from tests.web.test_access import _first_document_id, _method, _rules, _url
 
 
 def _token(user, name="script"):
@@ -276,3 +278,34 @@ def test_a_token_cannot_make_or_revoke_tokens(client, users):
 def test_the_header_links_to_the_account_page(client, users):
     login(client, "annotator")
     assert 'href="/account"' in client.get("/").get_data(as_text=True)
+
+
+# Over the whole URL map, as tests/web/test_access.py does for sessions
+
+
+def test_a_project_members_token_gets_404_on_every_route_of_another_project(
+    app, client, users, project, other_project
+):
+    import_files(db.session, other_project, [("b.txt", b"Beta's secret article.")])
+    beta_document = _first_document_id()
+    headers = _bearer(_token(users["padmin"]))
+    checked = 0
+    for rule in _rules(app):
+        if "project_id" not in rule.arguments:
+            continue
+        url = _url(rule, other_project.id, beta_document)
+        response = client.open(url, method=_method(rule), headers=headers)
+        assert response.status_code == 404, url
+        assert b"Beta's secret" not in response.data
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_bad_token_is_401_on_every_route(app, client, users, project):
+    """The login page included: a bad token is never quietly anonymous."""
+    wrong = {"Authorization": "Bearer fa_" + "x" * 43}
+    for rule in _rules(app):
+        url = _url(rule, project.id, 1)
+        response = client.open(url, method=_method(rule), headers=wrong)
+        assert response.status_code == 401, (rule.endpoint, url)
+        assert "Set-Cookie" not in response.headers, url
