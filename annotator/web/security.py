@@ -74,6 +74,12 @@ SESSION_ONLY = (
 )
 
 
+def refuse_token() -> None:
+    """403 for a request authenticated by an API token (token management)."""
+    if by_token():
+        abort(403, description=SESSION_ONLY)
+
+
 def session_login_required(view: View) -> View:
     """Signed in with a password (a session), not by an API token."""
 
@@ -81,8 +87,7 @@ def session_login_required(view: View) -> View:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             return _refuse_anonymous()
-        if by_token():
-            abort(403, description=SESSION_ONLY)
+        refuse_token()
         return view(*args, **kwargs)
 
     _mark(wrapper, "login-session")

@@ -309,3 +309,47 @@ def test_a_bad_token_is_401_on_every_route(app, client, users, project):
         response = client.open(url, method=_method(rule), headers=wrong)
         assert response.status_code == 401, (rule.endpoint, url)
         assert "Set-Cookie" not in response.headers, url
+
+
+# Site admins see and revoke anyone's tokens on the user's page
+
+
+def test_a_site_admin_revokes_a_users_token(client, users):
+    plain, row = tokens.create_token(db.session, users["annotator"], "laptop <b>")
+    annotator_id = users["annotator"].id
+    login(client, "siteadmin")
+    page = client.get(f"/users/{annotator_id}").get_data(as_text=True)
+    assert "laptop &lt;b&gt;" in page
+    assert plain[:9] in page
+    assert plain not in page
+    answer = client.post(
+        f"/users/{annotator_id}/tokens/{row.id}/revoke",
+        data={"csrf_token": csrf_token(client, f"/users/{annotator_id}")},
+        follow_redirects=True,
+    )
+    assert "Token revoked for annotator." in answer.get_data(as_text=True)
+    assert not _works(plain)
+
+
+def test_the_admin_revoke_needs_csrf_the_right_user_and_a_session(client, users):
+    plain, row = tokens.create_token(db.session, users["annotator"], "laptop")
+    reviewer_id, annotator_id = users["reviewer"].id, users["annotator"].id
+    admin_token = _token(users["siteadmin"])
+    login(client, "siteadmin")
+    url = f"/users/{annotator_id}/tokens/{row.id}/revoke"
+    assert client.post(url).status_code == 400
+    token = csrf_token(client, f"/users/{annotator_id}")
+    wrong_user = f"/users/{reviewer_id}/tokens/{row.id}/revoke"
+    assert client.post(wrong_user, data={"csrf_token": token}).status_code == 404
+    other = client.application.test_client()
+    assert other.post(url, headers=_bearer(admin_token)).status_code == 403
+    assert _works(plain)
+
+
+def test_only_site_admins_revoke_others_tokens(client, users):
+    plain, row = tokens.create_token(db.session, users["annotator"], "laptop")
+    login(client, "padmin")
+    url = f"/users/{users['annotator'].id}/tokens/{row.id}/revoke"
+    token = csrf_token(client, "/account")
+    assert client.post(url, data={"csrf_token": token}).status_code == 403
+    assert _works(plain)
