@@ -62,8 +62,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     from annotator.web.auth import configure_login
+    from annotator.web.bearer import configure_bearer
 
     configure_login(login_manager)
+    configure_bearer(app, login_manager)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -23,6 +23,7 @@ from annotator.services import (
     projects,
     seeding,
     span_check,
+    tokens,
 )
 from annotator.services.errors import ServiceError
 
@@ -133,6 +134,31 @@ def reactivate_user(username: str) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"{username} {'is now' if changed else 'was already'} active.")
+
+
+@cli.command("create-token")
+@click.argument("username")
+@click.option(
+    "--name",
+    default="command line",
+    show_default=True,
+    help="What the token is for (shown on the user's account page).",
+)
+def create_token(username: str, name: str) -> None:
+    """Make a personal API token for USERNAME and print it, once: only its
+    hash is stored. Scripts send it as ``Authorization: Bearer TOKEN``."""
+    try:
+        user = accounts.require_user(current_session(), username)
+        if not user.is_active:
+            raise ServiceError(f"user {user.username!r} is deactivated")
+        plain, _ = tokens.create_token(current_session(), user, name)
+    except ServiceError as error:
+        raise fail(error) from None
+    # The token alone on standard output, so that a script can capture it.
+    click.echo(plain)
+    click.echo(
+        f"API token {name!r} for {user.username}: shown only this once.", err=True
+    )
 
 
 @cli.command("create-project")

@@ -17,12 +17,14 @@ from annotator.models.gold import (
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
+from annotator.models.token import ApiToken
 from annotator.models.user import User
 
 __all__ = [
     "ROLE_RANK",
     "Adjudication",
     "AdjudicationStatus",
+    "ApiToken",
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",

@@ -9,6 +9,7 @@ def blueprints() -> list[Blueprint]:
     # importing and members add their routes to projects.blueprint, so that
     # the endpoint names (projects.upload, projects.members) stay put.
     from annotator.web import (
+        account,
         agreement,
         annotate,
         api,
@@ -26,6 +27,7 @@ def blueprints() -> list[Blueprint]:
         auth.blueprint,
         projects.blueprint,
         users.blueprint,
+        account.blueprint,
         annotate.blueprint,
         api.blueprint,
         agreement.blueprint,

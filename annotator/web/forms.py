@@ -129,6 +129,16 @@ class PasswordResetForm(FlaskForm):
     )
 
 
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        # Empty names are refused by the service, with its message.
+        validators=[Length(max=100)],
+        description="What the token is for, e.g. “nightly export script”.",
+        render_kw={"maxlength": 100},
+    )
+
+
 class ConfirmForm(FlaskForm):
     """A confirmation step: only the CSRF token."""
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotator.extensions import db
+from annotator.services import tokens
 from tests.browser.axe import serious_violations
 from tests.conftest import PASSWORD
 from tests.services.test_exports_service import seed_documents
@@ -24,6 +25,7 @@ def _log_in(page, username):
 
 
 def test_members_and_users_pages_pass_axe(page, project, users):
+    tokens.create_token(db.session, users["annotator"], "laptop")
     _log_in(page, "siteadmin")
     page.goto(f"/projects/{project.id}/members")
     page.get_by_label("Account").select_option("outsider")
@@ -41,6 +43,7 @@ def test_members_and_users_pages_pass_axe(page, project, users):
     assert serious_violations(page) == []
     page.get_by_role("link", name="Edit annotator").click()
     expect(page.get_by_role("heading", name="annotator", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke laptop")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Deactivate annotator").click()
     assert serious_violations(page) == []
