@@ -17,6 +17,15 @@ from annotator.models.gold import (
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
+from annotator.models.suggestion import (
+    CueLexiconVersion,
+    Decision,
+    RegisteredSuggester,
+    SuggesterKind,
+    SuggestionDecision,
+    SuggestionMode,
+    SuggestionSettings,
+)
 from annotator.models.user import User
 
 __all__ = [
@@ -27,6 +36,8 @@ __all__ = [
     "AssignmentStatus",
     "AuditEvent",
     "Base",
+    "CueLexiconVersion",
+    "Decision",
     "Document",
     "GoldDecision",
     "GoldLink",
@@ -38,10 +49,15 @@ __all__ = [
     "Membership",
     "Project",
     "Pseudonym",
+    "RegisteredSuggester",
     "RejectedSpan",
     "Role",
     "Span",
     "SpanLink",
     "SpanOrigin",
+    "SuggesterKind",
+    "SuggestionDecision",
+    "SuggestionMode",
+    "SuggestionSettings",
     "User",
 ]
