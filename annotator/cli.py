@@ -14,6 +14,7 @@ from annotator.cli_agreement import agreement_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
+from annotator.cli_suggestions import set_suggestions_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
@@ -44,6 +45,7 @@ cli.add_command(agreement_command)
 cli.add_command(export_command)
 cli.add_command(set_guideline_command)
 cli.add_command(import_command)
+cli.add_command(set_suggestions_command)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     # importing and members add their routes to projects.blueprint, so that
-    # the endpoint names (projects.upload, projects.members) stay put.
+    # the endpoint names (projects.upload, projects.members) stay put;
+    # suggestions adds its routes to api.blueprint.
     from annotator.web import (
         agreement,
         annotate,
@@ -19,6 +20,7 @@ def blueprints() -> list[Blueprint]:
         members,  # noqa: F401
         projects,
         review,
+        suggestions,  # noqa: F401
         users,
     )
 

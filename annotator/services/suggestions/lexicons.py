@@ -1,0 +1,105 @@
+"""A project's cue lexicon: every saved version (each save a new one), the
+newest used by its rule suggester. A project's first version is the default
+lexicon shipped in ``seeds/cues.json``."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from annotator.core.spans import FieldError
+from annotator.core.suggestions.lexicon import Lexicon, LexiconError, compile_lexicon
+from annotator.models import CueLexiconVersion, Project, User
+from annotator.services import audit
+from annotator.services.errors import FieldRefused
+
+DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cues.json"
+
+
+class InvalidLexicon(FieldRefused):
+    """A lexicon that does not parse; ``field`` names the label and line."""
+
+
+@cache
+def default_lexicon() -> dict[str, Any]:
+    """The shipped default (its JSON form); empty if the file is absent."""
+    try:
+        data = json.loads(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Lexicon(labels={}).to_data()
+    return Lexicon.from_data(data).to_data()
+
+
+def current_lexicon(session: Session, project_id: int) -> CueLexiconVersion:
+    """The newest lexicon version, creating version 1 (the default) the first
+    time (flushed; the caller commits)."""
+    newest = session.scalar(
+        select(CueLexiconVersion)
+        .where(CueLexiconVersion.project_id == project_id)
+        .order_by(CueLexiconVersion.number.desc())
+        .limit(1)
+    )
+    if newest is None:
+        newest = CueLexiconVersion(
+            project_id=project_id, number=1, lexicon=default_lexicon()
+        )
+        session.add(newest)
+        session.flush()
+    return newest
+
+
+def checked_lexicon(data: object) -> Lexicon:
+    """``data`` as a lexicon whose every entry parses, or InvalidLexicon."""
+    try:
+        lexicon = Lexicon.from_data(data)
+        compile_lexicon(lexicon)
+    except LexiconError as error:
+        field = error.field if error.line is None else f"{error.field}:{error.line}"
+        message = str(error).partition(": ")[2] or str(error)
+        raise InvalidLexicon(FieldError(field, message)) from None
+    return lexicon
+
+
+def save_lexicon(
+    session: Session, project: Project, data: object, actor: User | None
+) -> tuple[CueLexiconVersion, bool]:
+    """Store ``data`` as the project's next lexicon version and commit;
+    (newest version, whether a new one was made: an unchanged lexicon is not
+    saved again)."""
+    lexicon = checked_lexicon(data).to_data()
+    newest = current_lexicon(session, project.id)
+    if newest.lexicon == lexicon:
+        session.commit()
+        return newest, False
+    number = (
+        session.scalar(
+            select(func.max(CueLexiconVersion.number)).where(
+                CueLexiconVersion.project_id == project.id
+            )
+        )
+        or 0
+    ) + 1
+    saved = CueLexiconVersion(
+        project_id=project.id,
+        number=number,
+        lexicon=lexicon,
+        author_id=actor.id if actor else None,
+    )
+    session.add(saved)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id if actor else None,
+        project_id=project.id,
+        entity="cue_lexicon",
+        entity_id=saved.id,
+        action="save",
+        data={"number": number},
+    )
+    session.commit()
+    return saved, True
