@@ -16,7 +16,7 @@ from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import require_membership
 
-ONE = f"{BASE}/suggestions/<string(length=24):suggestion_id>"
+ONE = f"{BASE}/suggestions/<suggestion_id>"
 
 
 @blueprint.get(f"{BASE}/suggestions")
