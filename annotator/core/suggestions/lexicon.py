@@ -268,3 +268,31 @@ def _context_pattern(name: str, lines: Sequence[str]) -> regex.Pattern[str]:
         return regex.compile("|".join(alternatives), regex.IGNORECASE)
     except regex.error as error:
         raise LexiconError(name, None, str(error)) from None
+
+
+def contexts_to_text(contexts: Mapping[str, Sequence[str]]) -> str:
+    """Context groups as one text: a ``[name]`` line, then its entries."""
+    return "\n\n".join(
+        "\n".join([f"[{name}]", *lines]) for name, lines in contexts.items()
+    )
+
+
+def contexts_from_text(text: str) -> dict[str, tuple[str, ...]]:
+    """The inverse of :func:`contexts_to_text`; LexiconError naming the line
+    of an entry before any ``[name]`` line or a group named twice."""
+    groups: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for number, line in enumerate(lines_of(text), start=1):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            name = stripped[1:-1].strip()
+            if name in groups:
+                raise LexiconError("contexts", number, f"group {name!r} given twice")
+            current = groups.setdefault(name, [])
+        elif current is not None:
+            current.append(line)
+        elif stripped and not stripped.startswith("#"):
+            raise LexiconError(
+                "contexts", number, "an entry before any [group] heading"
+            )
+    return {name: lines_of("\n".join(lines)) for name, lines in groups.items()}

@@ -5,6 +5,7 @@ lexicon shipped in ``seeds/cues.json``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import FieldError
-from annotator.core.suggestions.lexicon import Lexicon, LexiconError, compile_lexicon
+from annotator.core.suggestions.lexicon import (
+    Lexicon,
+    LexiconError,
+    compile_lexicon,
+    contexts_from_text,
+    lines_of,
+)
 from annotator.models import CueLexiconVersion, Project, User
 from annotator.services import audit
 from annotator.services.errors import FieldRefused
@@ -22,7 +29,13 @@ DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cues.jso
 
 
 class InvalidLexicon(FieldRefused):
-    """A lexicon that does not parse; ``field`` names the label and line."""
+    """A lexicon that does not parse; ``field`` is ``LABEL:LINE`` (or the
+    label or group alone), the message says "hedge line 3: …"."""
+
+    def __init__(self, error: LexiconError) -> None:
+        field = error.field if error.line is None else f"{error.field}:{error.line}"
+        super().__init__(FieldError(field, str(error)))
+        self.args = (str(error),)
 
 
 @cache
@@ -59,9 +72,7 @@ def checked_lexicon(data: object) -> Lexicon:
         lexicon = Lexicon.from_data(data)
         compile_lexicon(lexicon)
     except LexiconError as error:
-        field = error.field if error.line is None else f"{error.field}:{error.line}"
-        message = str(error).partition(": ")[2] or str(error)
-        raise InvalidLexicon(FieldError(field, message)) from None
+        raise InvalidLexicon(error) from None
     return lexicon
 
 
@@ -103,3 +114,39 @@ def save_lexicon(
     )
     session.commit()
     return saved, True
+
+
+def save_lexicon_texts(
+    session: Session,
+    project: Project,
+    label_texts: Mapping[str, str],
+    contexts_text: str,
+    actor: User | None,
+) -> tuple[CueLexiconVersion, bool]:
+    """The admin page's save: one text per label (one entry a line) and the
+    context groups as ``[name]`` blocks; labels not given keep their entries.
+    Commits a new version as :func:`save_lexicon` does."""
+    try:
+        contexts = contexts_from_text(contexts_text)
+    except LexiconError as error:
+        raise InvalidLexicon(error) from None
+    stored = current_lexicon(session, project.id).lexicon
+    labels = dict(stored.get("labels", {}))
+    labels.update({name: list(lines_of(text)) for name, text in label_texts.items()})
+    data = {
+        "labels": labels,
+        "contexts": {name: list(lines) for name, lines in contexts.items()},
+    }
+    return save_lexicon(session, project, data, actor)
+
+
+def history(session: Session, project: Project) -> list[CueLexiconVersion]:
+    """Every lexicon version of the project, newest first."""
+    current_lexicon(session, project.id)
+    return list(
+        session.scalars(
+            select(CueLexiconVersion)
+            .where(CueLexiconVersion.project_id == project.id)
+            .order_by(CueLexiconVersion.number.desc())
+        )
+    )
