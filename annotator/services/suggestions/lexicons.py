@@ -24,6 +24,7 @@ from annotator.core.suggestions.lexicon import (
 from annotator.models import CueLexiconVersion, Project, User
 from annotator.services import audit
 from annotator.services.errors import FieldRefused
+from annotator.services.suggestions import settings
 
 DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cues.json"
 
@@ -48,15 +49,19 @@ def default_lexicon() -> dict[str, Any]:
     return Lexicon.from_data(data).to_data()
 
 
-def current_lexicon(session: Session, project_id: int) -> CueLexiconVersion:
-    """The newest lexicon version, creating version 1 (the default) the first
-    time (flushed; the caller commits)."""
-    newest = session.scalar(
+def _newest(session: Session, project_id: int) -> CueLexiconVersion | None:
+    return session.scalar(
         select(CueLexiconVersion)
         .where(CueLexiconVersion.project_id == project_id)
         .order_by(CueLexiconVersion.number.desc())
         .limit(1)
     )
+
+
+def current_lexicon(session: Session, project_id: int) -> CueLexiconVersion:
+    """The newest lexicon version; the first time, version 1 (the default)
+    is added to the session (flushed; the caller commits)."""
+    newest = _newest(session, project_id)
     if newest is None:
         newest = CueLexiconVersion(
             project_id=project_id, number=1, lexicon=default_lexicon()
@@ -83,6 +88,7 @@ def save_lexicon(
     (newest version, whether a new one was made: an unchanged lexicon is not
     saved again)."""
     lexicon = checked_lexicon(data).to_data()
+    settings.settings_for(session, project.id)  # version 1 exists from here
     newest = current_lexicon(session, project.id)
     if newest.lexicon == lexicon:
         session.commit()
@@ -130,6 +136,7 @@ def save_lexicon_texts(
         contexts = contexts_from_text(contexts_text)
     except LexiconError as error:
         raise InvalidLexicon(error) from None
+    settings.settings_for(session, project.id)
     stored = current_lexicon(session, project.id).lexicon
     labels = dict(stored.get("labels", {}))
     labels.update({name: list(lines_of(text)) for name, text in label_texts.items()})
@@ -142,7 +149,7 @@ def save_lexicon_texts(
 
 def history(session: Session, project: Project) -> list[CueLexiconVersion]:
     """Every lexicon version of the project, newest first."""
-    current_lexicon(session, project.id)
+    settings.settings_for(session, project.id)
     return list(
         session.scalars(
             select(CueLexiconVersion)

@@ -12,6 +12,7 @@ import hashlib
 import math
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import FieldError
@@ -24,7 +25,7 @@ from annotator.models import (
     User,
 )
 from annotator.services import audit
-from annotator.services.errors import FieldRefused
+from annotator.services.errors import FieldRefused, NotFoundError
 from annotator.services.suggestions import lexicons
 
 DEFAULT_MODE = SuggestionMode.CALIBRATE
@@ -37,15 +38,23 @@ class InvalidSettings(FieldRefused):
 
 def settings_for(session: Session, project_id: int) -> SuggestionSettings:
     """The project's settings, made with the defaults (and the rule
-    suggester registered, lexicon version 1) the first time (flushed; the
-    caller commits)."""
+    suggester registered, lexicon version 1) the first time: committed at
+    once, so call it before writing anything else."""
     found = session.get(SuggestionSettings, project_id)
-    if found is not None:
-        return found
-    found = SuggestionSettings(
-        project_id=project_id, mode=DEFAULT_MODE, calibration_share=DEFAULT_SHARE
+    if found is None:
+        _make_defaults(session, project_id)
+        found = session.get(SuggestionSettings, project_id)
+    if found is None:  # the project was deleted meanwhile
+        raise NotFoundError(f"no project {project_id}")
+    return found
+
+
+def _make_defaults(session: Session, project_id: int) -> None:
+    session.add(
+        SuggestionSettings(
+            project_id=project_id, mode=DEFAULT_MODE, calibration_share=DEFAULT_SHARE
+        )
     )
-    session.add(found)
     session.add(
         RegisteredSuggester(
             project_id=project_id,
@@ -58,8 +67,11 @@ def settings_for(session: Session, project_id: int) -> SuggestionSettings:
         )
     )
     lexicons.current_lexicon(session, project_id)
-    session.flush()
-    return found
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request made them at the same moment: they exist now.
+        session.rollback()
 
 
 def checked_share(value: object) -> float:
