@@ -187,12 +187,17 @@ def _without_overlaps(found: list[Suggestion]) -> list[Suggestion]:
     """Per label, keep the longest of overlapping proposals (then the best
     scored, then the first); answer them in text order."""
     ranked = sorted(found, key=lambda s: (-(s.end - s.start), -s.score, s.start))
-    kept: dict[str, list[Suggestion]] = {}
+    # Per label, the kept spans (never overlapping) as sorted starts and ends.
+    kept: dict[str, tuple[list[int], list[int]]] = {}
+    result = []
     for suggestion in ranked:
-        mine = kept.setdefault(suggestion.label, [])
-        if all(s.end <= suggestion.start or s.start >= suggestion.end for s in mine):
-            mine.append(suggestion)
-    return sorted(
-        (s for group in kept.values() for s in group),
-        key=lambda s: (s.start, s.end, s.label),
-    )
+        starts, ends = kept.setdefault(suggestion.label, ([], []))
+        at = bisect_right(starts, suggestion.start)
+        if at and ends[at - 1] > suggestion.start:
+            continue  # overlaps the kept span starting at or before it
+        if at < len(starts) and starts[at] < suggestion.end:
+            continue  # overlaps the kept span starting after it
+        starts.insert(at, suggestion.start)
+        ends.insert(at, suggestion.end)
+        result.append(suggestion)
+    return sorted(result, key=lambda s: (s.start, s.end, s.label))
