@@ -1,13 +1,11 @@
 """The suggestions API: the caller's suggestions in code points, accept and
 reject with the assignment version (answered as the span API does), CSRF,
-membership, and the set-suggestions command."""
+membership."""
 
 import pytest
-from sqlalchemy import select
 
-from annotator.cli import cli
 from annotator.extensions import db
-from annotator.models import Span, SuggestionSettings
+from annotator.models import Span
 from annotator.services.suggestions import settings
 from tests.conftest import login
 from tests.web.conftest import TEXT, Api, span_count
@@ -127,31 +125,3 @@ def test_outsiders_and_the_unassigned_get_404(client, project, document, users):
 def test_anonymous_gets_401(client, project, document):
     path = f"/api/projects/{project.id}/documents/{document.id}/suggestions"
     assert client.get(path).status_code == 401
-
-
-def test_set_suggestions_command(runner, project):
-    result = runner.invoke(
-        cli, ["set-suggestions", "Alpha", "--mode", "calibrate", "--share", "0.25"]
-    )
-    assert result.exit_code == 0, result.output
-    assert "calibrate, 25% of documents without them" in result.output
-    stored = db.session.scalar(select(SuggestionSettings))
-    assert (stored.mode, stored.calibration_share) == ("calibrate", 0.25)
-    result = runner.invoke(cli, ["set-suggestions", "Alpha", "--mode", "off"])
-    assert result.exit_code == 0
-    db.session.expire_all()
-    assert db.session.scalar(select(SuggestionSettings)).mode == "off"
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["Nope", "--mode", "on"], "Nope"),
-        (["Alpha", "--mode", "sometimes"], "sometimes"),
-        (["Alpha", "--mode", "on", "--share", "2"], "2"),
-    ],
-)
-def test_set_suggestions_refuses_bad_input(runner, project, args, message):
-    result = runner.invoke(cli, ["set-suggestions", *args])
-    assert result.exit_code != 0
-    assert message in result.output
