@@ -19,7 +19,13 @@ from annotator.models import (
     Span,
     SuggestionDecision,
 )
-from annotator.services import annotations, assignments, exports, suggestions
+from annotator.services import (
+    annotations,
+    assignments,
+    exports,
+    review,
+    suggestions,
+)
 from annotator.services.accounts import create_user
 from annotator.services.annotations import StaleVersion
 from annotator.services.documents import import_files
@@ -274,7 +280,7 @@ def _submit(document, user):
     )
 
 
-def test_suggestions_are_not_exported_until_accepted(
+def test_suggestions_are_not_exported_or_reviewed_until_accepted(
     project, document, users, second, tmp_path
 ):
     user = users["annotator"]
@@ -298,6 +304,12 @@ def test_suggestions_are_not_exported_until_accepted(
     )
     assert [s[1:] for s in spans] == [(14, 24, "hedge")]
     assert db.session.scalar(select(func.count()).select_from(Span)) == 1
+    # Review compares submitted spans: the accepted one, nothing else.
+    work = review.submitted_work(db.session, document)
+    assert work.by_annotator() == {
+        user.id: [(14, 24, "hedge")],
+        second.id: [],
+    }
 
 
 def test_upgrading_keeps_spans_and_links_and_then_takes_suggested_spans(
