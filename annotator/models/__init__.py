@@ -19,11 +19,11 @@ from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
 from annotator.models.suggestion import (
     CueLexiconVersion,
-    Decision,
     RegisteredSuggester,
     SuggesterKind,
     SuggestionDecision,
     SuggestionMode,
+    SuggestionOutcome,
     SuggestionSettings,
 )
 from annotator.models.user import User
@@ -37,7 +37,6 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CueLexiconVersion",
-    "Decision",
     "Document",
     "GoldDecision",
     "GoldLink",
@@ -58,6 +57,7 @@ __all__ = [
     "SuggesterKind",
     "SuggestionDecision",
     "SuggestionMode",
+    "SuggestionOutcome",
     "SuggestionSettings",
     "User",
 ]

@@ -31,7 +31,7 @@ class SuggesterKind(enum.StrEnum):
     HTTP = "http"
 
 
-class Decision(enum.StrEnum):
+class SuggestionOutcome(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 
 from annotator.core.suggestions import SuggesterError, Suggestion
 from annotator.models import (
-    Decision,
     Document,
     Label,
     Project,
     RegisteredSuggester,
     Span,
     SuggestionDecision,
+    SuggestionOutcome,
     User,
 )
 from annotator.services import annotations as annotation_service
@@ -193,7 +193,7 @@ def _record(
     document: Document,
     user: User,
     item: Offered,
-    decision: Decision,
+    decision: SuggestionOutcome,
     span_id: int | None,
 ) -> None:
     s = item.suggestion
@@ -245,7 +245,7 @@ def accept_suggestion(
         {**body, "version": data.get("version")},
         suggested_by=(item.suggester, item.version),
     )
-    _record(session, document, user, item, Decision.ACCEPTED, row.id)
+    _record(session, document, user, item, SuggestionOutcome.ACCEPTED, row.id)
     session.commit()
     return created, version
 
@@ -265,6 +265,6 @@ def reject_suggestion(
     _, version = annotation_service.claim_version(
         session, document, user, data.get("version")
     )
-    _record(session, document, user, item, Decision.REJECTED, None)
+    _record(session, document, user, item, SuggestionOutcome.REJECTED, None)
     session.commit()
     return version
