@@ -1,22 +1,26 @@
 """Turn a registered suggester (a row) into a working one, by kind.
 
-Each kind has one loader; ``rules`` is built in, and the model kinds
-(``spancat``, ``http``) register theirs with :func:`register_loader` when
-their module is importable. An unknown kind, or a kind whose loader is
-missing (an optional extra not installed), raises :class:`SuggesterError`,
-which the caller records for the project's admins.
+Each kind has one loader: ``rules`` (the project's cue lexicon), and the
+model kinds ``spancat`` and ``http``, whose modules
+(``annotator.services.suggesters``) are imported only when a project uses
+them. Another loader can take a kind's place with :func:`register_loader`.
+An unknown kind, a module that cannot be imported, or a bad config raises
+:class:`SuggesterError`, which the caller records for the project's admins.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from types import ModuleType
+from typing import cast
 
 from sqlalchemy.orm import Session
 
 from annotator.core.suggestions import Suggester, SuggesterError
 from annotator.core.suggestions.lexicon import Lexicon, LexiconError
 from annotator.core.suggestions.rules import RuleSuggester
-from annotator.models import RegisteredSuggester, SuggesterKind
+from annotator.models import Project, RegisteredSuggester, SuggesterKind
 from annotator.services.suggestions import lexicons
 
 Loader = Callable[[Session, RegisteredSuggester], Suggester]
@@ -57,4 +61,36 @@ def _load_rules(session: Session, registered: RegisteredSuggester) -> Suggester:
         raise SuggesterError(f"cue lexicon version {newest.number}: {error}") from None
 
 
+def _suggesters_module(kind: str) -> ModuleType:
+    try:
+        return importlib.import_module(f"annotator.services.suggesters.{kind}")
+    except ImportError as error:
+        raise SuggesterError(
+            f"suggester kind {kind!r} is not available in this installation ({error})"
+        ) from None
+
+
+def _load_spancat(session: Session, registered: RegisteredSuggester) -> Suggester:
+    """A trained span categorizer: config ``{"path", "threshold"}``."""
+    module = _suggesters_module("spancat")
+    return cast(Suggester, module.from_config(registered.config))
+
+
+def _load_http(session: Session, registered: RegisteredSuggester) -> Suggester:
+    """A team's model server: config ``{"url", "timeout", "max_bytes"}``."""
+    module = _suggesters_module("http")
+    project = session.get(Project, registered.project_id)
+    return cast(
+        Suggester,
+        module.from_config(
+            registered.config,
+            project.name if project else "",
+            name=registered.name,
+            version=registered.version,
+        ),
+    )
+
+
 register_loader(SuggesterKind.RULES, _load_rules)
+register_loader(SuggesterKind.SPANCAT, _load_spancat)
+register_loader(SuggesterKind.HTTP, _load_http)

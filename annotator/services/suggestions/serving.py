@@ -90,6 +90,10 @@ def _run(
     the admins (never a broken annotation page) and gives none."""
     try:
         suggester = load_suggester(session, registered)
+        # A service that is told which document it reads (the http kind).
+        for_document = getattr(suggester, "for_document", None)
+        if callable(for_document):
+            suggester = for_document(document.external_id)
         found = suggester.suggest(document.text, labels)
     except SuggesterError as error:
         log.warning("suggester %s failed: %s", registered.name, error)
