@@ -16,6 +16,7 @@ from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
 from annotator.cli_train import train_command
+from annotator.cli_suggestions import set_suggestions_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
@@ -50,6 +51,7 @@ cli.add_command(import_command)
 cli.add_command(backup_command)
 cli.add_command(check_command)
 cli.add_command(train_command)
+cli.add_command(set_suggestions_command)
 
 
 def main() -> None:

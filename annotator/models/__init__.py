@@ -18,6 +18,15 @@ from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
 from annotator.models.token import ApiToken
+from annotator.models.suggestion import (
+    CueLexiconVersion,
+    RegisteredSuggester,
+    SuggesterKind,
+    SuggestionDecision,
+    SuggestionMode,
+    SuggestionOutcome,
+    SuggestionSettings,
+)
 from annotator.models.user import User
 
 __all__ = [
@@ -29,6 +38,7 @@ __all__ = [
     "AssignmentStatus",
     "AuditEvent",
     "Base",
+    "CueLexiconVersion",
     "Document",
     "GoldDecision",
     "GoldLink",
@@ -40,10 +50,16 @@ __all__ = [
     "Membership",
     "Project",
     "Pseudonym",
+    "RegisteredSuggester",
     "RejectedSpan",
     "Role",
     "Span",
     "SpanLink",
     "SpanOrigin",
+    "SuggesterKind",
+    "SuggestionDecision",
+    "SuggestionMode",
+    "SuggestionOutcome",
+    "SuggestionSettings",
     "User",
 ]

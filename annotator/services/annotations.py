@@ -34,6 +34,7 @@ from annotator.models import (
     Project,
     Role,
     SpanLink,
+    SpanOrigin,
     User,
 )
 from annotator.models import Span as SpanRow
@@ -120,7 +121,7 @@ def load_annotation(session: Session, document: Document, user: User) -> dict[st
     }
 
 
-def _claim_version(
+def claim_version(
     session: Session,
     document: Document,
     user: User,
@@ -192,10 +193,27 @@ def create_span(
     user: User,
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
+    _, created, version = add_span(session, project, document, user, data)
+    session.commit()
+    return created, version
+
+
+def add_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    user: User,
+    data: dict[str, Any],
+    *,
+    suggested_by: tuple[str, str] | None = None,
+) -> tuple[SpanRow, dict[str, Any], int]:
+    """:func:`create_span` without the commit, for callers that write more
+    in the same transaction. ``suggested_by`` (suggester name, version) makes
+    the span an accepted suggestion (origin ``suggested``)."""
     span = _checked_span(data, document, project)
     _refuse_too_many(session, document, user)
     _refuse_duplicate(session, document, user, span, _labels(project)[span.label])
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     row = SpanRow(
         document_id=document.id,
         annotator_id=user.id,
@@ -205,12 +223,14 @@ def create_span(
         attributes=dict(span.attributes),
         note=span.note,
     )
+    if suggested_by is not None:
+        row.origin = SpanOrigin.SUGGESTED
+        row.suggester, row.suggester_version = suggested_by
     session.add(row)
     session.flush()
     created = span_json(row, span.label)
     _audit(session, user, document, "span", row.id, "create", {"after": created})
-    session.commit()
-    return created, version
+    return row, created, version
 
 
 def _refuse_too_many(session: Session, document: Document, user: User) -> None:
@@ -275,7 +295,7 @@ def update_span(
         raise InvalidAnnotation(
             FieldError("label", "a linked span cannot take a label its links forbid")
         )
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     row.start, row.end = span.start, span.end
     row.label_id = _labels(project)[span.label]
     row.attributes, row.note = dict(span.attributes), span.note
@@ -322,7 +342,7 @@ def delete_span(
 ) -> tuple[list[int], int]:
     row = _own_span(session, document, user, span_id)
     before = span_json(row, row.label.name)
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     link_ids = list(
         session.scalars(
             select(SpanLink.id).where(
@@ -367,7 +387,7 @@ def create_link(
         raise InvalidAnnotation(_link_field(errors[0]))
     if _link_exists(session, spans[0].id, spans[1].id, str(kind)):
         raise InvalidAnnotation(FieldError("target", "this link already exists"))
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     link = SpanLink(source_id=spans[0].id, target_id=spans[1].id, kind=str(kind))
     session.add(link)
     session.flush()
@@ -415,7 +435,7 @@ def delete_link(
         or source.document_id != document.id
     ):
         raise NotFoundError(f"no link {link_id} of yours on this document")
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     before = {"source": link.source_id, "target": link.target_id, "kind": link.kind}
     session.delete(link)
     _audit(session, user, document, "link", link_id, "delete", {"before": before})
@@ -445,7 +465,7 @@ def set_status(
     refusal = reopen_refusal(session, document, user, current)
     if refusal is not None:
         raise InvalidAnnotation(FieldError("status", refusal))
-    assignment, version = _claim_version(
+    assignment, version = claim_version(
         session, document, user, data.get("version"), closed_ok=True
     )
     before = assignment.status

@@ -7,7 +7,9 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     # importing and members add their routes to projects.blueprint, so that
-    # the endpoint names (projects.upload, projects.members) stay put.
+    # the endpoint names (projects.upload, projects.members) stay put;
+    # suggestions adds its routes to api.blueprint, suggestion_admin to
+    # projects.blueprint.
     from annotator.web import (
         account,
         agreement,
@@ -20,6 +22,8 @@ def blueprints() -> list[Blueprint]:
         members,  # noqa: F401
         projects,
         review,
+        suggestion_admin,  # noqa: F401
+        suggestions,  # noqa: F401
         users,
     )
 

@@ -222,3 +222,27 @@ class ExportForm(FlaskForm):
         "annotator-2… (the same person keeps the same number in every export "
         "of this project). On: their usernames are written instead.",
     )
+
+
+class SuggestionSettingsForm(FlaskForm):
+    mode = SelectField(
+        "Suggestions",
+        choices=[
+            SelectChoice("off", "Off"),
+            SelectChoice("on", "On for every document"),
+            SelectChoice("calibrate", "On, except a calibration share of documents"),
+        ],
+    )
+    share = FloatField(
+        "Calibration share (0 to 1)",
+        validators=[DataRequired(), NumberRange(min=0.0, max=1.0)],
+        description="Documents annotated without suggestions, chosen by a "
+        "seeded draw, the same for everyone: 0.1 is 10 %.",
+    )
+
+
+class LexiconForm(FlaskForm):
+    """The cue lexicon's save: one textarea per label is read from the
+    request as ``label-NAME``; the context groups are one textarea."""
+
+    contexts = TextAreaField("Context groups", render_kw={"rows": 16})
