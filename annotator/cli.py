@@ -15,8 +15,8 @@ from annotator.cli_backup import backup_command, check_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
-from annotator.cli_train import train_command
 from annotator.cli_suggestions import set_suggestions_command
+from annotator.cli_train import train_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,

@@ -17,7 +17,6 @@ from annotator.models.gold import (
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
-from annotator.models.token import ApiToken
 from annotator.models.suggestion import (
     CueLexiconVersion,
     RegisteredSuggester,
@@ -27,6 +26,7 @@ from annotator.models.suggestion import (
     SuggestionOutcome,
     SuggestionSettings,
 )
+from annotator.models.token import ApiToken
 from annotator.models.user import User
 
 __all__ = [
