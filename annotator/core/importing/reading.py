@@ -74,7 +74,7 @@ class ImportOptions:
 
     def errors(self) -> list[str]:
         """What is wrong with the options themselves."""
-        errors = []
+        errors: list[str] = []
         if self.source_format == DETECT:
             return errors  # checked once the files have said what they are
         if self.source_format not in SOURCE_FORMATS:
