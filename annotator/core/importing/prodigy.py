@@ -24,6 +24,7 @@ from annotator.core.importing.fields import (
     document_id,
     document_text,
     integer,
+    objects,
     string,
 )
 from annotator.core.importing.foreign import (
@@ -84,17 +85,8 @@ def _document(
 
 
 def _spans(value: object, tokens: list[object], where: Where) -> tuple[RawSpan, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("spans", "must be a list")
-        return ()
     spans = []
-    for index, item in enumerate(value):
-        field = f"spans[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "spans", where):
         edges = _edges(item, tokens, field, where)
         label = string(item.get("label"), f"{field}.label", where)
         if edges is not None and label is not None:
@@ -153,17 +145,8 @@ def _token_edges(
 
 
 def _relations(value: object, where: Where) -> tuple[RawLink, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("relations", "must be a list")
-        return ()
     links = []
-    for index, item in enumerate(value):
-        field = f"relations[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "relations", where):
         ends = [_span_key(item.get(name)) for name in ("head_span", "child_span")]
         label = string(item.get("label"), f"{field}.label", where)
         if ends[0] is None or ends[1] is None:
