@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from annotator.core.importing.common import JSON_BLANK, Problems, load_json_line
+from annotator.core.importing.common import Problems, json_records
 from annotator.core.importing.fields import (
     Where,
     document_id,
@@ -55,14 +55,7 @@ def parse(
     stem = PurePosixPath(file).stem
     collaborative = stem.lower() in COLLABORATIVE_STEMS
     documents = []
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if problems.full:
-            break
-        if not line.strip(JSON_BLANK):
-            continue
-        record = load_json_line(line.decode("utf-8"), number, problems)
-        if record is None:
-            continue
+    for number, record in json_records(data, problems):
         document = _document(record, file, number, stem, collaborative, problems)
         if document is not None:
             documents.append(document)

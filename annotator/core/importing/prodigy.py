@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from annotator.core.importing.common import JSON_BLANK, Problems, load_json_line
+from annotator.core.importing.common import Problems, json_records
 from annotator.core.importing.fields import (
     Where,
     document_id,
@@ -44,14 +44,7 @@ def parse(
     """Every accepted line of one Prodigy JSONL file."""
     stem = PurePosixPath(file).stem
     documents = []
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if problems.full:
-            break
-        if not line.strip(JSON_BLANK):
-            continue
-        record = load_json_line(line.decode("utf-8"), number, problems)
-        if record is None:
-            continue
+    for number, record in json_records(data, problems):
         if record.get("answer") in SKIPPED_ANSWERS:
             report.skipped[f"{record['answer']} answer"] += 1
             continue
