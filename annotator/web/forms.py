@@ -126,14 +126,16 @@ class UploadForm(FlaskForm):
     )
     annotator_map = StringField(
         "Annotator map",
-        description="SOURCE=USER pairs, comma-separated: store SOURCE's "
-        "annotations under USER (a project member or a new import identity).",
+        description="SOURCE=USER pairs, comma-separated (--annotator-map on the "
+        "command line): store SOURCE's annotations under USER, a project "
+        "member's username or a new import identity.",
         validators=[Optional(), Length(max=4000)],
     )
     label_map = StringField(
         "Label map",
-        description="SOURCE=LABEL pairs, comma-separated: read the tool's label "
-        "(or relation type) as this project's label (or link kind).",
+        description="SOURCE=LABEL pairs, comma-separated (--label-map on the "
+        "command line): read the tool's label (or relation type) as this "
+        "project's label (or link kind).",
         validators=[Optional(), Length(max=4000)],
     )
     split_paragraphs = BooleanField("One document per non-empty line (.txt)")

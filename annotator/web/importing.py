@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.core.importing.offsets import UNIT_NAMES
+from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import import_preview, import_staging, importing
@@ -20,6 +21,16 @@ from annotator.services.errors import NotFoundError, ServiceError
 from annotator.web.forms import IMPORT_FORMATS, ConfirmImportForm, UploadForm
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
+
+
+def _form_page(project: Project, form: UploadForm, **context: object) -> str:
+    return render_template(
+        "projects/import.html",
+        project=project,
+        form=form,
+        link_kinds=sorted(LINK_RULES),
+        **context,
+    )
 
 
 def _user() -> User:
@@ -41,8 +52,7 @@ def upload(project: Project) -> ResponseReturnValue:
     and show what an import would store. Nothing is stored here."""
     form = UploadForm()
     if not form.validate_on_submit():
-        page = render_template("projects/import.html", project=project, form=form)
-        return page, 400 if form.errors else 200
+        return _form_page(project, form), 400 if form.errors else 200
     try:
         options = _options(form)
     except ServiceError as error:
@@ -125,10 +135,9 @@ def _refused(
     problems: list[str] | None = None,
     form: UploadForm | None = None,
 ) -> ResponseReturnValue:
-    page = render_template(
-        "projects/import.html",
-        project=project,
-        form=form or UploadForm(formdata=None),
+    page = _form_page(
+        project,
+        form or UploadForm(formdata=None),
         refusal=message,
         problems=problems or [],
     )

@@ -48,6 +48,10 @@ def test_the_page_offers_every_format_detection_offsets_and_maps(client, project
     assert values[7:] == ["", "codepoints", "utf16", "auto"]
     assert 'name="annotator_map"' in page
     assert 'name="label_map"' in page
+    labels = re.search(r"This project's labels: ([^;]*); link kinds: (\w+)", page)
+    assert labels is not None
+    assert "claim" in labels.group(1).split(", ")
+    assert labels.group(2) == "denies"
 
 
 def test_detection_is_shown_with_the_offset_evidence_then_confirm_stores(
