@@ -11,9 +11,11 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from annotator import migrations
 from annotator.cli_agreement import agreement_command
+from annotator.cli_backup import backup_command, check_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
+from annotator.cli_train import train_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
@@ -44,6 +46,9 @@ cli.add_command(agreement_command)
 cli.add_command(export_command)
 cli.add_command(set_guideline_command)
 cli.add_command(import_command)
+cli.add_command(backup_command)
+cli.add_command(check_command)
+cli.add_command(train_command)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from annotator.models import (
 )
 from annotator.services import adjudication, review
 from annotator.services.documents import import_files
+from annotator.services.errors import NotFoundError
 
 TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
 # claim 0-33 "Moscow says the attack was staged"; denial 35-49 "Kyiv denies it"
@@ -166,7 +167,7 @@ def test_view_aligns_spans_and_hides_names_unless_asked(project, doc):
 
 
 def test_a_document_of_another_project_is_not_found(project, other_project, doc):
-    with pytest.raises(review.NotFoundError):
+    with pytest.raises(NotFoundError):
         review.document_review(db.session, other_project, doc)
 
 
