@@ -131,3 +131,29 @@ def test_account_page_with_tokens_passes_axe(page, users):
     expect(page.get_by_role("cell", name=re.compile("^revoked"))).to_be_visible()
     assert serious_violations(page) == []
     assert page.console_errors == []
+
+
+def test_import_page_and_its_preview_pass_axe(page, project, tmp_path):
+    """The import form with its mapping fields open, and a preview listing
+    problems, offset decisions and spans per annotator and label."""
+    emoji = tmp_path / "alice.jsonl"
+    line = {"id": 1, "text": "Vaccines 💉 work.", "label": [[0, 17, "CLAIM"]]}
+    emoji.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    page.goto("/login")
+    page.get_by_label("Username").fill("padmin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/projects/{project.id}/import")
+    page.get_by_text("Map annotators and labels").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Files").set_input_files([emoji])
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_text("unknown label 'CLAIM'")).to_be_visible()
+    assert serious_violations(page) == []
+    page.goto(f"/projects/{project.id}/import")
+    page.get_by_label("Files").set_input_files([emoji])
+    page.get_by_text("Map annotators and labels").click()
+    page.get_by_label("Label map").fill("CLAIM=claim")
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_text("Offsets: how each document was read")).to_be_visible()
+    assert serious_violations(page) == []
