@@ -21,6 +21,7 @@ def blueprints() -> list[Blueprint]:
         review,
         users,
     )
+    from annotator.web.v1 import blueprints as api_v1_blueprints
 
     return [
         auth.blueprint,
@@ -32,4 +33,5 @@ def blueprints() -> list[Blueprint]:
         review.blueprint,
         exports.blueprint,
         guideline.blueprint,
+        *api_v1_blueprints(),
     ]
