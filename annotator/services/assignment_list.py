@@ -48,6 +48,6 @@ def project_assignments(
             assignment.version,
             assignment.updated_at,
         )
-        for assignment, username in session.execute(query).tuples()
+        for assignment, username in session.execute(query)
         if assignment.document_id not in hidden or assignment.user_id == viewer.id
     ]
