@@ -38,7 +38,7 @@ AGREEMENT = {
     "type": "object",
     "description": f"Schema {SCHEMA_VERSION} of docs/agreement.md, the same "
     "document as `annotator agreement --json`",
-    "required": ["schema_version"],
+    "required": ["schema", "project", "coverage", "warnings", "verdicts"],
 }
 UNIT = query(
     "unit",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from flask import g, jsonify
@@ -39,6 +40,13 @@ def _user() -> User:
     return cast(User, current_user._get_current_object())
 
 
+def _rfc3339(moment: datetime) -> str:
+    """Stored times are UTC without a zone; say so."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
 def _reviews() -> bool:
     return has_role(g.role, Role.REVIEWER)
 
@@ -69,7 +77,7 @@ def assignments(project: Project) -> ResponseReturnValue:
                 "username": row.username,
                 "status": row.status,
                 "version": row.version,
-                "updated_at": row.updated_at.isoformat(),
+                "updated_at": _rfc3339(row.updated_at),
             }
             for row in rows
         ]
