@@ -397,3 +397,17 @@ def test_review_state_counts_documents_in_review(client, project, assigned):
     assert found["documents"] == []
     assert (found["in_review"], found["adjudicated"]) == (0, 0)
     assert "waiting" in found
+
+
+def test_a_nameless_multipart_part_is_400_not_500(client, project):
+    token = _as(client, "padmin")
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--b--\r\n"
+    for url in (f"{V1}/projects/{project.id}/documents", "/login"):
+        response = client.post(
+            url,
+            data=body,
+            content_type="multipart/form-data; boundary=b",
+            headers={"X-CSRFToken": token},
+        )
+        assert response.status_code == 400, url
+        assert b"has no name" in response.data
