@@ -391,6 +391,65 @@ def test_agreement_and_review_are_for_reviewers(client, project):
     _is_json_error(client.get(f"{V1}/projects/{project.id}/review"), 403)
 
 
+TEXT = "Moscow says the attack was staged. Kyiv denies it. Maybe so."
+SPANS = {
+    "ann": [(0, 33, "claim"), (35, 49, "denial"), (51, 56, "hedge")],
+    "bob": [(0, 33, "claim"), (35, 44, "denial"), (51, 56, "claim")],
+}
+
+
+@pytest.fixture
+def in_review(project):
+    """Two documents annotated by two imported annotators: in the queue."""
+    rows = [
+        {
+            "id": doc_id,
+            "text": TEXT,
+            "annotations": [
+                {
+                    "annotator": name,
+                    "spans": [{"start": s, "end": e, "label": x} for s, e, x in spans],
+                }
+                for name, spans in SPANS.items()
+            ],
+        }
+        for doc_id in ("d1", "d2")
+    ]
+    data = "\n".join(json.dumps(row) for row in rows).encode()
+    import_files(db.session, project, [("docs.jsonl", data)])
+    return list(db.session.scalars(select(Document.id).order_by(Document.id)))
+
+
+def test_review_state_counts_undecided_groups(client, project, in_review):
+    token = _as(client, "reviewer")
+    url = f"{V1}/projects/{project.id}/review"
+    found = client.get(url).get_json()
+    assert sorted(d["document_id"] for d in found["documents"]) == in_review
+    entry = found["documents"][0]
+    assert (entry["status"], entry["n_groups"], entry["n_undecided"]) == ("open", 3, 3)
+    assert (found["in_review"], found["adjudicated"]) == (2, 0)
+    assert found["undecided_groups"] == 6
+    state = f"/api/projects/{project.id}/review/documents/{in_review[0]}"
+    version = client.get(state).get_json()["version"]
+    accepted = client.post(
+        f"{state}/accept-agreed",
+        json={"version": version},
+        headers={"X-CSRFToken": token},
+    )
+    assert accepted.status_code == 200, accepted.data
+    after = {d["document_id"]: d for d in client.get(url).get_json()["documents"]}
+    assert after[in_review[0]]["n_undecided"] == 2
+    assert after[in_review[1]]["n_undecided"] == 3
+
+
+def test_agreement_with_work_is_the_json_of_the_cli(client, runner, project, in_review):
+    printed = runner.invoke(cli, ["agreement", "Alpha", "--json"])
+    _as(client, "reviewer")
+    found = client.get(f"{V1}/projects/{project.id}/agreement").get_json()
+    assert found == json.loads(printed.output)
+    assert found["coverage"]["n_compared_documents"] == 2
+
+
 def test_review_state_counts_documents_in_review(client, project, assigned):
     _as(client, "reviewer")
     found = client.get(f"{V1}/projects/{project.id}/review").get_json()

@@ -14,6 +14,7 @@ from annotator.extensions import current_session
 from annotator.models import AdjudicationStatus, Project, Role, User
 from annotator.services import agreement as agreement_service
 from annotator.services import review as review_service
+from annotator.services.review_state import review_state
 from annotator.web.errors import json_refusals
 from annotator.web.security import require_membership
 from annotator.web.v1 import api_v1, params
@@ -73,18 +74,25 @@ ENTRY = obj(
     n_groups=INTEGER,
     n_disagreements=INTEGER,
     n_gold=INTEGER,
+    n_undecided={
+        "type": ["integer", "null"],
+        "description": "groups not decided yet (every label); null once adjudicated",
+    },
     kinds={"type": "object", "additionalProperties": INTEGER},
 )
 REVIEW = obj(
-    ["documents", "in_review", "adjudicated", "waiting"],
+    ["documents", "in_review", "adjudicated", "undecided_groups", "waiting"],
     documents=array(ENTRY),
     in_review=INTEGER,
     adjudicated=INTEGER,
+    undecided_groups=INTEGER,
     waiting=NULLABLE_STRING,
 )
 
 
-def _entry_json(entry: review_service.QueueEntry) -> dict[str, Any]:
+def _entry_json(
+    entry: review_service.QueueEntry, undecided: int | None
+) -> dict[str, Any]:
     return {
         "document_id": entry.document_id,
         "external_id": entry.external_id,
@@ -94,6 +102,7 @@ def _entry_json(entry: review_service.QueueEntry) -> dict[str, Any]:
         "n_groups": entry.n_groups,
         "n_disagreements": entry.n_disagreements,
         "n_gold": entry.n_gold,
+        "n_undecided": undecided,
         "kinds": {str(kind): count for kind, count in entry.kinds.items()},
     }
 
@@ -109,16 +118,18 @@ def _entry_json(entry: review_service.QueueEntry) -> dict[str, Any]:
 )
 def review(project: Project) -> ResponseReturnValue:
     """The documents ready for review, most disagreements first, each with
-    its status (open or adjudicated), its groups and how many disagree;
-    ``waiting`` says what waits for more annotators."""
-    found = review_service.queue_overview(
-        current_session(), project, params.text("label")
-    )
-    entries = [_entry_json(entry) for entry in found.entries]
+    its status (open or adjudicated), its groups, how many disagree and how
+    many are undecided; ``waiting`` says what waits for more annotators."""
+    found = review_state(current_session(), project, params.text("label"))
+    entries = [
+        _entry_json(entry, found.undecided.get(entry.document_id))
+        for entry in found.queue.entries
+    ]
     done = sum(entry["status"] == AdjudicationStatus.ADJUDICATED for entry in entries)
     return jsonify(
         documents=entries,
         in_review=len(entries) - done,
         adjudicated=done,
-        waiting=found.waiting,
+        undecided_groups=sum(found.undecided.values()),
+        waiting=found.queue.waiting,
     )
