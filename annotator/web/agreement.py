@@ -120,7 +120,8 @@ def _viewer() -> User:
 def _unit() -> str:
     unit = request.args.get("unit", "char")
     if unit not in agreement_service.UNITS:
-        abort(400)
+        known = ", ".join(agreement_service.UNITS)
+        abort(400, description=f"unit {unit!r}: one of {known}")
     return unit
 
 

@@ -103,7 +103,7 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
 def _quality_mode() -> Mode:
     mode = request.args.get("mode", "exact")
     if mode not in MODES:
-        abort(400)
+        abort(400, description=f"mode {mode!r}: one of {', '.join(MODES)}")
     return "partial" if mode == "partial" else "exact"
 
 

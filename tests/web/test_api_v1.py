@@ -470,3 +470,9 @@ def test_a_nameless_multipart_part_is_400_not_500(client, project):
         )
         assert response.status_code == 400, url
         assert b"has no name" in response.data
+
+
+def test_the_review_pages_json_names_a_bad_mode(client, project):
+    _as(client, "reviewer")
+    response = client.get(f"/api/projects/{project.id}/review/quality?mode=fuzzy")
+    assert "mode 'fuzzy'" in _is_json_error(response, 400)["error"]
