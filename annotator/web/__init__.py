@@ -26,6 +26,7 @@ def blueprints() -> list[Blueprint]:
         suggestions,  # noqa: F401
         users,
     )
+    from annotator.web.v1 import blueprints as api_v1_blueprints
 
     return [
         auth.blueprint,
@@ -38,4 +39,5 @@ def blueprints() -> list[Blueprint]:
         review.blueprint,
         exports.blueprint,
         guideline.blueprint,
+        *api_v1_blueprints(),
     ]
