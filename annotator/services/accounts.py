@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -54,19 +55,28 @@ def create_user(
         check_password(password, username)
     existing = find_user(session, username)
     if existing is not None:
-        same = "" if existing.username == username else f" (as {existing.username!r})"
-        raise ServiceError(
-            f"user {username!r} already exists{same}: usernames are unique "
-            "ignoring case"
-        )
+        raise _taken(username, existing.username)
     user = User(
         username=username,
         password_hash=generate_password_hash(password) if password else None,
         is_admin=is_admin,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request created the same name (in some case) in between:
+        # the unique index on lower(username) refused this one.
+        session.rollback()
+        raise _taken(username, None) from None
     return user
+
+
+def _taken(username: str, existing: str | None) -> ServiceError:
+    same = "" if existing in (None, username) else f" (as {existing!r})"
+    return ServiceError(
+        f"user {username!r} already exists{same}: usernames are unique ignoring case"
+    )
 
 
 def check_password(password: str, username: str) -> None:
