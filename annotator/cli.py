@@ -163,6 +163,21 @@ def add_member(project: str, user: str, role: str) -> None:
     click.echo(f"{user} is {role} in {project}.")
 
 
+@cli.command("set-attributes")
+@click.argument("project")
+@click.argument("names", nargs=-1)
+def set_attributes(project: str, names: tuple[str, ...]) -> None:
+    """Set the attributes a span of PROJECT may carry (default: source); no
+    NAMES allows none. Saves and imports with any other are refused."""
+    try:
+        found = projects.require_project(current_session(), project)
+        projects.set_attribute_names(current_session(), found, names, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    listed = ", ".join(names) or "none"
+    click.echo(f"Span attributes of {project}: {listed}.")
+
+
 @cli.command("check-spans")
 @click.argument("project", required=False)
 def check_spans(project: str | None) -> None:

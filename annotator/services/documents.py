@@ -16,6 +16,7 @@ from annotator.core.importing import (
 )
 from annotator.core.importing.common import printable
 from annotator.core.importing.sniff import refusal
+from annotator.core.labels import SpanSchema
 from annotator.models import (
     Document,
     Project,
@@ -26,7 +27,7 @@ from annotator.services import audit, collector
 from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
 from annotator.services.import_rows import insert_annotations, insert_documents
-from annotator.services.projects import membership_of, set_membership
+from annotator.services.projects import membership_of, set_membership, span_schema
 
 DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
 #: Documents whose annotations are written between two progress reports.
@@ -74,8 +75,9 @@ def _import(
     actor: User | None,
     max_bytes: int,
 ) -> ImportResult:
-    labels = {label.name: label.id for label in project.labels}
-    documents, problems = parse_files(files, split_paragraphs, labels, max_bytes)
+    documents, problems = parse_files(
+        files, split_paragraphs, span_schema(project), max_bytes
+    )
     if problems:
         raise ImportRefused(problems)
     return store_documents(session, project, documents, actor=actor)
@@ -140,7 +142,7 @@ def _file_of(source: str) -> str:
 def parse_files(
     files: Iterable[tuple[str, bytes]],
     split_paragraphs: bool,
-    labels: dict[str, int],
+    labels: SpanSchema,
     max_bytes: int,
 ) -> tuple[list[ImportedDocument], list[str]]:
     """Every document of every file, and every problem (file, line, field)."""
@@ -157,7 +159,7 @@ def parse_files(
                 filename,
                 data,
                 split_paragraphs=split_paragraphs,
-                labels=labels.keys(),
+                labels=labels,
                 max_bytes=max_bytes,
             )
         except ImportFileError as error:

@@ -22,7 +22,7 @@ from annotator.services.documents import (
     parse_files,
     sort_out_stored,
 )
-from annotator.services.projects import membership_of
+from annotator.services.projects import membership_of, span_schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +78,9 @@ def preview_import(
 ) -> ImportPreview:
     """Read ``files`` as ``import_files`` would and stage them under a token
     when nothing is wrong; the database is only read."""
-    labels = {label.name: label.id for label in project.labels}
-    documents, problems = parse_files(files, split_paragraphs, labels, max_bytes)
+    documents, problems = parse_files(
+        files, split_paragraphs, span_schema(project), max_bytes
+    )
     sorted_out = sort_out_stored(session, project, documents)
     new_accounts, outsiders = _annotator_problems(
         session, project, sorted_out.new, actor

@@ -37,7 +37,7 @@ from annotator.services.documents import (
     store_documents,
 )
 from annotator.services.errors import ServiceError
-from annotator.services.projects import membership_of
+from annotator.services.projects import membership_of, span_schema
 
 __all__ = [
     "DEFAULT_OFFSETS",
@@ -97,9 +97,10 @@ def _read(
     options: ImportOptions,
     max_bytes: int,
 ) -> tuple[list[ImportedDocument], ImportReport]:
-    labels = [label.name for label in project.labels]
     try:
-        result = read_files(files, options, labels=labels, max_bytes=max_bytes)
+        result = read_files(
+            files, options, labels=span_schema(project), max_bytes=max_bytes
+        )
     except ImportFileError as error:
         problems = [str(problem) for problem in error.problems]
         if error.truncated:

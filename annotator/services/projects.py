@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from annotator.core.labels import DEFAULT_LABELS, LabelSpec, label_spec_errors
+from annotator.core.labels import (
+    DEFAULT_LABELS,
+    LabelSpec,
+    SpanSchema,
+    attribute_schema_errors,
+    label_spec_errors,
+)
 from annotator.core.spans import storable_text_errors
 from annotator.models import (
     ROLE_RANK,
@@ -148,6 +154,36 @@ def replace_labels(
         entity_id=project.id,
         action="labels",
         data={"labels": [spec.name for spec in labels]},
+    )
+    session.commit()
+
+
+def span_schema(project: Project) -> SpanSchema:
+    """The labels and attribute names a span of ``project`` may have."""
+    return SpanSchema(
+        frozenset(label.name for label in project.labels),
+        tuple(project.attribute_names),
+    )
+
+
+def set_attribute_names(
+    session: Session, project: Project, names: Sequence[str], actor: User | None
+) -> None:
+    """Set the attributes a span of ``project`` may carry, and commit. Spans
+    already stored keep theirs; from now on a save or an import with an
+    attribute outside the list is refused, naming it."""
+    problems = attribute_schema_errors(names)
+    if problems:
+        raise ServiceError("; ".join(problems))
+    project.attribute_names = list(names)
+    audit.record(
+        session,
+        actor_id=actor.id if actor else None,
+        project_id=project.id,
+        entity="project",
+        entity_id=project.id,
+        action="attributes",
+        data={"attributes": list(names)},
     )
     session.commit()
 
