@@ -56,7 +56,6 @@ def main() -> None:
 
 
 def fail(error: Exception) -> click.ClickException:
-    db.session.rollback()
     return click.ClickException(str(error).splitlines()[0] if str(error) else "error")
 
 

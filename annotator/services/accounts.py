@@ -13,7 +13,7 @@ from zxcvbn import zxcvbn
 
 from annotator.models import AuditEvent, User
 from annotator.services import audit
-from annotator.services.errors import ServiceError
+from annotator.services.errors import ServiceError, rolls_back
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD_LENGTH = 10
@@ -38,6 +38,7 @@ def validate_username(username: str) -> None:
         )
 
 
+@rolls_back
 def create_user(
     session: Session,
     username: str,
@@ -120,10 +121,26 @@ def log_out(session: Session, user: User) -> None:
     session.commit()
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+@rolls_back
+def set_password(
+    session: Session, user: User, password: str, actor: User | None = None
+) -> None:
+    """Set ``user``'s password (the strength rule of every password), end
+    their sessions and commit. Set by someone else (a site admin: ``actor``),
+    it is recorded in the audit log."""
     check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
     end_sessions(user)
+    if actor is not None and actor.id != user.id:
+        audit.record(
+            session,
+            actor_id=actor.id,
+            project_id=None,
+            entity="user",
+            entity_id=user.id,
+            action="reset-password",
+            data={"username": user.username},
+        )
     session.commit()
 
 

@@ -36,7 +36,7 @@ from annotator.services.documents import (
     Progress,
     store_documents,
 )
-from annotator.services.errors import ServiceError
+from annotator.services.errors import ServiceError, rolls_back
 from annotator.services.projects import membership_of, span_schema
 
 __all__ = [
@@ -124,6 +124,7 @@ def _check_duplicate_ids(documents: list[ImportedDocument]) -> None:
         raise ImportRefused(problems)
 
 
+@rolls_back
 def preview(
     session: Session,
     project: Project,
@@ -196,6 +197,7 @@ def _annotator_status(
     return "refused: an account outside this project"
 
 
+@rolls_back
 def import_files(
     session: Session,
     project: Project,
