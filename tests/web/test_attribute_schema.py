@@ -89,3 +89,22 @@ def test_the_cli_sets_the_schema_and_imports_follow_it(runner, project, tmp_path
     assert runner.invoke(cli, ["import", project.name, str(path)]).exit_code == 0
     stored = db.session.scalar(select(Span.attributes))
     assert stored == {"speaker": "x"}
+
+
+def test_annotator_names_differing_only_in_case_are_refused_not_merged(project):
+    lines = [
+        {
+            "id": "d1",
+            "text": "A b.",
+            "annotations": [{"annotator": "Amy", "spans": []}],
+        },
+        {
+            "id": "d2",
+            "text": "C d.",
+            "annotations": [{"annotator": "amy", "spans": []}],
+        },
+    ]
+    data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+    with pytest.raises(ImportRefused, match="'Amy' and 'amy' differ only in case"):
+        import_files(db.session, project, [("a.jsonl", data)])
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
