@@ -64,7 +64,6 @@ def main() -> None:
 
 
 def fail(error: Exception) -> click.ClickException:
-    db.session.rollback()
     return click.ClickException(str(error).splitlines()[0] if str(error) else "error")
 
 
@@ -194,6 +193,21 @@ def add_member(project: str, user: str, role: str) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"{user} is {role} in {project}.")
+
+
+@cli.command("set-attributes")
+@click.argument("project")
+@click.argument("names", nargs=-1)
+def set_attributes(project: str, names: tuple[str, ...]) -> None:
+    """Set the attributes a span of PROJECT may carry (default: source); no
+    NAMES allows none. Saves and imports with any other are refused."""
+    try:
+        found = projects.require_project(current_session(), project)
+        projects.set_attribute_names(current_session(), found, names, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    listed = ", ".join(names) or "none"
+    click.echo(f"Span attributes of {project}: {listed}.")
 
 
 @cli.command("check-spans")

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
 from annotator.core.agreement.results import SCHEMA_VERSION
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.services import agreement, projects
 from annotator.services.errors import ServiceError
 
@@ -45,7 +45,6 @@ def agreement_command(project: str, as_json: bool, unit: str) -> None:
         found = projects.require_project(current_session(), project)
         summary = agreement.project_agreement(current_session(), found, unit)
     except ServiceError as error:
-        db.session.rollback()
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(summary.to_dict(), indent=2, allow_nan=False))

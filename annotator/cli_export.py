@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.core.exports import format_names
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.services import exports, projects
 from annotator.services.errors import ServiceError
 
@@ -194,7 +194,6 @@ def export_command(
                 progress=ProgressReporter(stack),
             )
     except (ServiceError, OSError) as error:
-        db.session.rollback()
         raise click.ClickException(_one_line(error)) from None
     click.echo(_summary(result.manifest), err=True)
     click.echo(str(result.folder))

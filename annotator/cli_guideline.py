@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.services import guideline, projects
 from annotator.services.errors import ServiceError
 
@@ -57,7 +57,6 @@ def set_guideline_command(project: str, file: Path) -> None:
     try:
         saved = guideline.save_guideline(session, found, text, actor=None)
     except ServiceError as error:
-        db.session.rollback()
         raise click.ClickException(f"{file}: {error}") from None
     number = saved.version.number
     if saved.changed:

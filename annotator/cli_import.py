@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.cli_export import OneLineErrorCommand, ProgressReporter
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.services import importing, projects
 from annotator.services.documents import ImportRefused
 from annotator.services.errors import ServiceError
@@ -86,7 +86,6 @@ def import_command(
         loaded = [(name, _read_limited(path, limit)) for name, path in _listed(files)]
         if dry_run:
             shown = importing.preview(session, found, loaded, options, max_bytes=limit)
-            session.rollback()
             click.echo(_preview_text(shown))
             return
         with ExitStack() as stack:
@@ -101,12 +100,10 @@ def import_command(
                 ),
             )
     except ImportRefused as error:
-        db.session.rollback()
         for problem in error.problems[1:]:
             click.echo(f"  {problem}", err=True)
         raise click.ClickException(error.problems[0]) from None
     except (ServiceError, OSError) as error:
-        db.session.rollback()
         raise click.ClickException(str(error).splitlines()[0]) from None
     _echo_report(outcome.report)
     result = outcome.result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 LABEL_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -16,8 +17,11 @@ LINK_RULES: dict[str, frozenset[tuple[str, str]]] = {
     "denies": frozenset({("denial", "claim")}),
 }
 
-#: Free-text attributes a span may carry besides its note.
+#: Free-text attributes a span may carry besides its note: the default
+#: schema of a project (each project stores its own).
 ATTRIBUTE_NAMES = ("source",)
+ATTRIBUTE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_ATTRIBUTE_NAMES = 20
 MAX_ATTRIBUTE_LENGTH = 500
 MAX_NOTE_LENGTH = 2000
 #: A label's definition and its examples (plain text, examples one a line).
@@ -83,3 +87,45 @@ def link_allowed(kind: str, source_label: str, target_label: str) -> bool:
     """Whether a link of ``kind`` may join a span labelled ``source_label`` to
     one labelled ``target_label``."""
     return (source_label, target_label) in LINK_RULES.get(kind, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class SpanSchema(Collection[str]):
+    """What a project's spans may carry: a collection of its label names (so
+    it goes wherever label names go: ``label in schema``) that also knows the
+    names of the attributes a span may have."""
+
+    labels: frozenset[str]
+    attributes: tuple[str, ...] = ATTRIBUTE_NAMES
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.labels
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.labels)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+def attribute_names_of(labels: Collection[str]) -> Collection[str]:
+    """The attribute names ``labels`` allows: a SpanSchema's own, else the
+    default schema's."""
+    return labels.attributes if isinstance(labels, SpanSchema) else ATTRIBUTE_NAMES
+
+
+def attribute_schema_errors(names: object) -> list[str]:
+    """Why ``names`` cannot be a project's attribute schema (empty if it can):
+    a list of distinct names of lower-case letters, digits and _."""
+    if not isinstance(names, list | tuple):
+        return ["attributes: must be a list of names"]
+    if len(names) > MAX_ATTRIBUTE_NAMES:
+        return [f"attributes: at most {MAX_ATTRIBUTE_NAMES} names"]
+    errors = [
+        f"attribute {name!r}: 1-40 lower-case letters, digits or _, "
+        "starting with a letter"
+        for name in names
+        if not isinstance(name, str) or not ATTRIBUTE_NAME_PATTERN.match(name)
+    ]
+    twice = sorted({n for n in names if isinstance(n, str) and names.count(n) > 1})
+    return errors + [f"attribute {name!r} is named twice" for name in twice]

@@ -12,7 +12,12 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard, cast
 
-from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH, link_allowed
+from annotator.core.labels import (
+    MAX_ATTRIBUTE_LENGTH,
+    MAX_NOTE_LENGTH,
+    attribute_names_of,
+    link_allowed,
+)
 from annotator.core.offsets import GraphemeIndex
 
 MAX_ATTRIBUTES = 20
@@ -161,7 +166,25 @@ def span_errors(
             FieldError(f"{where}.note", f"longer than {MAX_NOTE_LENGTH} characters")
         )
     errors += storable_text_errors(span.note, f"{where}.note")
-    return errors + _attribute_value_errors(span.attributes, where)
+    errors += _attribute_value_errors(span.attributes, where)
+    return errors + _unknown_attribute_errors(span.attributes, labels, where)
+
+
+def _unknown_attribute_errors(
+    attributes: Mapping[str, str], labels: Collection[str], where: str
+) -> list[FieldError]:
+    """Attributes outside the project's schema (``labels``, a SpanSchema, or
+    the default schema) are refused, not stored."""
+    allowed = attribute_names_of(labels)
+    known = ", ".join(allowed) or "none"
+    return [
+        FieldError(
+            f"{where}.attributes.{name}",
+            f"unknown attribute {name!r} (this project has: {known})",
+        )
+        for name in attributes
+        if name not in allowed and 0 < len(name) <= MAX_ATTRIBUTE_NAME_LENGTH
+    ]
 
 
 def _attribute_value_errors(

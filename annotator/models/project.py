@@ -6,8 +6,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from annotator.models.base import Base, utcnow
+from annotator.core.labels import ATTRIBUTE_NAMES as DEFAULT_ATTRIBUTE_NAMES
+from annotator.models.base import Base, JSONType, utcnow
 from annotator.models.user import User
+
+#: The default schema as SQL text, for rows made before the column existed.
+DEFAULT_ATTRIBUTE_NAMES_SQL = '["source"]'
 
 
 class Role(enum.StrEnum):
@@ -32,6 +36,13 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     guideline: Mapped[str] = mapped_column(Text, default="")
     annotators_per_document: Mapped[int] = mapped_column(default=2)
+    #: The attributes a span may carry besides its note (its schema): names
+    #: only, each a short string; anything else is refused naming the field.
+    attribute_names: Mapped[list[str]] = mapped_column(
+        JSONType,
+        default=lambda: list(DEFAULT_ATTRIBUTE_NAMES),
+        server_default=DEFAULT_ATTRIBUTE_NAMES_SQL,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     labels: Mapped[list[Label]] = relationship(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.models.base import Base, utcnow
@@ -39,3 +39,8 @@ class User(Base):
     @property
     def can_log_in(self) -> bool:
         return self.is_active and self.password_hash is not None
+
+
+# Names are unique ignoring case (``Admin`` is ``admin``) in the database too,
+# so two concurrent requests cannot both pass the service's check.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)

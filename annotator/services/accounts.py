@@ -6,13 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from annotator.models import AuditEvent, User
 from annotator.services import audit
-from annotator.services.errors import ServiceError
+from annotator.services.errors import ServiceError, rolls_back
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 MIN_PASSWORD_LENGTH = 10
@@ -37,6 +38,7 @@ def validate_username(username: str) -> None:
         )
 
 
+@rolls_back
 def create_user(
     session: Session,
     username: str,
@@ -54,19 +56,28 @@ def create_user(
         check_password(password, username)
     existing = find_user(session, username)
     if existing is not None:
-        same = "" if existing.username == username else f" (as {existing.username!r})"
-        raise ServiceError(
-            f"user {username!r} already exists{same}: usernames are unique "
-            "ignoring case"
-        )
+        raise _taken(username, existing.username)
     user = User(
         username=username,
         password_hash=generate_password_hash(password) if password else None,
         is_admin=is_admin,
     )
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request created the same name (in some case) in between:
+        # the unique index on lower(username) refused this one.
+        session.rollback()
+        raise _taken(username, None) from None
     return user
+
+
+def _taken(username: str, existing: str | None) -> ServiceError:
+    same = "" if existing in (None, username) else f" (as {existing!r})"
+    return ServiceError(
+        f"user {username!r} already exists{same}: usernames are unique ignoring case"
+    )
 
 
 def check_password(password: str, username: str) -> None:
@@ -110,10 +121,26 @@ def log_out(session: Session, user: User) -> None:
     session.commit()
 
 
-def set_password(session: Session, user: User, password: str) -> None:
+@rolls_back
+def set_password(
+    session: Session, user: User, password: str, actor: User | None = None
+) -> None:
+    """Set ``user``'s password (the strength rule of every password), end
+    their sessions and commit. Set by someone else (a site admin: ``actor``),
+    it is recorded in the audit log."""
     check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
     end_sessions(user)
+    if actor is not None and actor.id != user.id:
+        audit.record(
+            session,
+            actor_id=actor.id,
+            project_id=None,
+            entity="user",
+            entity_id=user.id,
+            action="reset-password",
+            data={"username": user.username},
+        )
     session.commit()
 
 

@@ -50,7 +50,7 @@ from annotator.core.diff import (
 from annotator.models import Document, Label, Project, User
 from annotator.models import Span as SpanRow
 from annotator.services import blind, submitted
-from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.errors import NotFoundError, ServiceError, rolls_back
 
 Unit = Literal["char", "token"]
 UNITS: tuple[Unit, ...] = ("char", "token")
@@ -379,6 +379,7 @@ def clear_cache() -> None:
     _cache.clear()
 
 
+@rolls_back
 def project_agreement(
     session: Session,
     project: Project,

@@ -40,7 +40,7 @@ from annotator.models import (
 from annotator.models import Span as SpanRow
 from annotator.services import audit, versions
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
-from annotator.services.projects import effective_role, has_role
+from annotator.services.projects import effective_role, has_role, span_schema
 
 MAX_SOURCES = 500
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
@@ -156,7 +156,7 @@ def _labels(project: Project) -> dict[str, int]:
 def _checked_span(data: dict[str, Any], document: Document, project: Project) -> Span:
     span, errors = parse_span(data, "span")
     if span is not None:
-        errors = span_errors(span, document.text, _labels(project), "span")
+        errors = span_errors(span, document.text, span_schema(project), "span")
     if errors or span is None:
         raise InvalidAnnotation(_without_prefix(errors[0]))
     return span

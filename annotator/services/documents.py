@@ -173,6 +173,23 @@ def sort_out_stored(
     return result
 
 
+def _refuse_names_differing_in_case(names: list[str]) -> None:
+    """Account names are unique ignoring case, so ``Amy`` and ``amy`` in one
+    import would be one account: refused rather than merged silently."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name.lower(), []).append(name)
+    clashes = [group for group in groups.values() if len(group) > 1]
+    if clashes:
+        raise ImportRefused(
+            [
+                f"annotators {' and '.join(map(repr, group))} differ only in "
+                "case: account names are unique ignoring case; use one spelling"
+                for group in clashes
+            ]
+        )
+
+
 def _annotator_accounts(
     session: Session,
     project: Project,
@@ -189,6 +206,7 @@ def _annotator_accounts(
     names = sorted(
         {annotation.annotator for doc in documents for annotation in doc.annotations}
     )
+    _refuse_names_differing_in_case(names)
     accounts: dict[str, int] = {}
     refused: list[str] = []
     for name in names:

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy.orm import Session
+
 from annotator.core.spans import FieldError
 
 
@@ -18,3 +24,26 @@ class FieldRefused(ServiceError):
     def __init__(self, error: FieldError) -> None:
         self.field = error.field
         super().__init__(str(error))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def rolls_back(
+    service: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Mark a service that owns its transaction: on any error it rolls back
+    what it began before the error leaves it, so callers (views, commands)
+    never roll back, and their session is usable and holds nothing
+    half-done (a refused change is not left pending in memory)."""
+
+    @wraps(service)
+    def wrapper(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return service(session, *args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+
+    return wrapper

@@ -17,7 +17,7 @@ from annotator.core.spans import FieldError, storable_text_errors
 from annotator.models import GuidelineRead, GuidelineVersion, Project, User
 from annotator.models.base import utcnow
 from annotator.services import audit
-from annotator.services.errors import FieldRefused, NotFoundError
+from annotator.services.errors import FieldRefused, NotFoundError, rolls_back
 
 #: The longest guideline stored, in characters (code points).
 MAX_GUIDELINE_CHARS = 200_000
@@ -114,6 +114,7 @@ def add_version(
     return version
 
 
+@rolls_back
 def save_guideline(
     session: Session, project: Project, text: str, actor: User | None
 ) -> Saved:

@@ -40,8 +40,8 @@ from annotator.services.documents import (
     sort_out_stored,
     store_documents,
 )
-from annotator.services.errors import ServiceError
-from annotator.services.projects import membership_of
+from annotator.services.errors import ServiceError, rolls_back
+from annotator.services.projects import membership_of, span_schema
 
 __all__ = [
     "DEFAULT_OFFSETS",
@@ -121,9 +121,10 @@ def _read(
     options: ImportOptions,
     max_bytes: int,
 ) -> ReadResult:
-    labels = [label.name for label in project.labels]
     try:
-        result = read_files(files, options, labels=labels, max_bytes=max_bytes)
+        result = read_files(
+            files, options, labels=span_schema(project), max_bytes=max_bytes
+        )
     except ImportFileError as error:
         problems = [str(problem) for problem in error.problems]
         if error.truncated:
@@ -147,6 +148,7 @@ def _check_duplicate_ids(documents: list[ImportedDocument]) -> None:
         raise ImportRefused(problems)
 
 
+@rolls_back
 def preview(
     session: Session,
     project: Project,
@@ -217,6 +219,7 @@ def annotator_statuses(
     return statuses
 
 
+@rolls_back
 def import_files(
     session: Session,
     project: Project,

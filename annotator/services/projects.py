@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Delete, Update, delete, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
-from annotator.core.labels import DEFAULT_LABELS, LabelSpec, label_spec_errors
+from annotator.core.labels import (
+    DEFAULT_LABELS,
+    LabelSpec,
+    SpanSchema,
+    attribute_schema_errors,
+    label_spec_errors,
+)
 from annotator.core.spans import storable_text_errors
 from annotator.models import (
     ROLE_RANK,
@@ -23,11 +30,12 @@ from annotator.models import (
 from annotator.services import audit
 from annotator.services import guideline as guideline_service
 from annotator.services.assignments import release_open_assignments
-from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.errors import NotFoundError, ServiceError, rolls_back
 
 MAX_ANNOTATORS_PER_DOCUMENT = 20
 
 
+@rolls_back
 def create_project(
     session: Session,
     name: str,
@@ -115,6 +123,7 @@ def label_from_spec(spec: LabelSpec, position: int) -> Label:
     )
 
 
+@rolls_back
 def replace_labels(
     session: Session, project: Project, labels: Sequence[LabelSpec], actor: User
 ) -> None:
@@ -152,6 +161,37 @@ def replace_labels(
     session.commit()
 
 
+def span_schema(project: Project) -> SpanSchema:
+    """The labels and attribute names a span of ``project`` may have."""
+    return SpanSchema(
+        frozenset(label.name for label in project.labels),
+        tuple(project.attribute_names),
+    )
+
+
+@rolls_back
+def set_attribute_names(
+    session: Session, project: Project, names: Sequence[str], actor: User | None
+) -> None:
+    """Set the attributes a span of ``project`` may carry, and commit. Spans
+    already stored keep theirs; from now on a save or an import with an
+    attribute outside the list is refused, naming it."""
+    problems = attribute_schema_errors(names)
+    if problems:
+        raise ServiceError("; ".join(problems))
+    project.attribute_names = list(names)
+    audit.record(
+        session,
+        actor_id=actor.id if actor else None,
+        project_id=project.id,
+        entity="project",
+        entity_id=project.id,
+        action="attributes",
+        data={"attributes": list(names)},
+    )
+    session.commit()
+
+
 def _label_uses(session: Session, label: Label) -> int:
     """Annotators' and gold spans with this label."""
     total = 0
@@ -172,6 +212,7 @@ def require_project(session: Session, name: str) -> Project:
     return project
 
 
+@rolls_back
 def add_member(
     session: Session, project: Project, user: User, role: str, actor: User | None
 ) -> Membership:
@@ -196,6 +237,10 @@ def set_membership(
     if membership is None:
         membership = Membership(project_id=project.id, user_id=user.id, role=role)
         session.add(membership)
+    elif before == Role.ADMIN and role != Role.ADMIN:
+        _keep_a_project_admin(
+            session, project, user, update(Membership).values(role=role)
+        )
     membership.role = role
     session.flush()
     audit.record(
@@ -210,6 +255,7 @@ def set_membership(
     return membership
 
 
+@rolls_back
 def remove_member(session: Session, project: Project, user: User, actor: User) -> None:
     membership = membership_of(session, project.id, user.id)
     if membership is None:
@@ -224,8 +270,47 @@ def remove_member(session: Session, project: Project, user: User, actor: User) -
         data={"user": user.username, "role": membership.role},
     )
     release_open_assignments(session, user, project.id)
-    session.delete(membership)
+    _keep_a_project_admin(session, project, user, delete(Membership))
+    session.expunge(membership)
     session.commit()
+
+
+def _keep_a_project_admin(
+    session: Session, project: Project, user: User, change: Update | Delete
+) -> None:
+    """Run ``change`` (an UPDATE or DELETE of memberships) on ``user``'s
+    membership unless that takes the project's last admin; ServiceError if
+    it would. Atomic under concurrent requests: the project's admin rows are
+    locked first (PostgreSQL: FOR UPDATE, so a second request waits and then
+    counts what the first left) and the count is part of the statement's own
+    condition (SQLite runs one writer at a time and one statement sees the
+    latest rows), so two admins cannot each remove the other."""
+    session.flush()
+    admins = (Membership.project_id == project.id, Membership.role == Role.ADMIN)
+    session.scalars(select(Membership.id).where(*admins).with_for_update()).all()
+    other = aliased(Membership)
+    others = (
+        select(func.count())
+        .select_from(other)
+        .where(
+            other.project_id == project.id,
+            other.role == Role.ADMIN,
+            other.user_id != user.id,
+        )
+        .scalar_subquery()
+    )
+    done = session.execute(
+        change.where(
+            Membership.project_id == project.id,
+            Membership.user_id == user.id,
+            or_(Membership.role != Role.ADMIN, others >= 1),
+        ).execution_options(synchronize_session=False)
+    )
+    if not cast(CursorResult[Any], done).rowcount:
+        raise ServiceError(
+            f"{user.username} is the last admin of {project.name}: make someone "
+            "else its admin first"
+        )
 
 
 def membership_of(session: Session, project_id: int, user_id: int) -> Membership | None:

@@ -1,7 +1,7 @@
-"""Which error is which HTTP answer, in one place: the error pages (HTML,
-or JSON under ``/api/``), and :func:`json_refusals`, which turns the
-services' refusals into JSON answers for the JSON APIs and rolls back the
-request's transaction."""
+"""Which error is which HTTP answer, in one place (STATUSES): the error
+pages (HTML, or JSON under ``/api/``), the services' refusals no view
+handled, and :func:`json_refusals` for the JSON views. The one teardown
+that rolls back a request's leftovers is here too."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from annotator.core.changes import MalformedRow
-from annotator.extensions import current_session, db
+from annotator.extensions import db
+from annotator.services.accounts import AccountDeactivated, LoginPaused
 from annotator.services.annotations import StaleVersion
+from annotator.services.documents import ImportRefused
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.review import DecisionBlocked, StaleReview, UndecidedGroups
 
@@ -31,10 +33,34 @@ MESSAGES = {
 }
 
 
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
 def _render(status: int, message: str) -> ResponseReturnValue:
-    if request.path.startswith("/api/") or request.is_json:
+    if _wants_json():
         return jsonify(error=message, status=status), status
     return render_template("error.html", status=status, message=message), status
+
+
+#: Each typed error of the services and its HTTP status, most specific
+#: first: the one table both the HTML pages and the JSON answers use. A
+#: ServiceError of no more specific type is a refusal of the request as the
+#: data stands now (409).
+STATUSES: tuple[tuple[type[Exception], int], ...] = (
+    (ImportRefused, 400),
+    (FieldRefused, 400),
+    (NotFoundError, 404),
+    (AccountDeactivated, 403),
+    (LoginPaused, 429),
+    (MalformedRow, 409),
+    (ServiceError, 409),
+)
+
+
+def status_of(error: Exception) -> int:
+    """The HTTP status of a service's error (see STATUSES)."""
+    return next(status for kind, status in STATUSES if isinstance(error, kind))
 
 
 def refusal(error: ServiceError | MalformedRow) -> tuple[dict[str, Any], int]:
@@ -43,34 +69,39 @@ def refusal(error: ServiceError | MalformedRow) -> tuple[dict[str, Any], int]:
     current state), undecided groups (how many), decisions to undo first
     (``blocking``), a stored review row that does not decode (``malformed``)
     or a change another request got in first."""
-    body: dict[str, Any] = {"error": str(error)}
+    return {"error": str(error)} | _details(error), status_of(error)
+
+
+def _details(error: Exception) -> dict[str, Any]:
+    """What a JSON answer adds to the message, by the error's type."""
     if isinstance(error, MalformedRow):
-        return body | {"malformed": {"row": error.row_id, "field": error.field}}, 409
+        return {"malformed": {"row": error.row_id, "field": error.field}}
     if isinstance(error, FieldRefused):
-        return body | {"field": error.field}, 400
-    if isinstance(error, NotFoundError):
-        return body, 404
+        return {"field": error.field}
+    if isinstance(error, ImportRefused):
+        return {"problems": error.problems}
     if isinstance(error, StaleReview):
-        return body | {"current": error.current}, 409
+        return {"current": error.current}
     if isinstance(error, StaleVersion):
-        return body | {"annotation": error.current}, 409
+        return {"annotation": error.current}
     if isinstance(error, UndecidedGroups):
-        return body | {"undecided": error.undecided}, 409
+        return {"undecided": error.undecided}
     if isinstance(error, DecisionBlocked):
-        return body | {"blocking": error.blocking}, 409
-    return body, 409
+        return {"blocking": error.blocking}
+    return {}
 
 
 def json_refusals(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer the services' refusals of a JSON view as :func:`refusal` says,
-    after rolling back whatever the request began."""
+    """Answer the services' refusals of a JSON view in JSON, as
+    :func:`refusal` says, wherever its URL is (the error handlers answer
+    JSON only under ``/api/`` or to a JSON request). The services have
+    rolled back what they began; the teardown rolls back anything left."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         try:
             return cast(ResponseReturnValue, view(*args, **kwargs))
         except (ServiceError, MalformedRow) as error:
-            current_session().rollback()
             body, status = refusal(error)
             return jsonify(body), status
 
@@ -78,12 +109,19 @@ def json_refusals(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def register(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
     @app.errorhandler(MalformedRow)
-    def malformed_row(error: MalformedRow) -> ResponseReturnValue:
-        """A page reading a review row that does not decode (the JSON API
-        answers it through :func:`json_refusals`)."""
-        db.session.rollback()
-        return _render(409, f"{error}. The review's history needs repair.")
+    def refused(error: ServiceError | MalformedRow) -> ResponseReturnValue:
+        """A refusal no view turned into a form error: JSON as
+        :func:`refusal` says under /api/ and to JSON requests, else the error
+        page with the message and the same status."""
+        if _wants_json():
+            body, status = refusal(error)
+            return jsonify(body), status
+        message = str(error)
+        if isinstance(error, MalformedRow):
+            message += ". The review's history needs repair."
+        return _render(status_of(error), message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -106,5 +144,9 @@ def register(app: Flask) -> None:
 
     @app.teardown_request
     def rollback_on_error(error: BaseException | None) -> None:
+        """The one place a request's leftovers are rolled back: services
+        commit what they finish and roll back what they refuse (views and
+        commands never roll back), so this only drops what an unexpected
+        error left; the session itself ends with the app context."""
         if error is not None:
             db.session.rollback()

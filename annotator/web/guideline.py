@@ -59,7 +59,6 @@ def save(project: Project) -> ResponseReturnValue:
             current_session(), project, text, _user()
         )
     except guideline_service.InvalidGuideline as error:
-        current_session().rollback()
         form.guideline.errors = [str(error)]
         return _page(project, form, 400)
     number = saved.version.number

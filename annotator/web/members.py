@@ -78,7 +78,6 @@ def remove_member(project: Project, user_id: int) -> ResponseReturnValue:
         try:
             project_service.remove_member(session, project, user, _user())
         except ServiceError as error:
-            session.rollback()
             problem = str(error)
         else:
             flash(f"{user.username} is no longer a member.", "info")

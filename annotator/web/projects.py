@@ -68,7 +68,6 @@ def create() -> ResponseReturnValue:
                 actor=_user(),
             )
         except ServiceError as error:
-            db.session.rollback()
             form.name.errors.append(str(error))
         else:
             flash(f"Project {project.name} created.", "info")
@@ -209,7 +208,6 @@ def labels(project: Project) -> ResponseReturnValue:
             specs = _label_specs(form)
             project_service.replace_labels(current_session(), project, specs, _user())
         except ServiceError as error:
-            db.session.rollback()
             problem = str(error)
         else:
             flash("Labels saved.", "info")

@@ -44,7 +44,6 @@ def index() -> ResponseReturnValue:
                 is_admin=form.is_admin.data,
             )
         except ServiceError as error:
-            session.rollback()
             form.username.errors.append(str(error))
         else:
             flash(f"User {form.username.data} created.", "info")
@@ -83,7 +82,6 @@ def edit(user_id: int) -> ResponseReturnValue:
             current_session(), user, form.is_admin.data, _actor()
         )
     except ServiceError as error:
-        current_session().rollback()
         form.is_admin.errors.append(str(error))
         return _edit_page(user, form, status=400)
     if changed:
@@ -100,11 +98,8 @@ def reset_password(user_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _edit_page(user, password_form=form, status=400)
     try:
-        account_admin.reset_password(
-            current_session(), user, form.password.data, _actor()
-        )
+        accounts.set_password(current_session(), user, form.password.data, _actor())
     except ServiceError as error:
-        current_session().rollback()
         form.password.errors.append(str(error))
         return _edit_page(user, password_form=form, status=400)
     flash(f"New password set for {user.username}.", "info")
@@ -143,7 +138,6 @@ def _confirm(user_id: int, deactivate: bool) -> ResponseReturnValue:
         try:
             change(current_session(), user, _actor())
         except ServiceError as error:
-            current_session().rollback()
             problem = str(error)
         else:
             done = "deactivated" if deactivate else "reactivated"

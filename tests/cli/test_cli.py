@@ -332,3 +332,15 @@ def test_db_upgrade_runs_on_an_existing_database(runner, alpha):
 def test_serve_binds_localhost_by_default(runner):
     output = run(runner, "serve", "--help").output
     assert "127.0.0.1" in output
+
+
+def test_a_name_differing_only_in_case_is_refused(runner, app):
+    create = ("create-user", "--password-stdin")
+    assert run(runner, *create, "carol", input="kettle-orbit-sparrow\n").exit_code == 0
+    result = run(runner, *create, "Carol", input="kettle-orbit-sparrow\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: user 'Carol' already exists (as 'carol'): usernames are unique "
+        "ignoring case"
+    )
+    assert count(User) == 1

@@ -17,9 +17,14 @@ from annotator.core.importing import (
     parse_import_file,
     well_formed_document,
 )
-from annotator.core.labels import DEFAULT_LABELS
+from annotator.core.labels import DEFAULT_LABELS, SpanSchema
 
-LABELS = frozenset(spec.name for spec in DEFAULT_LABELS)
+#: The default labels, and attribute names up to the limits (name length,
+#: count) so that the fast path is tried on them.
+LABELS = SpanSchema(
+    frozenset(spec.name for spec in DEFAULT_LABELS),
+    ("source", "n" * 40, *(f"k{index}" for index in range(20))),
+)
 SOURCE = "a.jsonl line 1"
 
 # Characters that matter to the checks: blanks, CR, a combining mark, a skin
@@ -89,7 +94,8 @@ IDS = usually(
 ATTRIBUTES = usually(
     st.dictionaries(
         _usually(
-            st.sampled_from(["source", "n" * 40]), st.sampled_from(["", "n" * 41])
+            st.sampled_from(["source", "n" * 40]),
+            st.sampled_from(["", "n" * 41, "speaker"]),
         ),
         usually(st.sampled_from(["Moscow", "", "x" * 500]), st.just("x" * 501)),
         max_size=2,
@@ -338,6 +344,9 @@ PAST_THE_LIMITS = {
     "empty annotator": lambda r: r["annotations"][0].update(annotator=""),
     "attribute name of 41": lambda r: span_of(r).update(attributes={"n" * 41: "v"}),
     "empty attribute name": lambda r: span_of(r).update(attributes={"": "v"}),
+    "attribute outside the schema": lambda r: span_of(r).update(
+        attributes={"speaker": "v"}
+    ),
     "attribute of 501": lambda r: span_of(r).update(attributes={"source": "v" * 501}),
     "number attribute": lambda r: span_of(r).update(attributes={"source": 1}),
     "21 attributes": lambda r: span_of(r).update(

@@ -1,8 +1,10 @@
 """Account rules: passwords hard to guess, usernames unique ignoring case."""
 
 import pytest
+from sqlalchemy import select
 
 from annotator.extensions import db
+from annotator.models import User
 from annotator.services import accounts
 from annotator.services.errors import ServiceError
 from tests.conftest import PASSWORD
@@ -59,10 +61,33 @@ def test_failed_logins_pause_the_name_in_every_case(users):
 
 
 def test_an_old_database_with_names_differing_in_case_finds_the_exact_one(users):
-    from annotator.models import User
+    # Such a database stops at migration 0006 until the names are renamed;
+    # before that (at 0005, without the index) logins still find the exact one.
+    from sqlalchemy import text
 
+    db.session.execute(text("DROP INDEX uq_users_username_lower"))
     db.session.add(User(username="Annotator", password_hash=None))
     db.session.commit()
-    assert accounts.find_user(db.session, "annotator") == users["annotator"]
-    assert accounts.find_user(db.session, "Annotator").username == "Annotator"
-    assert accounts.find_user(db.session, "ANNOTATOR") == users["annotator"]
+    try:
+        assert accounts.find_user(db.session, "annotator") == users["annotator"]
+        assert accounts.find_user(db.session, "Annotator").username == "Annotator"
+        assert accounts.find_user(db.session, "ANNOTATOR") == users["annotator"]
+    finally:
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM users WHERE username = 'Annotator'"))
+        db.session.execute(
+            text(
+                "CREATE UNIQUE INDEX uq_users_username_lower ON users (lower(username))"
+            )
+        )
+        db.session.commit()
+
+
+def test_a_name_taken_in_between_is_refused_by_the_database(users, monkeypatch):
+    # Two requests both checked before either stored: the unique index on
+    # lower(username) refuses the second, with the same message.
+    monkeypatch.setattr(accounts, "find_user", lambda session, name: None)
+    with pytest.raises(ServiceError, match="'SITEADMIN' already exists: usernames"):
+        accounts.create_user(db.session, "SITEADMIN", PASSWORD)
+    names = db.session.scalars(select(User.username)).all()
+    assert [name for name in names if name.lower() == "siteadmin"] == ["siteadmin"]

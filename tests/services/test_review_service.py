@@ -299,6 +299,9 @@ def test_accept_all_agreed_takes_only_what_everyone_drew(project, doc, reviewer)
 
 
 def test_accept_all_agreed_keeps_only_shared_attributes(project, reviewer):
+    from annotator.services.projects import set_attribute_names
+
+    set_attribute_names(db.session, project, ["source", "x"], None)
     import_records(
         project,
         annotated(

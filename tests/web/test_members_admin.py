@@ -162,3 +162,26 @@ def test_removal_pages_answer_404_for_non_members_and_other_projects(
         client.get(f"/projects/{project.id}/members/{annotator}/remove").status_code
         == 403
     )
+
+
+def test_the_projects_last_admin_cannot_be_removed_or_demoted(client, project, users):
+    padmin = users["padmin"]
+    login(client, "padmin")
+    url = f"/projects/{project.id}/members/{padmin.id}/remove"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 400
+    assert "padmin is the last admin of Alpha" in response.get_data(as_text=True)
+    members_url = f"/projects/{project.id}/members"
+    demoted = client.post(
+        members_url,
+        data={
+            "username": "padmin",
+            "role": "annotator",
+            "csrf_token": csrf_token(client, members_url),
+        },
+    )
+    assert demoted.status_code == 409
+    assert "padmin is the last admin of Alpha" in demoted.get_data(as_text=True)
+    assert padmin.id in _members(project)
+    db.session.expire_all()
+    assert projects.membership_of(db.session, project.id, padmin.id).role == "admin"

@@ -50,7 +50,7 @@ def test_a_password_change_ends_the_sessions(app, client, users):
 
 def test_an_admin_reset_or_deactivation_ends_the_sessions(app, client, users):
     login(client, "annotator")
-    account_admin.reset_password(
+    accounts.set_password(
         db.session, users["annotator"], "kettle-orbit-sparrow", users["siteadmin"]
     )
     assert not _signed_in(client)

@@ -191,3 +191,21 @@ def test_a_refused_password_keeps_the_site_admin_box_as_stored(client, users):
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
     assert re.search(r'<input checked[^>]*id="is_admin"', page)
+
+
+def test_a_name_differing_only_in_case_is_refused_on_the_form(client, users):
+    login(client, "siteadmin")
+    response = client.post(
+        "/users",
+        data={
+            "username": "Annotator",
+            "password": "lantern-quiet-meadow",
+            "csrf_token": csrf_token(client, "/users"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "already exists (as &#39;annotator&#39;): usernames are unique" in page
+    db.session.expire_all()
+    names = db.session.scalars(select(User.username)).all()
+    assert [name for name in names if name.lower() == "annotator"] == ["annotator"]

@@ -19,7 +19,11 @@ from annotator.core.importing.common import (
     derived_id,
 )
 from annotator.core.importing.native_blocks import annotation_block
-from annotator.core.labels import MAX_ATTRIBUTE_LENGTH, MAX_NOTE_LENGTH
+from annotator.core.labels import (
+    MAX_ATTRIBUTE_LENGTH,
+    MAX_NOTE_LENGTH,
+    attribute_names_of,
+)
 from annotator.core.offsets import GraphemeIndex
 from annotator.core.spans import (
     MAX_ATTRIBUTE_NAME_LENGTH,
@@ -173,7 +177,7 @@ def _well_formed_spans(
         if type(note) is not str or len(note) > MAX_NOTE_LENGTH:
             return None
         if type(attributes) is not dict or (
-            attributes and not _well_formed_attributes(attributes)
+            attributes and not _well_formed_attributes(attributes, labels)
         ):
             return None
         span_id = item.get("id")
@@ -186,11 +190,15 @@ def _well_formed_spans(
     return tuple(spans)
 
 
-def _well_formed_attributes(attributes: dict[str, object]) -> bool:
-    """Decoded JSON: the keys are strings."""
+def _well_formed_attributes(
+    attributes: dict[str, object], labels: Collection[str]
+) -> bool:
+    """Decoded JSON: the keys are strings, each in the project's schema."""
+    allowed = attribute_names_of(labels)
     return len(attributes) <= MAX_ATTRIBUTES and all(
         type(value) is str
         and len(value) <= MAX_ATTRIBUTE_LENGTH
         and 0 < len(name) <= MAX_ATTRIBUTE_NAME_LENGTH
+        and name in allowed
         for name, value in attributes.items()
     )

@@ -39,6 +39,7 @@ from annotator.services.adjudication.recording import (
     gold_entry,
     link_entry,
 )
+from annotator.services.projects import span_schema
 from annotator.services.review import (
     InvalidDecision,
     SpanRecord,
@@ -67,7 +68,7 @@ def checked_span(data: Mapping[str, Any], project: Project, document: Document) 
     """A gold span obeys the rules of annotators' spans (core.spans)."""
     span, errors = parse_span(data, "span")
     if span is not None:
-        errors = span_errors(span, document.text, label_ids(project), "span")
+        errors = span_errors(span, document.text, span_schema(project), "span")
     if errors or span is None:
         first = errors[0]
         raise InvalidDecision(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from annotator.core.exports import ExportInputError
 from annotator.models import Project
 from annotator.services import collector, pseudonyms
-from annotator.services.errors import ServiceError
+from annotator.services.errors import ServiceError, rolls_back
 from annotator.services.exports.disk import (
     FolderOutput,
     claim_out_dir,
@@ -66,6 +66,7 @@ def _snapshot_with_names(
     raise ServiceError("annotators changed while exporting: try again")
 
 
+@rolls_back
 def write_export(
     session: Session,
     project: Project,
