@@ -7,7 +7,7 @@ silently overwriting newer work. Offsets are code points, end exclusive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -37,9 +37,10 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services import audit, versions
+from annotator.services import audit, span_write, versions
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.projects import effective_role, has_role
+from annotator.services.span_write import SaveState
 
 MAX_SOURCES = 500
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
@@ -192,37 +193,57 @@ def create_span(
     user: User,
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
-    span = _checked_span(data, document, project)
-    _refuse_too_many(session, document, user)
-    _refuse_duplicate(session, document, user, span, _labels(project)[span.label])
-    _, version = _claim_version(session, document, user, data.get("version"))
-    row = SpanRow(
-        document_id=document.id,
-        annotator_id=user.id,
-        label_id=_labels(project)[span.label],
-        start=span.start,
-        end=span.end,
-        attributes=dict(span.attributes),
-        note=span.note,
+    """Store a new span of ``user`` with its audit row, if ``data["version"]``
+    is still the assignment's version. Reads first, one short write section
+    last (see ``span_write``)."""
+    span, errors = parse_span(data, "span")
+    if span is None:
+        raise InvalidAnnotation(_without_prefix(errors[0]))
+    state = span_write.save_state(session, project.id, document.id, user, span)
+    labels = {span.label: state.label_id} if state.label_id else _labels(project)
+    _check_new_span(span, document, labels, state)
+    claimed = _claimed(state, data.get("version"))
+    write = span_write.SpanWrite(
+        document.id, document.project_id, user.id, labels[span.label], span
     )
-    session.add(row)
-    session.flush()
-    created = span_json(row, span.label)
-    _audit(session, user, document, "span", row.id, "create", {"after": created})
-    session.commit()
-    return created, version
+    created = span_write.write_span(
+        session, cast(int, state.assignment_id), state.status, claimed, write
+    )
+    if created is None:
+        raise StaleVersion(load_annotation(session, document, user))
+    return created, claimed + 1
 
 
-def _refuse_too_many(session: Session, document: Document, user: User) -> None:
-    count = session.scalar(
-        select(func.count())
-        .select_from(SpanRow)
-        .where(SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
-    )
-    if (count or 0) >= MAX_SPANS_PER_DOCUMENT:
+def _check_new_span(
+    span: Span, document: Document, labels: dict[str, int], state: SaveState
+) -> None:
+    """The refusals of a new span, in the order the API has always given
+    them: the span itself, too many spans, a duplicate."""
+    errors = span_errors(span, document.text, labels, "span")
+    if errors:
+        raise InvalidAnnotation(_without_prefix(errors[0]))
+    if state.span_count >= MAX_SPANS_PER_DOCUMENT:
         raise InvalidAnnotation(
             FieldError("span", f"at most {MAX_SPANS_PER_DOCUMENT} spans per document")
         )
+    if state.duplicate:
+        raise InvalidAnnotation(
+            FieldError("span", "you already have this span with this label")
+        )
+
+
+def _claimed(state: SaveState, version: object) -> int:
+    """The version a new span claims, checked like ``_claim_version`` does."""
+    if state.assignment_id is None:
+        raise NotFoundError("this document is not assigned to you")
+    claimed = versions.checked_version(version, InvalidAnnotation)
+    if state.status in CLOSED_STATUSES:
+        raise InvalidAnnotation(
+            FieldError(
+                "status", f"this document is {state.status}: reopen it to change spans"
+            )
+        )
+    return claimed
 
 
 def _refuse_duplicate(
