@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+#: Not containing the username, not a common password (accounts.check_password).
+PASSWORD = "spans-saved-quickly"
 TEXT = ("Moscow has vehemently denied any involvement in the attack. " * 40).strip()
 
 
@@ -51,7 +53,7 @@ def prepare(folder: Path) -> dict[str, str]:
         )
 
     run("db", "upgrade")
-    run("create-user", "bench", "--password-stdin", stdin="bench-password\n")
+    run("create-user", "bench", "--password-stdin", stdin=f"{PASSWORD}\n")
     run("create-project", "Bench")
     run("add-member", "Bench", "bench", "--role", "annotator")
     run("import", "Bench", str(folder / "a.txt"))
@@ -82,18 +84,25 @@ class Client:
         return response.status, data, dict(response.headers)
 
 
-def login(client: Client) -> str:
-    _, page, _ = client.request("GET", "/login")
+def page_token(client: Client, path: str) -> str:
+    _, page, _ = client.request("GET", path)
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
     if match is None:
-        raise SystemExit("no CSRF token on the login page")
-    token = match.group(1).decode()
+        raise SystemExit(f"no CSRF token on {path}")
+    return match.group(1).decode()
+
+
+def login(client: Client) -> str:
+    """Log in as "bench"; the CSRF token of the new session (a login starts
+    a new one, so the login page's token no longer holds)."""
+    token = page_token(client, "/login")
     form = urlencode(
-        {"username": "bench", "password": "bench-password", "csrf_token": token}
+        {"username": "bench", "password": PASSWORD, "csrf_token": token}
     ).encode()
     client.request(
         "POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
     )
+    token = page_token(client, "/")
     client.request(
         "POST",
         "/projects/1/next",
