@@ -155,7 +155,7 @@ class Ours:
         }
         self.port = free_port()
         annotator = str(Path(sys.executable).parent / "annotator")
-        server = subprocess.Popen(
+        self.server = server = subprocess.Popen(
             [annotator, "serve", "--port", str(self.port)],
             env=env,
             stdout=subprocess.DEVNULL,
