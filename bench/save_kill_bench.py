@@ -22,6 +22,7 @@ import signal
 import tempfile
 import threading
 import time
+from http.client import HTTPException
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
@@ -56,19 +57,28 @@ class Resilient(Ours):
                 status, data, _ = state["client"].request(
                     "POST", f"{base}/spans", sent, headers
                 )
-            except OSError:
+            except (OSError, HTTPException):
                 status, data = 0, b""
             if status == 201:
                 answer = json.loads(data)
                 state["version"] = answer["version"]
                 self.acknowledged_ids.append(answer["span"]["id"])
             else:
-                state["client"] = self.connect()
-                loaded = state["client"].request("GET", f"{base}/annotation")[1]
-                state["version"] = json.loads(loaded)["version"]
+                state["client"], state["version"] = self.reload(f"{base}/annotation")
             return status
 
         return save
+
+    def reload(self, path: str) -> tuple[Client, int]:
+        """A new connection and the version stored now (retried while the
+        killed worker's connections fail)."""
+        for _ in range(50):
+            client = self.connect()
+            try:
+                return client, json.loads(client.request("GET", path)[1])["version"]
+            except (OSError, HTTPException, ValueError):
+                time.sleep(0.1)
+        raise SystemExit("the server did not come back")
 
     def connect(self) -> Client:
         client = Client(self.port)

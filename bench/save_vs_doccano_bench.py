@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from http.client import HTTPException
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
@@ -90,7 +91,7 @@ def run_phase(clients: int, saves: int, saver_for: Callable[[int], Saver]) -> Ph
             began = time.perf_counter()
             try:
                 status = savers[index](index, number)
-            except (OSError, ValueError):
+            except (OSError, ValueError, HTTPException):
                 status = 0
             mine.append((time.perf_counter() - began) * 1000)
             ok, bad = (ok + 1, bad) if status == 201 else (ok, bad + 1)
