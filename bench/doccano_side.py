@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.save_span_bench import free_port
+from bench.save_span_bench import free_port, wait_for
 
 #: Run by the doccano venv's python: a sequence-labelling project with
 #: overlapping spans allowed, one label, ``count`` examples of ``text``, an
@@ -112,8 +112,6 @@ def stored_spans(venv: Path, env: dict[str, str]) -> int:
 def serving(venv: Path, env: dict[str, str], workers: int) -> Iterator[int]:
     """doccano's own gunicorn (sync workers, as ``doccano webserver`` runs it)
     on loopback."""
-    from bench.save_vs_doccano_bench import wait_for
-
     port = free_port()
     server = subprocess.Popen(
         [

@@ -37,8 +37,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for(port: int) -> None:
+    """Until the server on ``port`` accepts connections (up to 30 s)."""
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
 def prepare(folder: Path) -> dict[str, str]:
-    env = {**os.environ, "ANNOTATOR_INSTANCE_PATH": str(folder)}
+    env = {
+        **os.environ,
+        "ANNOTATOR_INSTANCE_PATH": str(folder),
+        # This checkout's code, not whatever the editable install points at.
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
     annotator = str(Path(sys.executable).parent / "annotator")
     (folder / "a.txt").write_text(TEXT)
 
@@ -136,7 +152,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            time.sleep(2.5)
+            wait_for(port)
             client = Client(port)
             token = login(client)
             api = "/api/projects/1/documents/1"

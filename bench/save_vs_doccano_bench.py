@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,22 +43,19 @@ from annotator.models import Assignment, Document
 from annotator.models import Span as SpanRow
 from annotator.services import accounts, documents, projects
 from bench import doccano_side
-from bench.save_span_bench import PASSWORD, TEXT, Client, free_port, login
+from bench.save_span_bench import (
+    PASSWORD,
+    TEXT,
+    Client,
+    free_port,
+    login,
+    wait_for,
+)
 
 PHASES = tuple(
     json.loads(os.environ.get("BENCH_PHASES", "[[1, 200], [20, 50], [50, 20]]"))
 )  # (clients, saves per client)
 Saver = Callable[[int, int], int]  # (client index, save number) -> status
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the server did not start")
 
 
 def offsets(number: int) -> tuple[int, int]:
@@ -192,6 +188,18 @@ class Ours:
 
         return save
 
+    def warmer_for(self, index: int) -> Saver:
+        client = Client(self.port)
+        client.cookies = dict(self.cookies)
+        document = self.documents[index % len(self.documents)]
+        path = f"/api/projects/{self.project}/documents/{document}"
+
+        def get(_: int, __: int) -> int:
+            status = client.request("GET", f"{path}/annotation")[0]
+            return 201 if status == 200 else status
+
+        return get
+
     def next_offset(self, index: int) -> int:
         self.offset[index] += 1
         return self.offset[index]
@@ -237,6 +245,17 @@ class Doccano:
             return client.request("POST", path, sent, headers)[0]
 
         return save
+
+    def warmer_for(self, index: int) -> Saver:
+        client = Client(self.port)
+        example = self.examples[index % len(self.examples)]
+        path = f"/v1/projects/{self.project}/examples/{example}/spans"
+
+        def get(_: int, __: int) -> int:
+            status = client.request("GET", path, None, {"Authorization": self.auth})
+            return 201 if status[0] == 200 else status[0]
+
+        return get
 
     def stored(self) -> int:
         return doccano_side.stored_spans(self.venv, self.env)
@@ -284,6 +303,13 @@ def main() -> None:
             print(f"doccano not available ({error}): ours alone, no ratios")
         for system in systems:
             stack.enter_context(system.serving())
+            # Every worker loads its code and opens its connections before
+            # the first measured save (doccano's first answers take seconds).
+            warm = run_phase(10, 5, system.warmer_for)
+            print(
+                f"{system.name} warmed up: {warm.acknowledged} reads, "
+                f"{warm.errors} errors"
+            )
         results: dict[tuple[str, int], list[Phase]] = {}
         for _ in range(options.rounds):
             for count, saves in PHASES:
