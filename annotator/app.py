@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from annotator import config as configuration
 from annotator.extensions import csrf, db, login_manager
+from annotator.web.requests import AnnotatorRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
+    app.request_class = AnnotatorRequest
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
@@ -62,8 +64,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     from annotator.web.auth import configure_login
+    from annotator.web.bearer import configure_bearer
 
     configure_login(login_manager)
+    configure_bearer(app, login_manager)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,6 +15,8 @@ from annotator.cli_backup import backup_command, check_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
+from annotator.cli_suggestions import set_suggestions_command
+from annotator.cli_train import train_command
 from annotator.extensions import current_session, db
 from annotator.services import (
     account_admin,
@@ -22,6 +24,7 @@ from annotator.services import (
     projects,
     seeding,
     span_check,
+    tokens,
 )
 from annotator.services.errors import ServiceError
 
@@ -47,6 +50,8 @@ cli.add_command(set_guideline_command)
 cli.add_command(import_command)
 cli.add_command(backup_command)
 cli.add_command(check_command)
+cli.add_command(train_command)
+cli.add_command(set_suggestions_command)
 
 
 def main() -> None:
@@ -131,6 +136,31 @@ def reactivate_user(username: str) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"{username} {'is now' if changed else 'was already'} active.")
+
+
+@cli.command("create-token")
+@click.argument("username")
+@click.option(
+    "--name",
+    default="command line",
+    show_default=True,
+    help="What the token is for (shown on the user's account page).",
+)
+def create_token(username: str, name: str) -> None:
+    """Make a personal API token for USERNAME and print it, once: only its
+    hash is stored. Scripts send it as ``Authorization: Bearer TOKEN``."""
+    try:
+        user = accounts.require_user(current_session(), username)
+        if not user.is_active:
+            raise ServiceError(f"user {user.username!r} is deactivated")
+        plain, _ = tokens.create_token(current_session(), user, name)
+    except ServiceError as error:
+        raise fail(error) from None
+    # The token alone on standard output, so that a script can capture it.
+    click.echo(plain)
+    click.echo(
+        f"API token {name!r} for {user.username}: shown only this once.", err=True
+    )
 
 
 @cli.command("create-project")

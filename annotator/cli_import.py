@@ -30,10 +30,11 @@ SHOWN_CONVERSIONS = 20
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(importing.SOURCE_FORMATS),
+    type=click.Choice((*importing.SOURCE_FORMATS, importing.DETECT)),
     default="native",
     show_default=True,
-    help="The tool that wrote the files (see docs/import.md).",
+    help="The tool that wrote the files (see docs/import.md); detect: the one "
+    "format the files look like.",
 )
 @click.option(
     "--annotator-map",
@@ -172,6 +173,7 @@ def _report_lines(report: importing.ImportReport, mode: str = "") -> list[str]:
 def _preview_text(shown: importing.ImportPreview) -> str:
     lines = [
         "Dry run: nothing was stored.",
+        *(f"Detected {line}" for line in shown.detected),
         f"Documents: {shown.documents} read, {shown.new_documents} new, "
         f"{shown.already_stored} already stored.",
         f"Spans: {sum(shown.spans.values())}; links: {shown.links}.",

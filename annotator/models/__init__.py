@@ -17,16 +17,28 @@ from annotator.models.gold import (
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
+from annotator.models.suggestion import (
+    CueLexiconVersion,
+    RegisteredSuggester,
+    SuggesterKind,
+    SuggestionDecision,
+    SuggestionMode,
+    SuggestionOutcome,
+    SuggestionSettings,
+)
+from annotator.models.token import ApiToken
 from annotator.models.user import User
 
 __all__ = [
     "ROLE_RANK",
     "Adjudication",
     "AdjudicationStatus",
+    "ApiToken",
     "Assignment",
     "AssignmentStatus",
     "AuditEvent",
     "Base",
+    "CueLexiconVersion",
     "Document",
     "GoldDecision",
     "GoldLink",
@@ -38,10 +50,16 @@ __all__ = [
     "Membership",
     "Project",
     "Pseudonym",
+    "RegisteredSuggester",
     "RejectedSpan",
     "Role",
     "Span",
     "SpanLink",
     "SpanOrigin",
+    "SuggesterKind",
+    "SuggestionDecision",
+    "SuggestionMode",
+    "SuggestionOutcome",
+    "SuggestionSettings",
     "User",
 ]

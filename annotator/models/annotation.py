@@ -21,6 +21,9 @@ from annotator.models.project import Label
 class SpanOrigin(enum.StrEnum):
     MANUAL = "manual"
     IMPORTED = "imported"
+    #: An accepted suggestion; ``suggester`` and ``suggester_version`` say
+    #: which suggester proposed it.
+    SUGGESTED = "suggested"
 
 
 class Span(Base):
@@ -31,7 +34,9 @@ class Span(Base):
     __table_args__ = (
         CheckConstraint('"start" >= 0', name="start_not_negative"),
         CheckConstraint('"end" > "start"', name="end_after_start"),
-        CheckConstraint("origin IN ('manual', 'imported')", name="origin_known"),
+        CheckConstraint(
+            "origin IN ('manual', 'imported', 'suggested')", name="origin_known"
+        ),
         Index("ix_spans_document_annotator", "document_id", "annotator_id"),
     )
 
@@ -50,6 +55,8 @@ class Span(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(10), default=SpanOrigin.MANUAL)
+    suggester: Mapped[str | None] = mapped_column(String(80))
+    suggester_version: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -34,6 +34,7 @@ from annotator.models import (
     Project,
     Role,
     SpanLink,
+    SpanOrigin,
     User,
 )
 from annotator.models import Span as SpanRow
@@ -121,7 +122,7 @@ def load_annotation(session: Session, document: Document, user: User) -> dict[st
     }
 
 
-def _claim_version(
+def claim_version(
     session: Session,
     document: Document,
     user: User,
@@ -214,6 +215,41 @@ def create_span(
     return created, claimed + 1
 
 
+def add_span(
+    session: Session,
+    project: Project,
+    document: Document,
+    user: User,
+    data: dict[str, Any],
+    *,
+    suggested_by: tuple[str, str] | None = None,
+) -> tuple[SpanRow, dict[str, Any], int]:
+    """:func:`create_span` without the commit, for callers that write more
+    in the same transaction. ``suggested_by`` (suggester name, version) makes
+    the span an accepted suggestion (origin ``suggested``)."""
+    span = _checked_span(data, document, project)
+    _refuse_too_many(session, document, user)
+    _refuse_duplicate(session, document, user, span, _labels(project)[span.label])
+    _, version = claim_version(session, document, user, data.get("version"))
+    row = SpanRow(
+        document_id=document.id,
+        annotator_id=user.id,
+        label_id=_labels(project)[span.label],
+        start=span.start,
+        end=span.end,
+        attributes=dict(span.attributes),
+        note=span.note,
+    )
+    if suggested_by is not None:
+        row.origin = SpanOrigin.SUGGESTED
+        row.suggester, row.suggester_version = suggested_by
+    session.add(row)
+    session.flush()
+    created = span_json(row, span.label)
+    _audit(session, user, document, "span", row.id, "create", {"after": created})
+    return row, created, version
+
+
 def _check_new_span(
     span: Span, document: Document, labels: dict[str, int], state: SaveState
 ) -> None:
@@ -244,6 +280,18 @@ def _claimed(state: SaveState, version: object) -> int:
             )
         )
     return claimed
+
+
+def _refuse_too_many(session: Session, document: Document, user: User) -> None:
+    count = session.scalar(
+        select(func.count())
+        .select_from(SpanRow)
+        .where(SpanRow.document_id == document.id, SpanRow.annotator_id == user.id)
+    )
+    if (count or 0) >= MAX_SPANS_PER_DOCUMENT:
+        raise InvalidAnnotation(
+            FieldError("span", f"at most {MAX_SPANS_PER_DOCUMENT} spans per document")
+        )
 
 
 def _refuse_duplicate(
@@ -296,7 +344,7 @@ def update_span(
         raise InvalidAnnotation(
             FieldError("label", "a linked span cannot take a label its links forbid")
         )
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     row.start, row.end = span.start, span.end
     row.label_id = _labels(project)[span.label]
     row.attributes, row.note = dict(span.attributes), span.note
@@ -343,7 +391,7 @@ def delete_span(
 ) -> tuple[list[int], int]:
     row = _own_span(session, document, user, span_id)
     before = span_json(row, row.label.name)
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     link_ids = list(
         session.scalars(
             select(SpanLink.id).where(
@@ -388,7 +436,7 @@ def create_link(
         raise InvalidAnnotation(_link_field(errors[0]))
     if _link_exists(session, spans[0].id, spans[1].id, str(kind)):
         raise InvalidAnnotation(FieldError("target", "this link already exists"))
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     link = SpanLink(source_id=spans[0].id, target_id=spans[1].id, kind=str(kind))
     session.add(link)
     session.flush()
@@ -436,7 +484,7 @@ def delete_link(
         or source.document_id != document.id
     ):
         raise NotFoundError(f"no link {link_id} of yours on this document")
-    _, version = _claim_version(session, document, user, data.get("version"))
+    _, version = claim_version(session, document, user, data.get("version"))
     before = {"source": link.source_id, "target": link.target_id, "kind": link.kind}
     session.delete(link)
     _audit(session, user, document, "link", link_id, "delete", {"before": before})
@@ -466,7 +514,7 @@ def set_status(
     refusal = reopen_refusal(session, document, user, current)
     if refusal is not None:
         raise InvalidAnnotation(FieldError("status", refusal))
-    assignment, version = _claim_version(
+    assignment, version = claim_version(
         session, document, user, data.get("version"), closed_ok=True
     )
     before = assignment.status

@@ -8,21 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.core.importing import (
-    ImportedDocument,
-    ImportFileError,
-    parse_import_file,
-    text_sha256,
-)
-from annotator.core.importing.common import printable
-from annotator.core.importing.sniff import refusal
+from annotator.core.importing import ImportedDocument, text_sha256
 from annotator.models import (
     Document,
     Project,
     Role,
     User,
 )
-from annotator.services import audit, collector
+from annotator.services import audit
 from annotator.services.accounts import find_user
 from annotator.services.errors import ServiceError
 from annotator.services.import_rows import insert_annotations, insert_documents
@@ -60,25 +53,17 @@ def import_files(
     actor: User | None = None,
     max_bytes: int = DEFAULT_MAX_IMPORT_BYTES,
 ) -> ImportResult:
-    """Parse every file, then store all its documents and spans in one
-    transaction; on any error nothing is stored and ``ImportRefused`` says why."""
-    with collector.paused():
-        return _import(session, project, files, split_paragraphs, actor, max_bytes)
+    """This project's own files (.txt, .jsonl, .csv) stored in one
+    transaction, through ``services.importing`` like every import; on any
+    error nothing is stored and ``ImportRefused`` says why."""
+    # Imported here: services.importing builds on this module's store.
+    from annotator.services import importing
 
-
-def _import(
-    session: Session,
-    project: Project,
-    files: Iterable[tuple[str, bytes]],
-    split_paragraphs: bool,
-    actor: User | None,
-    max_bytes: int,
-) -> ImportResult:
-    labels = {label.name: label.id for label in project.labels}
-    documents, problems = parse_files(files, split_paragraphs, labels, max_bytes)
-    if problems:
-        raise ImportRefused(problems)
-    return store_documents(session, project, documents, actor=actor)
+    options = importing.ImportOptions(split_paragraphs=split_paragraphs)
+    outcome = importing.import_files(
+        session, project, list(files), options, actor=actor, max_bytes=max_bytes
+    )
+    return outcome.result
 
 
 def store_documents(
@@ -135,43 +120,6 @@ def store_documents(
 def _file_of(source: str) -> str:
     """``a.jsonl`` of ``a.jsonl line 3`` or ``tasks.json, task 2 (id 7)``."""
     return source.split(" line ")[0].split(", task ")[0]
-
-
-def parse_files(
-    files: Iterable[tuple[str, bytes]],
-    split_paragraphs: bool,
-    labels: dict[str, int],
-    max_bytes: int,
-) -> tuple[list[ImportedDocument], list[str]]:
-    """Every document of every file, and every problem (file, line, field)."""
-    documents: list[ImportedDocument] = []
-    problems: list[str] = []
-    first_seen: dict[str, str] = {}
-    for filename, data in files:
-        refused = refusal(filename, data, "native")
-        if refused is not None:
-            problems.append(f"{printable(filename)}: {refused}")
-            continue
-        try:
-            parsed = parse_import_file(
-                filename,
-                data,
-                split_paragraphs=split_paragraphs,
-                labels=labels.keys(),
-                max_bytes=max_bytes,
-            )
-        except ImportFileError as error:
-            problems += [str(problem) for problem in error.problems]
-            continue
-        for document in parsed:
-            earlier = first_seen.setdefault(document.external_id, document.source)
-            if earlier != document.source:
-                problems.append(
-                    f'{document.source}, field "id": id {document.external_id!r} '
-                    f"is also used at {earlier}"
-                )
-        documents += parsed
-    return documents, problems
 
 
 def _new_documents(

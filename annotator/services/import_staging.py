@@ -3,9 +3,9 @@ confirmation, under a token the server makes; nothing else reads them.
 
 A staged upload is a folder ``<staging dir>/<token>/`` holding the files as
 ``0``, ``1``, … and ``upload.json`` (their names, the project, the uploader,
-the options, the time). It is removed when the import is confirmed or
-cancelled, and any older than ``MAX_AGE`` is removed at the next preview or
-confirmation."""
+the import options as previewed, the time). It is removed when the import is
+confirmed or cancelled, and any older than ``MAX_AGE`` is removed at the next
+preview or confirmation."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.importing.reading import ImportOptions
 from annotator.services.errors import NotFoundError
 
 #: How long a preview stays confirmable.
@@ -29,7 +30,37 @@ EXPIRED = "This import preview has expired or was already used: upload the files
 @dataclass(frozen=True, slots=True)
 class StagedUpload:
     files: list[tuple[str, bytes]]
-    split_paragraphs: bool
+    options: ImportOptions
+
+
+def _options_data(options: ImportOptions) -> dict[str, object]:
+    return {
+        "source_format": options.source_format,
+        "offsets": options.offsets,
+        "annotator_map": dict(options.annotator_map),
+        "label_map": dict(options.label_map),
+        "split_paragraphs": options.split_paragraphs,
+    }
+
+
+def _options(data: dict[str, object]) -> ImportOptions:
+    """The options written by ``_options_data``; ValueError if they are not."""
+    options = ImportOptions(
+        source_format=str(data["source_format"]),
+        offsets=data["offsets"],  # type: ignore[arg-type]
+        annotator_map=_strings(data["annotator_map"]),
+        label_map=_strings(data["label_map"]),
+        split_paragraphs=bool(data["split_paragraphs"]),
+    )
+    if options.errors():
+        raise ValueError("staged options are not valid")
+    return options
+
+
+def _strings(value: object) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise TypeError("expected a mapping")
+    return {str(key): str(item) for key, item in value.items()}
 
 
 def stage(
@@ -38,7 +69,7 @@ def stage(
     *,
     project_id: int,
     user_id: int,
-    split_paragraphs: bool,
+    options: ImportOptions,
 ) -> str:
     """Keep ``files`` until confirmed; the token that names them."""
     remove_expired(staging_dir)
@@ -51,7 +82,7 @@ def stage(
         "names": [name for name, _ in files],
         "project_id": project_id,
         "user_id": user_id,
-        "split_paragraphs": split_paragraphs,
+        "options": _options_data(options),
         "created": time.time(),
     }
     (folder / META).write_text(json.dumps(meta), encoding="utf-8")
@@ -79,9 +110,10 @@ def load(
             (str(name), (folder / str(index)).read_bytes())
             for index, name in enumerate(meta["names"])
         ]
+        options = _options(meta["options"])
     except (OSError, ValueError, KeyError, TypeError):
         raise NotFoundError(EXPIRED) from None
-    return StagedUpload(files, bool(meta["split_paragraphs"]))
+    return StagedUpload(files, options)
 
 
 def discard(staging_dir: Path, token: str) -> None:

@@ -14,19 +14,20 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from annotator.core.importing import ImportedDocument, ImportFileError, text_sha256
+from annotator.core.importing import ImportedDocument, ImportFileError
 from annotator.core.importing.foreign import ImportReport
 from annotator.core.importing.offsets import OFFSET_MODES, OffsetMode
 from annotator.core.importing.reading import (
     DEFAULT_OFFSETS,
     SOURCE_FORMATS,
     ImportOptions,
+    ReadResult,
     read_files,
 )
-from annotator.models import Document, Project, User
+from annotator.core.importing.sniff import DETECT
+from annotator.models import Project, User
 from annotator.services import collector
 from annotator.services.accounts import find_user
 from annotator.services.documents import (
@@ -34,6 +35,9 @@ from annotator.services.documents import (
     ImportRefused,
     ImportResult,
     Progress,
+    may_file_spans_for,
+    outsider_problems,
+    sort_out_stored,
     store_documents,
 )
 from annotator.services.errors import ServiceError
@@ -41,6 +45,7 @@ from annotator.services.projects import membership_of
 
 __all__ = [
     "DEFAULT_OFFSETS",
+    "DETECT",
     "OFFSET_MODES",
     "SOURCE_FORMATS",
     "ImportOptions",
@@ -68,6 +73,21 @@ class ImportPreview:
     annotators: Mapping[str, str]
     report: ImportReport = field(default_factory=ImportReport)
     offsets: str = "codepoints"
+    #: The options read with (``detect`` replaced by the format found).
+    options: ImportOptions = field(default_factory=ImportOptions)
+    #: What ``--from detect`` found, one line per file; empty otherwise.
+    detected: tuple[str, ...] = ()
+    #: Titles (or ids) of the first new documents.
+    samples: tuple[str, ...] = ()
+
+    @property
+    def span_count(self) -> int:
+        return sum(self.spans.values())
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels the spans carry, sorted."""
+        return sorted({label for _, label in self.spans})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +111,16 @@ def parse_mapping(value: str | None, option: str) -> dict[str, str]:
     return mapping
 
 
+#: Document titles listed in a preview.
+SAMPLES = 5
+
+
 def _read(
     project: Project,
     files: Sequence[tuple[str, bytes]],
     options: ImportOptions,
     max_bytes: int,
-) -> tuple[list[ImportedDocument], ImportReport]:
+) -> ReadResult:
     labels = [label.name for label in project.labels]
     try:
         result = read_files(files, options, labels=labels, max_bytes=max_bytes)
@@ -106,7 +130,7 @@ def _read(
             problems.append(f"(stopped after {len(error.problems)} problems)")
         raise ImportRefused(problems) from None
     _check_duplicate_ids(result.documents)
-    return result.documents, result.report
+    return result
 
 
 def _check_duplicate_ids(documents: list[ImportedDocument]) -> None:
@@ -132,67 +156,65 @@ def preview(
     actor: User | None = None,
     max_bytes: int = DEFAULT_MAX_IMPORT_BYTES,
 ) -> ImportPreview:
-    """What ``import_files`` would store, read-only; ImportRefused on problems."""
+    """What ``import_files`` would store, read-only (offsets code points, end
+    exclusive); ImportRefused with every problem ``import_files`` would meet."""
     options = options or ImportOptions()
     with collector.paused():
-        documents, report = _read(project, files, options, max_bytes)
-    stored = dict(
-        session.execute(
-            select(Document.external_id, Document.text_sha256).where(
-                Document.project_id == project.id
-            )
-        ).all()
-    )
-    new = [doc for doc in documents if doc.external_id not in stored]
-    changed = [
-        doc
-        for doc in documents
-        if doc.external_id in stored
-        and stored[doc.external_id] != text_sha256(doc.text)
-    ]
-    if changed:
-        raise ImportRefused(
-            [
-                f'{doc.source}, field "text": document {doc.external_id!r} already '
-                "exists with a different text; stored text never changes under "
-                "existing spans (use a new id)"
-                for doc in changed
-            ]
-        )
+        read = _read(project, files, options, max_bytes)
+    sorted_out = sort_out_stored(session, project, read.documents)
+    if sorted_out.problems:
+        raise ImportRefused(sorted_out.problems)
+    new = sorted_out.new
+    annotators = annotator_statuses(session, project, new, actor)
     spans: Counter[tuple[str, str]] = Counter()
     links = 0
     for document in new:
         for block in document.annotations:
             links += len(block.links)
             spans.update((block.annotator, span.label) for span in block.spans)
-    names = sorted({block.annotator for doc in new for block in doc.annotations})
+    detection = read.detection
     return ImportPreview(
-        documents=len(documents),
+        documents=len(read.documents),
         new_documents=len(new),
-        already_stored=len(documents) - len(new),
+        already_stored=sorted_out.skipped,
         spans=dict(sorted(spans.items())),
         links=links,
-        annotators={
-            name: _annotator_status(session, project, name, actor) for name in names
-        },
-        report=report,
-        offsets=options.offset_mode,
+        annotators=annotators,
+        report=read.report,
+        offsets=read.options.offset_mode,
+        options=read.options,
+        detected=detection.findings if detection else (),
+        samples=tuple(doc.title or doc.external_id for doc in new[:SAMPLES]),
     )
 
 
-def _annotator_status(
-    session: Session, project: Project, name: str, actor: User | None
-) -> str:
-    user = find_user(session, name)
-    if user is None:
-        return "new import identity (cannot log in)"
-    if membership_of(session, project.id, user.id) is not None:
-        return "project member"
-    if user.password_hash is None:
-        return "import identity, added to the project"
-    if actor is None or actor.is_admin:
-        return "existing account, added to the project as annotator"
-    return "refused: an account outside this project"
+def annotator_statuses(
+    session: Session,
+    project: Project,
+    documents: list[ImportedDocument],
+    actor: User | None,
+) -> dict[str, str]:
+    """Each annotator of ``documents`` and what they are or would become;
+    ImportRefused naming every block filed under an account ``actor`` may
+    not speak for (``may_file_spans_for``, the one rule the store keeps too)."""
+    names = sorted({block.annotator for doc in documents for block in doc.annotations})
+    statuses: dict[str, str] = {}
+    refused: set[str] = set()
+    for name in names:
+        user = find_user(session, name)
+        if user is None:
+            statuses[name] = "new import identity (cannot log in)"
+        elif membership_of(session, project.id, user.id) is not None:
+            statuses[name] = "project member"
+        elif not may_file_spans_for(user, actor):
+            refused.add(name)
+        elif user.password_hash is None:
+            statuses[name] = "import identity, added to the project"
+        else:
+            statuses[name] = "existing account, added to the project as annotator"
+    if refused:
+        raise ImportRefused(outsider_problems(documents, refused))
+    return statuses
 
 
 def import_files(
@@ -210,8 +232,8 @@ def import_files(
     problem nothing is stored and ImportRefused lists them all."""
     options = options or ImportOptions()
     with collector.paused():
-        documents, report = _read(project, files, options, max_bytes)
+        read = _read(project, files, options, max_bytes)
         result = store_documents(
-            session, project, documents, actor=actor, progress=progress
+            session, project, read.documents, actor=actor, progress=progress
         )
-    return ImportOutcome(result, report)
+    return ImportOutcome(result, read.report)

@@ -7,8 +7,11 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     # importing and members add their routes to projects.blueprint, so that
-    # the endpoint names (projects.upload, projects.members) stay put.
+    # the endpoint names (projects.upload, projects.members) stay put;
+    # suggestions adds its routes to api.blueprint, suggestion_admin to
+    # projects.blueprint.
     from annotator.web import (
+        account,
         agreement,
         annotate,
         api,
@@ -19,17 +22,22 @@ def blueprints() -> list[Blueprint]:
         members,  # noqa: F401
         projects,
         review,
+        suggestion_admin,  # noqa: F401
+        suggestions,  # noqa: F401
         users,
     )
+    from annotator.web.v1 import blueprints as api_v1_blueprints
 
     return [
         auth.blueprint,
         projects.blueprint,
         users.blueprint,
+        account.blueprint,
         annotate.blueprint,
         api.blueprint,
         agreement.blueprint,
         review.blueprint,
         exports.blueprint,
         guideline.blueprint,
+        *api_v1_blueprints(),
     ]

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -31,6 +31,8 @@ BUCKETS = 10
 LABEL_CLASSES = 10
 #: Excerpts of a disagreement longer than this are cut in the middle.
 EXCERPT_LIMIT = 240
+#: What ``?format=`` the Agreement page answers in.
+FORMATS = ("html", "json")
 
 
 def heat_class(value: float | None) -> str:
@@ -118,17 +120,30 @@ def _viewer() -> User:
 def _unit() -> str:
     unit = request.args.get("unit", "char")
     if unit not in agreement_service.UNITS:
-        abort(400)
+        known = ", ".join(agreement_service.UNITS)
+        abort(400, description=f"unit {unit!r}: one of {known}")
     return unit
+
+
+def _format() -> str:
+    found = request.args.get("format", "html")
+    if found not in FORMATS:
+        abort(400, description=f"format {found!r}: one of {', '.join(FORMATS)}")
+    return found
 
 
 @blueprint.route("/projects/<int:project_id>/agreement")
 @require_membership(Role.REVIEWER)
 def overview(project: Project) -> ResponseReturnValue:
+    """The page; ``?format=json``: the JSON of ``annotator agreement --json``
+    (as ``/api/v1/projects/<id>/agreement``)."""
     unit = _unit()
+    as_json = _format() == "json"
     summary = agreement_service.project_agreement(
         current_session(), project, unit, viewer=_viewer()
     )
+    if as_json:
+        return jsonify(summary.to_dict())
     show_all = request.args.get("documents") == "all"
     report = summary.report
     documents = report.documents

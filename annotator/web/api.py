@@ -15,9 +15,31 @@ from annotator.web.annotate import project_document
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import require_membership
+from annotator.web.v1.docs import INTEGER, STRING, array, obj, operation
+from annotator.web.v1.docs import json_body as body
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 BASE = "/projects/<int:project_id>/documents/<int:document_id>"
+TAGS = ["annotation page"]
+VERSION = {**INTEGER, "description": "the version the change was made on"}
+SPAN_BODY = obj(
+    ["version", "start", "end", "label"],
+    version=VERSION,
+    start={**INTEGER, "description": "code points, from 0"},
+    end={**INTEGER, "description": "code points, exclusive"},
+    label=STRING,
+    attributes={"type": "object"},
+    note=STRING,
+)
+SPAN = obj(["id", "start", "end", "label"], id=INTEGER, start=INTEGER, end=INTEGER)
+VERSIONED = obj(["version"], version=VERSION)
+ANNOTATION = obj(
+    ["version", "status", "spans", "links"],
+    version=INTEGER,
+    status=STRING,
+    spans=array(SPAN),
+    links=array({"type": "object"}),
+)
 
 
 def _user() -> User:
@@ -27,6 +49,9 @@ def _user() -> User:
 @blueprint.get(f"{BASE}/annotation")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "The caller's own annotation of the document", response=ANNOTATION, tags=TAGS
+)
 def annotation(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     return jsonify(
@@ -37,6 +62,13 @@ def annotation(project: Project, document_id: int) -> ResponseReturnValue:
 @blueprint.post(f"{BASE}/spans")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Add a span",
+    body=body(SPAN_BODY),
+    status=201,
+    response=obj(["span", "version"], span=SPAN, version=INTEGER),
+    tags=TAGS,
+)
 def create_span(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id, text=True)
     span, version = annotation_service.create_span(
@@ -48,6 +80,12 @@ def create_span(project: Project, document_id: int) -> ResponseReturnValue:
 @blueprint.patch(f"{BASE}/spans/<int:span_id>")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Change a span",
+    body=body(VERSIONED),
+    response=obj(["span", "version"], span=SPAN, version=INTEGER),
+    tags=TAGS,
+)
 def update_span(
     project: Project, document_id: int, span_id: int
 ) -> ResponseReturnValue:
@@ -61,6 +99,12 @@ def update_span(
 @blueprint.delete(f"{BASE}/spans/<int:span_id>")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Delete a span and its links",
+    body=body(VERSIONED),
+    response=obj(["version"], version=INTEGER, deleted_links=array(INTEGER)),
+    tags=TAGS,
+)
 def delete_span(
     project: Project, document_id: int, span_id: int
 ) -> ResponseReturnValue:
@@ -74,6 +118,21 @@ def delete_span(
 @blueprint.post(f"{BASE}/links")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Link two spans",
+    body=body(
+        obj(
+            ["version", "source", "target", "kind"],
+            version=VERSION,
+            source=INTEGER,
+            target=INTEGER,
+            kind=STRING,
+        )
+    ),
+    status=201,
+    response=obj(["link", "version"], link={"type": "object"}, version=INTEGER),
+    tags=TAGS,
+)
 def create_link(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     link, version = annotation_service.create_link(
@@ -85,6 +144,12 @@ def create_link(project: Project, document_id: int) -> ResponseReturnValue:
 @blueprint.delete(f"{BASE}/links/<int:link_id>")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Delete a link",
+    body=body(VERSIONED),
+    response=obj(["version"], version=INTEGER),
+    tags=TAGS,
+)
 def delete_link(
     project: Project, document_id: int, link_id: int
 ) -> ResponseReturnValue:
@@ -98,6 +163,12 @@ def delete_link(
 @blueprint.post(f"{BASE}/status")
 @require_membership(Role.ANNOTATOR)
 @json_refusals
+@operation(
+    "Submit, skip or reopen the document",
+    body=body(obj(["version", "status"], version=VERSION, status=STRING)),
+    response=obj(["status", "version"], status=STRING, version=INTEGER),
+    tags=TAGS,
+)
 def set_status(project: Project, document_id: int) -> ResponseReturnValue:
     document = project_document(project, document_id)
     status, version = annotation_service.set_status(

@@ -89,12 +89,54 @@ class GuidelineForm(FlaskForm):
     )
 
 
+#: The import page's format choices: detection first, then each --from value.
+IMPORT_FORMATS = [
+    ("detect", "Detect from the files (shown before anything is stored)"),
+    ("native", "This project's own (.txt, .jsonl, .csv)"),
+    ("doccano", "doccano (.jsonl, .json, export .zip)"),
+    ("labelstudio", "Label Studio (JSON, JSON_MIN, CSV)"),
+    ("prodigy", "Prodigy spans (.jsonl)"),
+    ("brat", "brat standoff (.ann with its .txt)"),
+    ("conll", "CoNLL / BIO (.conll, .txt, .tsv)"),
+]
+IMPORT_OFFSETS = [
+    ("", "The format's usual (auto for doccano and Label Studio)"),
+    ("codepoints", "Code points (Python tools, this project)"),
+    ("utf16", "UTF-16 code units (browser tools): convert"),
+    ("auto", "Decide per document, with the evidence shown"),
+]
+
+
 class UploadForm(FlaskForm):
     files = FileField(
-        "Files (.txt, .jsonl, .csv)",
-        description="You can choose several files. You see what they hold "
-        "before anything is stored.",
+        "Files",
+        description="You can choose several files, or a doccano export zip. You "
+        "see what they hold before anything is stored.",
         validators=[FileRequired()],
+    )
+    source_format = SelectField(
+        "Format",
+        choices=[SelectChoice(value, label) for value, label in IMPORT_FORMATS],
+        default="detect",
+    )
+    offsets = SelectField(
+        "Offsets counted in",
+        choices=[SelectChoice(value, label) for value, label in IMPORT_OFFSETS],
+        default="",
+    )
+    annotator_map = StringField(
+        "Annotator map",
+        description="SOURCE=USER pairs, comma-separated (--annotator-map on the "
+        "command line): store SOURCE's annotations under USER, a project "
+        "member's username or a new import identity.",
+        validators=[Optional(), Length(max=4000)],
+    )
+    label_map = StringField(
+        "Label map",
+        description="SOURCE=LABEL pairs, comma-separated (--label-map on the "
+        "command line): read the tool's label (or relation type) as this "
+        "project's label (or link kind).",
+        validators=[Optional(), Length(max=4000)],
     )
     split_paragraphs = BooleanField("One document per non-empty line (.txt)")
 
@@ -126,6 +168,16 @@ class PasswordResetForm(FlaskForm):
         description="At least 8 characters. Tell the person in person or by a "
         "channel only they read.",
         validators=[DataRequired(), Length(8, 200)],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        # Empty names are refused by the service, with its message.
+        validators=[Length(max=100)],
+        description="What the token is for, e.g. “nightly export script”.",
+        render_kw={"maxlength": 100},
     )
 
 
@@ -212,3 +264,27 @@ class ExportForm(FlaskForm):
         "annotator-2… (the same person keeps the same number in every export "
         "of this project). On: their usernames are written instead.",
     )
+
+
+class SuggestionSettingsForm(FlaskForm):
+    mode = SelectField(
+        "Suggestions",
+        choices=[
+            SelectChoice("off", "Off"),
+            SelectChoice("on", "On for every document"),
+            SelectChoice("calibrate", "On, except a calibration share of documents"),
+        ],
+    )
+    share = FloatField(
+        "Calibration share (0 to 1)",
+        validators=[DataRequired(), NumberRange(min=0.0, max=1.0)],
+        description="Documents annotated without suggestions, chosen by a "
+        "seeded draw, the same for everyone: 0.1 is 10 %.",
+    )
+
+
+class LexiconForm(FlaskForm):
+    """The cue lexicon's save: one textarea per label is read from the
+    request as ``label-NAME``; the context groups are one textarea."""
+
+    contexts = TextAreaField("Context groups", render_kw={"rows": 16})

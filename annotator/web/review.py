@@ -22,11 +22,20 @@ from annotator.services.errors import NotFoundError
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import refuse_while_annotating, require_membership
+from annotator.web.v1.docs import INTEGER, obj, operation, query
+from annotator.web.v1.docs import json_body as body
 
 blueprint = Blueprint("review", __name__)
 PAGE = "/projects/<int:project_id>/review"
 API = "/api/projects/<int:project_id>/review/documents/<int:document_id>"
 MODES = ("exact", "partial")
+TAGS = ["review page"]
+NAMES = query(
+    "names",
+    {"type": "string", "enum": ["shown", "hidden"]},
+    "shown: name the annotators (default: letters)",
+)
+DECISION = obj(["version"], version={**INTEGER, "description": "the review's version"})
 
 
 def _user() -> User:
@@ -94,7 +103,7 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
 def _quality_mode() -> Mode:
     mode = request.args.get("mode", "exact")
     if mode not in MODES:
-        abort(400)
+        abort(400, description=f"mode {mode!r}: one of {', '.join(MODES)}")
     return "partial" if mode == "partial" else "exact"
 
 
@@ -115,6 +124,12 @@ def quality(project: Project) -> ResponseReturnValue:
 
 @blueprint.get("/api/projects/<int:project_id>/review/quality")
 @require_membership(Role.REVIEWER)
+@operation(
+    "Per-annotator quality against the gold layer",
+    parameters=[query("mode", {"type": "string", "enum": list(MODES)}, "Span match")],
+    response=obj(["annotators"]),
+    tags=TAGS,
+)
 def quality_json(project: Project) -> ResponseReturnValue:
     """The quality page's figures; an undefined one is ``{"value": null,
     "reason": ...}``."""
@@ -131,6 +146,12 @@ def quality_json(project: Project) -> ResponseReturnValue:
 @blueprint.get(API)
 @require_membership(Role.REVIEWER)
 @json_refusals
+@operation(
+    "Everything the review page shows of one document",
+    parameters=[NAMES],
+    response=obj(["document", "groups", "gold"]),
+    tags=TAGS,
+)
 def state(project: Project, document_id: int) -> ResponseReturnValue:
     document = _document(project, document_id)
     return jsonify(
@@ -149,7 +170,12 @@ def _decision_view(name: str) -> Callable[..., ResponseReturnValue]:
         return jsonify(result)
 
     view.__name__ = f"decide_{name.replace('-', '_')}"
-    return view
+    return operation(
+        f"Review decision: {name}",
+        body=body(DECISION),
+        response={"type": "object"},
+        tags=TAGS,
+    )(view)
 
 
 for _name in adjudication_service.DECISIONS:

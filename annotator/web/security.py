@@ -18,6 +18,7 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services.blind import annotating_in, is_annotating
 from annotator.services.projects import has_role, project_and_role
+from annotator.web.bearer import by_token
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -64,6 +65,32 @@ def login_required(view: View) -> View:
         return view(*args, **kwargs)
 
     _mark(wrapper, "login")
+    return cast(View, wrapper)
+
+
+SESSION_ONLY = (
+    "API tokens cannot manage API tokens: log in and use the account page "
+    "(so that a leaked token cannot make itself a successor)."
+)
+
+
+def refuse_token() -> None:
+    """403 for a request authenticated by an API token (token management)."""
+    if by_token():
+        abort(403, description=SESSION_ONLY)
+
+
+def session_login_required(view: View) -> View:
+    """Signed in with a password (a session), not by an API token."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _refuse_anonymous()
+        refuse_token()
+        return view(*args, **kwargs)
+
+    _mark(wrapper, "login-session")
     return cast(View, wrapper)
 
 
@@ -145,4 +172,8 @@ def add_security_headers(response: Response) -> Response:
         # cache: after logout, Back must not show them again.
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
+        response.vary.add("Authorization")
+    if response.status_code == 401 and response.is_json:
+        # A JSON client is told how to authenticate: by API token.
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="annotator"')
     return response

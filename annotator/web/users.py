@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from annotator.extensions import current_session
 from annotator.models import User
-from annotator.services import account_admin, accounts
+from annotator.services import account_admin, accounts, tokens
 from annotator.services.errors import ServiceError
 from annotator.web.forms import ConfirmForm, PasswordResetForm, UserEditForm, UserForm
-from annotator.web.security import site_admin_required
+from annotator.web.security import refuse_token, site_admin_required
 
 blueprint = Blueprint("users", __name__)
 
@@ -66,6 +66,8 @@ def _edit_page(
         form=form or UserEditForm(formdata=None, is_admin=user.is_admin),
         password_form=password_form or PasswordResetForm(formdata=None),
         work=account_admin.account_work(current_session(), user),
+        tokens=tokens.list_tokens(current_session(), user),
+        revoke_form=ConfirmForm(),
     ), status
 
 
@@ -107,6 +109,24 @@ def reset_password(user_id: int) -> ResponseReturnValue:
         return _edit_page(user, password_form=form, status=400)
     flash(f"New password set for {user.username}.", "info")
     return redirect(url_for("users.edit", user_id=user.id))
+
+
+@blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@site_admin_required
+def revoke_token(user_id: int, token_id: int) -> ResponseReturnValue:
+    refuse_token()
+    user = _account(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return _edit_page(user, status=400)
+    if token_id not in {row.id for row in tokens.list_tokens(current_session(), user)}:
+        abort(404)
+    revoked = tokens.revoke_token(current_session(), _actor(), token_id)
+    flash(
+        f"Token revoked for {user.username}." if revoked else "Already revoked.",
+        "info",
+    )
+    return redirect(url_for("users.edit", user_id=user.id), 303)
 
 
 def _confirm(user_id: int, deactivate: bool) -> ResponseReturnValue:

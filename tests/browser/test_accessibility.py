@@ -4,6 +4,7 @@ document page with its dialogs. (The agreement and documents pages carry
 their own axe checks in their files.)"""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -101,3 +102,58 @@ def test_annotation_page_passes_axe(page, project, users):
     page.locator("#panel-toggle").click()
     assert serious_violations(page) == []
     assert page.console_errors == []
+
+
+def _log_in(page, username):
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+
+
+def test_account_page_with_tokens_passes_axe(page, users):
+    """The account page empty, with a new token shown once, and with a
+    revoked token in the list."""
+    _log_in(page, "annotator")
+    page.get_by_role("link", name="annotator", exact=True).click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Token name").fill("nightly <export>")
+    page.get_by_role("button", name="Create token").click()
+    shown = page.get_by_label("Copy it now")
+    expect(shown).to_have_value(re.compile(r"^fa_[A-Za-z0-9_-]{43}$"))
+    expect(page.get_by_role("rowheader", name="nightly <export>")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Revoke nightly <export>").click()
+    expect(page.get_by_text("Token revoked.")).to_be_visible()
+    expect(page.get_by_label("Copy it now")).to_have_count(0)
+    expect(page.get_by_role("cell", name=re.compile("^revoked"))).to_be_visible()
+    assert serious_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_import_page_and_its_preview_pass_axe(page, project, tmp_path):
+    """The import form with its mapping fields open, and a preview listing
+    problems, offset decisions and spans per annotator and label."""
+    emoji = tmp_path / "alice.jsonl"
+    line = {"id": 1, "text": "Vaccines 💉 work.", "label": [[0, 17, "CLAIM"]]}
+    emoji.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    page.goto("/login")
+    page.get_by_label("Username").fill("padmin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/projects/{project.id}/import")
+    page.get_by_text("Map annotators and labels").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Files").set_input_files([emoji])
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_text("unknown label 'CLAIM'")).to_be_visible()
+    assert serious_violations(page) == []
+    page.goto(f"/projects/{project.id}/import")
+    page.get_by_label("Files").set_input_files([emoji])
+    page.get_by_text("Map annotators and labels").click()
+    page.get_by_label("Label map").fill("CLAIM=claim")
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_text("Offsets: how each document was read")).to_be_visible()
+    assert serious_violations(page) == []

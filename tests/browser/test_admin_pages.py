@@ -2,12 +2,15 @@
 members, users, exports and import pages, and the flows work by keyboard and
 mouse as a project admin would use them (zip download, import preview)."""
 
+import os
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from annotator.extensions import db
+from annotator.services import tokens
 from tests.browser.axe import serious_violations
 from tests.conftest import PASSWORD
 from tests.services.test_exports_service import seed_documents
@@ -24,6 +27,7 @@ def _log_in(page, username):
 
 
 def test_members_and_users_pages_pass_axe(page, project, users):
+    tokens.create_token(db.session, users["annotator"], "laptop")
     _log_in(page, "siteadmin")
     page.goto(f"/projects/{project.id}/members")
     page.get_by_label("Account").select_option("outsider")
@@ -41,6 +45,7 @@ def test_members_and_users_pages_pass_axe(page, project, users):
     assert serious_violations(page) == []
     page.get_by_role("link", name="Edit annotator").click()
     expect(page.get_by_role("heading", name="annotator", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke laptop")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Deactivate annotator").click()
     assert serious_violations(page) == []
@@ -93,20 +98,69 @@ def test_import_preview_then_confirm(page, project, tmp_path):
     _log_in(page, "padmin")
     page.goto(f"/projects/{project.id}/import")
     assert serious_violations(page) == []
-    page.get_by_label("Files (.txt, .jsonl, .csv)").set_input_files([good, bad])
+    page.get_by_label("Files").set_input_files([good, bad])
     page.get_by_role("button", name="Preview import").click()
     expect(page.get_by_text("b.jsonl line 2")).to_be_visible()
-    expect(page.get_by_role("button", name="Import", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
     assert serious_violations(page) == []
     page.goto(f"/projects/{project.id}/import")
-    page.get_by_label("Files (.txt, .jsonl, .csv)").set_input_files([good])
+    page.get_by_label("Files").set_input_files([good])
     page.get_by_role("button", name="Preview import").click()
     expect(page.get_by_text("Nothing has been stored yet")).to_be_visible()
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Confirm import").click()
     expect(page.get_by_text("Imported 1 documents")).to_be_visible()
     # The only failed load is the refused upload itself (answered 400).
     assert page.console_errors == [
         "Failed to load resource: the server responded with a status of 400 "
         "(BAD REQUEST)"
     ]
+
+
+DOCCANO = Path(__file__).parents[1] / "data" / "imports" / "doccano"
+#: Where screenshots go when ANNOTATOR_SCREENSHOTS names a folder.
+SHOTS = os.environ.get("ANNOTATOR_SCREENSHOTS")
+
+
+def _shoot(page, name):
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (1024, 768)])
+def test_import_another_tools_files_by_format_maps_and_offsets(page, project, size):
+    """The choices of ``annotator import`` on the page: detection shown in
+    the preview, a label map, a member chosen for a source annotator, each
+    document's offset decision; Confirm stores it."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    _log_in(page, "padmin")
+    page.goto(f"/projects/{project.id}/import")
+    expect(page.get_by_label("Format")).to_have_value("detect")
+    page.get_by_label("Files").set_input_files(
+        [DOCCANO / "alice.jsonl", DOCCANO / "bob.jsonl"]
+    )
+    page.get_by_label("Offsets counted in").select_option("auto")
+    page.get_by_text("Map annotators and labels").click()
+    page.get_by_label("Annotator map").fill("bob=annotator")
+    page.get_by_label("Label map").fill("CLAIM=claim, DENIAL=denial, HEDGE=hedge")
+    _shoot(page, f"import-form-{width}")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_text("Nothing has been stored yet")).to_be_visible()
+    expect(page.get_by_text("alice.jsonl: looks like a doccano JSONL")).to_be_visible()
+    spans = page.get_by_role("table", name="Spans per annotator and label")
+    member = spans.get_by_role("row", name="annotator project member")
+    expect(member.get_by_role("cell")).to_have_text(
+        ["project member", "1", "1", "0", "2"]
+    )
+    offsets = page.get_by_role("table", name="Offsets: how each document was read")
+    expect(offsets.get_by_role("row")).to_have_count(3)  # the head and 2 documents
+    expect(offsets).to_contain_text("UTF-16 code units")
+    # Nothing sticks out of the page at this width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    _shoot(page, f"import-preview-{width}")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.get_by_text("Imported 2 documents")).to_be_visible()
+    assert page.console_errors == []

@@ -218,3 +218,23 @@ def test_the_dry_run_lists_a_few_offset_decisions_and_counts_the_rest(
         result.output
     )
     assert "  ... and 1 more documents" in result.output.splitlines()
+
+
+def test_from_detect_says_what_it_found(runner, alpha):
+    result = run(
+        runner,
+        "import",
+        "Alpha",
+        DATA / "doccano" / "alice.jsonl",
+        "--from",
+        "detect",
+        "--label-map",
+        UPPER,
+        "--dry-run",
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Detected alice.jsonl: looks like a doccano JSONL export "
+        '(a JSON line with doccano\'s "label" key)'
+    ) in result.output.splitlines()
+    assert count(Document) == 0

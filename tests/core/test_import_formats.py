@@ -375,3 +375,56 @@ def test_options_that_do_not_apply_are_refused():
     assert "--split paragraphs applies to native" in refused(
         [("a.conll", b"x\tO\n")], "conll", split_paragraphs=True
     )
+
+
+# ---------------------------------------------------------- offset report
+
+
+def _doccano_line(doc_id: str, text: str, part: str, shift: int) -> str:
+    start = text.index(part) + shift
+    label = [[start, start + len(part), "CLAIM"]]
+    return json.dumps({"id": doc_id, "text": text, "label": label})
+
+
+def test_auto_reports_each_decision_and_warns_when_a_file_contradicts_itself():
+    emoji = "Wow 💉 the mayor said it 👍🏽 here."
+    lines = [
+        _doccano_line("as-points", emoji, "the mayor said it", 0),  # code points
+        _doccano_line("as-utf16", emoji, "the mayor said it", 1),  # UTF-16
+        _doccano_line("ascii", "The mayor said it.", "mayor", 0),
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    result = read([("mixed.jsonl", data)], "doccano", label_map=UPPER)
+    notes = {note.document: note for note in result.report.decisions}
+    assert notes["as-points"].units == "codepoints"
+    assert notes["as-utf16"].units == "utf16"
+    assert notes["ascii"].units == "same"
+    assert "both readings are the same offsets" in notes["ascii"].evidence
+    assert any(
+        warning.startswith("mixed.jsonl: its documents' offsets were decided")
+        and "as-points" in warning
+        and "as-utf16" in warning
+        for warning in result.report.warnings
+    )
+
+
+def test_auto_says_when_only_word_edges_decided():
+    text = "Wow 💉 claims here and more words there"
+    start = text.index("claims") + 1  # whole words only as UTF-16
+    line = {"id": "w", "text": text, "label": [[start, start + 6, "CLAIM"]]}
+    data = (json.dumps(line) + "\n").encode()
+    result = read([("w.jsonl", data)], "doccano", label_map=UPPER)
+    assert result.report.decisions[0].weak
+    assert "only word edges" in result.report.conversions[0]
+    assert any("weak evidence" in w and "w" in w for w in result.report.warnings)
+
+
+def test_detect_reads_with_the_format_the_files_show_and_says_why():
+    result = read(fixture("doccano/alice.jsonl"), "detect", label_map=UPPER)
+    assert result.options.source_format == "doccano"
+    assert result.detection is not None
+    assert result.detection.findings[0].startswith("alice.jsonl: looks like a doccano")
+    message = refused(
+        fixture("doccano/alice.jsonl", "labelstudio/tasks.json"), "detect"
+    )
+    assert "the files look like different formats" in message

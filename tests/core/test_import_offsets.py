@@ -65,7 +65,8 @@ def test_word_edges_decide_when_no_edge_splits_a_character():
     found = [Edges(start + 1, start + 7)]  # UTF-16 units
     decision = decide(text, found)
     assert decision.units == "utf16"
-    assert "word edges" in decision.evidence
+    assert "only word edges tell the readings apart, a weak sign" in (decision.evidence)
+    assert decision.weak
 
 
 def test_no_evidence_reads_code_points_and_says_so():
@@ -74,7 +75,16 @@ def test_no_evidence_reads_code_points_and_says_so():
     decision = decide(text, [Edges(3, 4)])
     assert decision.units == "codepoints"
     assert not decision.same
-    assert decision.evidence == "no evidence either way: read as code points"
+    assert decision.weak
+    assert decision.evidence == (
+        "nothing tells the readings apart: read as code points, check the spans"
+    )
+
+
+def test_an_all_ascii_text_says_both_readings_are_the_same():
+    decision = decide("Plain ASCII text.", [Edges(0, 5)])
+    assert decision.same
+    assert "both readings are the same offsets" in decision.evidence
 
 
 def test_to_code_point_refuses_offsets_outside_or_inside_a_pair():

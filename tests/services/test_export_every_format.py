@@ -10,6 +10,7 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,7 @@ def read_records(folder: Path, fmt: str, names: list[str]):
             if fmt == "hf-bio":
                 labels = [t[2:] for t in record["ner_tags"] if t[:2] == "B-"]
             elif fmt == "doccano":
-                labels = [label for _, _, label in record["label"]]
+                labels = [label for _, _, label in doccano_label(record)]
             else:
                 labels = [span["label"] for span in record["spans"]]
             yield meta["id"], meta["annotator"], labels
@@ -119,3 +120,12 @@ def test_what_the_files_hold_is_what_the_manifest_says(seeded, app, fmt, layer, 
         assert len(seen) == manifest["documents"]["records"]
         assert len(set(seen)) == len(seen), "a record was written twice"
     assert set(exports.data_files(manifest)) <= set(manifest["files"])
+
+
+def doccano_label(record: dict[str, Any]) -> list[list[Any]]:
+    """A doccano line's spans as [start, end, label], in either shape."""
+    if "label" in record:
+        return list(record["label"])
+    return [
+        [e["start_offset"], e["end_offset"], e["label"]] for e in record["entities"]
+    ]

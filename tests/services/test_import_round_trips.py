@@ -119,6 +119,46 @@ def test_ours_to_doccano_to_ours_is_identical(
     assert stored(other_project) == stored(project)
 
 
+def without_notes(found: dict[tuple[str, str], object]) -> dict[object, object]:
+    """``stored`` without attributes and notes, which doccano has no place for."""
+    return {
+        key: {**entry, "spans": [span[:3] for span in entry["spans"]]}
+        for key, entry in found.items()
+    }
+
+
+@pytest.mark.parametrize("export_offsets", ["utf16", "codepoints"])
+def test_ours_to_doccano_to_ours_keeps_links_as_relations(
+    project, other_project, tmp_path, export_offsets
+):
+    import_files(db.session, project, [("ours.jsonl", native_lines(True))])
+    folder = exported(project, tmp_path, "doccano", offsets=export_offsets)
+    records = [
+        json.loads(line)
+        for line in (folder / "data.jsonl").read_text("utf-8").splitlines()
+    ]
+    linked = [r for r in records if r["annotator"] == "alice" and r["relations"]]
+    assert len(linked) == 3
+    first = linked[0]
+    assert "label" not in first
+    assert [e["id"] for e in first["entities"]] == [1, 2, 3]
+    entity = {e["id"]: e for e in first["entities"]}
+    (relation,) = first["relations"]
+    assert set(relation) == {"id", "from_id", "to_id", "type"}
+    assert relation["type"] == "denies"
+    assert entity[relation["from_id"]]["label"] == "denial"
+    assert entity[relation["to_id"]]["label"] == "claim"
+    bob = next(r for r in records if r["annotator"] == "bob")
+    assert "label" in bob  # no links: the plain shape
+    data = (folder / "data.jsonl").read_bytes()
+    offsets = "utf16" if export_offsets == "utf16" else "codepoints"
+    options = importing.ImportOptions("doccano", offsets=offsets)
+    importing.import_files(db.session, other_project, [("data.jsonl", data)], options)
+    theirs = without_notes(stored(other_project))
+    assert theirs == without_notes(stored(project))
+    assert sum(len(entry["links"]) for entry in theirs.values()) == 3
+
+
 def test_ours_to_label_studio_to_ours_is_identical_with_links_notes_attributes(
     project, other_project, tmp_path
 ):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from annotator.extensions import db
 from annotator.models import Document, Span, User
 from annotator.services import import_staging
+from annotator.services.importing import ImportOptions
 from tests.conftest import CSRF_PATTERN, csrf_token, login
 
 TOKEN_FIELD = re.compile(r'name="token"[^>]*value="([^"]+)"')
@@ -84,8 +85,9 @@ def test_the_preview_counts_documents_and_spans_and_stores_nothing(
     text = _text(response)
     assert "3 new documents" in text
     assert "3 spans" in text
-    assert "ann-a (new account, cannot log in) 2" in text
-    assert "ann-b (new account, cannot log in) 1" in text
+    assert "ann-a new import identity (cannot log in) 2 2" in text
+    assert "ann-b new import identity (cannot log in) 1 1" in text
+    assert "Format This project's own" in text
     assert "Nothing has been stored yet" in text
     assert _count(Document) == 0
     assert _count(Span) == 0
@@ -172,11 +174,13 @@ def test_confirming_needs_the_csrf_token(client, project):
 
 
 def test_old_staged_uploads_are_removed(tmp_path):
+    options = ImportOptions("doccano", "utf16", {"a": "b"}, {"X": "claim"})
     token = import_staging.stage(
-        tmp_path, [("a.txt", b"x")], project_id=1, user_id=1, split_paragraphs=False
+        tmp_path, [("a.txt", b"x")], project_id=1, user_id=1, options=options
     )
     loaded = import_staging.load(tmp_path, token, project_id=1, user_id=1)
     assert loaded.files == [("a.txt", b"x")]
+    assert loaded.options == options
     import_staging.remove_expired(tmp_path, time.time() + import_staging.MAX_AGE + 1)
     assert list(tmp_path.iterdir()) == []
 

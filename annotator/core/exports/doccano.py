@@ -20,8 +20,13 @@ code units, right for a doccano project with grapheme mode off; with
 doccano-shaped files. Grapheme mode is not supported. The conversion is
 ``core.offsets.OffsetIndex``, the project's one place for it.
 
-Links are not written (doccano's relation import has another shape) and are
-counted as ``link_not_supported``.
+Links. A record with links is written in doccano's relation shape instead:
+``{"id", "text", "entities": [{"id", "label", "start_offset", "end_offset"}],
+"relations": [{"id", "from_id", "to_id", "type"}], "annotator", "split"}``,
+entity ids numbered from 1 within the line, relation ``type`` the link kind;
+a relation-extraction project of doccano reads these lines, and so does our
+doccano import (round trip identical, links included). Records without links
+keep the plain ``label`` shape.
 """
 
 from __future__ import annotations
@@ -32,10 +37,10 @@ from annotator.core.exports.base import (
     DEFAULT_OPTIONS,
     ExportDocument,
     ExportOptions,
+    ExportSpan,
     FormatStats,
     Output,
     StatsCollector,
-    drop_links,
     exported_spans,
     json_line,
     unique_spans,
@@ -53,18 +58,55 @@ def document_record(
         convert = OffsetIndex(document.text).to_utf16
     spans = exported_spans(document, options, stats)
     keyed = [((span.start, span.end, span.label), span) for span in spans]
-    labels: list[list[object]] = [
-        [convert(span.start), convert(span.end), span.label]
-        for span in unique_spans(keyed, stats)
+    kept = unique_spans(keyed, stats)
+    record: dict[str, object] = {"id": document.id, "text": document.text}
+    if document.links:
+        record.update(_relation_shape(document, spans, kept, convert, stats))
+    else:
+        record["label"] = [
+            [convert(span.start), convert(span.end), span.label] for span in kept
+        ]
+    record["annotator"] = document.annotator
+    record["split"] = document.split
+    return record
+
+
+def _relation_shape(
+    document: ExportDocument,
+    spans: list[ExportSpan],
+    kept: list[ExportSpan],
+    convert: Callable[[int], int],
+    stats: StatsCollector,
+) -> dict[str, object]:
+    """``entities`` numbered from 1 and ``relations`` between them; a link
+    to a span not exported (label left out) is counted as dropped."""
+    numbers = {(span.start, span.end, span.label): n for n, span in enumerate(kept, 1)}
+    by_id = {span.span_id: (span.start, span.end, span.label) for span in spans}
+    entities = [
+        {
+            "id": number,
+            "label": span.label,
+            "start_offset": convert(span.start),
+            "end_offset": convert(span.end),
+        }
+        for number, span in enumerate(kept, 1)
     ]
-    drop_links(document, stats)
-    return {
-        "id": document.id,
-        "text": document.text,
-        "label": labels,
-        "annotator": document.annotator,
-        "split": document.split,
-    }
+    relations: list[dict[str, object]] = []
+    for link in document.links:
+        source = numbers.get(by_id.get(link.source_id, (-1, -1, "")))
+        target = numbers.get(by_id.get(link.target_id, (-1, -1, "")))
+        if source is None or target is None:
+            stats.links_dropped["link_endpoint_not_exported"] += 1
+            continue
+        relations.append(
+            {
+                "id": len(relations) + 1,
+                "from_id": source,
+                "to_id": target,
+                "type": link.kind,
+            }
+        )
+    return {"entities": entities, "relations": relations}
 
 
 def encode(
@@ -80,10 +122,10 @@ class DoccanoFormat:
     media_type = "application/x-ndjson"
     description = (
         "doccano sequence-labelling JSON Lines (text, label: [[start, end, "
-        "label]], annotator, split); UTF-16 offsets by default, as doccano "
-        "reads them."
+        "label]], annotator, split; entities and relations where there are "
+        "links); UTF-16 offsets by default, as doccano reads them."
     )
-    schema_version = 2
+    schema_version = 3
     hf_features: list[dict[str, object]] | None = None
 
     def write(

@@ -280,6 +280,22 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def json_records(
+    data: bytes, problems: Problems
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """Each JSON object line of UTF-8 ``data`` with its 1-based line number;
+    blank lines skipped, a problem for each line that is not an object, and
+    nothing more once ``problems`` is full."""
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if problems.full:
+            return
+        if not line.strip(JSON_BLANK):
+            continue
+        record = load_json_line(line.decode("utf-8"), number, problems)
+        if record is not None:
+            yield number, record
+
+
 def load_json_line(
     line: str, number: int, problems: Problems
 ) -> dict[str, object] | None:

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from annotator.core.importing.common import JSON_BLANK, Problems, load_json_line
+from annotator.core.importing.common import Problems, json_records
 from annotator.core.importing.fields import (
     Where,
     document_id,
     document_text,
     integer,
+    objects,
     plain_meta,
     span_id,
     string,
@@ -54,14 +55,7 @@ def parse(
     stem = PurePosixPath(file).stem
     collaborative = stem.lower() in COLLABORATIVE_STEMS
     documents = []
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if problems.full:
-            break
-        if not line.strip(JSON_BLANK):
-            continue
-        record = load_json_line(line.decode("utf-8"), number, problems)
-        if record is None:
-            continue
+    for number, record in json_records(data, problems):
         document = _document(record, file, number, stem, collaborative, problems)
         if document is not None:
             documents.append(document)
@@ -135,17 +129,8 @@ def _plain_spans(value: object, where: Where) -> tuple[RawSpan, ...]:
 
 
 def _entities(value: object, where: Where) -> tuple[RawSpan, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("entities", "must be a list")
-        return ()
     spans = []
-    for index, item in enumerate(value):
-        field = f"entities[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "entities", where):
         start = integer(item.get("start_offset"), f"{field}.start_offset", where)
         end = integer(item.get("end_offset"), f"{field}.end_offset", where)
         label = string(item.get("label"), f"{field}.label", where)
@@ -155,17 +140,8 @@ def _entities(value: object, where: Where) -> tuple[RawSpan, ...]:
 
 
 def _relations(value: object, where: Where) -> tuple[RawLink, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("relations", "must be a list")
-        return ()
     links = []
-    for index, item in enumerate(value):
-        field = f"relations[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "relations", where):
         source, target = span_id(item.get("from_id")), span_id(item.get("to_id"))
         kind = string(item.get("type"), f"{field}.type", where)
         if source is None:

@@ -3,7 +3,7 @@ None after adding a problem that names the field."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from annotator.core.importing.common import (
     MAX_ID_LENGTH,
@@ -27,6 +27,25 @@ class Where:
     def add(self, field: str, message: str) -> None:
         path = f"{self.prefix}: {field}" if self.prefix and field else field
         self.problems.add(self.line, path or self.prefix or None, message)
+
+
+def objects(
+    value: object, field: str, where: Where, *, required: bool = False
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """Each object of the JSON list ``value`` with its field path
+    (``field[3]``); a problem for a value that is not a list (None is an empty
+    list unless ``required``) and for each item that is not an object."""
+    if value is None and not required:
+        return
+    if not isinstance(value, list):
+        where.add(field, "must be a list")
+        return
+    for index, item in enumerate(value):
+        here = f"{field}[{index}]"
+        if isinstance(item, dict):
+            yield here, item
+        else:
+            where.add(here, "must be an object")
 
 
 def integer(value: object, field: str, where: Where) -> int | None:

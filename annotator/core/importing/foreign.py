@@ -106,6 +106,17 @@ class Conversion:
     annotator_map: Mapping[str, str] = _field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class OffsetNote:
+    """How one document's offsets were read, and why."""
+
+    file: str
+    document: str
+    units: str
+    evidence: str
+    weak: bool = False
+
+
 @dataclass
 class ImportReport:
     """What an import decided and left out, for the dry run and the log."""
@@ -117,6 +128,8 @@ class ImportReport:
     skipped: Counter[str] = _field(default_factory=Counter)
     #: Documents by how their offsets were read.
     offsets: Counter[str] = _field(default_factory=Counter)
+    #: Each document's offset decision under ``--offsets auto`` or ``utf16``.
+    decisions: list[OffsetNote] = _field(default_factory=list)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -166,7 +179,43 @@ def settle(
         problems += errors
         if found is not None:
             settled.append(found)
+    _warn_contradictions(report)
+    _warn_weak(report)
     return settled, problems
+
+
+def _warn_weak(report: ImportReport) -> None:
+    weak = [note.document for note in report.decisions if note.weak]
+    if weak:
+        report.warn(
+            f"{len(weak)} document(s) had their offsets decided on weak evidence "
+            f"(word edges only, or nothing): {_named(weak)}; check their spans "
+            "or choose the offsets yourself"
+        )
+
+
+def _warn_contradictions(report: ImportReport) -> None:
+    """A warning per file whose documents' offsets were decided both ways."""
+    by_file: dict[str, dict[str, list[str]]] = {}
+    for note in report.decisions:
+        if note.units != "same":
+            units = by_file.setdefault(note.file, {})
+            units.setdefault(note.units, []).append(note.document)
+    for file, units in by_file.items():
+        if len(units) > 1:
+            parts = "; ".join(
+                f"read as {UNIT_NAMES[name]}: {_named(documents)}"
+                for name, documents in sorted(units.items())
+            )
+            report.warn(
+                f"{file}: its documents' offsets were decided differently "
+                f"({parts}); one tool counts one way, check these documents"
+            )
+
+
+def _named(documents: list[str], shown: int = 5) -> str:
+    more = len(documents) - shown
+    return ", ".join(documents[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _decision(document: RawDocument, mode: OffsetMode, index: OffsetIndex) -> Decision:
@@ -224,12 +273,27 @@ def _record_decision(
 ) -> None:
     if decision.same:
         report.offsets["same in both units"] += 1
+        if mode == "auto":
+            report.decisions.append(
+                OffsetNote(
+                    document.file, document.external_id, "same", decision.evidence
+                )
+            )
         return
     report.offsets[UNIT_NAMES[decision.units]] += 1
     if mode == "auto" or decision.units == "utf16":
         report.conversions.append(
             f"{document.source}: offsets read as {UNIT_NAMES[decision.units]} "
             f"({decision.evidence})"
+        )
+        report.decisions.append(
+            OffsetNote(
+                document.file,
+                document.external_id,
+                decision.units,
+                decision.evidence,
+                decision.weak,
+            )
         )
 
 

@@ -37,6 +37,7 @@ from annotator.core.importing.fields import (
     document_id,
     document_text,
     integer,
+    objects,
     plain_meta,
     span_id,
     string,
@@ -120,17 +121,8 @@ def _dict(value: object) -> dict[str, object]:
 def _annotations(
     value: object, where: Where, report: ImportReport
 ) -> tuple[RawAnnotation, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("annotations", "must be a list")
-        return ()
     found = []
-    for index, item in enumerate(value):
-        field = f"annotations[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "annotations", where):
         if item.get("was_cancelled"):
             report.skipped["cancelled annotation"] += 1
             continue
@@ -157,16 +149,9 @@ def annotator_name(value: object, field: str) -> str | None:
 def _results(
     value: object, field: str, where: Where, report: ImportReport
 ) -> tuple[tuple[RawSpan, ...], tuple[RawLink, ...]]:
-    if not isinstance(value, list):
-        where.add(field, "must be a list")
-        return (), ()
     spans: list[RawSpan] = []
     links: list[RawLink] = []
-    for index, item in enumerate(value):
-        here = f"{field}[{index}]"
-        if not isinstance(item, dict):
-            where.add(here, "must be an object")
-            continue
+    for here, item in objects(value, field, where, required=True):
         kind = item.get("type")
         quick = _plain_region(item, here) if kind == "labels" else None
         if quick is not None:

@@ -49,6 +49,8 @@ class Decision:
     units: Units
     evidence: str
     same: bool = False
+    #: Only word edges, or nothing, told the readings apart: a guess.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,11 @@ def decide(
     ``OffsetIndex(text)`` when the caller has one."""
     index = index or OffsetIndex(text)
     if index.utf16_length == index.length:
-        return Decision("codepoints", "no character outside the BMP", same=True)
+        return Decision(
+            "codepoints",
+            "no character outside the BMP: both readings are the same offsets",
+            same=True,
+        )
     texts = _text_votes(index, spans)
     if texts is not None:
         return texts
@@ -89,7 +95,10 @@ def decide(
     units = _score(index, graphemes, spans, "utf16")
     if points.converted == units.converted:
         return Decision(
-            "codepoints", "every span lies before the first astral character", True
+            "codepoints",
+            "every span lies before the first character outside the BMP: both "
+            "readings are the same offsets",
+            same=True,
         )
     return _weigh(points, units, len(spans))
 
@@ -151,10 +160,16 @@ def _weigh(points: _Score, units: _Score, total: int) -> Decision:
         winner = "utf16" if units.word_edges > points.word_edges else "codepoints"
         return Decision(
             winner,
+            f"only word edges tell the readings apart, a weak sign: "
             f"{units.word_edges} of {2 * total} span edges fall on word edges as "
             f"UTF-16, {points.word_edges} as code points",
+            weak=True,
         )
-    return Decision("codepoints", "no evidence either way: read as code points")
+    return Decision(
+        "codepoints",
+        "nothing tells the readings apart: read as code points, check the spans",
+        weak=True,
+    )
 
 
 def _score(

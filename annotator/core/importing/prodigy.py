@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from annotator.core.importing.common import JSON_BLANK, Problems, load_json_line
+from annotator.core.importing.common import Problems, json_records
 from annotator.core.importing.fields import (
     Where,
     document_id,
     document_text,
     integer,
+    objects,
     string,
 )
 from annotator.core.importing.foreign import (
@@ -43,14 +44,7 @@ def parse(
     """Every accepted line of one Prodigy JSONL file."""
     stem = PurePosixPath(file).stem
     documents = []
-    for number, line in enumerate(data.split(b"\n"), 1):
-        if problems.full:
-            break
-        if not line.strip(JSON_BLANK):
-            continue
-        record = load_json_line(line.decode("utf-8"), number, problems)
-        if record is None:
-            continue
+    for number, record in json_records(data, problems):
         if record.get("answer") in SKIPPED_ANSWERS:
             report.skipped[f"{record['answer']} answer"] += 1
             continue
@@ -84,17 +78,8 @@ def _document(
 
 
 def _spans(value: object, tokens: list[object], where: Where) -> tuple[RawSpan, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("spans", "must be a list")
-        return ()
     spans = []
-    for index, item in enumerate(value):
-        field = f"spans[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "spans", where):
         edges = _edges(item, tokens, field, where)
         label = string(item.get("label"), f"{field}.label", where)
         if edges is not None and label is not None:
@@ -153,17 +138,8 @@ def _token_edges(
 
 
 def _relations(value: object, where: Where) -> tuple[RawLink, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        where.add("relations", "must be a list")
-        return ()
     links = []
-    for index, item in enumerate(value):
-        field = f"relations[{index}]"
-        if not isinstance(item, dict):
-            where.add(field, "must be an object")
-            continue
+    for field, item in objects(value, "relations", where):
         ends = [_span_key(item.get(name)) for name in ("head_span", "child_span")]
         label = string(item.get("label"), f"{field}.label", where)
         if ends[0] is None or ends[1] is None:

@@ -35,7 +35,7 @@ from annotator.core.importing.foreign import (
 )
 from annotator.core.importing.native import parse_import_file
 from annotator.core.importing.offsets import OFFSET_MODES, OffsetMode
-from annotator.core.importing.sniff import refusal
+from annotator.core.importing.sniff import DETECT, Detection, detect, refusal
 
 SOURCE_FORMATS = ("native", "doccano", "labelstudio", "prodigy", "brat", "conll")
 DEFAULT_OFFSETS: Mapping[str, OffsetMode] = {
@@ -74,9 +74,11 @@ class ImportOptions:
 
     def errors(self) -> list[str]:
         """What is wrong with the options themselves."""
-        errors = []
+        errors: list[str] = []
+        if self.source_format == DETECT:
+            return errors  # checked once the files have said what they are
         if self.source_format not in SOURCE_FORMATS:
-            known = "|".join(SOURCE_FORMATS)
+            known = "|".join((DETECT, *SOURCE_FORMATS))
             errors.append(f"--from {self.source_format!r}: one of {known}")
         if self.offsets is not None and self.offsets not in OFFSET_MODES:
             errors.append(
@@ -95,6 +97,23 @@ class ImportOptions:
 class ReadResult:
     documents: list[ImportedDocument]
     report: ImportReport
+    #: The options read with: ``detect`` replaced by the format found.
+    options: ImportOptions = ImportOptions()
+    detection: Detection | None = None
+
+
+def resolved(
+    files: Sequence[tuple[str, bytes]], options: ImportOptions
+) -> tuple[ImportOptions, Detection | None]:
+    """``options`` with ``--from detect`` replaced by what the files look
+    like (``sniff.detect``); ImportFileError when they disagree."""
+    if options.source_format != DETECT:
+        return options, None
+    found = detect(files)
+    if found.source_format is None:
+        problem = found.problem or "no format found"
+        raise ImportFileError([ImportProblem("--from detect", None, None, problem)])
+    return replace(options, source_format=found.source_format), found
 
 
 def read_files(
@@ -106,6 +125,17 @@ def read_files(
 ) -> ReadResult:
     """Every document of ``files`` (name, bytes) read as ``options`` say;
     offsets in code points, end exclusive. Raises ImportFileError."""
+    options, detection = resolved(files, options)
+    read = _read_files(files, options, labels, max_bytes)
+    return ReadResult(read.documents, read.report, options, detection)
+
+
+def _read_files(
+    files: Sequence[tuple[str, bytes]],
+    options: ImportOptions,
+    labels: Collection[str],
+    max_bytes: int,
+) -> ReadResult:
     option_errors = options.errors()
     if option_errors:
         raise ImportFileError(

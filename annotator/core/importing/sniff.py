@@ -11,6 +11,7 @@ plain-text document full of tab-separated lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -124,3 +125,44 @@ def _conll_line(line: str) -> bool:
 def _share(lines: list[str], test: object) -> float:
     assert callable(test)  # noqa: S101 (a predicate)
     return sum(1 for line in lines if test(line)) / len(lines)
+
+
+#: The ``--from`` value that asks for ``detect``.
+DETECT = "detect"
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What ``detect`` found: the format to read with (None when the files
+    disagree), each file's guess as a line for the user, and the problem."""
+
+    source_format: str | None
+    findings: tuple[str, ...]
+    problem: str | None = None
+
+
+def detect(files: Sequence[tuple[str, bytes]]) -> Detection:
+    """The one format the ``files`` (name, bytes) that give one away look
+    like (brat's ``.txt`` halves give none); this project's own format when
+    none does."""
+    guesses: dict[str, list[str]] = {}
+    findings = []
+    for name, data in files:
+        guess = sniff(name, data)
+        if guess is None:
+            findings.append(f"{name}: nothing tells the format apart")
+            continue
+        guesses.setdefault(guess.source_format, []).append(name)
+        findings.append(f"{name}: {guess.describe()}")
+    if not guesses:
+        return Detection("native", tuple(findings))
+    if len(guesses) == 1:
+        return Detection(next(iter(guesses)), tuple(findings))
+    kinds = "; ".join(
+        f"{_NAMES[found]}: {', '.join(names)}" for found, names in guesses.items()
+    )
+    return Detection(
+        None,
+        tuple(findings),
+        f"the files look like different formats ({kinds}): import them separately",
+    )

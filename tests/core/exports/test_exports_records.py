@@ -18,6 +18,15 @@ Run = Callable[..., Any]
 LINE_FORMATS = ["jsonl", "spacy", "hf-bio", "doccano"]
 
 
+def doccano_label(record: dict[str, Any]) -> list[list[Any]]:
+    """A doccano line's spans as [start, end, label], in either shape."""
+    if "label" in record:
+        return list(record["label"])
+    return [
+        [e["start_offset"], e["end_offset"], e["label"]] for e in record["entities"]
+    ]
+
+
 def split_of(name: str) -> str:
     return name.rsplit("/", 1)[-1].split(".", 1)[0]
 
@@ -31,7 +40,7 @@ def labels_in(name: str, record: dict[str, Any]) -> list[str]:
     if name in ("jsonl", "spacy"):
         return [span["label"] for span in record["spans"]]
     if name == "doccano":
-        return [label for _, _, label in record["label"]]
+        return [label for _, _, label in doccano_label(record)]
     return [tag[2:] for tag in record["ner_tags"] if tag.startswith("B-")]
 
 

@@ -1,0 +1,203 @@
+"""The cue-rule suggester: a project's cue lexicon matched against a text.
+
+What a rule proposes follows the project guideline: a hedge is **the hedging
+words only** (``span=cue``); a denial covers the denial word and what is
+denied, not the speaker (``span=rest``: from the cue to the end of its
+clause); a false-flag warning covers the warning statement (``span=clause``:
+the clause around the cue, after any reporting verb or "that"). Sentences and
+clauses are found by punctuation and a few conjunctions, not by a parser, so
+every proposal is a suggestion an annotator accepts, corrects or rejects.
+
+Offsets are code points into the text, end exclusive.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from annotator.core.suggestions.base import Suggestion
+from annotator.core.suggestions.lexicon import (
+    QUOTES,
+    CompiledLexicon,
+    Lexicon,
+    Rule,
+    Scope,
+    compile_lexicon,
+)
+
+#: A sentence ends after . ! ? (and closing quotes or brackets) before a
+#: space, or at a line break. Not after an initial ("U.S.") or a title.
+SENTENCE_END = regex.compile(
+    r"(?<!(?<!\w)(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Gov|Prof))"
+    rf"[.!?]+[{QUOTES})\]]*(?=\s|$)|\r\n|\r|\n"
+)
+#: Where a clause ends, looking right from a cue.
+CLAUSE_END = regex.compile(
+    r"\s*;|\s*,?\s+(?:but|although|though|whereas|while|even though)(?!\w)"
+    # a trailing attribution: ", officials said"
+    "|\\s*,\\s*(?:[\\w'\u2019-]+\\s+){0,5}?"
+    r"(?:said|says|told|added|warned|stated)(?!\w)",
+    regex.IGNORECASE,
+)
+#: Where a clause starts, looking left from a cue: after a comma, a semicolon
+#: or a colon, a conjunction, "that", or a reporting verb (the speaker and
+#: the verb stay outside the span, as the guideline asks).
+CLAUSE_START = regex.compile(
+    r"(?:[,;:]|(?<!\w)(?:that|but|although|though|whereas|while|because"
+    r"|said|says|say|told|tells|added|adds|stated|states|warned|warns"
+    r"|claimed|insisted|insists|believes|believed|feared))"
+    rf"[{QUOTES}]?\s+",
+    regex.IGNORECASE,
+)
+TRIM = f" \t\r\n.,;:!?{QUOTES}"
+#: Each curly quotation mark's partner.
+PARTNERS = dict(
+    zip(
+        "\u201c\u201d\u2018\u2019\u00ab\u00bb",
+        "\u201d\u201c\u2019\u2018\u00bb\u00ab",
+        strict=True,
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """Sentence bounds of a text, code points, end exclusive."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Sentences:
+        starts, ends = [0], []
+        for match in SENTENCE_END.finditer(text):
+            ends.append(match.end())
+            starts.append(match.end())
+        ends.append(len(text))
+        return cls(tuple(starts), tuple(ends))
+
+    def around(self, position: int) -> tuple[int, int]:
+        index = max(bisect_right(self.starts, position) - 1, 0)
+        return self.starts[index], self.ends[index]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``-``end`` without surrounding spaces and punctuation; a
+    quotation mark stays when the span holds its partner."""
+    while start < end and text[start] in TRIM:
+        if text[start] in QUOTES and _has_partner(text, start, end):
+            break
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        if text[end - 1] in QUOTES and _has_partner(text, start, end, end - 1):
+            break
+        end -= 1
+    return start, end
+
+
+def _has_partner(text: str, start: int, end: int, at: int | None = None) -> bool:
+    at = start if at is None else at
+    inside = text[start:end]
+    mark = text[at]
+    partner = PARTNERS.get(mark, mark)
+    count = inside.count(mark) + (inside.count(partner) if partner != mark else 0)
+    return count % 2 == 0 and count > 0
+
+
+class RuleSuggester:
+    """Suggests spans from a cue lexicon; ``version`` names the lexicon
+    version, so every suggestion can say which list made it."""
+
+    def __init__(self, lexicon: Lexicon, version: str, name: str = "rules") -> None:
+        self._compiled: CompiledLexicon = compile_lexicon(lexicon)
+        self._name, self._version = name, version
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def suggest(self, text: str, labels: Sequence[str]) -> list[Suggestion]:
+        """Every rule of a wanted label matched in ``text``; of overlapping
+        proposals of one label the longest (then the best scored) stays."""
+        wanted = set(labels)
+        sentences = Sentences.of(text)
+        found: list[Suggestion] = []
+        for rule in self._compiled.rules:
+            if rule.label in wanted:
+                found += self._matches(rule, text, sentences)
+        return _without_overlaps(found)
+
+    def _matches(self, rule: Rule, text: str, sentences: Sentences) -> list[Suggestion]:
+        found = []
+        for match in rule.pattern.finditer(text):
+            cue = match.span("cue")
+            sentence = sentences.around(cue[0])
+            if not self._context_holds(rule, text, sentence, match.span()):
+                continue
+            start, end = _scope(rule.scope, text, cue, sentence)
+            if start < end:
+                found.append(Suggestion(start, end, rule.label, rule.score))
+        return found
+
+    def _context_holds(
+        self,
+        rule: Rule,
+        text: str,
+        sentence: tuple[int, int],
+        cue: tuple[int, int],
+    ) -> bool:
+        def present(group: str) -> bool:
+            pattern = self._compiled.contexts[group]
+            return any(
+                m.end() <= cue[0] or m.start() >= cue[1]
+                for m in pattern.finditer(
+                    text, sentence[0], sentence[1], overlapped=True
+                )
+            )
+
+        return all(present(g) for g in rule.needs) and not any(
+            present(g) for g in rule.unless
+        )
+
+
+def _scope(
+    scope: Scope, text: str, cue: tuple[int, int], sentence: tuple[int, int]
+) -> tuple[int, int]:
+    """The span a rule proposes for a cue (see the module's docstring)."""
+    if scope is Scope.CUE:
+        return cue
+    ending = CLAUSE_END.search(text, cue[1], sentence[1])
+    end = ending.start() if ending else sentence[1]
+    start = cue[0]
+    if scope is Scope.CLAUSE:
+        starts = [m.end() for m in CLAUSE_START.finditer(text, sentence[0], cue[0])]
+        start = starts[-1] if starts else sentence[0]
+    return _trimmed(text, start, end)
+
+
+def _without_overlaps(found: list[Suggestion]) -> list[Suggestion]:
+    """Per label, keep the longest of overlapping proposals (then the best
+    scored, then the first); answer them in text order."""
+    ranked = sorted(found, key=lambda s: (-(s.end - s.start), -s.score, s.start))
+    # Per label, the kept spans (never overlapping) as sorted starts and ends.
+    kept: dict[str, tuple[list[int], list[int]]] = {}
+    result = []
+    for suggestion in ranked:
+        starts, ends = kept.setdefault(suggestion.label, ([], []))
+        at = bisect_right(starts, suggestion.start)
+        if at and ends[at - 1] > suggestion.start:
+            continue  # overlaps the kept span starting at or before it
+        if at < len(starts) and starts[at] < suggestion.end:
+            continue  # overlaps the kept span starting after it
+        starts.insert(at, suggestion.start)
+        ends.insert(at, suggestion.end)
+        result.append(suggestion)
+    return sorted(result, key=lambda s: (s.start, s.end, s.label))

@@ -1,0 +1,80 @@
+"""``train_model``: a project's gold layer in, a trained spancat model folder
+out (model, per-label figures on the held-out documents, counts).
+
+Registering the model as the project's suggester is the suggestions
+storage's business (``kind="spancat"``, ``config={"path": ...}``); this
+module writes the folder and answers its report.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from annotator.core.suggestions import SuggesterError
+from annotator.models import Project
+from annotator.services.errors import ServiceError
+from annotator.services.exports.disk import project_folder_name
+from annotator.services.suggesters import spancat
+from annotator.services.suggesters.files import check_target
+from annotator.services.suggesters.gold import training_examples
+
+#: Fewer gold spans than this teach a span categorizer nothing worth showing.
+MIN_SPANS = 20
+#: One document to learn from and one held out to score on, at least.
+MIN_DOCUMENTS = 2
+DEFAULT_EPOCHS = 20
+DEFAULT_HELD_OUT = 0.2
+
+
+class NotEnoughGoldError(ServiceError):
+    """The layer is too small to train on."""
+
+
+def train_model(
+    session: Session,
+    project: Project,
+    out_dir: Path,
+    *,
+    layer: str = "gold",
+    epochs: int = DEFAULT_EPOCHS,
+    seed: int = 0,
+    held_out: float = DEFAULT_HELD_OUT,
+    progress: spancat.Progress | None = None,
+) -> spancat.TrainReport:
+    """Train a spancat model on ``layer`` of ``project`` into ``out_dir``
+    (new or empty). ServiceError, before any training, when spaCy is missing,
+    the folder is taken or the layer has too few spans."""
+    try:
+        spancat.require_spacy()
+        check_target(out_dir)
+    except (SuggesterError, FileExistsError) as error:
+        raise ServiceError(str(error)) from None
+    data = training_examples(session, project, layer)
+    spans, documents = data.span_count, len(data.examples)
+    if spans < MIN_SPANS or documents < MIN_DOCUMENTS:
+        raise NotEnoughGoldError(
+            f"the {layer} layer of {project.name} has {spans} spans in "
+            f"{documents} documents: training needs at least {MIN_SPANS} spans "
+            f"in at least {MIN_DOCUMENTS} documents"
+        )
+    try:
+        return spancat.train_spancat(
+            data.examples,
+            data.labels,
+            out_dir,
+            seed=seed,
+            epochs=epochs,
+            held_out=held_out,
+            progress=progress,
+        )
+    except (ValueError, OSError) as error:
+        raise ServiceError(f"training failed: {error}") from None
+
+
+def default_model_folder(models_dir: Path, project: Project, now: datetime) -> Path:
+    """``<models_dir>/<project slug>-<id>/<UTC time>-spancat``."""
+    stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return models_dir / project_folder_name(project) / f"{stamp}-{spancat.NAME}"

@@ -1,0 +1,21 @@
+"""Suggestions for annotators: the project's cue lexicon, its settings (off,
+on, calibrate), its registered suggesters and the factory that loads them
+by kind, and serving, accepting and rejecting suggestions."""
+
+from annotator.services.suggestions import lexicons, settings
+from annotator.services.suggestions.factory import load_suggester, register_loader
+from annotator.services.suggestions.serving import (
+    accept_suggestion,
+    reject_suggestion,
+    suggestions_for,
+)
+
+__all__ = [
+    "accept_suggestion",
+    "lexicons",
+    "load_suggester",
+    "register_loader",
+    "reject_suggestion",
+    "settings",
+    "suggestions_for",
+]

@@ -1,0 +1,109 @@
+"""A project's suggestion settings for its admins: the mode and calibration
+share, the cue lexicon (one textarea per label, each save a new version) and
+the registered suggesters with their last error. Routes of the ``projects``
+blueprint (``projects.suggestions`` …)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from annotator.core.suggestions.lexicon import contexts_to_text
+from annotator.extensions import current_session
+from annotator.models import Project, Role, User
+from annotator.services.errors import FieldRefused
+from annotator.services.suggestions import lexicons, settings
+from annotator.web.forms import LexiconForm, SuggestionSettingsForm
+from annotator.web.projects import blueprint
+from annotator.web.security import require_membership
+
+PAGE = "/projects/<int:project_id>/suggestions"
+
+
+def _user() -> User:
+    return cast(User, current_user._get_current_object())
+
+
+def _page(
+    project: Project,
+    settings_form: SuggestionSettingsForm | None = None,
+    lexicon_form: LexiconForm | None = None,
+    label_texts: dict[str, str] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    session = current_session()
+    stored = settings.settings_for(session, project.id)
+    versions = lexicons.history(session, project)
+    newest = versions[0].lexicon
+    if settings_form is None:
+        settings_form = SuggestionSettingsForm(
+            mode=stored.mode, share=stored.calibration_share
+        )
+    if lexicon_form is None:
+        lexicon_form = LexiconForm(
+            contexts=contexts_to_text(newest.get("contexts", {}))
+        )
+    if label_texts is None:
+        label_texts = {
+            label.name: "\n".join(newest.get("labels", {}).get(label.name, []))
+            for label in project.labels
+        }
+    page = render_template(
+        "projects/suggestions.html",
+        project=project,
+        settings_form=settings_form,
+        lexicon_form=lexicon_form,
+        label_texts=label_texts,
+        versions=versions,
+        suggesters=settings.active_suggesters(session, project.id),
+    )
+    session.commit()  # the defaults, made on a project's first visit
+    return page, status
+
+
+@blueprint.route(PAGE)
+@require_membership(Role.ADMIN)
+def suggestions(project: Project) -> ResponseReturnValue:
+    return _page(project)
+
+
+@blueprint.route(f"{PAGE}/settings", methods=["POST"])
+@require_membership(Role.ADMIN)
+def suggestion_settings(project: Project) -> ResponseReturnValue:
+    form = SuggestionSettingsForm()
+    if not form.validate_on_submit():
+        return _page(project, settings_form=form, status=400)
+    saved = settings.set_suggestions(
+        current_session(), project, form.mode.data or "", form.share.data, _user()
+    )
+    flash(f"Suggestions: {saved.mode}.", "info")
+    return redirect(url_for("projects.suggestions", project_id=project.id))
+
+
+@blueprint.route(f"{PAGE}/lexicon", methods=["POST"])
+@require_membership(Role.ADMIN)
+def save_lexicon(project: Project) -> ResponseReturnValue:
+    form = LexiconForm()
+    texts = {
+        label.name: request.form[f"label-{label.name}"]
+        for label in project.labels
+        if f"label-{label.name}" in request.form
+    }
+    if not form.validate_on_submit():
+        return _page(project, lexicon_form=form, label_texts=texts, status=400)
+    try:
+        saved, changed = lexicons.save_lexicon_texts(
+            current_session(), project, texts, form.contexts.data or "", _user()
+        )
+    except FieldRefused as error:
+        current_session().rollback()
+        form.contexts.errors = [f"Not saved: {error}"]
+        return _page(project, lexicon_form=form, label_texts=texts, status=400)
+    if changed:
+        flash(f"Cue lexicon saved as version {saved.number}.", "info")
+    else:
+        flash(f"Nothing changed: the lexicon is still version {saved.number}.", "info")
+    return redirect(url_for("projects.suggestions", project_id=project.id))

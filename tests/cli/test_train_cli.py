@@ -1,0 +1,92 @@
+"""``annotator train``: refuses clearly (no gold, too little gold, no spaCy,
+a taken folder) and otherwise trains, prints the held-out figures and the
+folder of a model that loads."""
+
+import json
+import sys
+from pathlib import Path
+
+from annotator.cli import cli
+from annotator.services.suggesters import spancat, training
+from tests.gold_data import make_gold_project
+
+
+def train(runner, *args):
+    return runner.invoke(cli, ["train", "Alpha", *args])
+
+
+def test_train_is_listed_with_its_options(runner):
+    assert "train" in runner.invoke(cli, ["--help"]).output
+    text = runner.invoke(cli, ["train", "--help"]).output
+    for option in ("--layer", "--out", "--epochs", "--seed"):
+        assert option in text
+
+
+def test_no_gold_layer_is_refused(runner, project):
+    result = train(runner)
+    assert result.exit_code == 1
+    assert "no gold layer yet" in result.output
+
+
+def test_too_few_gold_spans_is_refused_saying_how_many_are_needed(
+    runner, project, users, tmp_path
+):
+    make_gold_project(project, users["reviewer"], documents=3)
+    result = train(runner, "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert f"training needs at least {training.MIN_SPANS} spans" in result.output
+    assert "the gold layer of Alpha has" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_missing_spacy_is_refused_naming_the_extra(runner, project, monkeypatch):
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    result = train(runner)
+    assert result.exit_code == 1
+    assert "install framing-annotator[ml]" in result.output
+
+
+def test_an_unknown_project_is_refused(runner, project):
+    result = runner.invoke(cli, ["train", "Nope"])
+    assert result.exit_code == 1
+    assert "Nope" in result.output
+
+
+def test_an_occupied_out_folder_is_refused_before_reading(runner, project, tmp_path):
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "mine.txt").write_text("keep")
+    result = train(runner, "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert "exists and is not an empty folder" in result.output
+
+
+def test_train_prints_figures_and_writes_a_model_that_serves(
+    runner, project, users, app
+):
+    make_gold_project(project, users["reviewer"], documents=30)
+    result = train(runner, "--epochs", "6", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("Model ")
+    folder = Path(last.split(" written to ", 1)[1])
+    models = Path(app.instance_path) / "models"
+    assert folder.parent.parent == models
+    assert folder.name.endswith("-spancat")
+    metrics = json.loads((folder / spancat.METRICS_FILE).read_text("utf-8"))
+    assert metrics["counts"]["documents_held_out"] == 6
+    assert metrics["seed"] == 2
+    hedge = metrics["per_label"]["hedge"]
+    row = next(line for line in result.stdout.splitlines() if line.startswith("hedge"))
+    assert row.split()[1:] == [
+        f"{hedge['precision']:.3f}",
+        f"{hedge['recall']:.3f}",
+        f"{hedge['f1']:.3f}",
+        str(hedge["gold"]),
+    ]
+    assert "epoch 6/6" in result.stderr
+    suggester = spancat.load_spancat(folder)
+    assert suggester.version == metrics["version"] in last
+    text = "Witnesses reportedly discussed the report about the convoy."
+    assert (10, 20, "hedge") in {
+        (s.start, s.end, s.label) for s in suggester.suggest(text, ["hedge"])
+    }
