@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
+#: Not containing the username, not a common password (accounts.check_password).
+PASSWORD = "spans-saved-quickly"
 TEXT = ("Moscow has vehemently denied any involvement in the attack. " * 40).strip()
 
 
@@ -35,8 +37,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_for(port: int) -> None:
+    """Until the server on ``port`` accepts connections (up to 30 s)."""
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
 def prepare(folder: Path) -> dict[str, str]:
-    env = {**os.environ, "ANNOTATOR_INSTANCE_PATH": str(folder)}
+    env = {
+        **os.environ,
+        "ANNOTATOR_INSTANCE_PATH": str(folder),
+        # This checkout's code, not whatever the editable install points at.
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
     annotator = str(Path(sys.executable).parent / "annotator")
     (folder / "a.txt").write_text(TEXT)
 
@@ -51,7 +69,7 @@ def prepare(folder: Path) -> dict[str, str]:
         )
 
     run("db", "upgrade")
-    run("create-user", "bench", "--password-stdin", stdin="bench-password\n")
+    run("create-user", "bench", "--password-stdin", stdin=f"{PASSWORD}\n")
     run("create-project", "Bench")
     run("add-member", "Bench", "bench", "--role", "annotator")
     run("import", "Bench", str(folder / "a.txt"))
@@ -82,18 +100,25 @@ class Client:
         return response.status, data, dict(response.headers)
 
 
-def login(client: Client) -> str:
-    _, page, _ = client.request("GET", "/login")
+def page_token(client: Client, path: str) -> str:
+    _, page, _ = client.request("GET", path)
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
     if match is None:
-        raise SystemExit("no CSRF token on the login page")
-    token = match.group(1).decode()
+        raise SystemExit(f"no CSRF token on {path}")
+    return match.group(1).decode()
+
+
+def login(client: Client) -> str:
+    """Log in as "bench"; the CSRF token of the new session (a login starts
+    a new one, so the login page's token no longer holds)."""
+    token = page_token(client, "/login")
     form = urlencode(
-        {"username": "bench", "password": "bench-password", "csrf_token": token}
+        {"username": "bench", "password": PASSWORD, "csrf_token": token}
     ).encode()
     client.request(
         "POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
     )
+    token = page_token(client, "/")
     client.request(
         "POST",
         "/projects/1/next",
@@ -127,7 +152,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            time.sleep(2.5)
+            wait_for(port)
             client = Client(port)
             token = login(client)
             api = "/api/projects/1/documents/1"

@@ -7,12 +7,12 @@ silently overwriting newer work. Offsets are code points, end exclusive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from annotator.core.labels import LINK_RULES
+from annotator.core.labels import LINK_RULES, SpanSchema
 from annotator.core.spans import (
     MAX_SPANS_PER_DOCUMENT,
     FieldError,
@@ -38,9 +38,10 @@ from annotator.models import (
     User,
 )
 from annotator.models import Span as SpanRow
-from annotator.services import audit, versions
+from annotator.services import audit, span_write, versions
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.projects import effective_role, has_role, span_schema
+from annotator.services.span_write import SaveState
 
 MAX_SOURCES = 500
 CLOSED_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
@@ -193,9 +194,26 @@ def create_span(
     user: User,
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
-    _, created, version = add_span(session, project, document, user, data)
-    session.commit()
-    return created, version
+    """Store a new span of ``user`` with its audit row, if ``data["version"]``
+    is still the assignment's version. Reads first, one short write section
+    last (see ``span_write``)."""
+    span, errors = parse_span(data, "span")
+    if span is None:
+        raise InvalidAnnotation(_without_prefix(errors[0]))
+    state = span_write.save_state(session, project.id, document.id, user, span)
+    labels = {span.label: state.label_id} if state.label_id else _labels(project)
+    schema = SpanSchema(frozenset(labels), tuple(project.attribute_names))
+    _check_new_span(span, document, schema, state)
+    claimed = _claimed(state, data.get("version"))
+    write = span_write.SpanWrite(
+        document.id, document.project_id, user.id, labels[span.label], span
+    )
+    created = span_write.write_span(
+        session, cast(int, state.assignment_id), state.status, claimed, write
+    )
+    if created is None:
+        raise StaleVersion(load_annotation(session, document, user))
+    return created, claimed + 1
 
 
 def add_span(
@@ -231,6 +249,39 @@ def add_span(
     created = span_json(row, span.label)
     _audit(session, user, document, "span", row.id, "create", {"after": created})
     return row, created, version
+
+
+def _check_new_span(
+    span: Span, document: Document, schema: SpanSchema, state: SaveState
+) -> None:
+    """The refusals of a new span, in the order the API has always given
+    them: the span itself (labels and the project's attribute schema), too
+    many spans, a duplicate."""
+    errors = span_errors(span, document.text, schema, "span")
+    if errors:
+        raise InvalidAnnotation(_without_prefix(errors[0]))
+    if state.span_count >= MAX_SPANS_PER_DOCUMENT:
+        raise InvalidAnnotation(
+            FieldError("span", f"at most {MAX_SPANS_PER_DOCUMENT} spans per document")
+        )
+    if state.duplicate:
+        raise InvalidAnnotation(
+            FieldError("span", "you already have this span with this label")
+        )
+
+
+def _claimed(state: SaveState, version: object) -> int:
+    """The version a new span claims, checked like ``_claim_version`` does."""
+    if state.assignment_id is None:
+        raise NotFoundError("this document is not assigned to you")
+    claimed = versions.checked_version(version, InvalidAnnotation)
+    if state.status in CLOSED_STATUSES:
+        raise InvalidAnnotation(
+            FieldError(
+                "status", f"this document is {state.status}: reopen it to change spans"
+            )
+        )
+    return claimed
 
 
 def _refuse_too_many(session: Session, document: Document, user: User) -> None:

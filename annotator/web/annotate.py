@@ -28,12 +28,14 @@ def _user() -> User:
     return cast(User, current_user._get_current_object())
 
 
-def project_document(project: Project, document_id: int) -> Document:
+def project_document(
+    project: Project, document_id: int, *, text: bool = False
+) -> Document:
     """The document with this id in this project, or 404. The text loads only
-    when used: every API save looks the document up, and articles are long."""
-    document = current_session().get(
-        Document, document_id, options=[defer(Document.text)]
-    )
+    when used (every API save looks the document up, and articles are long),
+    or at once with ``text`` when the caller needs it anyway."""
+    options = [] if text else [defer(Document.text)]
+    document = current_session().get(Document, document_id, options=options)
     if document is None or document.project_id != project.id:
         abort(404)
     return document

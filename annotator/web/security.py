@@ -14,10 +14,10 @@ from flask import Response, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter, Map
 
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services.blind import annotating_in, is_annotating
-from annotator.services.projects import effective_role, has_role
+from annotator.services.projects import has_role, project_and_role
 from annotator.web.bearer import by_token
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -116,11 +116,8 @@ def require_membership(role: Role) -> Callable[[View], View]:
         def wrapper(*args: Any, project_id: int, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return _refuse_anonymous()
-            project = db.session.get(Project, project_id)
             user = cast(User, current_user._get_current_object())
-            held = (
-                effective_role(current_session(), project_id, user) if project else None
-            )
+            project, held = project_and_role(current_session(), project_id, user)
             if project is None or held is None:
                 abort(404)
             if not has_role(held, role):

@@ -1,0 +1,140 @@
+"""Saving a new span in few statements and a short write section.
+
+All that a save checks is read first, in one query (the annotator's
+assignment, the label's id, how many spans they have, whether this one is a
+duplicate). The writes come last and back to back: the version bump (a
+conditional UPDATE, so the stale-write check stays atomic), the span and its
+audit row, then the commit. On SQLite the write lock is taken by the first
+write and held to the commit, so keeping the writes together keeps other
+annotators' saves from waiting. Every read is made safe by the version
+bump: any change to this annotator's spans or status bumps the version, so a
+check that went stale between the read and the write ends in a conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from annotator.core.spans import Span
+from annotator.models import Assignment, AssignmentStatus, AuditEvent, Label, User
+from annotator.models import Span as SpanRow
+from annotator.services import versions
+
+
+@dataclass(frozen=True, slots=True)
+class SaveState:
+    """What a span save is checked against, read in one statement.
+    ``assignment_id`` is None when the document is not assigned to the user;
+    ``label_id`` is None for a label the project does not have."""
+
+    assignment_id: int | None
+    status: str
+    version: int
+    label_id: int | None
+    span_count: int
+    duplicate: bool
+
+
+def save_state(
+    session: Session, project_id: int, document_id: int, user: User, span: Span
+) -> SaveState:
+    """Read the assignment, the label id, the span count and the duplicate
+    check for a new ``span`` in one query (scalar subqueries, no FROM of its
+    own, so a missing assignment still answers the rest)."""
+    mine = (SpanRow.document_id == document_id, SpanRow.annotator_id == user.id)
+    label_id = (
+        select(Label.id)
+        .where(Label.project_id == project_id, Label.name == span.label)
+        .scalar_subquery()
+    )
+    assignment = select(Assignment).where(
+        Assignment.document_id == document_id, Assignment.user_id == user.id
+    )
+    row = session.execute(
+        select(
+            assignment.with_only_columns(Assignment.id).scalar_subquery(),
+            assignment.with_only_columns(Assignment.status).scalar_subquery(),
+            assignment.with_only_columns(Assignment.version).scalar_subquery(),
+            label_id,
+            select(func.count()).select_from(SpanRow).where(*mine).scalar_subquery(),
+            exists().where(
+                *mine,
+                SpanRow.start == span.start,
+                SpanRow.end == span.end,
+                SpanRow.label_id == label_id,
+            ),
+        )
+    ).one()
+    found, status, version, label, count, duplicate = row
+    return SaveState(found, status or "", version or 0, label, count, bool(duplicate))
+
+
+@dataclass(frozen=True, slots=True)
+class SpanWrite:
+    """A checked new span, ready to store."""
+
+    document_id: int
+    project_id: int
+    user_id: int
+    label_id: int
+    span: Span
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "annotator_id": self.user_id,
+            "label_id": self.label_id,
+            "start": self.span.start,
+            "end": self.span.end,
+            "attributes": dict(self.span.attributes),
+            "note": self.span.note,
+        }
+
+    def created(self, span_id: int) -> dict[str, Any]:
+        """The span as the API answers it (and as the audit row keeps it)."""
+        span = self.span
+        return {
+            "id": span_id,
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "attributes": dict(span.attributes),
+            "note": span.note,
+        }
+
+
+def write_span(
+    session: Session, assignment_id: int, status: str, claimed: int, write: SpanWrite
+) -> dict[str, Any] | None:
+    """Bump the assignment's version from ``claimed`` (opening it if still
+    to do), insert the span and its audit row, commit; the created span, or
+    None (nothing written, the transaction rolled back) when another change
+    came first."""
+    opened = (
+        {"status": AssignmentStatus.IN_PROGRESS}
+        if status == AssignmentStatus.TODO
+        else {}
+    )
+    if not versions.bump(session, Assignment, assignment_id, claimed, **opened):
+        session.rollback()
+        return None
+    span_id: int = session.execute(
+        insert(SpanRow).values(write.values()).returning(SpanRow.id)
+    ).scalar_one()
+    created = write.created(span_id)
+    session.execute(
+        insert(AuditEvent).values(
+            actor_id=write.user_id,
+            project_id=write.project_id,
+            entity="span",
+            entity_id=span_id,
+            action="create",
+            data={"document_id": write.document_id, "after": created},
+        )
+    )
+    session.commit()
+    return created
