@@ -17,6 +17,7 @@ import { wireBar } from "./bar.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
+import { Suggestions } from "./suggestions.js";
 import { Toast } from "./toast.js";
 
 
@@ -65,6 +66,11 @@ const ui = {
   panel: byId("annotate-panel"),
   panelToggle: byId("panel-toggle"),
   panelCount: byId("panel-count"),
+  suggestionList: byId("suggestion-list"),
+  suggestionCount: byId("suggestion-count"),
+  suggestionLabels: byId("suggestion-labels"),
+  suggestionEmpty: byId("suggestion-empty"),
+  suggestionHeading: byId("suggestions-heading"),
 };
 
 const page = {
@@ -120,6 +126,7 @@ function focusedListKey() {
 const FULL_REDRAW = 200;
 
 function look(span) {
+  if (suggestions.isKey(span.key)) return suggestions.look(span);
   const selected = span.key === page.selected ? " selected" : "";
   return {
     className: `${classOf(span.label)}${selected}`,
@@ -134,7 +141,8 @@ function changesSince(spans) {
   const ranges = [];
   const drawn = new Map();
   for (const span of spans) {
-    const signature = `${span.start16}:${span.end16}:${span.label}:${titleOf(span)}`;
+    const title = suggestions.isKey(span.key) ? "" : titleOf(span);
+    const signature = `${span.start16}:${span.end16}:${span.label}:${title}`;
     const before = page.drawn.get(span.key);
     drawn.set(span.key, { signature, start16: span.start16, end16: span.end16 });
     if (before?.signature === signature) {
@@ -155,9 +163,10 @@ function changesSince(spans) {
 function draw() {
   const spans = state.ordered().map(units);
   const focused = focusedListKey();
-  const { stale, ranges } = changesSince(spans);
-  if (ranges.length > FULL_REDRAW) view.renderAll(spans);
-  else view.renderRanges(ranges, spans);
+  const drawn = [...spans, ...suggestions.shown()];
+  const { stale, ranges } = changesSince(drawn);
+  if (ranges.length > FULL_REDRAW) view.renderAll(drawn);
+  else view.renderRanges(ranges, drawn);
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
   ui.panelCount.textContent = String(spans.length);
@@ -170,6 +179,7 @@ function draw() {
     listButton(focused)?.focus({ preventScroll: true });
   }
   showSelected();
+  suggestions.showFocused();
   caret.refresh();
 }
 
@@ -285,7 +295,13 @@ function choose(key) {
 
 function onTextClick(event) {
   if (document.getSelection()?.isCollapsed === false) return;
-  const keys = keysAt(event.target);
+  const all = keysAt(event.target);
+  const keys = all.filter((key) => !suggestions.isKey(key));
+  const suggested = all.find((key) => suggestions.isKey(key));
+  if (keys.length === 0 && suggested && page.linkSource === null) {
+    suggestions.focus(suggested);
+    return;
+  }
   if (keys.length === 0) {
     if (page.linkSource === null) select(null);
     return;
@@ -431,6 +447,7 @@ function onEscape() {
 
 /** Plain keys: label hotkeys, ?, Escape, Delete, L. True if the key was used. */
 function plainKey(key) {
+  if (suggestions.handleKey(key)) return true;
   const label = labelForKey(key);
   if (label) {
     pickLabel(label.name, false);
@@ -540,6 +557,21 @@ const session = createSession({
     endLinkMode();
   },
   firstDraw,
+  afterReload: () => suggestions.load(),
+});
+const suggestions = new Suggestions({
+  api: payload.api,
+  text,
+  index,
+  ui,
+  state,
+  session,
+  displayName,
+  classOf,
+  excerpt: panel.excerpt,
+  refuseEdit,
+  showMessage,
+  draw: () => draw(),
 });
 
 function wire() {
@@ -600,9 +632,10 @@ function firstDraw() {
   page.listDeferred = true;
   draw();
   performance.mark("annotate-interactive"); // read by bench/annotate_load_bench.py
-  setTimeout(() => {
+  setTimeout(async () => {
     page.listDeferred = false;
     draw();
+    await suggestions.load();
     ui.root.dataset.ready = "true";
   });
 }
