@@ -21,6 +21,7 @@ from tests.browser.annotating import (
     assign,
     log_in,
     open_document,
+    select_word,
     stored_texts,
     wait_saved,
 )
@@ -159,4 +160,33 @@ def test_a_calibration_document_shows_no_suggestions(page, project, users):
     expect(page.locator("#suggestion-empty")).to_be_visible()
     expect(page.locator("#suggestion-count")).to_have_text("0")
     expect(page.locator("#document-text .mark")).to_have_count(0)
+    assert page.console_errors == []
+
+
+def test_mouse_click_in_text_then_buttons(page, annotating, users):
+    mark_of(page, "could").click()
+    expect(suggestion(page, "could")).to_be_focused()
+    row = page.locator("#suggestion-list li", has_text="could")
+    row.get_by_role("button", name="Reject").click()
+    expect(suggestion(page, "could")).to_have_count(0)
+    expect(mark_of(page, "could")).to_have_count(0)
+    # Focus went on to the next suggestion, not lost.
+    assert page.evaluate("document.activeElement.dataset.suggestion") is not None
+    row = page.locator("#suggestion-list li", has_text="possibly")
+    row.get_by_role("button", name="Accept").click()
+    wait_saved(page)
+    assert stored_texts(annotating, users["annotator"], TEXT) == [("possibly", "hedge")]
+
+
+def test_a_span_drawn_like_a_suggestion_replaces_it(page, annotating, users):
+    start, end = select_word(page, TEXT, "reportedly")
+    page.keyboard.press("3")  # Hedge
+    wait_saved(page)
+    expect(suggestion(page, "reportedly")).to_have_count(0)
+    expect(
+        page.locator("#document-text .mark.suggestion", has_text="reportedly")
+    ).to_have_count(0)
+    db.session.rollback()
+    span = db.session.scalars(select(Span)).one()
+    assert (span.start, span.end, span.origin) == (start, end, "manual")
     assert page.console_errors == []

@@ -161,6 +161,7 @@ function changesSince(spans) {
 
 /** Redraw what changed in the text and the side list, then the selection. */
 function draw() {
+  suggestions.dropDrawn();
   const spans = state.ordered().map(units);
   const focused = focusedListKey();
   const drawn = [...spans, ...suggestions.shown()];

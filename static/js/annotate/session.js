@@ -192,6 +192,7 @@ export function createSession(context) {
     // queue has sent what the other tab left.
     if (!annotation) page.refreshWhenSaved = true;
     draw();
+    afterReload();
     showMessage("The other tab was closed: you can edit this document here now.", "info");
   }
 

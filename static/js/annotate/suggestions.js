@@ -42,6 +42,8 @@ export class Suggestions {
     Object.assign(this, context);
     /** Shown suggestions, in text order. */
     this.items = [];
+    /** id → its <li> in the side list. */
+    this.rows = new Map();
     this.loaded = false;
   }
 
@@ -61,6 +63,20 @@ export class Suggestions {
     return this.items;
   }
 
+  /**
+   * Leave out suggestions the annotator has drawn as spans of their own (the
+   * server does the same on the next fetch); call before each redraw.
+   */
+  dropDrawn() {
+    if (this.items.length === 0) return;
+    const own = new Set([...this.state.spans.values()].map((s) => `${s.start}:${s.end}:${s.label}`));
+    const drawn = this.items.filter((s) => own.has(`${s.start}:${s.end}:${s.label}`));
+    if (drawn.length === 0) return;
+    const next = this.#remove(drawn.map((s) => s.id));
+    this.#unlist(drawn);
+    if (next) this.#focus(next);
+  }
+
   isKey(key) {
     return typeof key === "string" && key.startsWith("s-");
   }
@@ -78,11 +94,19 @@ export class Suggestions {
 
   // ---- the side list ----------------------------------------------------------
 
+  /** Build the whole list (after a fetch). */
   render() {
-    const { suggestionList, suggestionCount, suggestionLabels } = this.ui;
-    suggestionCount.textContent = String(this.items.length);
     const focusedId = this.focusedId();
-    suggestionList.replaceChildren(...this.items.map((item) => this.#listItem(item)));
+    this.rows = new Map(this.items.map((item) => [item.id, this.#listItem(item)]));
+    this.ui.suggestionList.replaceChildren(...this.rows.values());
+    this.#renderSummary();
+    if (focusedId) this.#focus(focusedId);
+  }
+
+  /** The count, the per-label buttons and the "none" line. */
+  #renderSummary() {
+    const { suggestionCount, suggestionLabels } = this.ui;
+    suggestionCount.textContent = String(this.items.length);
     suggestionLabels.replaceChildren(
       ...[...countByLabel(this.items)].map(([label, count]) => {
         const button = element("button", {
@@ -96,7 +120,6 @@ export class Suggestions {
       }),
     );
     this.ui.suggestionEmpty.hidden = !this.loaded || this.items.length > 0;
-    if (focusedId) this.#focus(focusedId);
   }
 
   #listItem(item) {
@@ -147,11 +170,14 @@ export class Suggestions {
   }
 
   button(id) {
-    return this.ui.suggestionList.querySelector(`button[data-suggestion="${id}"]`);
+    return this.rows.get(id)?.firstElementChild ?? null;
   }
 
+  /** The suggestion whose row has focus (its button, or Accept/Reject beside it). */
   focusedId() {
-    return document.activeElement?.closest?.("button[data-suggestion]")?.dataset.suggestion ?? null;
+    const row = document.activeElement?.closest?.("li");
+    if (!row || row.parentElement !== this.ui.suggestionList) return null;
+    return row.querySelector("button[data-suggestion]")?.dataset.suggestion ?? null;
   }
 
   /** Focus the suggestion's list button (from a click on it in the text). */
@@ -198,7 +224,7 @@ export class Suggestions {
     if (!item || this.refuseEdit()) return;
     const next = this.#remove([id]);
     this.#acceptOne(item);
-    this.#after(next);
+    this.#after(next, [item]);
     this.showMessage(
       `Accepted: ${this.displayName(item.label)} “${this.excerpt(this.text, item.start16, item.end16, 32)}” is your span now.`,
       "info",
@@ -210,7 +236,7 @@ export class Suggestions {
     if (!item || this.refuseEdit()) return;
     const next = this.#remove([id]);
     this.session.queue.enqueue({ method: "POST", path: `suggestions/${id}/reject`, body: {} });
-    this.#after(next);
+    this.#after(next, [item]);
     this.showMessage(
       `Rejected: ${this.displayName(item.label)} “${this.excerpt(this.text, item.start16, item.end16, 32)}”.`,
       "info",
@@ -222,7 +248,7 @@ export class Suggestions {
     if (chosen.length === 0 || this.refuseEdit()) return;
     const next = this.#remove(chosen.map((s) => s.id));
     for (const item of chosen) this.#acceptOne(item);
-    this.#after(next);
+    this.#after(next, chosen);
     const noun = chosen.length === 1 ? "suggestion" : "suggestions";
     this.showMessage(
       `Accepted ${chosen.length} ${this.displayName(label)} ${noun}: they are your spans now.`,
@@ -256,12 +282,22 @@ export class Suggestions {
     return gone.has(focused) ? neighbourOf(order, focused) : focused;
   }
 
-  #after(next) {
-    this.render();
+  /** Take `removed` out of the list, redraw, and focus `next` if given. */
+  #after(next, removed) {
+    const hadFocus = this.ui.suggestionList.contains(document.activeElement);
+    this.#unlist(removed);
     this.draw();
     if (next) this.#focus(next);
-    else if (this.ui.suggestionList.contains(document.activeElement) || document.activeElement === document.body) {
+    else if (hadFocus || document.activeElement === document.body) {
       this.ui.suggestionHeading.focus();
     }
+  }
+
+  #unlist(removed) {
+    for (const item of removed) {
+      this.rows.get(item.id)?.remove();
+      this.rows.delete(item.id);
+    }
+    this.#renderSummary();
   }
 }
