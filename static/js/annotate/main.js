@@ -9,6 +9,7 @@ import { History } from "../lib/history.js";
 import { tagText } from "../lib/labeltags.js";
 import { OffsetIndex } from "../lib/offsets.js";
 import { Caret } from "./caret.js";
+import { createFinishing } from "./finish.js";
 import { keyHandler } from "./keys.js";
 import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
@@ -499,42 +500,6 @@ function dialogOpen() {
   return ui.keysDialog.open || ui.skipDialog.open;
 }
 
-// ---- finishing --------------------------------------------------------------
-
-async function finish(status, reason) {
-  if (session.editor === null || refuseIfClosed()) return;
-  saveSource();
-  saveNote();
-  const setbacks = page.setbacks;
-  session.editor.setStatus(status, reason);
-  draw();
-  ui.submit.disabled = true;
-  await session.whenSaved();
-  ui.submit.disabled = false;
-  if (page.setbacks === setbacks) ui.nextForm.submit();
-}
-
-function openSkip() {
-  if (refuseEdit()) return;
-  ui.skipProblem.textContent = "";
-  ui.skipDialog.showModal();
-  ui.skipReason.focus();
-}
-
-function onSkip(event) {
-  event.preventDefault();
-  if (session.editor === null) return;
-  const reason = ui.skipReason.value.trim();
-  ui.skipReason.setAttribute("aria-invalid", String(!reason));
-  if (!reason) {
-    ui.skipProblem.textContent = "Say why you skip this document.";
-    ui.skipReason.focus();
-    return;
-  }
-  ui.skipDialog.close();
-  finish("skipped", reason);
-}
-
 // ---- start ------------------------------------------------------------------
 
 const state = new AnnotationState(payload.annotation);
@@ -559,6 +524,18 @@ const session = createSession({
   },
   firstDraw,
   afterReload: () => suggestions.load(),
+});
+const finishing = createFinishing({
+  ui,
+  session,
+  page,
+  draw: () => draw(),
+  refuseEdit: () => refuseEdit(),
+  refuseIfClosed: () => refuseIfClosed(),
+  saveFields: () => {
+    saveSource();
+    saveNote();
+  },
 });
 const suggestions = new Suggestions({
   api: payload.api,
@@ -605,7 +582,7 @@ function wire() {
       fieldIsClean,
       undo,
       redo,
-      submit: () => finish("submitted", ""),
+      submit: () => finishing.finish("submitted", ""),
       plainKey,
       caretEnter,
     }),
@@ -620,11 +597,8 @@ function wire() {
   ui.note.addEventListener("change", saveNote);
   ui.linkButton.addEventListener("click", startLink);
   ui.deleteButton.addEventListener("click", deleteSelected);
-  ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.reopen.addEventListener("click", reopen);
-  ui.skipForm.addEventListener("submit", onSkip);
-  ui.skipOpen.addEventListener("click", openSkip);
-  ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
+  finishing.wire();
   window.addEventListener("online", () => session.queue?.online());
 }
 
