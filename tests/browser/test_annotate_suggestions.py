@@ -21,6 +21,7 @@ from tests.browser.annotating import (
     assign,
     log_in,
     open_document,
+    record_console_errors,
     select_word,
     stored_texts,
     wait_saved,
@@ -42,6 +43,10 @@ def annotating(page, project, users):
     log_in(page, "annotator")
     open_document(page, project, document)
     return document
+
+
+def new_tab(page):
+    return record_console_errors(page.context.new_page())
 
 
 def suggestion(page, words):
@@ -190,3 +195,26 @@ def test_a_span_drawn_like_a_suggestion_replaces_it(page, annotating, users):
     span = db.session.scalars(select(Span)).one()
     assert (span.start, span.end, span.origin) == (start, end, "manual")
     assert page.console_errors == []
+
+
+def test_a_read_only_second_tab_accepts_nothing_until_it_takes_over(
+    page, project, annotating, users
+):
+    other = new_tab(page)
+    open_document(other, project, annotating)
+    expect(other.locator("#document-text")).to_have_attribute("data-role", "read-only")
+    row = other.locator("#suggestion-list li", has_text="could")
+    expect(row.get_by_role("button", name="Accept")).to_be_disabled()
+    expect(
+        other.get_by_role("button", name=re.compile("^Accept all Hedge"))
+    ).to_be_disabled()
+    other.locator("#suggestion-list button.suggestion-item").first.focus()
+    other.keyboard.press("Enter")
+    assert stored_texts(annotating, users["annotator"], TEXT) == []
+    page.close()
+    expect(other.locator("#document-text")).to_have_attribute("data-role", "editing")
+    expect(row.get_by_role("button", name="Accept")).to_be_enabled()
+    row.get_by_role("button", name="Accept").click()
+    wait_saved(other)
+    assert stored_texts(annotating, users["annotator"], TEXT) == [("could", "hedge")]
+    assert other.console_errors == []

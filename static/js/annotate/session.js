@@ -132,6 +132,8 @@ export function createSession(context) {
       ui.skipOpen,
       ui.skipReason,
       ui.skipButton,
+      ...ui.suggestionLabels.querySelectorAll("button"),
+      ...ui.suggestionList.querySelectorAll(".suggestion-actions button"),
     ];
   }
 

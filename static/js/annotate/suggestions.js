@@ -16,6 +16,7 @@
  * Everything is built with textContent and properties, never HTML strings.
  */
 
+import { READ_ONLY } from "../lib/editlock.js";
 import { requestJson } from "../lib/http.js";
 import {
   answeredIn,
@@ -100,6 +101,7 @@ export class Suggestions {
     this.rows = new Map(this.items.map((item) => [item.id, this.#listItem(item)]));
     this.ui.suggestionList.replaceChildren(...this.rows.values());
     this.#renderSummary();
+    this.#disableIfReadOnly(this.ui.suggestionList.querySelectorAll(".suggestion-actions button"));
     if (focusedId) this.#focus(focusedId);
   }
 
@@ -120,6 +122,13 @@ export class Suggestions {
       }),
     );
     this.ui.suggestionEmpty.hidden = !this.loaded || this.items.length > 0;
+    this.#disableIfReadOnly(suggestionLabels.querySelectorAll("button"));
+  }
+
+  /** Another tab edits this document: no accepting here (session.js re-enables). */
+  #disableIfReadOnly(buttons) {
+    const readOnly = this.ui.root.dataset.role === READ_ONLY;
+    for (const button of buttons) button.disabled = readOnly;
   }
 
   #listItem(item) {
