@@ -218,3 +218,15 @@ def test_a_read_only_second_tab_accepts_nothing_until_it_takes_over(
     wait_saved(other)
     assert stored_texts(annotating, users["annotator"], TEXT) == [("could", "hedge")]
     assert other.console_errors == []
+
+
+def test_on_a_phone_a_suggestion_clicked_in_the_text_opens_the_panel(page, annotating):
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.locator("#annotate-panel")).to_be_hidden()
+    mark_of(page, "could").click()
+    expect(page.locator("#panel-toggle")).to_have_attribute("aria-expanded", "true")
+    expect(suggestion(page, "could")).to_be_focused()
+    page.keyboard.press("y")
+    expect(suggestion(page, "could")).to_have_count(0)
+    wait_saved(page)
+    assert page.console_errors == []

@@ -189,9 +189,16 @@ export class Suggestions {
     return row.querySelector("button[data-suggestion]")?.dataset.suggestion ?? null;
   }
 
-  /** Focus the suggestion's list button (from a click on it in the text). */
+  /**
+   * Focus the suggestion's list button (from a click on it in the text),
+   * opening the side panel first where it is folded away (phones).
+   */
   focus(key) {
-    this.#focus(key.slice(2));
+    const button = this.button(key.slice(2));
+    if (button && !button.checkVisibility() && !this.ui.panel.classList.contains("open")) {
+      this.ui.panelToggle.click();
+    }
+    button?.focus();
   }
 
   #focus(id) {
