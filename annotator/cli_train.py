@@ -1,5 +1,7 @@
 """``annotator train PROJECT``: train the spancat suggester on the project's
-gold layer, print its held-out figures and where the model was written."""
+gold layer, register it as the project's model suggester (the annotation
+page serves its suggestions), print its held-out figures and where the
+model was written."""
 
 from __future__ import annotations
 
@@ -11,10 +13,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.extensions import current_session, db
+from annotator.models import SuggesterKind
 from annotator.services import projects
 from annotator.services.errors import ServiceError
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggesters.gold import TRAINING_LAYERS
+from annotator.services.suggestions import register_suggester
 
 
 def _models_dir() -> Path:
@@ -75,10 +79,21 @@ def train_command(
             seed=seed,
             progress=_epoch,
         )
+        register_suggester(
+            session,
+            found,
+            kind=SuggesterKind.SPANCAT,
+            name=spancat.NAME,
+            version=report.version,
+            config={"path": str(report.path.resolve())},
+        )
     except ServiceError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(figures(report))
+    click.echo(
+        f"Registered as {found.name}'s suggester {spancat.NAME} {report.version}."
+    )
     click.echo(f"Model {report.version} written to {report.path}")
 
 

@@ -10,6 +10,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from annotator.extensions import db
+from annotator.models import Project
+from annotator.services.suggestions.settings import set_suggestions
 from tests.browser.annotating import record_console_errors
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,3 +46,11 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     context = browser.new_context(base_url=live_server)
     yield record_console_errors(context.new_page())
     context.close()
+
+
+@pytest.fixture
+def project(project: Project) -> Project:
+    """The shared project with suggestions off: pages show the annotator's
+    spans only, unless a test turns suggestions on (set_suggestions)."""
+    set_suggestions(db.session, project, "off")
+    return project

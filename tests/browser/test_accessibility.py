@@ -157,3 +157,26 @@ def test_import_page_and_its_preview_pass_axe(page, project, tmp_path):
     page.get_by_role("button", name="Preview import").click()
     expect(page.get_by_text("Offsets: how each document was read")).to_be_visible()
     assert serious_violations(page) == []
+
+
+def test_annotation_page_with_suggestions_passes_axe(page, project, users):
+    """Suggestions drawn dashed in the text and listed, one focused, one
+    accepted (a span and a message), at desktop and phone widths."""
+    from annotator.services.suggestions.settings import set_suggestions
+    from tests.browser.annotating import start_annotating, wait_saved
+
+    set_suggestions(db.session, project, "on")
+    text = "Moscow reportedly denied it. Troops could attack, officials said."
+    start_annotating(page, project, users, text)
+    items = page.locator("#suggestion-list button.suggestion-item")
+    expect(items.first).to_be_visible()
+    assert serious_violations(page) == []
+    items.first.focus()
+    page.keyboard.press("Enter")
+    wait_saved(page)
+    expect(page.locator("#annotate-message")).to_be_visible()
+    assert serious_violations(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#panel-toggle").click()
+    assert serious_violations(page) == []
+    assert page.console_errors == []

@@ -6,8 +6,16 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from annotator.cli import cli
+from annotator.extensions import db
+from annotator.models import RegisteredSuggester
+from annotator.services import assignments
+from annotator.services.documents import import_files
 from annotator.services.suggesters import spancat, training
+from annotator.services.suggestions.settings import set_suggestions
+from tests.conftest import login
 from tests.gold_data import make_gold_project
 
 
@@ -61,7 +69,7 @@ def test_an_occupied_out_folder_is_refused_before_reading(runner, project, tmp_p
 
 
 def test_train_prints_figures_and_writes_a_model_that_serves(
-    runner, project, users, app
+    runner, project, users, app, client
 ):
     make_gold_project(project, users["reviewer"], documents=30)
     result = train(runner, "--epochs", "6", "--seed", "2")
@@ -90,3 +98,35 @@ def test_train_prints_figures_and_writes_a_model_that_serves(
     assert (10, 20, "hedge") in {
         (s.start, s.end, s.label) for s in suggester.suggest(text, ["hedge"])
     }
+    # Registered as the project's model suggester: the annotation page's
+    # API serves its suggestions (beside the cue rules').
+    row = db.session.scalars(
+        select(RegisteredSuggester).where(
+            RegisteredSuggester.project_id == project.id,
+            RegisteredSuggester.kind == "spancat",
+        )
+    ).one()
+    assert (row.name, row.version, row.active) == ("spancat", metrics["version"], True)
+    assert row.config == {"path": str(folder.resolve())}
+    assert f"Registered as Alpha's suggester spancat {metrics['version']}" in last_but(
+        result.stdout, 1
+    )
+    import_files(db.session, project, [("new.txt", text.encode())])
+    set_suggestions(db.session, project, "on")
+    document = assignments.next_document(db.session, project, users["annotator"])
+    assert document is not None
+    assert document.text == text
+    login(client, "annotator")
+    response = client.get(
+        f"/api/projects/{project.id}/documents/{document.id}/suggestions"
+    )
+    served = {
+        (s["start"], s["end"], s["label"], s["version"])
+        for s in response.get_json()["suggestions"]
+        if s["suggester"] == "spancat"
+    }
+    assert (10, 20, "hedge", metrics["version"]) in served
+
+
+def last_but(output, n):
+    return output.splitlines()[-1 - n]

@@ -4,6 +4,7 @@ by kind, and serving, accepting and rejecting suggestions."""
 
 from annotator.services.suggestions import lexicons, settings
 from annotator.services.suggestions.factory import load_suggester, register_loader
+from annotator.services.suggestions.registry import register_suggester
 from annotator.services.suggestions.serving import (
     accept_suggestion,
     reject_suggestion,
@@ -15,6 +16,7 @@ __all__ = [
     "lexicons",
     "load_suggester",
     "register_loader",
+    "register_suggester",
     "reject_suggestion",
     "settings",
     "suggestions_for",

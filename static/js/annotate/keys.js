@@ -5,6 +5,8 @@
  * - in the text (caret mode): arrows, Home, End (with Shift and Ctrl), Enter
  *   picks the span under the caret;
  * - anywhere outside fields: a label's key, Escape, Delete/Backspace, L, ?;
+ * - on a focused suggestion (annotate/suggestions.js, asked first): Enter or
+ *   Y accepts, N, Delete or Backspace rejects, A accepts all of its label;
  * - everywhere: Ctrl+Enter submits; Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y undo and
  *   redo spans, also in the Source and Note fields unless they hold typing
  *   not saved yet (then the field's own undo acts on the typing).

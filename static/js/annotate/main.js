@@ -9,6 +9,7 @@ import { History } from "../lib/history.js";
 import { tagText } from "../lib/labeltags.js";
 import { OffsetIndex } from "../lib/offsets.js";
 import { Caret } from "./caret.js";
+import { createFinishing } from "./finish.js";
 import { keyHandler } from "./keys.js";
 import { LinkLayer } from "./links.js";
 import * as panel from "./panel.js";
@@ -17,6 +18,7 @@ import { wireBar } from "./bar.js";
 import { DocumentView } from "./render.js";
 import { clearSelection, selectedSpan } from "./selection.js";
 import { AnnotationState } from "./state.js";
+import { Suggestions } from "./suggestions.js";
 import { Toast } from "./toast.js";
 
 
@@ -65,6 +67,11 @@ const ui = {
   panel: byId("annotate-panel"),
   panelToggle: byId("panel-toggle"),
   panelCount: byId("panel-count"),
+  suggestionList: byId("suggestion-list"),
+  suggestionCount: byId("suggestion-count"),
+  suggestionLabels: byId("suggestion-labels"),
+  suggestionEmpty: byId("suggestion-empty"),
+  suggestionHeading: byId("suggestions-heading"),
 };
 
 const page = {
@@ -120,6 +127,7 @@ function focusedListKey() {
 const FULL_REDRAW = 200;
 
 function look(span) {
+  if (suggestions.isKey(span.key)) return suggestions.look(span);
   const selected = span.key === page.selected ? " selected" : "";
   return {
     className: `${classOf(span.label)}${selected}`,
@@ -134,7 +142,8 @@ function changesSince(spans) {
   const ranges = [];
   const drawn = new Map();
   for (const span of spans) {
-    const signature = `${span.start16}:${span.end16}:${span.label}:${titleOf(span)}`;
+    const title = suggestions.isKey(span.key) ? "" : titleOf(span);
+    const signature = `${span.start16}:${span.end16}:${span.label}:${title}`;
     const before = page.drawn.get(span.key);
     drawn.set(span.key, { signature, start16: span.start16, end16: span.end16 });
     if (before?.signature === signature) {
@@ -153,11 +162,13 @@ function changesSince(spans) {
 
 /** Redraw what changed in the text and the side list, then the selection. */
 function draw() {
+  suggestions.dropDrawn();
   const spans = state.ordered().map(units);
   const focused = focusedListKey();
-  const { stale, ranges } = changesSince(spans);
-  if (ranges.length > FULL_REDRAW) view.renderAll(spans);
-  else view.renderRanges(ranges, spans);
+  const drawn = [...spans, ...suggestions.shown()];
+  const { stale, ranges } = changesSince(drawn);
+  if (ranges.length > FULL_REDRAW) view.renderAll(drawn);
+  else view.renderRanges(ranges, drawn);
   if (!page.listDeferred) spanList.update(spans, stale);
   ui.count.textContent = String(spans.length);
   ui.panelCount.textContent = String(spans.length);
@@ -170,6 +181,7 @@ function draw() {
     listButton(focused)?.focus({ preventScroll: true });
   }
   showSelected();
+  suggestions.showFocused();
   caret.refresh();
 }
 
@@ -285,7 +297,13 @@ function choose(key) {
 
 function onTextClick(event) {
   if (document.getSelection()?.isCollapsed === false) return;
-  const keys = keysAt(event.target);
+  const all = keysAt(event.target);
+  const keys = all.filter((key) => !suggestions.isKey(key));
+  const suggested = all.find((key) => suggestions.isKey(key));
+  if (keys.length === 0 && suggested && page.linkSource === null) {
+    suggestions.focus(suggested);
+    return;
+  }
   if (keys.length === 0) {
     if (page.linkSource === null) select(null);
     return;
@@ -431,6 +449,7 @@ function onEscape() {
 
 /** Plain keys: label hotkeys, ?, Escape, Delete, L. True if the key was used. */
 function plainKey(key) {
+  if (suggestions.handleKey(key)) return true;
   const label = labelForKey(key);
   if (label) {
     pickLabel(label.name, false);
@@ -481,42 +500,6 @@ function dialogOpen() {
   return ui.keysDialog.open || ui.skipDialog.open;
 }
 
-// ---- finishing --------------------------------------------------------------
-
-async function finish(status, reason) {
-  if (session.editor === null || refuseIfClosed()) return;
-  saveSource();
-  saveNote();
-  const setbacks = page.setbacks;
-  session.editor.setStatus(status, reason);
-  draw();
-  ui.submit.disabled = true;
-  await session.whenSaved();
-  ui.submit.disabled = false;
-  if (page.setbacks === setbacks) ui.nextForm.submit();
-}
-
-function openSkip() {
-  if (refuseEdit()) return;
-  ui.skipProblem.textContent = "";
-  ui.skipDialog.showModal();
-  ui.skipReason.focus();
-}
-
-function onSkip(event) {
-  event.preventDefault();
-  if (session.editor === null) return;
-  const reason = ui.skipReason.value.trim();
-  ui.skipReason.setAttribute("aria-invalid", String(!reason));
-  if (!reason) {
-    ui.skipProblem.textContent = "Say why you skip this document.";
-    ui.skipReason.focus();
-    return;
-  }
-  ui.skipDialog.close();
-  finish("skipped", reason);
-}
-
 // ---- start ------------------------------------------------------------------
 
 const state = new AnnotationState(payload.annotation);
@@ -540,6 +523,33 @@ const session = createSession({
     endLinkMode();
   },
   firstDraw,
+  afterReload: () => suggestions.load(),
+});
+const finishing = createFinishing({
+  ui,
+  session,
+  page,
+  draw: () => draw(),
+  refuseEdit: () => refuseEdit(),
+  refuseIfClosed: () => refuseIfClosed(),
+  saveFields: () => {
+    saveSource();
+    saveNote();
+  },
+});
+const suggestions = new Suggestions({
+  api: payload.api,
+  text,
+  index,
+  ui,
+  state,
+  session,
+  displayName,
+  classOf,
+  excerpt: panel.excerpt,
+  refuseEdit,
+  showMessage,
+  draw: () => draw(),
 });
 
 function wire() {
@@ -572,7 +582,7 @@ function wire() {
       fieldIsClean,
       undo,
       redo,
-      submit: () => finish("submitted", ""),
+      submit: () => finishing.finish("submitted", ""),
       plainKey,
       caretEnter,
     }),
@@ -587,11 +597,8 @@ function wire() {
   ui.note.addEventListener("change", saveNote);
   ui.linkButton.addEventListener("click", startLink);
   ui.deleteButton.addEventListener("click", deleteSelected);
-  ui.submit.addEventListener("click", () => finish("submitted", ""));
   ui.reopen.addEventListener("click", reopen);
-  ui.skipForm.addEventListener("submit", onSkip);
-  ui.skipOpen.addEventListener("click", openSkip);
-  ui.skipCancel.addEventListener("click", () => ui.skipDialog.close());
+  finishing.wire();
   window.addEventListener("online", () => session.queue?.online());
 }
 
@@ -600,9 +607,10 @@ function firstDraw() {
   page.listDeferred = true;
   draw();
   performance.mark("annotate-interactive"); // read by bench/annotate_load_bench.py
-  setTimeout(() => {
+  setTimeout(async () => {
     page.listDeferred = false;
     draw();
+    await suggestions.load();
     ui.root.dataset.ready = "true";
   });
 }

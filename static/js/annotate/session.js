@@ -29,6 +29,8 @@ export function createSession(context) {
   const showMessage = (message, tone) => context.showMessage(message, tone);
   const clearSelection = () => context.clearSelection();
   const firstDraw = () => context.firstDraw();
+  // After the server's state replaced the page's: fetch what depends on it.
+  const afterReload = () => context.afterReload?.();
   let queue = null; // built once this tab may edit (see startEditing)
   let editor = null;
 
@@ -63,6 +65,7 @@ export function createSession(context) {
     history.clear();
     clearSelection();
     draw();
+    afterReload();
   }
 
   function onConflict(annotation) {
@@ -129,6 +132,8 @@ export function createSession(context) {
       ui.skipOpen,
       ui.skipReason,
       ui.skipButton,
+      ...ui.suggestionLabels.querySelectorAll("button"),
+      ...ui.suggestionList.querySelectorAll(".suggestion-actions button"),
     ];
   }
 
@@ -189,6 +194,7 @@ export function createSession(context) {
     // queue has sent what the other tab left.
     if (!annotation) page.refreshWhenSaved = true;
     draw();
+    afterReload();
     showMessage("The other tab was closed: you can edit this document here now.", "info");
   }
 

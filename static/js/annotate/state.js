@@ -129,6 +129,9 @@ export class AnnotationState {
     } else if (method === "DELETE" && path.startsWith("links/")) {
       const key = this.keyOfLink(spanIdFromPath(path, "links"));
       if (key) this.removeLink(key);
+    } else if (method === "POST" && /^suggestions\/[^/]+\/accept$/.test(path)) {
+      // An accepted suggestion: its span, with what the page sent along.
+      this.addSpan(this.newKey(), tempId, body);
     } else if (method === "POST" && path === "status") {
       this.status = body.status;
     }
