@@ -20,6 +20,7 @@ from annotator.core.spans import (
     Span,
     is_stored_int,
     link_errors,
+    offset_errors,
     parse_span,
     span_errors,
     storable_text_errors,
@@ -198,7 +199,11 @@ def create_span(
     is still the assignment's version. Reads first, one short write section
     last (see ``span_write``)."""
     span, errors = parse_span(data, "span")
-    if span is None:
+    if span is not None:
+        # Offsets first: the save-state query compares them in SQL, and an
+        # integer past the database's range must be a 400, not an overflow.
+        errors = offset_errors(span.start, span.end, document.text_length, "span")
+    if span is None or errors:
         raise InvalidAnnotation(_without_prefix(errors[0]))
     state = span_write.save_state(session, project.id, document.id, user, span)
     labels = {span.label: state.label_id} if state.label_id else _labels(project)
