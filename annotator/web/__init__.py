@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
         annotate,
         api,
         auth,
+        export_jobs,
         exports,
         guideline,
         importing,  # noqa: F401
@@ -31,5 +32,6 @@ def blueprints() -> list[Blueprint]:
         agreement.blueprint,
         review.blueprint,
         exports.blueprint,
+        export_jobs.blueprint,
         guideline.blueprint,
     ]

@@ -23,6 +23,7 @@ from annotator.services.exports.listing import (
     archive_name,
     data_files,
     export_file,
+    export_summary,
     list_exports,
     read_manifest,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "dataset_card",
     "export_archive",
     "export_file",
+    "export_summary",
     "list_exports",
     "parse_labels",
     "parse_ratios",
