@@ -269,7 +269,7 @@ def run_job(
     export_dir: Path,
     *,
     worker: Worker | None = None,
-    every: float = PROGRESS_EVERY,
+    every: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> ExportJob:
     """Claim the queued job ``job_id`` and run its export into ``export_dir``;
@@ -281,6 +281,7 @@ def run_job(
         state = job.status if job else "unknown"
         session.rollback()
         raise ServiceError(f"export job {job_id} is {state}, not queued")
+    every = PROGRESS_EVERY if every is None else every
     tracker = _Tracker(Session(bind=session.get_bind()), job_id, worker, every, clock)
     try:
         _run_claimed(session, job_id, export_dir, tracker)

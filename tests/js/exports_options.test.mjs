@@ -56,5 +56,9 @@ test("progress says what the job is doing", () => {
 test("a refusal names the field once", () => {
   const answer = { status: 400, body: { error: "split: ratios must sum to 1", field: "split" } };
   assert.equal(refusalText(answer), "Nothing was exported: split: ratios must sum to 1");
+  const quoted = { status: 400, body: { error: "split '0.7,0.7,0.1': ratios must sum to 1", field: "split" } };
+  assert.equal(refusalText(quoted), "Nothing was exported: split '0.7,0.7,0.1': ratios must sum to 1");
+  const unnamed = { status: 400, body: { error: "a list of label names", field: "labels" } };
+  assert.equal(refusalText(unnamed), "Nothing was exported: labels: a list of label names");
   assert.equal(refusalText({ status: 502, body: null }), "Nothing was exported: the server answered 502");
 });

@@ -61,6 +61,14 @@ function showReady(job) {
   box.hidden = false;
 }
 
+function markField(name) {
+  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  if (!name) return;
+  for (const field of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+    field.setAttribute("aria-invalid", "true");
+  }
+}
+
 function showProblem(text) {
   clear(box);
   const line = document.createElement("p");
@@ -69,6 +77,7 @@ function showProblem(text) {
   box.append(line);
   box.classList.remove("latest");
   box.hidden = false;
+  box.scrollIntoView({ block: "nearest" });
 }
 
 async function reloadPastExports() {
@@ -117,12 +126,14 @@ async function submit(event) {
   if (button) button.disabled = true;
   box.classList.remove("latest");
   showProgress({ status: "queued", progress: {} });
+  box.scrollIntoView({ block: "nearest" });
   let answer;
   try {
     answer = await postJson(form.dataset.jobsUrl, exportOptions(new FormData(form)));
   } catch {
     answer = { status: 0, body: { error: "the server could not be reached" } };
   }
+  markField(answer.status === 400 ? answer.body?.field : null);
   if (answer.status !== 202) {
     showProblem(refusalText(answer));
     if (button) button.disabled = false;

@@ -43,10 +43,10 @@ export function progressText(job) {
   return "Your export is ready:";
 }
 
-// The message of a refused submit: the server's, without a repeated field name.
+// The message of a refused submit: the server's, naming the field once.
 export function refusalText(answer) {
-  const body = answer.body ?? {};
-  let why = body.error ?? `the server answered ${answer.status}`;
-  if (body.field && why.startsWith(`${body.field}: `)) why = why.slice(body.field.length + 2);
-  return body.field ? `Nothing was exported: ${body.field}: ${why}` : `Nothing was exported: ${why}`;
+  const body = answer?.body ?? {};
+  const why = body.error ?? `the server answered ${answer?.status ?? "nothing"}`;
+  const named = !body.field || why.startsWith(body.field);
+  return `Nothing was exported: ${named ? why : `${body.field}: ${why}`}`;
 }
