@@ -18,12 +18,9 @@ job, and when a job is looked at.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +30,14 @@ from sqlalchemy.orm import Session
 from annotator.models import ExportJob, ExportJobStatus, Project, User
 from annotator.services import exports
 from annotator.services.errors import NotFoundError, ServiceError
+from annotator.services.export_recovery import (
+    STALE_AFTER,
+    UNFINISHED,
+    WORKER_STOPPED,
+    Worker,
+    pid_alive,
+    recover_stale_jobs,
+)
 from annotator.services.exports.reading import require_gold
 from annotator.services.exports.settings import make_plan
 
@@ -44,27 +49,11 @@ QUEUED, RUNNING, DONE, FAILED = (
     ExportJobStatus.DONE,
     ExportJobStatus.FAILED,
 )
-UNFINISHED = (QUEUED, RUNNING)
 
-#: A worker that has not beaten for this long is taken for dead.
-STALE_AFTER = timedelta(minutes=5)
 #: Progress and heartbeat are written at most this often (seconds).
 PROGRESS_EVERY = 1.0
 #: Jobs of one project that may wait or run at once.
 MAX_UNFINISHED = 5
-WORKER_STOPPED = "worker stopped"
-
-
-@dataclass(frozen=True, slots=True)
-class Worker:
-    """The process that owns a job: host name and process id."""
-
-    host: str
-    pid: int
-
-    @classmethod
-    def this(cls) -> Worker:
-        return cls(socket.gethostname()[:255], os.getpid())
 
 
 def _now() -> datetime:
@@ -353,59 +342,24 @@ def run_queued(session: Session, export_dir: Path, worker: Worker | None = None)
     return ran
 
 
-# ---------------------------------------------------------------- recovery
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists on this host."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    except OverflowError:
-        return False
-    return True
-
-
-def _stale(job: ExportJob, here: str, oldest: datetime) -> bool:
-    beat = job.heartbeat_at or job.created_at
-    if beat.tzinfo is None:
-        beat = beat.replace(tzinfo=UTC)
-    if beat < oldest:
-        return True
-    if job.worker_host == here and job.worker_pid is not None:
-        return not pid_alive(job.worker_pid)
-    return False
-
-
-def recover_stale_jobs(
-    session: Session,
-    *,
-    project: Project | None = None,
-    stale_after: timedelta = STALE_AFTER,
-    host: str | None = None,
-) -> list[int]:
-    """Mark failed ("worker stopped") every queued or running job whose worker
-    is gone: not alive on this host, or silent for ``stale_after``; the ids
-    marked. Commits when it marks any."""
-    here = host or Worker.this().host
-    query = select(ExportJob).where(ExportJob.status.in_(UNFINISHED))
-    if project is not None:
-        query = query.where(ExportJob.project_id == project.id)
-    oldest = _now() - stale_after
-    candidates: Sequence[ExportJob] = session.scalars(query).all()
-    stale = [job.id for job in candidates if _stale(job, here, oldest)]
-    if not stale:
-        return []
-    session.execute(
-        update(ExportJob)
-        .where(ExportJob.id.in_(stale), ExportJob.status.in_(UNFINISHED))
-        .values(status=FAILED, error=WORKER_STOPPED, finished_at=_now())
-    )
-    session.commit()
-    log.warning("export jobs %s: worker stopped, marked failed", stale)
-    return stale
+__all__ = [
+    "DONE",
+    "FAILED",
+    "QUEUED",
+    "RUNNING",
+    "STALE_AFTER",
+    "UNFINISHED",
+    "WORKER_STOPPED",
+    "JobLost",
+    "Worker",
+    "claim_job",
+    "get_job",
+    "job_data",
+    "list_jobs",
+    "next_queued",
+    "pid_alive",
+    "recover_stale_jobs",
+    "run_job",
+    "run_queued",
+    "submit_job",
+]
