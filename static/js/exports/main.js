@@ -2,7 +2,7 @@
  * (POST /api/v1/projects/<id>/exports), the status box shows its progress
  * while the page polls the job, then the download link, and the list of
  * past exports is reloaded. Without this script the form posts to the page,
- * which refreshes itself until the job is done. */
+ * which shows the job's progress and a "Check again" link. */
 import { getJson, postJson } from "../lib/http.js";
 import { exportOptions, progressText, refusalText } from "./options.js";
 
@@ -148,6 +148,7 @@ if (form && box) {
   form.addEventListener("submit", submit);
   // A job started without the script (or before a reload): follow it here.
   if (box.dataset.jobUrl) {
+    document.getElementById("export-check-again")?.remove();
     if (button) button.disabled = true;
     follow(box.dataset.jobUrl);
   }
