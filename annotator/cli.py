@@ -243,6 +243,17 @@ def seed() -> None:
     click.echo(summary)
 
 
+def _recover_export_jobs() -> None:
+    """Export jobs whose worker died with the last server are marked failed,
+    never left running."""
+    from annotator.services import export_jobs
+
+    stopped = export_jobs.recover_stale_jobs(current_session())
+    if stopped:
+        ids = ", ".join(str(job_id) for job_id in stopped)
+        click.echo(f"Export jobs {ids}: worker stopped, marked failed.", err=True)
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -251,5 +262,6 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn (a production WSGI server)."""
     from annotator.server import run_gunicorn
 
+    _recover_export_jobs()
     click.echo(f"Serving on http://{host}:{port}/")
     run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)

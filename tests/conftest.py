@@ -86,6 +86,8 @@ def app(
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-secret",
             "EXPORT_DIR": str(tmp_path / "exports"),
+            # Export jobs run in the request that submits them.
+            "EXPORT_JOBS_INLINE": True,
         }
     )
     application.test_client_class = IsolatedClient

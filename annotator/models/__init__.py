@@ -5,6 +5,7 @@ from annotator.models.annotation import Span, SpanLink, SpanOrigin
 from annotator.models.audit import AuditEvent
 from annotator.models.base import Base
 from annotator.models.document import Assignment, AssignmentStatus, Document
+from annotator.models.export_job import ExportJob, ExportJobStatus
 from annotator.models.gold import (
     Adjudication,
     AdjudicationStatus,
@@ -40,6 +41,8 @@ __all__ = [
     "Base",
     "CueLexiconVersion",
     "Document",
+    "ExportJob",
+    "ExportJobStatus",
     "GoldDecision",
     "GoldLink",
     "GoldSource",

@@ -16,6 +16,7 @@ def blueprints() -> list[Blueprint]:
         annotate,
         api,
         auth,
+        export_jobs,
         exports,
         guideline,
         importing,  # noqa: F401
@@ -38,6 +39,7 @@ def blueprints() -> list[Blueprint]:
         agreement.blueprint,
         review.blueprint,
         exports.blueprint,
+        export_jobs.blueprint,
         guideline.blueprint,
         *api_v1_blueprints(),
     ]

@@ -1,10 +1,13 @@
-"""The Exports page: write a dataset export, list past ones, download them
-(one zip per export, or file by file)."""
+"""The Exports page: start a dataset export (a job: see web/export_jobs.py),
+follow it, list past ones, download them (one zip per export, or file by
+file). The page's script submits the same job through the JSON API and shows
+its progress; without the script the form posts here and the page refreshes
+itself until the job is done."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -18,13 +21,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from annotator.core.exports import format_names, get_format
+from annotator.core.spans import MAX_STORED_INT
 from annotator.extensions import current_session
-from annotator.models import Project, Role
+from annotator.models import ExportJob, Project, Role, User
+from annotator.services import export_jobs
 from annotator.services import exports as export_service
 from annotator.services.errors import NotFoundError, ServiceError
+from annotator.web import export_runner
 from annotator.web.forms import ExportForm
 from annotator.web.security import refuse_while_annotating_in, require_membership
 
@@ -66,18 +73,27 @@ def _settings(form: ExportForm) -> export_service.ExportSettings:
     )
 
 
-def _write(project: Project, form: ExportForm) -> tuple[str | None, str | None]:
-    """Write the export the form asks for: its name, or the reason it was
-    refused."""
+def _submit(project: Project, form: ExportForm) -> ExportJob | str:
+    """Start the export the form asks for as a job: the job, or the reason
+    it was refused."""
+    user = cast(User, current_user._get_current_object())
     try:
-        result = export_service.write_export(
-            current_session(), project, _settings(form), _export_dir()
-        )
+        job = export_jobs.submit_job(current_session(), project, user, _settings(form))
+        export_runner.start(job.id)
+        return export_jobs.get_job(current_session(), project, job.id)
     except ServiceError as error:
-        return None, str(error)
-    documents = result.manifest["documents"]["exported"]
-    flash(f"Export written: {documents} documents.", "info")
-    return result.folder.name, None
+        return str(error)
+
+
+def _shown_job(project: Project) -> ExportJob | None:
+    """The job named by ``?job=`` in the address, if it is this project's."""
+    job_id = request.args.get("job", type=int)
+    if job_id is None or not 0 < job_id <= MAX_STORED_INT:
+        return None
+    try:
+        return export_jobs.get_job(current_session(), project, job_id)
+    except NotFoundError:
+        return None
 
 
 def _kept() -> dict[str, Any]:
@@ -113,30 +129,61 @@ def _form(project: Project) -> ExportForm:
 def index(project: Project) -> ResponseReturnValue:
     form = _form(project)
     problem = None
+    job = _shown_job(project)
     if form.validate_on_submit():
         refuse_while_annotating_in(project)
-        made, problem = _write(project, form)
-        if problem is None:
-            return redirect(
-                url_for(
-                    "exports.index",
-                    project_id=project.id,
-                    made=made,
-                    **_kept(),
-                    _anchor="past-exports",
-                )
-            )
-    status = 400 if problem or form.errors else 200
+        submitted = _submit(project, form)
+        if isinstance(submitted, str):
+            problem = submitted
+        elif submitted.status == export_jobs.FAILED:
+            problem = submitted.error
+        else:
+            return redirect(_after(project, submitted))
+    if job is not None and job.status == export_jobs.FAILED:
+        problem = job.error
+    status = 400 if form.errors or (problem and request.method == "POST") else 200
+    made = request.args.get("made")
+    if job is not None and job.status == export_jobs.DONE:
+        made = job.export_name
     return render_template(
         "exports/index.html",
         project=project,
         form=form,
         problem=problem,
-        made=request.args.get("made"),
+        made=made,
+        job=job,
+        running=job is not None and job.status in export_jobs.UNFINISHED,
         exports=export_service.list_exports(_export_dir(), project),
         other_files=_other_files,
         formats=[get_format(name) for name in format_names()],
     ), status
+
+
+def _after(project: Project, job: ExportJob) -> str:
+    """Where the form leads: the finished export, or the job's progress."""
+    if job.status == export_jobs.DONE:
+        flash(f"Export written: {_documents(project, job)} documents.", "info")
+        return url_for(
+            "exports.index",
+            project_id=project.id,
+            made=job.export_name,
+            **_kept(),
+            _anchor="past-exports",
+        )
+    return url_for(
+        "exports.index",
+        project_id=project.id,
+        job=job.id,
+        **_kept(),
+        _anchor="export-status",
+    )
+
+
+def _documents(project: Project, job: ExportJob) -> int:
+    summary = export_service.export_summary(
+        _export_dir(), project, job.export_name or ""
+    )
+    return summary.documents if summary else 0
 
 
 @blueprint.route("/projects/<int:project_id>/exports/<name>.zip")

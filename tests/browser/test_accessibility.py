@@ -178,5 +178,32 @@ def test_annotation_page_with_suggestions_passes_axe(page, project, users):
     assert serious_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("#panel-toggle").click()
+
+
+def test_exports_page_passes_axe(page, project, users, app):
+    """The form, a job in progress (status box with its progress bar), then
+    the finished export's link and the list of past exports."""
+    from pathlib import Path
+
+    from annotator.services import export_jobs
+    from annotator.services.exports import ExportSettings
+    from tests.browser.annotating import log_in
+    from tests.services.test_exports_service import seed_documents
+
+    seed_documents(project)
+    log_in(page, "reviewer")
+    page.goto(f"/projects/{project.id}/exports")
+    assert serious_violations(page) == []
+    job = export_jobs.submit_job(
+        db.session, project, users["reviewer"], ExportSettings()
+    )
+    page.goto(f"/projects/{project.id}/exports?job={job.id}")
+    expect(page.locator("#export-progress-text")).to_have_text(
+        "Export waiting to start…"
+    )
+    assert serious_violations(page) == []
+    export_jobs.run_queued(db.session, Path(app.config["EXPORT_DIR"]))
+    expect(page.locator("#export-status")).to_contain_text("Your export is ready:")
+    expect(page.locator("#past-exports tbody tr")).to_have_count(1)
     assert serious_violations(page) == []
     assert page.console_errors == []

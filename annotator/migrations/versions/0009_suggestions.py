@@ -1,7 +1,7 @@
 """suggestions: cue lexicons, settings, suggesters, decisions
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 12:40:00
 
 Per project: cue lexicon versions (each save a new one), the suggestion mode
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -23,17 +23,24 @@ from annotator.services.exports.listing import (
     archive_name,
     data_files,
     export_file,
+    export_summary,
     list_exports,
     read_manifest,
 )
 from annotator.services.exports.manifest import dataset_card
-from annotator.services.exports.reading import BATCH_SIZE, Progress
+from annotator.services.exports.options import (
+    OPTION_KEYS,
+    settings_from_json,
+    settings_to_json,
+)
+from annotator.services.exports.reading import BATCH_SIZE, Progress, count_documents
 from annotator.services.exports.records import EXCLUSION_REASONS
 from annotator.services.exports.settings import (
     LAYERS,
     NO_GOLD,
     STATUSES,
     ExportSettings,
+    OptionRefused,
     parse_labels,
     parse_ratios,
 )
@@ -44,21 +51,27 @@ __all__ = [
     "EXCLUSION_REASONS",
     "LAYERS",
     "NO_GOLD",
+    "OPTION_KEYS",
     "STATUSES",
     "Archive",
     "ExportResult",
     "ExportSettings",
     "ExportSummary",
+    "OptionRefused",
     "Progress",
     "archive_name",
+    "count_documents",
     "data_files",
     "dataset_card",
     "export_archive",
     "export_file",
+    "export_summary",
     "list_exports",
     "parse_labels",
     "parse_ratios",
     "project_folder_name",
     "read_manifest",
+    "settings_from_json",
+    "settings_to_json",
     "write_export",
 ]

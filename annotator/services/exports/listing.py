@@ -64,6 +64,17 @@ def list_exports(export_dir: Path, project: Project) -> list[ExportSummary]:
     return summaries
 
 
+def export_summary(
+    export_dir: Path, project: Project, name: str
+) -> ExportSummary | None:
+    """The project's finished export ``name``, or None."""
+    if not EXPORT_NAME.fullmatch(name):
+        return None
+    folder = project_root(export_dir, project) / name
+    manifest = None if folder.is_symlink() else read_manifest(folder)
+    return None if manifest is None else _summary(project, name, manifest)
+
+
 _SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
 
 

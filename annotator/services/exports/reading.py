@@ -30,8 +30,7 @@ from annotator.models import (
 )
 from annotator.models import Span as StoredSpan
 from annotator.services import review, submitted
-from annotator.services.errors import ServiceError
-from annotator.services.exports.settings import NO_GOLD, ExportSettings
+from annotator.services.exports.settings import NO_GOLD, ExportSettings, OptionRefused
 
 Progress = Callable[[int, int], None]
 """Called after each batch with (documents read, documents to read)."""
@@ -210,7 +209,7 @@ def require_gold(session: Session, project: Project, settings: ExportSettings) -
         )
     )
     if not adjudicated:
-        raise ServiceError(NO_GOLD)
+        raise OptionRefused("layer" if settings.layer == "gold" else "status", NO_GOLD)
 
 
 def with_gold(session: Session, batches: Iterator[Batch]) -> Iterator[Batch]:

@@ -17,11 +17,20 @@ from annotator.core.exports.split import SPLITS, check_ratios
 from annotator.models import (
     Project,
 )
-from annotator.services.errors import ServiceError
+from annotator.services.errors import FieldRefused, ServiceError
 
 LAYERS = ("annotators", "majority", "gold")
 STATUSES = ("submitted", "adjudicated")
 NO_GOLD = "no gold layer yet: the project has no adjudicated documents"
+
+
+class OptionRefused(FieldRefused):
+    """An export option refused: ``field`` names it (the JSON API answers 400
+    with it); the message is the one the form and the command line show."""
+
+    def __init__(self, field: str, message: str) -> None:
+        ServiceError.__init__(self, message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +70,14 @@ def parse_ratios(value: str) -> tuple[float, float, float]:
     """``"0.8,0.1,0.1"`` as train, dev and test ratios (they must sum to 1)."""
     parts = [part.strip() for part in value.split(",")]
     if len(parts) != 3:
-        raise ServiceError(f"split {value!r}: give three ratios, train,dev,test")
+        raise OptionRefused(
+            "split", f"split {value!r}: give three ratios, train,dev,test"
+        )
     try:
         ratios = tuple(float(part) for part in parts)
         check_ratios(dict(zip(SPLITS, ratios, strict=True)))
     except ValueError as error:
-        raise ServiceError(f"split {value!r}: {error}") from None
+        raise OptionRefused("split", f"split {value!r}: {error}") from None
     return ratios[0], ratios[1], ratios[2]
 
 
@@ -100,11 +111,15 @@ def make_plan(project: Project, settings: ExportSettings) -> Plan:
     try:
         fmt = get_format(settings.format)
     except UnknownFormatError as error:
-        raise ServiceError(str(error.args[0])) from None
+        raise OptionRefused("format", str(error.args[0])) from None
     if settings.layer not in LAYERS:
-        raise ServiceError(f"layer {settings.layer!r}: one of {', '.join(LAYERS)}")
+        raise OptionRefused(
+            "layer", f"layer {settings.layer!r}: one of {', '.join(LAYERS)}"
+        )
     if settings.status not in STATUSES:
-        raise ServiceError(f"status {settings.status!r}: one of {', '.join(STATUSES)}")
+        raise OptionRefused(
+            "status", f"status {settings.status!r}: one of {', '.join(STATUSES)}"
+        )
     if settings.split is not None:
         _check_split(settings.split)
     labels = _checked_labels(project, settings.labels)
@@ -134,12 +149,13 @@ def _doccano_offsets(fmt: ExportFormat, settings: ExportSettings) -> DoccanoOffs
     if settings.offsets is None:
         return "utf16"
     if fmt.name != "doccano":
-        raise ServiceError(
-            f"offsets applies to the doccano format only, not {fmt.name!r}"
+        raise OptionRefused(
+            "offsets", f"offsets applies to the doccano format only, not {fmt.name!r}"
         )
     if settings.offsets not in DOCCANO_OFFSETS:
-        raise ServiceError(
-            f"offsets {settings.offsets!r}: one of {', '.join(DOCCANO_OFFSETS)}"
+        raise OptionRefused(
+            "offsets",
+            f"offsets {settings.offsets!r}: one of {', '.join(DOCCANO_OFFSETS)}",
         )
     return DOCCANO_OFFSETS[settings.offsets]
 
@@ -148,7 +164,7 @@ def _check_split(split: Sequence[float]) -> None:
     try:
         check_ratios(dict(zip(SPLITS, split, strict=True)))
     except ValueError as error:
-        raise ServiceError(f"split: {error}") from None
+        raise OptionRefused("split", f"split: {error}") from None
 
 
 def _checked_labels(project: Project, chosen: Sequence[str]) -> tuple[str, ...]:
@@ -156,8 +172,10 @@ def _checked_labels(project: Project, chosen: Sequence[str]) -> tuple[str, ...]:
     names = [label.name for label in project.labels]
     unknown = [name for name in chosen if name not in names]
     if unknown:
-        raise ServiceError(
-            f"unknown label {unknown[0]!r}: the project's labels are {', '.join(names)}"
+        raise OptionRefused(
+            "labels",
+            f"unknown label {unknown[0]!r}: "
+            f"the project's labels are {', '.join(names)}",
         )
     return tuple(name for name in names if not chosen or name in chosen)
 
@@ -166,16 +184,22 @@ def _checked_min_annotators(project: Project, settings: ExportSettings) -> int |
     wanted = settings.min_annotators
     if settings.layer != "majority":
         if wanted is not None:
-            raise ServiceError("min_annotators applies to the majority layer only")
+            raise OptionRefused(
+                "min_annotators", "min_annotators applies to the majority layer only"
+            )
         return None
     if wanted is None:
         return project.annotators_per_document // 2 + 1
     if wanted < 1:
-        raise ServiceError(f"min_annotators: at least 1, not {wanted}")
+        raise OptionRefused(
+            "min_annotators", f"min_annotators: at least 1, not {wanted}"
+        )
     return wanted
 
 
 def _checked_min_agreement(value: float | None) -> float | None:
     if value is not None and not (math.isfinite(value) and value <= 1.0):
-        raise ServiceError(f"min_agreement: a number up to 1, not {value}")
+        raise OptionRefused(
+            "min_agreement", f"min_agreement: a number up to 1, not {value}"
+        )
     return value

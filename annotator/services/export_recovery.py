@@ -1,0 +1,101 @@
+"""Export jobs whose worker is gone: marked failed ("worker stopped"),
+never left queued or running.
+
+A job names the process that owns it (host name and process id: the one it
+was submitted to while queued, the one running it after) and that process's
+last heartbeat. The owner is gone when its process is not alive on this
+host, or when it has not beaten for ``STALE_AFTER`` (the only test possible
+for another host's process, and for a process id reused since).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from annotator.models import ExportJob, ExportJobStatus, Project
+
+log = logging.getLogger(__name__)
+
+#: A worker that has not beaten for this long is taken for dead.
+STALE_AFTER = timedelta(minutes=5)
+WORKER_STOPPED = "worker stopped"
+UNFINISHED = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+
+
+@dataclass(frozen=True, slots=True)
+class Worker:
+    """The process that owns a job: host name and process id."""
+
+    host: str
+    pid: int
+
+    @classmethod
+    def this(cls) -> Worker:
+        return cls(socket.gethostname()[:255], os.getpid())
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this host."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OverflowError:
+        return False
+    return True
+
+
+def _stale(job: ExportJob, here: str, oldest: datetime) -> bool:
+    beat = job.heartbeat_at or job.created_at
+    if beat.tzinfo is None:
+        beat = beat.replace(tzinfo=UTC)
+    if beat < oldest:
+        return True
+    if job.worker_host == here and job.worker_pid is not None:
+        return not pid_alive(job.worker_pid)
+    return False
+
+
+def recover_stale_jobs(
+    session: Session,
+    *,
+    project: Project | None = None,
+    stale_after: timedelta = STALE_AFTER,
+    host: str | None = None,
+) -> list[int]:
+    """Mark failed ("worker stopped") every queued or running job whose worker
+    is gone: not alive on this host, or silent for ``stale_after``; the ids
+    marked. Commits when it marks any."""
+    here = host or Worker.this().host
+    query = select(ExportJob).where(ExportJob.status.in_(UNFINISHED))
+    if project is not None:
+        query = query.where(ExportJob.project_id == project.id)
+    oldest = datetime.now(UTC) - stale_after
+    candidates: Sequence[ExportJob] = session.scalars(query).all()
+    stale = [job.id for job in candidates if _stale(job, here, oldest)]
+    if not stale:
+        return []
+    session.execute(
+        update(ExportJob)
+        .where(ExportJob.id.in_(stale), ExportJob.status.in_(UNFINISHED))
+        .values(
+            status=ExportJobStatus.FAILED,
+            error=WORKER_STOPPED,
+            finished_at=datetime.now(UTC),
+        )
+    )
+    session.commit()
+    log.warning("export jobs %s: worker stopped, marked failed", stale)
+    return stale

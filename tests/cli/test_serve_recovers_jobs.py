@@ -1,0 +1,38 @@
+"""`annotator serve` marks failed the export jobs whose worker died with the
+last server, before it starts serving."""
+
+from sqlalchemy import update
+
+from annotator import server
+from annotator.cli import cli
+from annotator.extensions import db
+from annotator.models import ExportJob
+from annotator.services import export_jobs
+from annotator.services.exports import ExportSettings
+
+
+def test_serve_marks_a_dead_workers_job_failed_before_serving(
+    runner, project, users, monkeypatch
+):
+    served = []
+    monkeypatch.setattr(server, "run_gunicorn", lambda *args: served.append(args))
+    job = export_jobs.submit_job(
+        db.session, project, users["reviewer"], ExportSettings()
+    )
+    alive = export_jobs.submit_job(
+        db.session, project, users["reviewer"], ExportSettings()
+    )
+    db.session.execute(
+        update(ExportJob)
+        .where(ExportJob.id == job.id)
+        .values(status="running", worker_pid=2**30)  # no such process
+    )
+    db.session.commit()
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"Export jobs {job.id}: worker stopped, marked failed." in result.output
+    assert len(served) == 1
+    db.session.expire_all()
+    stopped = db.session.get(ExportJob, job.id)
+    assert (stopped.status, stopped.error) == ("failed", "worker stopped")
+    assert db.session.get(ExportJob, alive.id).status == "queued"
