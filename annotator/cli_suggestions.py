@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.models import SuggestionMode
 from annotator.services import projects
 from annotator.services.errors import ServiceError
@@ -37,7 +37,6 @@ def set_suggestions_command(project: str, mode: str, share: float | None) -> Non
         found = projects.require_project(session, project)
         saved = settings.set_suggestions(session, found, mode, share)
     except ServiceError as error:
-        db.session.rollback()
         raise click.ClickException(str(error)) from None
     text = f"Suggestions of {project}: {saved.mode}"
     if saved.mode == SuggestionMode.CALIBRATE:

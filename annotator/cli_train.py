@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.models import SuggesterKind
 from annotator.services import projects
 from annotator.services.errors import ServiceError
@@ -88,7 +88,6 @@ def train_command(
             config={"path": str(report.path.resolve())},
         )
     except ServiceError as error:
-        db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(figures(report))
     click.echo(

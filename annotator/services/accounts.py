@@ -126,12 +126,12 @@ def set_password(
     session: Session, user: User, password: str, actor: User | None = None
 ) -> None:
     """Set ``user``'s password (the strength rule of every password), end
-    their sessions and commit. Set by someone else (a site admin: ``actor``),
-    it is recorded in the audit log."""
+    their sessions and commit. Set by a site admin (``actor``, on their own
+    account too) it is recorded in the audit log."""
     check_password(password, user.username)
     user.password_hash = generate_password_hash(password)
     end_sessions(user)
-    if actor is not None and actor.id != user.id:
+    if actor is not None:
         audit.record(
             session,
             actor_id=actor.id,

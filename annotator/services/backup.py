@@ -34,6 +34,11 @@ COUNTED = (
     "gold_spans",
     "gold_links",
     "audit_events",
+    "api_tokens",
+    "export_jobs",
+    "cue_lexicon_versions",
+    "suggesters",
+    "suggestion_decisions",
 )
 
 

@@ -84,4 +84,6 @@ def confirm_import(
             max_bytes=max_bytes,
         )
     finally:
-        import_staging.discard(staging_dir, token)
+        import_staging.discard(
+            staging_dir, token, project_id=project.id, user_id=actor.id
+        )

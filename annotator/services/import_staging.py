@@ -116,10 +116,18 @@ def load(
     return StagedUpload(files, options)
 
 
-def discard(staging_dir: Path, token: str) -> None:
-    """Remove the files staged under ``token`` (nothing if there are none)."""
-    if TOKEN.fullmatch(token):
-        shutil.rmtree(staging_dir / token, ignore_errors=True)
+def discard(staging_dir: Path, token: str, *, project_id: int, user_id: int) -> None:
+    """Remove the files this user staged for this project under ``token``
+    (nothing if there are none, or if they are someone else's)."""
+    if not TOKEN.fullmatch(token):
+        return
+    folder = staging_dir / token
+    try:
+        meta = json.loads((folder / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if meta.get("project_id") == project_id and meta.get("user_id") == user_id:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_expired(staging_dir: Path, now: float | None = None) -> None:

@@ -23,9 +23,35 @@ from annotator.web import export_runner
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import refuse_while_annotating_in, require_membership
+from annotator.web.v1.docs import (
+    INTEGER,
+    NULLABLE_STRING,
+    STRING,
+    array,
+    obj,
+    operation,
+)
+from annotator.web.v1.docs import json_body as body
 
 blueprint = Blueprint("export_jobs", __name__, url_prefix="/api/v1")
 BASE = "/projects/<int:project_id>/exports"
+TAGS = ["exports"]
+STATUS = {"type": "string", "enum": ["queued", "running", "done", "failed"]}
+JOB = obj(
+    ["id", "status", "progress", "url", "download_url"],
+    id=INTEGER,
+    status=STATUS,
+    options={"type": "object"},
+    progress=obj(["done", "total"], done=INTEGER, total=INTEGER),
+    error=NULLABLE_STRING,
+    url=STRING,
+    download_url=NULLABLE_STRING,
+)
+OPTIONS = {
+    "type": "object",
+    "description": "The options of `annotator export`: format, layer, split, "
+    "seed, offsets ... (an unknown key is refused, naming it)",
+}
 
 
 def job_json(job: ExportJob) -> dict[str, Any]:
@@ -58,6 +84,13 @@ def job_json(job: ExportJob) -> dict[str, Any]:
 @blueprint.post(BASE)
 @require_membership(Role.REVIEWER)
 @json_refusals
+@operation(
+    "Start an export job; poll its url until done, then fetch download_url",
+    body=body(OPTIONS),
+    status=202,
+    response=JOB,
+    tags=TAGS,
+)
 def submit(project: Project) -> ResponseReturnValue:
     refuse_while_annotating_in(project)
     settings = export_service.settings_from_json(json_body())
@@ -74,6 +107,9 @@ def submit(project: Project) -> ResponseReturnValue:
 @blueprint.get(BASE)
 @require_membership(Role.REVIEWER)
 @json_refusals
+@operation(
+    "The project's export jobs", response=obj(["jobs"], jobs=array(JOB)), tags=TAGS
+)
 def index(project: Project) -> ResponseReturnValue:
     jobs = export_jobs.list_jobs(current_session(), project)
     return jsonify(jobs=[job_json(job) for job in jobs])
@@ -82,6 +118,7 @@ def index(project: Project) -> ResponseReturnValue:
 @blueprint.get(f"{BASE}/<int:job_id>")
 @require_membership(Role.REVIEWER)
 @json_refusals
+@operation("One export job: status, progress, download_url", response=JOB, tags=TAGS)
 def show(project: Project, job_id: int) -> ResponseReturnValue:
     return jsonify(job_json(export_jobs.get_job(current_session(), project, job_id)))
 
@@ -89,6 +126,12 @@ def show(project: Project, job_id: int) -> ResponseReturnValue:
 @blueprint.get(f"{BASE}/<int:job_id>/download")
 @require_membership(Role.REVIEWER)
 @json_refusals
+@operation(
+    "The finished job's export as one zip (409 until it is done)",
+    response={"type": "string", "format": "binary"},
+    media_type="application/zip",
+    tags=TAGS,
+)
 def download(project: Project, job_id: int) -> ResponseReturnValue:
     """The finished job's export as one zip (409 until it is done)."""
     refuse_while_annotating_in(project)

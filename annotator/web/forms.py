@@ -18,7 +18,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ColorInput, ListWidget
 
 from annotator.core.exports import format_names
@@ -277,7 +283,8 @@ class SuggestionSettingsForm(FlaskForm):
     )
     share = FloatField(
         "Calibration share (0 to 1)",
-        validators=[DataRequired(), NumberRange(min=0.0, max=1.0)],
+        # InputRequired: 0 (no calibration documents) is a share, not a gap.
+        validators=[InputRequired(), NumberRange(min=0.0, max=1.0)],
         description="Documents annotated without suggestions, chosen by a "
         "seeded draw, the same for everyone: 0.1 is 10 %.",
     )

@@ -104,7 +104,9 @@ def confirm_import(project: Project) -> ResponseReturnValue:
         return _refused(project, "The form's security token is missing or old.")
     token = form.token.data or ""
     if form.cancel.data:
-        import_staging.discard(_staging_dir(), token)
+        import_staging.discard(
+            _staging_dir(), token, project_id=project.id, user_id=_user().id
+        )
         flash("Import cancelled: nothing was stored.", "info")
         return redirect(url_for("projects.upload", project_id=project.id))
     try:

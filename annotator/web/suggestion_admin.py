@@ -99,7 +99,6 @@ def save_lexicon(project: Project) -> ResponseReturnValue:
             current_session(), project, texts, form.contexts.data or "", _user()
         )
     except FieldRefused as error:
-        current_session().rollback()
         form.contexts.errors = [f"Not saved: {error}"]
         return _page(project, lexicon_form=form, label_texts=texts, status=400)
     if changed:

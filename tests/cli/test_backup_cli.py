@@ -129,11 +129,14 @@ def copy(sqlite_template, tmp_path) -> Path:
     target.write_bytes(sqlite_template.read_bytes())
     with sqlite3.connect(target) as connection:
         connection.execute(
-            "INSERT INTO projects VALUES (1, 'p', '', '', 1, '2026-12-03 12:00:00')"
+            "INSERT INTO projects (id, name, description, guideline, "
+            "annotators_per_document, created_at, attribute_names) "
+            "VALUES (1, 'p', '', '', 1, '2026-12-03 12:00:00', '[\"source\"]')"
         )
         connection.execute(
-            "INSERT INTO documents VALUES (7, 1, 'd1', '', ?, ?, ?, '{}', "
-            "'2026-12-03 12:00:00')",
+            "INSERT INTO documents (id, project_id, external_id, title, text, "
+            "text_length, text_sha256, meta, created_at) "
+            "VALUES (7, 1, 'd1', '', ?, ?, ?, '{}', '2026-12-03 12:00:00')",
             (TEXT, len(TEXT), text_sha256(TEXT)),
         )
     return target
@@ -144,6 +147,8 @@ def test_check_passes_a_good_copy(runner, copy):
     assert result.exit_code == 0, result.output
     assert f"migration {backups.migration_head()} (head)" in result.output
     assert "documents: 1" in result.output
+    for table in ("api_tokens", "export_jobs", "suggesters", "suggestion_decisions"):
+        assert f"  {table}: 0" in result.output
 
 
 def test_check_finds_a_changed_document_text(runner, copy):

@@ -21,6 +21,7 @@ TEXT = "Kyiv denied it."
         (b'{"spans": {"start": 0}}', 'answer "spans" must be a list, not an object'),
         (b'{"spans": [3]}', r"spans\[0\]: must be an object, not a number \(3\)"),
         (b'"spans"', r'must be a JSON object with "spans", not a string'),
+        (b'{"spans": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "nested too deeply"),
     ],
 )
 def test_bad_answers_are_named(data, message):

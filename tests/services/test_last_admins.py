@@ -115,3 +115,14 @@ def test_an_admin_setting_a_password_is_recorded(users):
         select(AuditEvent.action).where(AuditEvent.entity == "user")
     ).all()
     assert actions == ["reset-password"]
+
+
+def test_an_admin_setting_their_own_password_on_the_users_page_is_recorded(users):
+    admin = users["siteadmin"]
+    accounts.set_password(db.session, admin, "kettle-orbit-sparrow", admin)
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.entity == "user", AuditEvent.entity_id == admin.id
+        )
+    ).all()
+    assert actions == ["reset-password"]

@@ -369,3 +369,24 @@ def test_upgrading_keeps_spans_and_links_and_then_takes_suggested_spans(
             connection.begin_nested(),
         ):
             connection.execute(text("UPDATE spans SET origin = 'guessed'"))
+
+
+def test_a_suggester_that_breaks_is_recorded_and_the_rules_still_answer(
+    project, document, users, monkeypatch
+):
+    class Broken:
+        name, version = "team-model", "3"
+
+        def suggest(self, text, labels):
+            raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setitem(factory._LOADERS, "http", lambda session, row: Broken())
+    row = RegisteredSuggester(
+        project_id=project.id, kind="http", name="team-model", version="3", config={}
+    )
+    db.session.add(row)
+    db.session.commit()
+    found = served(project, document, users["annotator"])
+    assert {s["suggester"] for s in found} <= {"rules"}
+    error = db.session.get(RegisteredSuggester, row.id).last_error
+    assert error == "suggester broke: RuntimeError: CUDA out of memory"

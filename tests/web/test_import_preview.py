@@ -153,6 +153,12 @@ def test_a_preview_is_confirmed_only_by_its_uploader_in_its_project(
         data={"token": token, "csrf_token": csrf_token(other, "/")},
     )
     assert elsewhere.status_code == 400
+    cancelled = other.post(
+        url,
+        data={"token": token, "cancel": "Cancel", "csrf_token": csrf_token(other, "/")},
+    )
+    assert cancelled.status_code == 302
+    assert _staged(app) != []  # another admin's Cancel leaves the upload be
     for forged in ("../../secret_key", "x" * 32, "a\x00b"):
         refused = client.post(
             url, data={"token": forged, "csrf_token": csrf_token(client, "/")}

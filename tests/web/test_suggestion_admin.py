@@ -94,6 +94,14 @@ def test_the_mode_and_share_are_saved(client, project):
         data={"csrf_token": token, "mode": "on", "share": "3"},
     )
     assert bad.status_code == 400
+    none = client.post(
+        f"/projects/{project.id}/suggestions/settings",
+        data={"csrf_token": token, "mode": "calibrate", "share": "0"},
+    )
+    assert none.status_code == 302  # 0: no calibration documents, a valid share
+    db.session.expire_all()
+    stored = db.session.scalar(select(SuggestionSettings))
+    assert (stored.mode, stored.calibration_share) == ("calibrate", 0.0)
 
 
 def test_saves_need_the_csrf_token(client, project):

@@ -44,6 +44,8 @@ def parse_answer(data: bytes, text: str, labels: Sequence[str]) -> list[Suggesti
         raise SuggesterError(f"answer is not UTF-8: {error}") from None
     except ValueError as error:
         raise SuggesterError(f"answer is not valid JSON: {error}") from None
+    except RecursionError:
+        raise SuggesterError("answer is nested too deeply to read") from None
     if not isinstance(answer, dict):
         raise SuggesterError(
             f'answer must be a JSON object with "spans", not {_kind(answer)}'

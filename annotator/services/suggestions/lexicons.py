@@ -23,7 +23,7 @@ from annotator.core.suggestions.lexicon import (
 )
 from annotator.models import CueLexiconVersion, Project, User
 from annotator.services import audit
-from annotator.services.errors import FieldRefused
+from annotator.services.errors import FieldRefused, rolls_back
 from annotator.services.suggestions import settings
 
 DEFAULT_LEXICON_PATH = Path(__file__).resolve().parents[3] / "seeds" / "cues.json"
@@ -81,6 +81,7 @@ def checked_lexicon(data: object) -> Lexicon:
     return lexicon
 
 
+@rolls_back
 def save_lexicon(
     session: Session, project: Project, data: object, actor: User | None
 ) -> tuple[CueLexiconVersion, bool]:
@@ -122,6 +123,7 @@ def save_lexicon(
     return saved, True
 
 
+@rolls_back
 def save_lexicon_texts(
     session: Session,
     project: Project,

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from annotator.models import Project, RegisteredSuggester, SuggesterKind, User
 from annotator.services import audit
+from annotator.services.errors import rolls_back
 from annotator.services.suggestions.settings import settings_for
 
 
+@rolls_back
 def register_suggester(
     session: Session,
     project: Project,

@@ -99,6 +99,14 @@ def _run(
         log.warning("suggester %s failed: %s", registered.name, error)
         registered.last_error = str(error)[:2000]
         return []
+    except Exception as error:  # a model or service of the team's own
+        # Anything else a suggester raises is its fault, not the page's:
+        # recorded for the admins like a SuggesterError, the page still works.
+        log.exception("suggester %s broke", registered.name)
+        registered.last_error = f"suggester broke: {type(error).__name__}: {error}"[
+            :2000
+        ]
+        return []
     wanted = set(labels)
     valid = [s for s in found if _valid(s, document.text_length, wanted)]
     if len(valid) < len(found):

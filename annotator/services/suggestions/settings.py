@@ -25,7 +25,7 @@ from annotator.models import (
     User,
 )
 from annotator.services import audit
-from annotator.services.errors import FieldRefused, NotFoundError
+from annotator.services.errors import FieldRefused, NotFoundError, rolls_back
 from annotator.services.suggestions import lexicons
 
 DEFAULT_MODE = SuggestionMode.CALIBRATE
@@ -84,6 +84,7 @@ def checked_share(value: object) -> float:
     return share
 
 
+@rolls_back
 def set_suggestions(
     session: Session,
     project: Project,

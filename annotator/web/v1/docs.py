@@ -65,11 +65,13 @@ def operation(
     body: dict[str, Any] | None = None,
     method: str | None = None,
     tags: Sequence[str] = (),
+    media_type: str = "application/json",
 ) -> Callable[[View], View]:
     """Declare the view's operation: ``response`` is the schema of its
     success answer (``status``), ``responses`` any other answers the view
     gives on purpose. Errors share the ``Error`` schema (``default``).
-    ``method`` names the HTTP method when the view answers several."""
+    ``method`` names the HTTP method when the view answers several;
+    ``media_type`` is the success answer's (a zip download's, say)."""
 
     def decorator(view: View) -> View:
         answers: dict[str, Any] = {
@@ -77,7 +79,7 @@ def operation(
             for code, (text, schema) in (responses or {}).items()
         }
         if response is not None:
-            answers[str(status)] = _answer("Success", response)
+            answers[str(status)] = _answer("Success", response, media_type)
         answers["default"] = _answer("An error, said in words", ref("Error"))
         found: dict[str, Any] = {"summary": summary, "responses": answers}
         if view.__doc__:
@@ -96,8 +98,10 @@ def operation(
     return decorator
 
 
-def _answer(text: str, schema: Schema) -> dict[str, Any]:
-    return {"description": text, "content": {"application/json": {"schema": schema}}}
+def _answer(
+    text: str, schema: Schema, media_type: str = "application/json"
+) -> dict[str, Any]:
+    return {"description": text, "content": {media_type: {"schema": schema}}}
 
 
 def operations_of(view: Callable[..., Any]) -> dict[str, Any]:

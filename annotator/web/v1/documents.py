@@ -261,13 +261,11 @@ def import_documents(project: Project) -> ResponseReturnValue:
             shown = importing.preview(
                 session, project, files, options, actor=_user(), max_bytes=limit
             )
-            session.rollback()
             return jsonify(_preview_json(shown))
         outcome = importing.import_files(
             session, project, files, options, actor=_user(), max_bytes=limit
         )
     except ImportRefused as error:
-        session.rollback()
         return jsonify(error=error.problems[0], problems=error.problems), 400
     result = outcome.result
     return jsonify(
