@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.core.importing.offsets import OFFSET_MODES, OffsetMode
 from annotator.core.importing.reading import ImportOptions
 from annotator.services.errors import NotFoundError
 
@@ -47,7 +48,7 @@ def _options(data: dict[str, object]) -> ImportOptions:
     """The options written by ``_options_data``; ValueError if they are not."""
     options = ImportOptions(
         source_format=str(data["source_format"]),
-        offsets=data["offsets"],  # type: ignore[arg-type]
+        offsets=_offset_mode(data["offsets"]),
         annotator_map=_strings(data["annotator_map"]),
         label_map=_strings(data["label_map"]),
         split_paragraphs=bool(data["split_paragraphs"]),
@@ -55,6 +56,15 @@ def _options(data: dict[str, object]) -> ImportOptions:
     if options.errors():
         raise ValueError("staged options are not valid")
     return options
+
+
+def _offset_mode(value: object) -> OffsetMode | None:
+    for mode in OFFSET_MODES:
+        if value == mode:
+            return mode
+    if value is None:
+        return None
+    raise ValueError(f"staged offsets {value!r} are not an offset mode")
 
 
 def _strings(value: object) -> dict[str, str]:
