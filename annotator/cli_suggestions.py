@@ -6,11 +6,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from annotator.core.suggestions import SuggesterError
 from annotator.extensions import current_session
-from annotator.models import SuggestionMode
+from annotator.models import SuggesterKind, SuggestionMode
 from annotator.services import projects
 from annotator.services.errors import ServiceError
+from annotator.services.suggesters import http
 from annotator.services.suggestions import settings
+from annotator.services.suggestions.registry import register_suggester
 
 
 @click.command("set-suggestions")
@@ -42,3 +45,42 @@ def set_suggestions_command(project: str, mode: str, share: float | None) -> Non
     if saved.mode == SuggestionMode.CALIBRATE:
         text += f", {saved.calibration_share:.0%} of documents without them"
     click.echo(text + ".")
+
+
+@click.command("add-suggester")
+@click.argument("project")
+@click.option(
+    "--url", required=True, help="The team's suggester (docs/suggestions.md)."
+)
+@click.option("--name", default="http", show_default=True)
+@click.option("--version", "version", default="1", show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 60.0),
+    default=5.0,
+    show_default=True,
+    help="Seconds the whole exchange may take.",
+)
+@with_appcontext
+def add_suggester_command(
+    project: str, url: str, name: str, version: str, timeout: float
+) -> None:
+    """Serve PROJECT's annotators the suggestions of a team's own HTTP
+    service (the contract in docs/suggestions.md), beside the cue rules."""
+    session = current_session()
+    config = {"url": url, "timeout": timeout}
+    try:
+        found = projects.require_project(session, project)
+        # The same checks the serving code makes, before anything is stored.
+        http.from_config(config, found.name, name=name, version=version)
+        register_suggester(
+            session,
+            found,
+            kind=SuggesterKind.HTTP,
+            name=name,
+            version=version,
+            config=config,
+        )
+    except (ServiceError, SuggesterError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{project}: suggestions from {name} {version} at {url}.")
