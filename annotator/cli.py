@@ -8,6 +8,7 @@ from typing import Any, cast
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
+from sqlalchemy.exc import DatabaseError
 
 from annotator import migrations
 from annotator.cli_agreement import agreement_command
@@ -62,6 +63,19 @@ def main() -> None:
         cli.main()
     except ConfigurationError as error:
         raise SystemExit(f"Error: {error}") from None
+    except DatabaseError as error:
+        if not _missing_table(error):
+            raise
+        raise SystemExit(
+            "Error: the database has no such table (it was never created, or "
+            "is older than this version): run `annotator db upgrade` first"
+        ) from None
+
+
+def _missing_table(error: DatabaseError) -> bool:
+    """SQLite's and PostgreSQL's words for a table that is not there."""
+    said = str(error.orig)
+    return "no such table" in said or "UndefinedTable" in type(error.orig).__name__
 
 
 def fail(error: Exception) -> click.ClickException:

@@ -118,3 +118,33 @@ def test_the_command_line_says_what_is_wrong_with_the_key(tmp_path):
     said = "Error: The secret key from ANNOTATOR_SECRET_KEY has 4 characters"
     assert done.stderr.startswith(said)
     assert "Traceback" not in done.stderr
+
+
+def test_a_command_on_a_database_never_created_says_to_upgrade(tmp_path):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ANNOTATOR_INSTANCE_PATH": str(tmp_path / "instance"),
+        "ANNOTATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+        "ANNOTATOR_SECRET_KEY": "k" * 40,
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from annotator.cli import main; main()",
+            "set-suggestions",
+            "Alpha",
+            "--mode",
+            "on",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert done.returncode == 1
+    assert "run `annotator db upgrade` first" in done.stderr
+    assert "Traceback" not in done.stderr
