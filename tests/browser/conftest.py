@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -44,7 +45,14 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, live_server: str) -> Iterator[object]:
     context = browser.new_context(base_url=live_server)
-    yield record_console_errors(context.new_page())
+    opened = record_console_errors(context.new_page())
+    yield opened
+    # A page a test left mid-navigation (a Skip or Submit that moved on) is
+    # still fetching its modules: closing it then drops the server's answer
+    # half-sent, and the unclosed static file is a ResourceWarning (an error
+    # under filterwarnings). Let the page settle first.
+    with contextlib.suppress(Exception):
+        opened.wait_for_load_state("load", timeout=5000)
     context.close()
 
 
