@@ -117,7 +117,7 @@ def main() -> None:
 def report(profiler: cProfile.Profile, count: int, statements: int) -> None:
     stats = pstats.Stats(profiler)
     own: dict[str, float] = defaultdict(float)
-    for (filename, _, function), row in stats.stats.items():  # type: ignore[attr-defined]
+    for (filename, _, function), row in stats.stats.items():
         # C functions have no file: "<method 'execute' of 'sqlite3.Cursor'...>"
         own[group_of(filename + function)] += row[2]
     total = sum(own.values())

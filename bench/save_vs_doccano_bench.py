@@ -223,7 +223,7 @@ class Doccano:
             venv, folder / "doccano", TEXT, clients, database_url
         )
         self.project, self.label = made["project"], made["label"]
-        self.examples = list(made["examples"])  # type: ignore[call-overload]
+        self.examples = list(made["examples"])
         self.auth = f"Token {made['token']}"
 
     @contextmanager
