@@ -76,6 +76,7 @@ def settings_from_options(
     seed: int,
     real_names: bool,
     offsets: str | None = None,
+    doccano_shape: str | None = None,
 ) -> exports.ExportSettings:
     """The command line's choices as the service's settings (ServiceError
     when a value is malformed)."""
@@ -90,6 +91,7 @@ def settings_from_options(
         seed=seed,
         pseudonymise=not real_names,
         offsets=offsets,
+        doccano_shape=doccano_shape,
     )
 
 
@@ -153,6 +155,14 @@ def settings_from_options(
     help="doccano only: UTF-16 code units (default, as doccano's page counts) "
     "or code points; the manifest says which.",
 )
+@click.option(
+    "--doccano-shape",
+    type=click.Choice(["auto", "label", "relations"]),
+    help="doccano only: 'label' for a sequence-labelling project (links "
+    "dropped and counted), 'relations' for a relation-extraction project "
+    "(entities and relations); auto (default): relations when the project has "
+    "links. Every line has the same shape.",
+)
 @with_appcontext
 def export_command(
     project: str,
@@ -167,6 +177,7 @@ def export_command(
     out: Path | None,
     real_names: bool,
     offsets: str | None,
+    doccano_shape: str | None,
 ) -> None:
     """Export PROJECT's annotations; prints the folder written."""
     export_dir = Path(current_app.config["EXPORT_DIR"])
@@ -183,6 +194,7 @@ def export_command(
             seed,
             real_names,
             offsets,
+            doccano_shape,
         )
         with ExitStack() as stack:
             result = exports.write_export(

@@ -50,7 +50,7 @@ JOB = obj(
 OPTIONS = {
     "type": "object",
     "description": "The options of `annotator export`: format, layer, split, "
-    "seed, offsets ... (an unknown key is refused, naming it)",
+    "seed, offsets, doccano_shape ... (an unknown key is refused, naming it)",
 }
 
 

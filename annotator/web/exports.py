@@ -60,6 +60,7 @@ def _settings(form: ExportForm) -> export_service.ExportSettings:
     """The form's choices as the service's settings (ServiceError when the
     split is malformed)."""
     split = (form.split.data or "").strip()
+    doccano = form.format.data == "doccano"
     return export_service.ExportSettings(
         format=form.format.data,
         layer=form.layer.data,
@@ -70,6 +71,8 @@ def _settings(form: ExportForm) -> export_service.ExportSettings:
         split=export_service.parse_ratios(split) if split else None,
         seed=form.seed.data or 0,
         pseudonymise=not form.real_names.data,
+        offsets=form.offsets.data if doccano else None,
+        doccano_shape=form.doccano_shape.data if doccano else None,
     )
 
 

@@ -270,6 +270,27 @@ class ExportForm(FlaskForm):
         "annotator-2… (the same person keeps the same number in every export "
         "of this project). On: their usernames are written instead.",
     )
+    offsets = SelectField(
+        "doccano offsets",
+        choices=[
+            SelectChoice("utf16", "UTF-16 code units, as doccano's page counts"),
+            SelectChoice("codepoints", "Code points, as this project counts"),
+        ],
+        default="utf16",
+        description="doccano format only. doccano reads offsets as JavaScript "
+        "string positions: after an emoji they differ from code points.",
+    )
+    doccano_shape = SelectField(
+        "doccano project type",
+        choices=[
+            SelectChoice("auto", "Relation extraction if the project has links"),
+            SelectChoice("label", "Sequence labelling (links left out)"),
+            SelectChoice("relations", "Relation extraction (entities and relations)"),
+        ],
+        default="auto",
+        description="doccano format only. A doccano project reads one shape; "
+        "every line of the export has the same one.",
+    )
 
 
 class SuggestionSettingsForm(FlaskForm):

@@ -54,6 +54,8 @@ def test_help_lists_the_export_command_and_its_options(runner):
         "--seed",
         "--out",
         "--real-names",
+        "--offsets",
+        "--doccano-shape",
     ):
         assert option in text
 
@@ -197,6 +199,11 @@ def test_same_options_twice_give_byte_identical_folders(runner, seeded, tmp_path
         (["--labels", "claim,rumour"], "unknown label 'rumour'"),
         (["--seed", "x"], "Invalid value for '--seed'"),
         (["--colour", "red"], "No such option '--colour'"),
+        (["--doccano-shape", "label"], "doccano_shape applies to the doccano format"),
+        (
+            ["--format", "doccano", "--doccano-shape", "graph"],
+            "Invalid value for '--doccano-shape'",
+        ),
     ],
 )
 def test_bad_values_are_one_line_errors(runner, seeded, app, args, message):

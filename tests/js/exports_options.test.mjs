@@ -62,3 +62,23 @@ test("a refusal names the field once", () => {
   assert.equal(refusalText(unnamed), "Nothing was exported: labels: a list of label names");
   assert.equal(refusalText({ status: 502, body: null }), "Nothing was exported: the server answered 502");
 });
+
+test("the doccano choices go with the doccano format and are left out for any other", () => {
+  const doccano = exportOptions([
+    ["format", "doccano"],
+    ["offsets", "codepoints"],
+    ["doccano_shape", "label"],
+  ]);
+  assert.deepEqual(doccano, {
+    format: "doccano",
+    labels: [],
+    offsets: "codepoints",
+    doccano_shape: "label",
+  });
+  const jsonl = exportOptions([
+    ["format", "jsonl"],
+    ["offsets", "utf16"],
+    ["doccano_shape", "auto"],
+  ]);
+  assert.deepEqual(jsonl, { format: "jsonl", labels: [] });
+});

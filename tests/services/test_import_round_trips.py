@@ -149,7 +149,13 @@ def test_ours_to_doccano_to_ours_keeps_links_as_relations(
     assert entity[relation["from_id"]]["label"] == "denial"
     assert entity[relation["to_id"]]["label"] == "claim"
     bob = next(r for r in records if r["annotator"] == "bob")
-    assert "label" in bob  # no links: the plain shape
+    # One shape for every line, so one doccano relation project reads them all.
+    assert "label" not in bob
+    assert bob["relations"] == []
+    assert [e["label"] for e in bob["entities"]] == ["claim"]
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["options"]["format"]["doccano_shape"] == "relations"
+    assert manifest["counts"]["links"] == 3
     data = (folder / "data.jsonl").read_bytes()
     offsets = "utf16" if export_offsets == "utf16" else "codepoints"
     options = importing.ImportOptions("doccano", offsets=offsets)
@@ -157,6 +163,52 @@ def test_ours_to_doccano_to_ours_keeps_links_as_relations(
     theirs = without_notes(stored(other_project))
     assert theirs == without_notes(stored(project))
     assert sum(len(entry["links"]) for entry in theirs.values()) == 3
+
+
+def test_doccano_label_shape_on_request_drops_links_and_says_so(
+    project, other_project, tmp_path
+):
+    import_files(db.session, project, [("ours.jsonl", native_lines(True))])
+    folder = exported(project, tmp_path, "doccano", doccano_shape="label")
+    records = [
+        json.loads(line)
+        for line in (folder / "data.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert all(set(r) == {"id", "text", "label", "annotator", "split"} for r in records)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["options"]["format"]["doccano_shape"] == "label"
+    assert manifest["counts"]["links_dropped"] == {"doccano_label_shape": 3}
+    assert "doccano_label_shape" in manifest["counts"]["reasons"]
+    data = (folder / "data.jsonl").read_bytes()
+    options = importing.ImportOptions("doccano", offsets="utf16")
+    importing.import_files(db.session, other_project, [("data.jsonl", data)], options)
+    theirs = without_notes(stored(other_project))
+    ours = without_notes(stored(project))
+    assert theirs == {k: {**v, "links": []} for k, v in ours.items()}
+
+
+def test_doccano_without_links_is_sequence_labelling_unless_asked(project, tmp_path):
+    import_files(db.session, project, [("ours.jsonl", native_lines(False))])
+    plain = exported(project, tmp_path, "doccano")
+    first = json.loads((plain / "data.jsonl").read_text("utf-8").splitlines()[0])
+    assert "label" in first
+    assert "entities" not in first
+    asked = exported(project, tmp_path / "asked", "doccano", doccano_shape="relations")
+    first = json.loads((asked / "data.jsonl").read_text("utf-8").splitlines()[0])
+    assert "label" not in first
+    assert first["relations"] == []
+
+
+def test_doccano_shape_is_refused_for_other_formats_and_unknown_values(
+    project, tmp_path
+):
+    for fmt, shape, named in [
+        ("jsonl", "label", "doccano format only"),
+        ("doccano", "graph", "one of auto, label, relations"),
+    ]:
+        with pytest.raises(exports.OptionRefused, match=named) as caught:
+            exported(project, tmp_path, fmt, doccano_shape=shape)
+        assert caught.value.field == "doccano_shape"
 
 
 def test_ours_to_label_studio_to_ours_is_identical_with_links_notes_attributes(

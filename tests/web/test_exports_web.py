@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,26 @@ def test_real_names_only_when_asked(client, seeded, export_dir):
     assert post_form(client, seeded, real_names="y").status_code == 302
     data = (only_export(export_dir, seeded) / "data.jsonl").read_text("utf-8")
     assert '"alice"' in data
+
+
+def test_the_doccano_choices_reach_the_service_and_other_formats_ignore_them(
+    client, seeded, export_dir
+):
+    login(client, "padmin")
+    response = post_form(
+        client, seeded, format="doccano", offsets="codepoints", doccano_shape="label"
+    )
+    assert response.status_code == 302
+    chosen = manifest_of(only_export(export_dir, seeded))["options"]["format"]
+    assert (chosen["doccano_offsets"], chosen["doccano_shape"]) == (
+        "code_points",
+        "label",
+    )
+    shutil.rmtree(export_dir)
+    # The page always sends them; a jsonl export is not refused for it.
+    response = post_form(client, seeded, offsets="codepoints", doccano_shape="label")
+    assert response.status_code == 302
+    assert manifest_of(only_export(export_dir, seeded))["format"]["name"] == "jsonl"
 
 
 def test_the_majority_threshold_reaches_the_service(client, seeded, export_dir):

@@ -48,6 +48,7 @@ __all__ = ["REASONS", "FormatStats", "StatsCollector"]  # re-exported here
 MisalignedPolicy = Literal["expand", "contract", "drop"]
 BioOverlapRule = Literal["drop", "split"]
 DoccanoOffsets = Literal["utf16", "code_points"]
+DoccanoShape = Literal["label", "relations"]
 
 SPLIT_NAMES = ("train", "dev", "test", None)
 #: The data file's name without split: ``data.<extension>``.
@@ -135,8 +136,8 @@ class ExportOptions:
     ``labels``: the labels exported, in the order that numbers them (hf-bio
     ids); spans with any other label are dropped. ``misaligned``: what the
     token-based formats (spacy, hf-bio) do with a span whose edge falls inside a
-    token. ``bio_overlap``/``bio_priority``: see ``hf_bio``. ``doccano_offsets``:
-    see ``doccano``.
+    token. ``bio_overlap``/``bio_priority``: see ``hf_bio``. ``doccano_offsets``
+    and ``doccano_shape``: see ``doccano``.
     """
 
     labels: tuple[str, ...] = DEFAULT_LABEL_ORDER
@@ -144,6 +145,7 @@ class ExportOptions:
     bio_overlap: BioOverlapRule = "drop"
     bio_priority: tuple[str, ...] = DEFAULT_BIO_PRIORITY
     doccano_offsets: DoccanoOffsets = "utf16"
+    doccano_shape: DoccanoShape = "label"
     #: The splits of the export, in train/dev/test order; each gets its data
     #: file(s) even when empty. Empty: no split, one ``data.<extension>``.
     splits: tuple[str, ...] = ()
@@ -159,6 +161,7 @@ class ExportOptions:
         _check_choice("misaligned", self.misaligned, MisalignedPolicy)
         _check_choice("bio_overlap", self.bio_overlap, BioOverlapRule)
         _check_choice("doccano_offsets", self.doccano_offsets, DoccanoOffsets)
+        _check_choice("doccano_shape", self.doccano_shape, DoccanoShape)
 
     def to_dict(self) -> dict[str, object]:
         """The options as plain JSON values, for the manifest."""
@@ -168,6 +171,7 @@ class ExportOptions:
             "bio_overlap": self.bio_overlap,
             "bio_priority": list(self.bio_priority),
             "doccano_offsets": self.doccano_offsets,
+            "doccano_shape": self.doccano_shape,
             "splits": list(self.splits),
         }
 

@@ -20,13 +20,24 @@ code units, right for a doccano project with grapheme mode off; with
 doccano-shaped files. Grapheme mode is not supported. The conversion is
 ``core.offsets.OffsetIndex``, the project's one place for it.
 
-Links. A record with links is written in doccano's relation shape instead:
-``{"id", "text", "entities": [{"id", "label", "start_offset", "end_offset"}],
-"relations": [{"id", "from_id", "to_id", "type"}], "annotator", "split"}``,
-entity ids numbered from 1 within the line, relation ``type`` the link kind;
-a relation-extraction project of doccano reads these lines, and so does our
-doccano import (round trip identical, links included). Records without links
-keep the plain ``label`` shape.
+Shape. doccano has two JSONL shapes and a project reads one of them: a
+sequence-labelling project reads ``label`` and a relation-extraction project
+reads ``entities`` and ``relations``; a line in the other shape imports with
+no spans at all. So every line of one export has the same shape,
+``ExportOptions.doccano_shape``:
+
+- ``"label"``: ``{"id", "text", "label": [[start, end, label], ...],
+  "annotator", "split"}``; links have no place and are counted as dropped
+  (``doccano_label_shape``).
+- ``"relations"``: ``{"id", "text", "entities": [{"id", "label",
+  "start_offset", "end_offset"}], "relations": [{"id", "from_id", "to_id",
+  "type"}], "annotator", "split"}``, entity ids numbered from 1 within the
+  line, relation ``type`` the link kind; lines without links have an empty
+  ``relations`` list. Our doccano import reads it back identically, links
+  included.
+
+The service picks ``relations`` when the project holds any link, unless the
+user asks for a shape (``annotator export --doccano-shape``).
 """
 
 from __future__ import annotations
@@ -60,12 +71,14 @@ def document_record(
     keyed = [((span.start, span.end, span.label), span) for span in spans]
     kept = unique_spans(keyed, stats)
     record: dict[str, object] = {"id": document.id, "text": document.text}
-    if document.links:
+    if options.doccano_shape == "relations":
         record.update(_relation_shape(document, spans, kept, convert, stats))
     else:
         record["label"] = [
             [convert(span.start), convert(span.end), span.label] for span in kept
         ]
+        if document.links:
+            stats.links_dropped["doccano_label_shape"] += len(document.links)
     record["annotator"] = document.annotator
     record["split"] = document.split
     return record
@@ -106,6 +119,7 @@ def _relation_shape(
                 "type": link.kind,
             }
         )
+    stats.keep_links(len(relations))
     return {"entities": entities, "relations": relations}
 
 
@@ -121,11 +135,11 @@ class DoccanoFormat:
     extension = "jsonl"
     media_type = "application/x-ndjson"
     description = (
-        "doccano sequence-labelling JSON Lines (text, label: [[start, end, "
-        "label]], annotator, split; entities and relations where there are "
-        "links); UTF-16 offsets by default, as doccano reads them."
+        "doccano JSON Lines: sequence labelling (text, label: [[start, end, "
+        "label]], annotator, split), or entities and relations when the "
+        "project has links; UTF-16 offsets by default, as doccano reads them."
     )
-    schema_version = 3
+    schema_version = 4
     hf_features: list[dict[str, object]] | None = None
 
     def write(

@@ -25,6 +25,8 @@ REASONS: dict[str, str] = {
     "bio_overlap": "overlaps a span placed first by the BIO priority rule "
     "(hf-bio, conll)",
     "link_not_supported": "the format has no way to write links",
+    "doccano_label_shape": "the doccano export was asked for the label shape "
+    "(sequence labelling), which has no place for links",
     "link_endpoint_not_exported": "one end of the link was not written",
 }
 

@@ -28,6 +28,7 @@ OPTION_KEYS = (
     "seed",
     "real_names",
     "offsets",
+    "doccano_shape",
 )
 
 
@@ -120,6 +121,7 @@ def settings_from_json(options: Mapping[str, Any]) -> ExportSettings:
         seed=_whole("seed", given("seed", base.seed)),
         pseudonymise=not _flag("real_names", given("real_names", False)),
         offsets=_optional_text("offsets", given("offsets", None)),
+        doccano_shape=_optional_text("doccano_shape", given("doccano_shape", None)),
     )
 
 
@@ -136,6 +138,7 @@ def settings_to_json(settings: ExportSettings) -> dict[str, Any]:
         "seed": settings.seed,
         "real_names": not settings.pseudonymise,
         "offsets": settings.offsets,
+        "doccano_shape": settings.doccano_shape,
     }
 
 

@@ -24,6 +24,8 @@ from annotator.models import (
     Adjudication,
     AdjudicationStatus,
     Document,
+    GoldLink,
+    GoldSpan,
     Label,
     Project,
     SpanLink,
@@ -74,6 +76,23 @@ def count_documents(session: Session, project: Project) -> tuple[int, int]:
     total = session.scalar(query) or 0
     done = session.scalar(query.where(submitted.submitted_clause(Document.id)))
     return total, done or 0
+
+
+def project_has_links(session: Session, project: Project) -> bool:
+    """Whether any span of the project, an annotator's or gold, has a link."""
+    drawn = (
+        select(SpanLink.id)
+        .join(StoredSpan, StoredSpan.id == SpanLink.source_id)
+        .join(Document, Document.id == StoredSpan.document_id)
+        .where(Document.project_id == project.id)
+    )
+    settled = (
+        select(GoldLink.id)
+        .join(GoldSpan, GoldSpan.id == GoldLink.source_id)
+        .join(Document, Document.id == GoldSpan.document_id)
+        .where(Document.project_id == project.id)
+    )
+    return any(session.scalar(query.limit(1)) is not None for query in (drawn, settled))
 
 
 @dataclass(slots=True)

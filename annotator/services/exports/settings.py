@@ -12,7 +12,7 @@ from annotator.core.exports import (
     UnknownFormatError,
     get_format,
 )
-from annotator.core.exports.base import DoccanoOffsets
+from annotator.core.exports.base import DoccanoOffsets, DoccanoShape
 from annotator.core.exports.split import SPLITS, check_ratios
 from annotator.models import (
     Project,
@@ -51,6 +51,9 @@ class ExportSettings:
     #: doccano only: ``utf16`` (default, what doccano's page counts) or
     #: ``codepoints``; None is the default.
     offsets: str | None = None
+    #: doccano only: ``label``, ``relations`` or ``auto`` (None is ``auto``:
+    #: ``relations`` when the project holds any link).
+    doccano_shape: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON values for the manifest."""
@@ -133,10 +136,45 @@ def make_plan(project: Project, settings: ExportSettings) -> Plan:
     splits: tuple[str, ...] = ()
     if settings.split is not None:
         splits = tuple(n for n, r in zip(SPLITS, settings.split, strict=True) if r > 0)
+    _check_doccano_shape(fmt, settings)
     options = ExportOptions(
         labels=labels, splits=splits, doccano_offsets=_doccano_offsets(fmt, settings)
     )
     return Plan(fmt, settings, options, every_label)
+
+
+DOCCANO_SHAPES = ("auto", "label", "relations")
+
+
+def _check_doccano_shape(fmt: ExportFormat, settings: ExportSettings) -> None:
+    if settings.doccano_shape is None:
+        return
+    if fmt.name != "doccano":
+        raise OptionRefused(
+            "doccano_shape",
+            f"doccano_shape applies to the doccano format only, not {fmt.name!r}",
+        )
+    if settings.doccano_shape not in DOCCANO_SHAPES:
+        raise OptionRefused(
+            "doccano_shape",
+            f"doccano_shape {settings.doccano_shape!r}: one of "
+            f"{', '.join(DOCCANO_SHAPES)}",
+        )
+
+
+def settle_doccano_shape(plan: Plan, project_has_links: bool) -> Plan:
+    """The plan with its doccano shape decided: the one asked for, or for
+    ``auto`` the relation shape when the project holds any link (so no link
+    is lost and every line has the shape one doccano project reads)."""
+    if plan.fmt.name != "doccano":
+        return plan
+    chosen = plan.settings.doccano_shape or "auto"
+    shape: DoccanoShape
+    if chosen == "auto":
+        shape = "relations" if project_has_links else "label"
+    else:
+        shape = "relations" if chosen == "relations" else "label"
+    return replace(plan, options=replace(plan.options, doccano_shape=shape))
 
 
 DOCCANO_OFFSETS: dict[str, DoccanoOffsets] = {

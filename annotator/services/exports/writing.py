@@ -29,9 +29,19 @@ from annotator.services.exports.manifest import (
     manifest,
     manifest_bytes,
 )
-from annotator.services.exports.reading import Progress, count_documents, require_gold
+from annotator.services.exports.reading import (
+    Progress,
+    count_documents,
+    project_has_links,
+    require_gold,
+)
 from annotator.services.exports.records import Names, Tally, export_documents
-from annotator.services.exports.settings import ExportSettings, Plan, make_plan
+from annotator.services.exports.settings import (
+    ExportSettings,
+    Plan,
+    make_plan,
+    settle_doccano_shape,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,7 @@ def write_export(
         names = _snapshot_with_names(session, project, options)
         session.refresh(project)
         plan = make_plan(project, options)
+        plan = settle_doccano_shape(plan, project_has_links(session, project))
         require_gold(session, project, plan.settings)
         if out_dir is None:
             folder = reserve_folder(export_dir, project, plan.fmt, now or _utcnow())

@@ -10,6 +10,10 @@ function numberOr(text) {
   return text.trim() !== "" && Number.isFinite(value) ? value : text;
 }
 
+// Choices that apply to the doccano format only (the server refuses them for
+// any other format).
+const DOCCANO_ONLY = ["offsets", "doccano_shape"];
+
 // entries: [name, value] pairs as FormData gives them.
 export function exportOptions(entries) {
   const options = { labels: [] };
@@ -29,6 +33,9 @@ export function exportOptions(entries) {
     } else {
       options[name] = value;
     }
+  }
+  if (options.format !== "doccano") {
+    for (const name of DOCCANO_ONLY) delete options[name];
   }
   return options;
 }
