@@ -108,7 +108,12 @@ def test_agreement_is_compared_when_both_groups_are_large_enough():
     assert found.comparable
     assert found.difference == pytest.approx(1.0 - alone.value)
     assert found.intervals_overlap is False
-    assert "do not overlap" in found.summary()
+    assert found.summary() == (
+        f"Unitizing alpha (alpha-u) is {found.difference:.3f} higher with "
+        "suggestions than without, and the 95% intervals do not overlap: "
+        "annotators may be following the same suggestions rather than judging "
+        "alike."
+    )
     data = found.to_dict()
     assert data["calibration"]["n_compared_documents"] == 6
     assert data["calibration"]["alpha_u"]["ci_low"] == alone.ci_low
@@ -138,3 +143,11 @@ def test_no_calibration_documents_at_all_is_too_small_too():
     assert found.calibration.n_documents == 0
     assert found.calibration.too_small == "0 compared documents, at least 5 needed"
     assert found.with_suggestions.too_small is None
+
+
+def test_a_figure_without_a_denominator_is_none_in_json_not_zero():
+    found = suggester_effect("m", "1", [[(0, 4, "hedge")]], [[]], LABELS).to_dict()
+    assert found["per_label"]["hedge"]["precision"] is None
+    assert found["per_label"]["hedge"]["recall"] == 0.0
+    assert found["per_label"]["denial"]["recall"] is None
+    assert found["per_label"]["denial"]["f1"] is None

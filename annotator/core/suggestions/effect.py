@@ -83,11 +83,25 @@ class SuggesterEffect:
             "version": self.version,
             "n_documents": self.n_documents,
             "error": self.error,
-            "overall": self.overall.to_dict(),
+            "overall": score_dict(self.overall),
             "per_label": {
-                label: score.to_dict() for label, score in self.per_label.items()
+                label: score_dict(score) for label, score in self.per_label.items()
             },
         }
+
+
+def score_dict(score: LabelScore) -> dict[str, Any]:
+    """A score's counts and figures, rounded to 4 places; a figure whose
+    denominator is 0 (precision with nothing proposed, recall with nothing
+    in gold, F1 with either) is None, not 0."""
+    found: dict[str, Any] = dict(score.to_dict())
+    if not score.predicted:
+        found["precision"] = None
+    if not score.gold:
+        found["recall"] = None
+    if not score.predicted or not score.gold:
+        found["f1"] = None
+    return found
 
 
 def suggester_effect(
@@ -242,18 +256,24 @@ class AgreementEffect:
             ]
             return "Too small to compare (" + "; ".join(reasons) + ")."
         difference = self.difference or 0.0
-        text = f"Agreement is {difference:+.3f} with suggestions than without"
+        if difference == 0:
+            text = f"{MEASURE_NAME} is the same with suggestions as without"
+        else:
+            direction = "higher" if difference > 0 else "lower"
+            text = (
+                f"{MEASURE_NAME} is {abs(difference):.3f} {direction} with "
+                "suggestions than without"
+            )
         if self.intervals_overlap:
             return (
                 f"{text}; the {self.confidence:.0%} intervals overlap, so this "
-                "shows no clear difference."
+                "is no clear difference."
             )
-        direction = "higher" if difference > 0 else "lower"
-        return (
-            f"{text}; the {self.confidence:.0%} intervals do not overlap: "
-            f"agreement is {direction} on documents annotated with suggestions "
-            "(higher agreement may be annotators following the same "
-            "suggestions rather than judging alike)."
+        return f"{text}, and the {self.confidence:.0%} intervals do not overlap" + (
+            ": annotators may be following the same suggestions rather "
+            "than judging alike."
+            if difference > 0
+            else "."
         )
 
     def to_dict(self) -> dict[str, Any]:
