@@ -114,7 +114,10 @@ def report_lines(report: EffectReport) -> list[str]:
     if report.mode == "calibrate":
         setting += f", {report.calibration_share:.0%} of documents without them"
     lines = [f"Suggestion effect in {report.project_name} ({setting})", ""]
-    lines += [*_agreement_lines(report.agreement), ""]
+    lines += _agreement_lines(report.agreement)
+    if report.setting_note:
+        lines.append(f"  {report.setting_note}")
+    lines.append("")
     if report.suggesters:
         lines.append(
             f"Suggesters against gold ({report.n_gold_documents} adjudicated "

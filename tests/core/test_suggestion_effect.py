@@ -151,3 +151,17 @@ def test_a_figure_without_a_denominator_is_none_in_json_not_zero():
     assert found["per_label"]["hedge"]["recall"] == 0.0
     assert found["per_label"]["denial"]["recall"] is None
     assert found["per_label"]["denial"]["f1"] is None
+
+
+def report_in(mode):
+    from annotator.core.suggestions.effect import EffectReport
+
+    groups = {WITH_SUGGESTIONS: set(), CALIBRATION: set()}
+    found = agreement_effect([], groups, LABELS, min_documents=5)
+    return EffectReport(1, "P", mode, 0.1, tuple(LABELS), 0, (), (), found)
+
+
+def test_the_mode_that_leaves_a_group_empty_is_said():
+    assert "no calibration documents" in report_in("on").setting_note
+    assert "neither group" in report_in("off").to_dict()["settings"]["note"]
+    assert report_in("calibrate").setting_note is None

@@ -30,6 +30,7 @@ def test_reviewers_and_admins_see_the_page_and_the_json(client, project, name):
     assert "Agreement with and without suggestions" in text
     assert "No adjudicated documents yet" in text
     assert "Too small to compare" in text
+    assert "no calibration documents" not in text  # calibrate: the default
     data = client.get(api_url(project)).get_json()
     assert data["project"] == {"id": project.id, "name": "Alpha"}
     assert data["agreement"]["comparable"] is False

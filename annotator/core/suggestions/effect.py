@@ -363,6 +363,14 @@ def agreement_effect(
 # The whole report
 # --------------------------------------------------------------------------
 
+SETTING_NOTES = {
+    "off": "Suggestions are off: no document is annotated with them and "
+    "there are no calibration documents, so neither group has documents.",
+    "on": "Suggestions are on for every document: there are no calibration "
+    "documents to compare with. The calibrate mode keeps a share of "
+    "documents without suggestions.",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class EffectReport:
@@ -378,12 +386,18 @@ class EffectReport:
     annotators: tuple[AnnotatorEffect, ...]
     agreement: AgreementEffect
 
+    @property
+    def setting_note(self) -> str | None:
+        """Why a group is empty under the current mode, None in calibrate."""
+        return SETTING_NOTES.get(self.mode)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "project": {"id": self.project_id, "name": self.project_name},
             "settings": {
                 "mode": self.mode,
                 "calibration_share": self.calibration_share,
+                "note": self.setting_note,
             },
             "labels": list(self.labels),
             "n_gold_documents": self.n_gold_documents,
