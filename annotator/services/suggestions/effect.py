@@ -37,6 +37,8 @@ from annotator.core.suggestions.effect import (
 )
 from annotator.core.suggestions.evaluation import GoldExample, GoldSpan
 from annotator.models import (
+    Adjudication,
+    AdjudicationStatus,
     Document,
     Label,
     Project,
@@ -75,11 +77,16 @@ def _suggesters(
     if not gold:
         return ()
     labels = [label.name for label in project.labels]
-    by_external = {
-        document.external_id: document
-        for document in session.scalars(
-            select(Document).where(Document.project_id == project.id)
+    adjudicated = (
+        select(Document)
+        .join(Adjudication, Adjudication.document_id == Document.id)
+        .where(
+            Document.project_id == project.id,
+            Adjudication.status == AdjudicationStatus.ADJUDICATED,
         )
+    )
+    by_external = {
+        document.external_id: document for document in session.scalars(adjudicated)
     }
     documents = [by_external[example.id] for example in gold]
     wanted = [list(example.spans) for example in gold]
