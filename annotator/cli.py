@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError
 from annotator import migrations
 from annotator.cli_agreement import agreement_command
 from annotator.cli_backup import backup_command, check_command
+from annotator.cli_effect import suggestion_effect_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
@@ -54,6 +55,7 @@ cli.add_command(check_command)
 cli.add_command(train_command)
 cli.add_command(set_suggestions_command)
 cli.add_command(add_suggester_command)
+cli.add_command(suggestion_effect_command)
 
 
 def main() -> None:

@@ -298,20 +298,17 @@ def _reason_counts(left_out: Mapping[int, str], needed: int) -> dict[str, int]:
     return {reason: count for reason, count in counts.items() if count}
 
 
-def _build(
+def _annotations(
     session: Session,
     project: Project,
     unit: Unit,
-    labels: tuple[str, ...],
-    hidden: frozenset[int],
-) -> ProjectAgreement:
-    refs = _document_refs(session, project)
-    work = submitted.project_work(session, project)
-    left_out = _left_out(refs, work, hidden)
-    counted = [doc_id for doc_id in refs if doc_id not in left_out]
+    work: submitted.ProjectWork,
+    counted: Sequence[int],
+) -> list[DocumentAnnotations]:
+    """The counted documents with each submitted annotator's spans."""
     spans = _submitted_spans(session, project)
     texts = _lengths_and_texts(session, project, unit)
-    documents = [
+    return [
         DocumentAnnotations(
             document_id=doc_id,
             annotations={
@@ -323,6 +320,36 @@ def _build(
         )
         for doc_id in counted
     ]
+
+
+def compared_annotations(
+    session: Session, project: Project, viewer: User | None = None
+) -> list[DocumentAnnotations]:
+    """The documents the agreement figures count (the same rule as
+    :func:`project_agreement`, without those ``viewer`` has open), each with
+    its submitted annotators' spans by username; code points."""
+    hidden = frozenset[int]()
+    if viewer is not None:
+        hidden = blind.open_to(session, project, viewer)
+    refs = _document_refs(session, project)
+    work = submitted.project_work(session, project)
+    left_out = _left_out(refs, work, hidden)
+    counted = [doc_id for doc_id in refs if doc_id not in left_out]
+    return _annotations(session, project, "char", work, counted)
+
+
+def _build(
+    session: Session,
+    project: Project,
+    unit: Unit,
+    labels: tuple[str, ...],
+    hidden: frozenset[int],
+) -> ProjectAgreement:
+    refs = _document_refs(session, project)
+    work = submitted.project_work(session, project)
+    left_out = _left_out(refs, work, hidden)
+    counted = [doc_id for doc_id in refs if doc_id not in left_out]
+    documents = _annotations(session, project, unit, work, counted)
     times = submitted.submission_times(session, project)
     weeks = [week_of(times[doc_id]) for doc_id in counted]
     report = agreement_report(

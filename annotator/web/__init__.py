@@ -8,8 +8,8 @@ from flask import Blueprint
 def blueprints() -> list[Blueprint]:
     # importing and members add their routes to projects.blueprint, so that
     # the endpoint names (projects.upload, projects.members) stay put;
-    # suggestions adds its routes to api.blueprint, suggestion_admin to
-    # projects.blueprint.
+    # suggestions adds its routes to api.blueprint, suggestion_admin and
+    # suggestion_effect to projects.blueprint.
     from annotator.web import (
         account,
         agreement,
@@ -24,6 +24,7 @@ def blueprints() -> list[Blueprint]:
         projects,
         review,
         suggestion_admin,  # noqa: F401
+        suggestion_effect,  # noqa: F401
         suggestions,  # noqa: F401
         users,
     )

@@ -207,3 +207,33 @@ def test_exports_page_passes_axe(page, project, users, app):
     expect(page.locator("#past-exports tbody tr")).to_have_count(1)
     assert serious_violations(page) == []
     assert page.console_errors == []
+
+
+def test_suggestion_effect_page_passes_axe(page, project, users):
+    """The effect of suggestions with figures in every table (a reviewer's
+    view) at both desktop sizes; screenshots when ANNOTATOR_SCREENSHOTS names
+    a folder."""
+    import os
+
+    from tests.browser.annotating import log_in
+    from tests.effect_data import make_effect_project
+
+    shots = os.environ.get("ANNOTATOR_SCREENSHOTS")
+    log_in(page, "reviewer")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"/projects/{project.id}/suggestions/effect")
+    expect(page.locator("#effect-summary")).to_contain_text("Too small to compare")
+    assert serious_violations(page) == []
+    if shots:
+        page.screenshot(path=f"{shots}/effect-empty-1024x768.png", full_page=True)
+    make_effect_project(project, users["reviewer"])
+    for width, height in [(1400, 900), (1024, 768)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/projects/{project.id}/suggestions/effect")
+        table = page.get_by_role("table", name="rules, version 2")
+        expect(table.get_by_role("row", name="All labels")).to_be_visible()
+        expect(page.locator("#effect-annotators")).to_contain_text("0.750 (3 of 4)")
+        assert serious_violations(page) == []
+        if shots:
+            page.screenshot(path=f"{shots}/effect-{width}x{height}.png", full_page=True)
+    assert page.console_errors == []

@@ -8,7 +8,7 @@ def test_core_imports_neither_flask_nor_sqlalchemy():
         "annotator.core.tokens, annotator.core.offsets, annotator.core.importing, "
         "annotator.core.agreement, annotator.core.exports, annotator.core.progress, "
         "annotator.core.marks, annotator.core.changes, annotator.core.decisions, "
-        "annotator.core.adjudication\n"
+        "annotator.core.adjudication, annotator.core.suggestions.effect\n"
         "loaded = sorted(m for m in ('flask', 'sqlalchemy', 'wtforms', 'jinja2') "
         "if m in sys.modules)\n"
         "print(','.join(loaded))"

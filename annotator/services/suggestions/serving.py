@@ -80,16 +80,29 @@ def _valid(found: Suggestion, text_length: int, labels: set[str]) -> bool:
     )
 
 
-def _run(
+@dataclass(frozen=True, slots=True)
+class Proposals:
+    """What one suggester proposes for a document: its name and version (as
+    registered when it could not be loaded) and its valid suggestions."""
+
+    suggester: str
+    version: str
+    offered: list[Offered]
+
+
+def propose(
     session: Session,
     registered: RegisteredSuggester,
     document: Document,
     labels: list[str],
-) -> list[Offered]:
-    """One suggester's valid suggestions; a failure is recorded on it for
-    the admins (never a broken annotation page) and gives none."""
+) -> Proposals:
+    """One suggester's valid suggestions for the document, whatever the
+    project's mode; a failure is recorded on it for the admins (never a
+    broken annotation page) and gives none."""
+    name, version = registered.name, registered.version
     try:
         suggester = load_suggester(session, registered)
+        name, version = suggester.name, suggester.version
         # A service that is told which document it reads (the http kind).
         for_document = getattr(suggester, "for_document", None)
         if callable(for_document):
@@ -98,7 +111,7 @@ def _run(
     except SuggesterError as error:
         log.warning("suggester %s failed: %s", registered.name, error)
         registered.last_error = str(error)[:2000]
-        return []
+        return Proposals(name, version, [])
     except Exception as error:  # a model or service of the team's own
         # Anything else a suggester raises is its fault, not the page's:
         # recorded for the admins like a SuggesterError, the page still works.
@@ -106,7 +119,7 @@ def _run(
         registered.last_error = f"suggester broke: {type(error).__name__}: {error}"[
             :2000
         ]
-        return []
+        return Proposals(name, version, [])
     wanted = set(labels)
     valid = [s for s in found if _valid(s, document.text_length, wanted)]
     if len(valid) < len(found):
@@ -116,7 +129,7 @@ def _run(
         )
     elif registered.last_error:
         registered.last_error = ""
-    return [Offered(s, suggester.name, suggester.version) for s in valid]
+    return Proposals(name, version, [Offered(s, name, version) for s in valid])
 
 
 def _offered(session: Session, project: Project, document: Document) -> list[Offered]:
@@ -129,7 +142,7 @@ def _offered(session: Session, project: Project, document: Document) -> list[Off
     labels = [label.name for label in project.labels]
     offered: dict[str, Offered] = {}
     for registered in active_suggesters(session, project.id):
-        for item in _run(session, registered, document, labels):
+        for item in propose(session, registered, document, labels).offered:
             offered.setdefault(item.id, item)
     return sorted(
         offered.values(),

@@ -13,7 +13,13 @@ api_v1 = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 def blueprints() -> list[Blueprint]:
     # The modules add their routes to api_v1 when imported.
-    from annotator.web.v1 import documents, projects, quality, work  # noqa: F401
+    from annotator.web.v1 import (  # noqa: F401
+        documents,
+        projects,
+        quality,
+        suggestions,
+        work,
+    )
     from annotator.web.v1.openapi import blueprint as openapi
 
     return [api_v1, openapi]

@@ -1,0 +1,197 @@
+"""Agreement on documents annotated with suggestions beside agreement on
+the calibration documents annotated without them: the agreement report's
+headline figure, Krippendorff's alpha-u with its bootstrap interval
+(:func:`annotator.core.agreement.agreement_report`), over each group's
+compared documents, and whether the groups are large enough to compare.
+Offsets are code points, end exclusive."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.agreement import DocumentAnnotations, Estimate, agreement_report
+
+#: The agreement figure compared: the one the agreement page leads with.
+MEASURE = "alpha_u"
+MEASURE_NAME = "Unitizing alpha (alpha-u)"
+WITH_SUGGESTIONS = "with_suggestions"
+CALIBRATION = "calibration"
+GROUP_NAMES = {
+    WITH_SUGGESTIONS: "documents annotated with suggestions",
+    CALIBRATION: "calibration documents, annotated without them",
+}
+
+
+# --------------------------------------------------------------------------
+# Agreement with and without suggestions
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAgreement:
+    """Agreement over one group's compared documents."""
+
+    group: str  # WITH_SUGGESTIONS or CALIBRATION
+    n_documents: int  # the project's documents in the group
+    estimate: Estimate  # its n_documents: those compared (two or more submitted)
+    too_small: str | None  # why it cannot be compared, None when it can
+
+    @property
+    def name(self) -> str:
+        return GROUP_NAMES[self.group]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_documents": self.n_documents,
+            "n_compared_documents": self.estimate.n_documents,
+            MEASURE: self.estimate.to_dict(),
+            "too_small": self.too_small,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementEffect:
+    """Agreement with suggestions beside agreement without (calibration)."""
+
+    with_suggestions: GroupAgreement
+    calibration: GroupAgreement
+    min_documents: int
+    confidence: float
+
+    @property
+    def comparable(self) -> bool:
+        return self.with_suggestions.too_small is None and (
+            self.calibration.too_small is None
+        )
+
+    @property
+    def difference(self) -> float | None:
+        """With minus without, when both groups can be compared."""
+        first = self.with_suggestions.estimate.value
+        second = self.calibration.estimate.value
+        if not self.comparable or first is None or second is None:
+            return None
+        return first - second
+
+    @property
+    def intervals_overlap(self) -> bool | None:
+        first, second = self.with_suggestions.estimate, self.calibration.estimate
+        bounds = (first.ci_low, first.ci_high, second.ci_low, second.ci_high)
+        if not self.comparable or any(b is None for b in bounds):
+            return None
+        low_1, high_1, low_2, high_2 = (float(b or 0.0) for b in bounds)
+        return low_1 <= high_2 and low_2 <= high_1
+
+    def summary(self) -> str:
+        """The comparison in one plain sentence."""
+        if not self.comparable:
+            reasons = [
+                f"{group.name}: {group.too_small}"
+                for group in (self.with_suggestions, self.calibration)
+                if group.too_small
+            ]
+            return "Too small to compare (" + "; ".join(reasons) + ")."
+        difference = self.difference or 0.0
+        if difference == 0:
+            text = f"{MEASURE_NAME} is the same with suggestions as without"
+        else:
+            direction = "higher" if difference > 0 else "lower"
+            text = (
+                f"{MEASURE_NAME} is {abs(difference):.3f} {direction} with "
+                "suggestions than without"
+            )
+        if self.intervals_overlap:
+            return (
+                f"{text}; the {self.confidence:.0%} intervals overlap, so this "
+                "is no clear difference."
+            )
+        return f"{text}, and the {self.confidence:.0%} intervals do not overlap" + (
+            ": annotators may be following the same suggestions rather "
+            "than judging alike."
+            if difference > 0
+            else "."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "measure": MEASURE,
+            "min_documents": self.min_documents,
+            "confidence": self.confidence,
+            WITH_SUGGESTIONS: self.with_suggestions.to_dict(),
+            CALIBRATION: self.calibration.to_dict(),
+            "comparable": self.comparable,
+            "difference": self.difference,
+            "intervals_overlap": self.intervals_overlap,
+            "summary": self.summary(),
+        }
+
+
+def _too_small(estimate: Estimate, min_documents: int) -> str | None:
+    n = estimate.n_documents
+    if n < min_documents:
+        return (
+            f"{n} compared document{'' if n == 1 else 's'}, at least "
+            f"{min_documents} needed"
+        )
+    if estimate.value is None:
+        return f"not defined: {estimate.reason}"
+    return None
+
+
+def group_agreement(
+    group: str,
+    documents: Sequence[DocumentAnnotations],
+    n_documents: int,
+    labels: Sequence[str],
+    min_documents: int,
+    seed: int,
+    n_bootstrap: int,
+    confidence: float,
+) -> GroupAgreement:
+    """Alpha-u over the group's ``documents`` (the agreement report's
+    headline, with its bootstrap interval); ``n_documents`` is how many
+    documents the group has in all, compared or not."""
+    report = agreement_report(
+        documents,
+        labels=labels,
+        seed=seed,
+        n_bootstrap=n_bootstrap,
+        confidence=confidence,
+    )
+    estimate: Estimate = getattr(report.unitizing, MEASURE).overall
+    return GroupAgreement(
+        group, n_documents, estimate, _too_small(estimate, min_documents)
+    )
+
+
+def agreement_effect(
+    documents: Sequence[DocumentAnnotations],
+    groups: Mapping[str, Collection[Hashable]],
+    labels: Sequence[str],
+    min_documents: int,
+    seed: int = 0,
+    n_bootstrap: int = 1000,
+    confidence: float = 0.95,
+) -> AgreementEffect:
+    """Agreement on the compared ``documents`` of each group: ``groups``
+    maps WITH_SUGGESTIONS and CALIBRATION to the ids of every document of
+    the group (compared or not). A group with fewer than ``min_documents``
+    compared documents, or whose figure is undefined, is too small."""
+    found = {
+        name: group_agreement(
+            name,
+            [doc for doc in documents if doc.document_id in groups[name]],
+            len(groups[name]),
+            labels,
+            min_documents,
+            seed,
+            n_bootstrap,
+            confidence,
+        )
+        for name in (WITH_SUGGESTIONS, CALIBRATION)
+    }
+    return AgreementEffect(
+        found[WITH_SUGGESTIONS], found[CALIBRATION], min_documents, confidence
+    )

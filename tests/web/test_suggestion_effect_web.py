@@ -1,0 +1,115 @@
+"""The effect of suggestions on the web and for scripts: who may see it,
+and the same figures on the page, in the v1 JSON and from the command
+line."""
+
+import html
+import json
+import re
+
+import pytest
+
+from annotator.cli import cli
+from tests.conftest import login
+from tests.effect_data import make_effect_project
+
+
+def page_url(project):
+    return f"/projects/{project.id}/suggestions/effect"
+
+
+def api_url(project):
+    return f"/api/v1/projects/{project.id}/suggestions/effect"
+
+
+@pytest.mark.parametrize("name", ["reviewer", "padmin"])
+def test_reviewers_and_admins_see_the_page_and_the_json(client, project, name):
+    login(client, name)
+    response = client.get(page_url(project))
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Agreement with and without suggestions" in text
+    assert "No adjudicated documents yet" in text
+    assert "Too small to compare" in text
+    assert "no calibration documents" not in text  # calibrate: the default
+    data = client.get(api_url(project)).get_json()
+    assert data["project"] == {"id": project.id, "name": "Alpha"}
+    assert data["agreement"]["comparable"] is False
+
+
+def test_an_annotator_of_the_project_is_refused(client, project):
+    login(client, "annotator")
+    assert client.get(page_url(project)).status_code == 403
+    assert client.get(api_url(project)).status_code == 403
+
+
+def test_another_project_is_not_found(client, project, other_project):
+    login(client, "reviewer")
+    assert client.get(page_url(other_project)).status_code == 404
+    assert client.get(api_url(other_project)).status_code == 404
+    login(client, "outsider")
+    assert client.get(page_url(project)).status_code == 404
+    assert client.get(api_url(project)).status_code == 404
+
+
+def test_nobody_anonymous(client, project):
+    assert client.get(api_url(project)).status_code == 401
+    assert client.get(page_url(project)).status_code in (302, 401)
+
+
+def test_reviewers_find_it_in_the_nav_and_admins_from_the_suggestions_page(
+    client, project
+):
+    login(client, "reviewer")
+    overview = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert page_url(project) in overview
+    login(client, "padmin")
+    settings = client.get(f"/projects/{project.id}/suggestions").get_data(as_text=True)
+    assert page_url(project) in settings
+
+
+def words(markup):
+    """The visible words of a page or of the command's output."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def three(value):
+    return "—" if value is None else f"{value:.3f}"
+
+
+def test_the_page_the_json_and_the_command_give_the_same_figures(
+    app, client, runner, project, users
+):
+    make_effect_project(project, users["reviewer"])
+    login(client, "reviewer")
+    data = client.get(api_url(project)).get_json()
+    result = runner.invoke(cli, ["suggestion-effect", "Alpha", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == data
+    text = words(runner.invoke(cli, ["suggestion-effect", "Alpha"]).output)
+    page = words(client.get(page_url(project)).get_data(as_text=True))
+
+    [rules] = data["suggesters"]
+    assert (rules["name"], rules["version"]) == ("rules", "2")
+    for label, score in [*rules["per_label"].items(), ("All labels", rules["overall"])]:
+        row = [label, score["gold"], score["predicted"], score["correct"]]
+        row += [three(score[k]) for k in ("precision", "recall", "f1")]
+        shown = " ".join(str(cell) for cell in row)
+        assert shown in page
+        assert shown.replace("—", "n/a") in text
+    ann = data["annotators"][0]
+    assert ann["annotator"] == "ann"
+    assert ann["acceptance"] == {"count": 3, "total": 4, "rate": 0.75}
+    assert ann["corrected"] == {"count": 1, "total": 3, "rate": 0.3333}
+    for shown in ("0.750 (3 of 4)", "0.333 (1 of 3)"):
+        assert shown in page
+        assert shown in text
+    agreement = data["agreement"]
+    assert agreement["comparable"] is True
+    for group in ("with_suggestions", "calibration"):
+        found = agreement[group]["alpha_u"]
+        interval = f"[{three(found['ci_low'])}, {three(found['ci_high'])}]"
+        for shown in (three(found["value"]), interval):
+            assert shown in page
+            assert shown in text
+    assert agreement["summary"] in page
+    assert agreement["summary"] in text
