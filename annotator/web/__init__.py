@@ -25,6 +25,7 @@ def blueprints() -> list[Blueprint]:
         review,
         suggestion_admin,  # noqa: F401
         suggestions,  # noqa: F401
+        training_jobs,
         users,
     )
     from annotator.web.v1 import blueprints as api_v1_blueprints
@@ -40,6 +41,7 @@ def blueprints() -> list[Blueprint]:
         review.blueprint,
         exports.blueprint,
         export_jobs.blueprint,
+        training_jobs.blueprint,
         guideline.blueprint,
         *api_v1_blueprints(),
     ]
