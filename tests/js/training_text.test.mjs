@@ -17,7 +17,7 @@ test("progress says the epochs done, and how the job ended", () => {
   assert.equal(progressText({ status: "queued", progress: {} }), "Training waiting to start…");
   assert.equal(
     progressText({ status: "running", progress: { done: 3, total: 20 } }),
-    "Training: epoch 3 of 20 done.",
+    "Training: 3 of 20 epochs done.",
   );
   assert.equal(
     progressText({ status: "failed", error: "worker stopped" }),

@@ -6,7 +6,7 @@ import { refusalReason } from "../lib/http.js";
 export function progressText(job) {
   const { done, total } = job.progress ?? {};
   if (job.status === "queued") return "Training waiting to start…";
-  if (job.status === "running") return `Training: epoch ${done ?? 0} of ${total ?? "?"} done.`;
+  if (job.status === "running") return `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
   if (job.status === "failed") return `The training failed: ${job.error ?? "no reason given"}`;
   return `Model ${job.model_version} is the project's spancat suggester.`;
 }
