@@ -106,11 +106,11 @@ def submit_training(
     chosen = _options(options)
     if not spancat.spacy_available():
         raise ServiceError(f"training needs spaCy: {spancat.INSTALL}")
-    training.enough_examples(session, project, chosen["layer"])
-    session.rollback()  # the read's snapshot
     waiting = unfinished(session, project)
     if waiting is not None:
         raise _busy(waiting)
+    training.enough_examples(session, project, chosen["layer"])
+    session.rollback()  # the read's snapshot
     owner, made = worker or Worker.this(), running.now()
     job = TrainingJob(
         project_id=project.id,
