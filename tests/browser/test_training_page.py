@@ -59,14 +59,14 @@ def test_a_training_shows_its_epochs_then_the_figures(page, project, held_traini
     log_in(page, "padmin")
     page.goto(f"/projects/{project.id}/suggestions")
     assert serious_violations(page) == []
-    page.get_by_label("Epochs").fill("3")
+    page.get_by_label("Epochs").fill("8")
     page.get_by_role("button", name="Train a model").click()
 
     status = page.locator("#training-status")
     expect(status).to_have_attribute("aria-live", "polite")
-    expect(status).to_contain_text("Training: 1 of 3 epochs done.", timeout=60000)
+    expect(status).to_contain_text("Training: 1 of 8 epochs done.", timeout=60000)
     bar = page.locator("#training-progress")
-    expect(bar).to_have_attribute("max", "3")
+    expect(bar).to_have_attribute("max", "8")
     expect(bar).to_have_js_property("value", 1)
     expect(page.get_by_role("button", name="Train a model")).to_be_disabled()
     assert serious_violations(page) == []
