@@ -260,15 +260,15 @@ def seed() -> None:
     click.echo(summary)
 
 
-def _recover_export_jobs() -> None:
-    """Export jobs whose worker died with the last server are marked failed,
-    never left running."""
-    from annotator.services import export_jobs
+def _recover_jobs() -> None:
+    """Jobs (exports, trainings) whose worker died with the last server are
+    marked failed, never left running."""
+    from annotator.services.jobs.recovery import recover_every_kind
 
-    stopped = export_jobs.recover_stale_jobs(current_session())
-    if stopped:
+    for model, stopped in recover_every_kind(current_session()).items():
         ids = ", ".join(str(job_id) for job_id in stopped)
-        click.echo(f"Export jobs {ids}: worker stopped, marked failed.", err=True)
+        kind = model.KIND.capitalize()
+        click.echo(f"{kind} jobs {ids}: worker stopped, marked failed.", err=True)
 
 
 @cli.command("serve")
@@ -279,6 +279,6 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the app with gunicorn (a production WSGI server)."""
     from annotator.server import run_gunicorn
 
-    _recover_export_jobs()
+    _recover_jobs()
     click.echo(f"Serving on http://{host}:{port}/")
     run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)

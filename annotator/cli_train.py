@@ -22,8 +22,7 @@ from annotator.services.suggestions import register_suggester
 
 
 def _models_dir() -> Path:
-    configured = current_app.config.get("MODEL_DIR")
-    return Path(configured or Path(current_app.instance_path) / "models")
+    return Path(current_app.config["MODEL_DIR"])
 
 
 def _epoch(done: int, epochs: int, loss: float) -> None:

@@ -16,6 +16,7 @@ ENV_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
     "EXPORT_DIR": "EXPORT_DIR",
+    "MODEL_DIR": "MODEL_DIR",
     "MAX_UPLOAD_MB": "MAX_UPLOAD_MB",
     "SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "SESSION_IDLE_DAYS": "SESSION_IDLE_DAYS",
@@ -31,6 +32,8 @@ def defaults(instance_path: Path, root_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'annotator.sqlite'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EXPORT_DIR": str(root_path / "exports"),
+        # Trained suggester models (annotator train, the Suggestions page).
+        "MODEL_DIR": str(instance_path / "models"),
         "MAX_UPLOAD_MB": 50,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

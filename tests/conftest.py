@@ -88,6 +88,8 @@ def app(
             "EXPORT_DIR": str(tmp_path / "exports"),
             # Export jobs run in the request that submits them.
             "EXPORT_JOBS_INLINE": True,
+            # Trainings too (a second start while one runs is tested apart).
+            "TRAINING_JOBS_INLINE": True,
         }
     )
     application.test_client_class = IsolatedClient

@@ -16,6 +16,7 @@ from annotator.models.gold import (
     RejectedSpan,
 )
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
+from annotator.models.job import JobStatus
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
 from annotator.models.suggestion import (
@@ -28,6 +29,7 @@ from annotator.models.suggestion import (
     SuggestionSettings,
 )
 from annotator.models.token import ApiToken
+from annotator.models.training_job import TrainingJob
 from annotator.models.user import User
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "GoldSpan",
     "GuidelineRead",
     "GuidelineVersion",
+    "JobStatus",
     "Label",
     "Membership",
     "Project",
@@ -64,5 +67,6 @@ __all__ = [
     "SuggestionMode",
     "SuggestionOutcome",
     "SuggestionSettings",
+    "TrainingJob",
     "User",
 ]

@@ -9,10 +9,11 @@ export reads from one snapshot and must not write in it), then records the
 finished export's folder or the reason it failed. The folder is written all
 or nothing, as every export is.
 
-A job whose worker is gone (its process is not alive on this host, or it
-has not beaten for ``STALE_AFTER``) is marked failed with "worker stopped"
-by ``recover_stale_jobs``: on ``annotator serve``, before a runner takes a
-job, and when a job is looked at.
+Claiming, tracking and recovering are every job's (``services/jobs``): a
+job whose worker is gone (its process is not alive on this host, or it has
+not beaten for ``STALE_AFTER``) is marked failed with "worker stopped" on
+``annotator serve``, before a runner takes a job, and when a job is looked
+at.
 """
 
 from __future__ import annotations
@@ -20,26 +21,28 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.models import ExportJob, ExportJobStatus, Project, User
+from annotator.models.job import UNFINISHED
 from annotator.services import exports
 from annotator.services.errors import NotFoundError, ServiceError
-from annotator.services.export_recovery import (
+from annotator.services.exports.reading import require_gold
+from annotator.services.exports.settings import make_plan
+from annotator.services.jobs import running
+from annotator.services.jobs.recovery import (
     STALE_AFTER,
-    UNFINISHED,
     WORKER_STOPPED,
     Worker,
     pid_alive,
-    recover_stale_jobs,
+    recover_stale,
 )
-from annotator.services.exports.reading import require_gold
-from annotator.services.exports.settings import make_plan
+from annotator.services.jobs.running import JobLost, Tracker, common_data
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +53,8 @@ QUEUED, RUNNING, DONE, FAILED = (
     ExportJobStatus.FAILED,
 )
 
-#: Progress and heartbeat are written at most this often (seconds).
-PROGRESS_EVERY = 1.0
 #: Jobs of one project that may wait or run at once.
 MAX_UNFINISHED = 5
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # ---------------------------------------------------------------- asking
@@ -87,7 +84,7 @@ def submit_job(
                 "try again when one has finished"
             )
         owner = worker or Worker.this()
-        now = _now()
+        made = running.now()
         job = ExportJob(
             project_id=project.id,
             requested_by_id=user.id if user else None,
@@ -95,10 +92,10 @@ def submit_job(
             status=QUEUED,
             documents_done=0,
             error="",
-            created_at=now,
+            created_at=made,
             worker_host=owner.host,
             worker_pid=owner.pid,
-            heartbeat_at=now,
+            heartbeat_at=made,
         )
         session.add(job)
         session.commit()
@@ -106,6 +103,20 @@ def submit_job(
         session.rollback()
         raise
     return job
+
+
+def recover_stale_jobs(
+    session: Session,
+    *,
+    project: Project | None = None,
+    stale_after: timedelta = STALE_AFTER,
+    host: str | None = None,
+) -> list[int]:
+    """Mark failed the export jobs whose worker is gone (see
+    ``services/jobs/recovery.py``); the ids marked."""
+    return recover_stale(
+        session, ExportJob, project=project, stale_after=stale_after, host=host
+    )
 
 
 def get_job(session: Session, project: Project, job_id: int) -> ExportJob:
@@ -132,124 +143,36 @@ def list_jobs(session: Session, project: Project, limit: int = 50) -> list[Expor
 
 
 def job_data(job: ExportJob) -> dict[str, Any]:
-    """The job as the API shows it (no worker identity: that is the
-    server's business)."""
-    return {
-        "id": job.id,
-        "project_id": job.project_id,
-        "status": job.status,
-        "options": job.options,
+    """The job as the API shows it."""
+    return common_data(job) | {
         "progress": {"done": job.documents_done, "total": job.documents_total},
-        "error": job.error or None,
         "export_name": job.export_name,
-        "requested_by": job.requested_by.username if job.requested_by else None,
-        "created_at": _iso(job.created_at),
-        "started_at": _iso(job.started_at),
-        "finished_at": _iso(job.finished_at),
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------- running
 
 
-class JobLost(Exception):
-    """The job was taken from this worker (marked failed as stale)."""
-
-
 def claim_job(session: Session, job_id: int, worker: Worker) -> bool:
-    """Mark a queued job running for ``worker``; False if it is not queued
-    (another worker took it, or it was marked failed). Commits."""
-    now = _now()
-    claimed = session.execute(
-        update(ExportJob)
-        .where(ExportJob.id == job_id, ExportJob.status == QUEUED)
-        .values(
-            status=RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            worker_host=worker.host,
-            worker_pid=worker.pid,
-        )
-    )
-    session.commit()
-    return bool(getattr(claimed, "rowcount", 0))
+    """Mark a queued export job running for ``worker`` (see
+    ``running.claim_job``)."""
+    return running.claim_job(session, ExportJob, job_id, worker)
 
 
-def next_queued(session: Session) -> int | None:
-    """The oldest queued job's id, of any project."""
-    job_id = session.scalar(
-        select(ExportJob.id)
-        .where(ExportJob.status == QUEUED)
-        .order_by(ExportJob.created_at, ExportJob.id)
-        .limit(1)
-    )
-    session.rollback()
-    return job_id
+class _Tracker(Tracker):
+    """The export's progress callback: documents read, written with a
+    heartbeat at most every ``every`` seconds."""
 
-
-class _Tracker:
-    """The progress callback: documents read and a heartbeat, written through
-    its own session at most every ``every`` seconds; raises JobLost when the
-    row is no longer this worker's running job."""
-
-    def __init__(
-        self,
-        session: Session,
-        job_id: int,
-        worker: Worker,
-        every: float,
-        clock: Callable[[], float],
-    ) -> None:
-        self.session = session
-        self.job_id = job_id
-        self.worker = worker
-        self.every = every
-        self.clock = clock
-        self.last = clock()
-        #: The documents to read, as last written.
-        self.total = 0
+    #: The documents to read, as last written.
+    total = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if done < total and self.clock() - self.last < self.every:
-            return
-        self.write(documents_done=done, documents_total=total)
-
-    def mine(self) -> Any:
-        return (
-            (ExportJob.id == self.job_id)
-            & (ExportJob.status == RUNNING)
-            & (ExportJob.worker_host == self.worker.host)
-            & (ExportJob.worker_pid == self.worker.pid)
-        )
+        if self.due(done, total):
+            self.write(documents_done=done, documents_total=total)
 
     def write(self, **values: Any) -> None:
-        now = _now()
-        changed = self.session.execute(
-            update(ExportJob).where(self.mine()).values(heartbeat_at=now, **values)
-        )
-        # Jobs queued for this worker wait behind this one: they beat too.
-        self.session.execute(
-            update(ExportJob)
-            .where(
-                ExportJob.status == QUEUED,
-                ExportJob.worker_host == self.worker.host,
-                ExportJob.worker_pid == self.worker.pid,
-            )
-            .values(heartbeat_at=now)
-        )
-        self.session.commit()
-        self.last = self.clock()
+        super().write(**values)
         self.total = values.get("documents_total", self.total)
-        if not getattr(changed, "rowcount", 0):
-            raise JobLost(self.job_id)
 
 
 def run_job(
@@ -264,19 +187,21 @@ def run_job(
     """Claim the queued job ``job_id`` and run its export into ``export_dir``;
     the job ends ``done`` with its export's folder name or ``failed`` with a
     message a user can read. ServiceError if the job is not queued."""
-    worker = worker or Worker.this()
-    if not claim_job(session, job_id, worker):
-        job = session.get(ExportJob, job_id)
-        state = job.status if job else "unknown"
-        session.rollback()
-        raise ServiceError(f"export job {job_id} is {state}, not queued")
-    every = PROGRESS_EVERY if every is None else every
-    tracker = _Tracker(Session(bind=session.get_bind()), job_id, worker, every, clock)
-    try:
+
+    def work(tracker: Tracker) -> None:
+        assert isinstance(tracker, _Tracker)  # noqa: S101 (made as asked below)
         _run_claimed(session, job_id, export_dir, tracker)
-    finally:
-        tracker.session.close()
-    session.expire_all()
+
+    running.run_claimed(
+        session,
+        ExportJob,
+        job_id,
+        work,
+        tracker=_Tracker,
+        worker=worker,
+        every=every,
+        clock=clock,
+    )
     job = session.get(ExportJob, job_id)
     assert job is not None  # noqa: S101 (cascades only delete it with its project)
     return job
@@ -298,20 +223,18 @@ def _run_claimed(
             session, project, settings, export_dir, progress=tracker
         )
     except JobLost:
-        log.warning("export job %s was marked failed while it ran", job_id)
-        return
+        raise
     except ServiceError as error:
-        _finish(tracker, FAILED, error=str(error))
+        tracker.finish(FAILED, error=str(error))
     except OSError as error:
         log.exception("export job %s could not write its files", job_id)
         reason = error.strerror or type(error).__name__
-        _finish(tracker, FAILED, error=f"could not write the export: {reason}")
+        tracker.finish(FAILED, error=f"could not write the export: {reason}")
     except Exception:
         log.exception("export job %s failed", job_id)
-        _finish(tracker, FAILED, error="the export stopped on an unexpected error")
+        tracker.finish(FAILED, error="the export stopped on an unexpected error")
     else:
-        _finish(
-            tracker,
+        tracker.finish(
             DONE,
             export_name=result.folder.name,
             documents_done=tracker.total,
@@ -319,27 +242,16 @@ def _run_claimed(
         )
 
 
-def _finish(tracker: _Tracker, status: str, **values: Any) -> None:
-    tracker.session.rollback()
-    try:
-        tracker.write(status=status, finished_at=_now(), **values)
-    except JobLost:
-        log.warning("export job %s was marked failed as it finished", tracker.job_id)
-
-
 def run_queued(session: Session, export_dir: Path, worker: Worker | None = None) -> int:
     """Run queued jobs, oldest first, until none is left (after marking dead
     workers' jobs failed); the number run."""
     worker = worker or Worker.this()
     recover_stale_jobs(session)
-    ran = 0
-    while (job_id := next_queued(session)) is not None:
-        try:
-            run_job(session, job_id, export_dir, worker=worker)
-        except ServiceError:
-            continue  # another worker took it first
-        ran += 1
-    return ran
+    return running.run_every_queued(
+        session,
+        ExportJob,
+        lambda job_id: run_job(session, job_id, export_dir, worker=worker),
+    )
 
 
 __all__ = [
@@ -356,7 +268,6 @@ __all__ = [
     "get_job",
     "job_data",
     "list_jobs",
-    "next_queued",
     "pid_alive",
     "recover_stale_jobs",
     "run_job",

@@ -26,6 +26,7 @@ def blueprints() -> list[Blueprint]:
         suggestion_admin,  # noqa: F401
         suggestion_effect,  # noqa: F401
         suggestions,  # noqa: F401
+        training_jobs,
         users,
     )
     from annotator.web.v1 import blueprints as api_v1_blueprints
@@ -41,6 +42,7 @@ def blueprints() -> list[Blueprint]:
         review.blueprint,
         exports.blueprint,
         export_jobs.blueprint,
+        training_jobs.blueprint,
         guideline.blueprint,
         *api_v1_blueprints(),
     ]

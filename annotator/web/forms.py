@@ -35,6 +35,8 @@ from annotator.core.labels import (
 )
 from annotator.models import Role
 from annotator.services.guideline import MAX_GUIDELINE_CHARS
+from annotator.services.suggesters.training import DEFAULT_EPOCHS
+from annotator.services.training_jobs import MAX_EPOCHS
 
 
 class LoginForm(FlaskForm):
@@ -316,3 +318,21 @@ class LexiconForm(FlaskForm):
     request as ``label-NAME``; the context groups are one textarea."""
 
     contexts = TextAreaField("Context groups", render_kw={"rows": 16})
+
+
+class TrainingForm(FlaskForm):
+    """Start a training of the project's spancat suggester (a job)."""
+
+    layer = SelectField(
+        "Learn from",
+        choices=[
+            SelectChoice("gold", "Gold layer (adjudicated documents)"),
+            SelectChoice("majority", "Majority layer (submitted work)"),
+        ],
+    )
+    epochs = IntegerField(
+        "Epochs",
+        default=DEFAULT_EPOCHS,
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_EPOCHS)],
+        description="Passes over the training documents: more take longer.",
+    )

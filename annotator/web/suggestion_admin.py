@@ -1,7 +1,9 @@
 """A project's suggestion settings for its admins: the mode and calibration
 share, the cue lexicon (one textarea per label, each save a new version) and
-the registered suggesters with their last error. Routes of the ``projects``
-blueprint (``projects.suggestions`` …)."""
+the registered suggesters with their last error, and training the project's
+spancat suggester in the background (a job: see web/training_jobs.py for its
+JSON; the page's script follows it, without the script a "Check again" link
+does). Routes of the ``projects`` blueprint (``projects.suggestions`` …)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ from flask_login import current_user
 from annotator.core.suggestions.lexicon import contexts_to_text
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
-from annotator.services.errors import FieldRefused
+from annotator.services import training_jobs
+from annotator.services.errors import FieldRefused, ServiceError
+from annotator.services.suggesters import spancat, training
 from annotator.services.suggestions import lexicons, settings
-from annotator.web.forms import LexiconForm, SuggestionSettingsForm
+from annotator.web import training_runner
+from annotator.web.errors import status_of
+from annotator.web.forms import LexiconForm, SuggestionSettingsForm, TrainingForm
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
 
@@ -33,6 +39,8 @@ def _page(
     lexicon_form: LexiconForm | None = None,
     label_texts: dict[str, str] | None = None,
     status: int = 200,
+    training_form: TrainingForm | None = None,
+    training_problem: str | None = None,
 ) -> ResponseReturnValue:
     session = current_session()
     stored = settings.settings_for(session, project.id)
@@ -59,6 +67,13 @@ def _page(
         label_texts=label_texts,
         versions=versions,
         suggesters=settings.active_suggesters(session, project.id),
+        training_form=training_form or TrainingForm(),
+        training_problem=training_problem,
+        trainings=training_jobs.list_trainings(session, project, limit=5),
+        spacy_ready=spancat.spacy_available(),
+        install=spancat.INSTALL,
+        held_out=round(training.DEFAULT_HELD_OUT * 100),
+        label_names={label.name: label.display_name for label in project.labels},
     )
     session.commit()  # the defaults, made on a project's first visit
     return page, status
@@ -105,4 +120,26 @@ def save_lexicon(project: Project) -> ResponseReturnValue:
         flash(f"Cue lexicon saved as version {saved.number}.", "info")
     else:
         flash(f"Nothing changed: the lexicon is still version {saved.number}.", "info")
+    return redirect(url_for("projects.suggestions", project_id=project.id))
+
+
+@blueprint.route(f"{PAGE}/training", methods=["POST"])
+@require_membership(Role.ADMIN)
+def start_training(project: Project) -> ResponseReturnValue:
+    form = TrainingForm()
+    if not form.validate_on_submit():
+        return _page(project, training_form=form, status=400)
+    options = {"layer": form.layer.data, "epochs": form.epochs.data}
+    try:
+        job = training_jobs.submit_training(
+            current_session(), project, _user(), options
+        )
+    except ServiceError as error:
+        return _page(
+            project,
+            training_form=form,
+            training_problem=str(error),
+            status=status_of(error),
+        )
+    training_runner.start(job.id)
     return redirect(url_for("projects.suggestions", project_id=project.id))

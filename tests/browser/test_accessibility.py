@@ -236,4 +236,37 @@ def test_suggestion_effect_page_passes_axe(page, project, users):
         assert serious_violations(page) == []
         if shots:
             page.screenshot(path=f"{shots}/effect-{width}x{height}.png", full_page=True)
+
+
+def test_suggestions_page_with_a_training_passes_axe(
+    page, project, users, app, monkeypatch
+):
+    """The Suggestions page: the training form, a queued training (status box
+    with its progress bar and the Check again link), and without spaCy the
+    line naming the extra."""
+    import sys
+
+    from annotator.services import training_jobs
+    from annotator.web import training_runner
+    from tests.browser.annotating import log_in
+    from tests.gold_data import make_gold_project
+
+    make_gold_project(project, users["reviewer"], documents=12)
+    app.config["TRAINING_JOBS_INLINE"] = False
+    training_runner.runner(app).wake = lambda: None  # the job stays queued
+    log_in(page, "padmin")
+    page.goto(f"/projects/{project.id}/suggestions")
+    assert serious_violations(page) == []
+    training_jobs.submit_training(db.session, project, users["padmin"], {})
+    page.goto(f"/projects/{project.id}/suggestions")
+    expect(page.locator("#training-progress-text")).to_have_text(
+        "Training waiting to start…"
+    )
+    assert serious_violations(page) == []
+    monkeypatch.setitem(sys.modules, "spacy", None)
+    page.goto(f"/projects/{project.id}/suggestions")
+    expect(page.locator("#training-needs-spacy")).to_contain_text(
+        "install framing-annotator[ml]"
+    )
+    assert serious_violations(page) == []
     assert page.console_errors == []

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.services import export_jobs, exports
+from annotator.services.jobs import running
 from tests.browser.annotating import log_in
 from tests.browser.axe import serious_violations
 from tests.services.test_exports_service import seed_documents
@@ -27,7 +28,7 @@ def held_export(app, project, monkeypatch):
     seed_documents(project)
     app.config["EXPORT_JOBS_INLINE"] = False
     monkeypatch.setattr(exports.records, "BATCH_SIZE", 1)
-    monkeypatch.setattr(export_jobs, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
     gate = threading.Event()
     real_call = export_jobs._Tracker.__call__
 

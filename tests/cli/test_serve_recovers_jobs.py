@@ -1,14 +1,15 @@
-"""`annotator serve` marks failed the export jobs whose worker died with the
-last server, before it starts serving."""
+"""`annotator serve` marks failed the export and training jobs whose worker
+died with the last server, before it starts serving."""
 
 from sqlalchemy import update
 
 from annotator import server
 from annotator.cli import cli
 from annotator.extensions import db
-from annotator.models import ExportJob
+from annotator.models import ExportJob, TrainingJob
 from annotator.services import export_jobs
 from annotator.services.exports import ExportSettings
+from annotator.services.jobs.recovery import Worker
 
 
 def test_serve_marks_a_dead_workers_job_failed_before_serving(
@@ -36,3 +37,24 @@ def test_serve_marks_a_dead_workers_job_failed_before_serving(
     stopped = db.session.get(ExportJob, job.id)
     assert (stopped.status, stopped.error) == ("failed", "worker stopped")
     assert db.session.get(ExportJob, alive.id).status == "queued"
+
+
+def test_serve_marks_a_dead_workers_training_failed_too(runner, project, monkeypatch):
+    monkeypatch.setattr(server, "run_gunicorn", lambda *args: None)
+    job = TrainingJob(
+        project_id=project.id,
+        options={"layer": "gold"},
+        status="running",
+        epochs_total=20,
+        worker_host=Worker.this().host,
+        worker_pid=2**30,  # no such process
+    )
+    db.session.add(job)
+    db.session.commit()
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert f"Training jobs {job.id}: worker stopped, marked failed." in result.output
+    assert "Export jobs" not in result.output
+    db.session.expire_all()
+    stopped = db.session.get(TrainingJob, job.id)
+    assert (stopped.status, stopped.error) == ("failed", "worker stopped")

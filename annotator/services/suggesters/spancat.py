@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import json
 import random
 import shutil
@@ -80,6 +81,14 @@ def require_spacy() -> ModuleType:
             f"the spancat suggester needs spaCy, which cannot be imported "
             f"({error}): {INSTALL}"
         ) from None
+
+
+def spacy_available() -> bool:
+    """Whether spaCy can be found, without importing it (seconds)."""
+    try:
+        return importlib.util.find_spec("spacy") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 # ------------------------------------------------------------------ training

@@ -19,7 +19,7 @@ from annotator.services.errors import ServiceError
 from annotator.services.exports.disk import project_folder_name
 from annotator.services.suggesters import spancat
 from annotator.services.suggesters.files import check_target
-from annotator.services.suggesters.gold import training_examples
+from annotator.services.suggesters.gold import TrainingData, training_examples
 
 #: Fewer gold spans than this teach a span categorizer nothing worth showing.
 MIN_SPANS = 20
@@ -52,14 +52,7 @@ def train_model(
         check_target(out_dir)
     except (SuggesterError, FileExistsError) as error:
         raise ServiceError(str(error)) from None
-    data = training_examples(session, project, layer)
-    spans, documents = data.span_count, len(data.examples)
-    if spans < MIN_SPANS or documents < MIN_DOCUMENTS:
-        raise NotEnoughGoldError(
-            f"the {layer} layer of {project.name} has {spans} spans in "
-            f"{documents} documents: training needs at least {MIN_SPANS} spans "
-            f"in at least {MIN_DOCUMENTS} documents"
-        )
+    data = enough_examples(session, project, layer)
     try:
         return spancat.train_spancat(
             data.examples,
@@ -72,6 +65,22 @@ def train_model(
         )
     except (ValueError, OSError) as error:
         raise ServiceError(f"training failed: {error}") from None
+
+
+def enough_examples(
+    session: Session, project: Project, layer: str = "gold"
+) -> TrainingData:
+    """The layer's examples, or NotEnoughGoldError (ServiceError when there
+    is no such layer yet) saying how many training needs."""
+    data = training_examples(session, project, layer)
+    spans, documents = data.span_count, len(data.examples)
+    if spans < MIN_SPANS or documents < MIN_DOCUMENTS:
+        raise NotEnoughGoldError(
+            f"the {layer} layer of {project.name} has {spans} spans in "
+            f"{documents} documents: training needs at least {MIN_SPANS} spans "
+            f"in at least {MIN_DOCUMENTS} documents"
+        )
+    return data
 
 
 def default_model_folder(models_dir: Path, project: Project, now: datetime) -> Path:

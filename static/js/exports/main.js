@@ -3,18 +3,20 @@
  * while the page polls the job, then the download link, and the list of
  * past exports is reloaded. Without this script the form posts to the page,
  * which shows the job's progress and a "Check again" link. */
-import { getJson, postJson } from "../lib/http.js";
+import { postJson } from "../lib/http.js";
+import { ended, followJob, UNREACHABLE } from "../jobs/follow.js";
+import {
+  clear,
+  markInvalid,
+  refreshFromPage,
+  showProblem as showProblemIn,
+  showProgress as showProgressIn,
+} from "../jobs/progress.js";
 import { exportOptions, progressText, refusalText } from "./options.js";
-
-const POLL_MS = 1000;
 
 const form = document.getElementById("export-form");
 const box = document.getElementById("export-status");
 const button = form?.querySelector("button[type=submit]");
-
-function clear(element) {
-  while (element.firstChild) element.firstChild.remove();
-}
 
 function hideOldResults() {
   for (const id of ["export-problem", "export-latest"]) {
@@ -23,26 +25,8 @@ function hideOldResults() {
 }
 
 function showProgress(job) {
-  let text = document.getElementById("export-progress-text");
-  let bar = document.getElementById("export-progress");
-  if (!text || !bar) {
-    clear(box);
-    text = document.createElement("p");
-    text.id = "export-progress-text";
-    bar = document.createElement("progress");
-    bar.id = "export-progress";
-    bar.setAttribute("aria-labelledby", text.id);
-    box.append(text, bar);
-  }
-  text.textContent = progressText(job);
   const { done, total } = job.progress ?? {};
-  if (total) {
-    bar.max = total;
-    bar.value = done;
-  } else {
-    bar.removeAttribute("value");
-  }
-  box.hidden = false;
+  showProgressIn(box, "export", progressText(job), done, total);
 }
 
 function showReady(job) {
@@ -61,63 +45,30 @@ function showReady(job) {
   box.hidden = false;
 }
 
-function markField(name) {
-  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
-  if (!name) return;
-  for (const field of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
-    field.setAttribute("aria-invalid", "true");
-  }
-}
-
 function showProblem(text) {
-  clear(box);
-  const line = document.createElement("p");
-  line.className = "problems";
-  line.textContent = text;
-  box.append(line);
+  showProblemIn(box, text);
   box.classList.remove("latest");
-  box.hidden = false;
-  box.scrollIntoView({ block: "nearest" });
-}
-
-async function reloadPastExports() {
-  const response = await fetch(window.location.pathname, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const page = new DOMParser().parseFromString(await response.text(), "text/html");
-  const fresh = page.getElementById("past-exports");
-  const current = document.getElementById("past-exports");
-  if (fresh && current) current.replaceWith(document.importNode(fresh, true));
 }
 
 function finished(job) {
   if (button) button.disabled = false;
   if (job.status === "done") {
     showReady(job);
-    reloadPastExports().catch(() => {});
+    refreshFromPage(["past-exports"]).catch(() => {});
   } else {
     showProblem(progressText(job));
   }
 }
 
-async function follow(url) {
-  let answer;
-  try {
-    answer = await getJson(url);
-  } catch {
-    answer = null;
-  }
-  if (!answer?.ok) {
-    showProblem(refusalText(answer ?? { status: 0, body: { error: "the server could not be reached" } }));
-    if (button) button.disabled = false;
-    return;
-  }
-  const job = answer.body;
-  if (job.status === "done" || job.status === "failed") {
-    finished(job);
-  } else {
-    showProgress(job);
-    setTimeout(() => follow(url), POLL_MS);
-  }
+function follow(url) {
+  followJob(url, {
+    onProgress: showProgress,
+    onFinished: finished,
+    onRefused(answer) {
+      showProblem(refusalText(answer));
+      if (button) button.disabled = false;
+    },
+  });
 }
 
 async function submit(event) {
@@ -131,16 +82,16 @@ async function submit(event) {
   try {
     answer = await postJson(form.dataset.jobsUrl, exportOptions(new FormData(form)));
   } catch {
-    answer = { status: 0, body: { error: "the server could not be reached" } };
+    answer = UNREACHABLE;
   }
-  markField(answer.status === 400 ? answer.body?.field : null);
+  markInvalid(form, answer.status === 400 ? answer.body?.field : null);
   if (answer.status !== 202) {
     showProblem(refusalText(answer));
     if (button) button.disabled = false;
     return;
   }
   const job = answer.body;
-  if (job.status === "done" || job.status === "failed") finished(job);
+  if (ended(job)) finished(job);
   else follow(job.url);
 }
 

@@ -1,6 +1,8 @@
 // The Exports form's choices as the JSON options of an export job, and the
 // words shown while a job runs. Pure: no DOM, tested with node --test.
 
+import { refusalReason } from "../lib/http.js";
+
 const WHOLE = /^-?\d+$/;
 
 // A number typed in a text box: the number, or the text as typed, so that the
@@ -52,8 +54,5 @@ export function progressText(job) {
 
 // The message of a refused submit: the server's, naming the field once.
 export function refusalText(answer) {
-  const body = answer?.body ?? {};
-  const why = body.error ?? `the server answered ${answer?.status ?? "nothing"}`;
-  const named = !body.field || why.startsWith(body.field);
-  return `Nothing was exported: ${named ? why : `${body.field}: ${why}`}`;
+  return `Nothing was exported: ${refusalReason(answer)}`;
 }

@@ -24,3 +24,12 @@ export async function requestJson(url, { method = "GET", body, fetchImpl = fetch
 export const getJson = (url, options = {}) => requestJson(url, { ...options, method: "GET" });
 export const postJson = (url, body, options = {}) =>
   requestJson(url, { ...options, method: "POST", body });
+
+// Why the server refused a request, naming the field once ("epochs: a whole
+// number…"), or that it answered nothing readable.
+export function refusalReason(answer) {
+  const body = answer?.body ?? {};
+  const why = body.error ?? `the server answered ${answer?.status ?? "nothing"}`;
+  const named = !body.field || why.startsWith(body.field);
+  return named ? why : `${body.field}: ${why}`;
+}

@@ -1,5 +1,5 @@
-"""Export jobs whose worker is gone: marked failed ("worker stopped"),
-never left queued or running.
+"""Jobs whose worker is gone: marked failed ("worker stopped"), never left
+queued or running. One rule for every kind of job (exports, trainings).
 
 A job names the process that owns it (host name and process id: the one it
 was submitted to while queued, the one running it after) and that process's
@@ -16,18 +16,22 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from annotator.models import ExportJob, ExportJobStatus, Project
+from annotator.models import ExportJob, Project, TrainingJob
+from annotator.models.job import UNFINISHED, JobStatus
 
 log = logging.getLogger(__name__)
 
 #: A worker that has not beaten for this long is taken for dead.
 STALE_AFTER = timedelta(minutes=5)
 WORKER_STOPPED = "worker stopped"
-UNFINISHED = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
+#: Every kind of job, as ``annotator serve`` recovers them.
+JobModel = type[ExportJob] | type[TrainingJob]
+JOB_MODELS: tuple[JobModel, ...] = (ExportJob, TrainingJob)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _stale(job: ExportJob, here: str, oldest: datetime) -> bool:
+def _stale(job: ExportJob | TrainingJob, here: str, oldest: datetime) -> bool:
     beat = job.heartbeat_at or job.created_at
     if beat.tzinfo is None:
         beat = beat.replace(tzinfo=UTC)
@@ -68,34 +72,42 @@ def _stale(job: ExportJob, here: str, oldest: datetime) -> bool:
     return False
 
 
-def recover_stale_jobs(
+def recover_stale(
     session: Session,
+    model: JobModel,
     *,
     project: Project | None = None,
     stale_after: timedelta = STALE_AFTER,
     host: str | None = None,
 ) -> list[int]:
-    """Mark failed ("worker stopped") every queued or running job whose worker
-    is gone: not alive on this host, or silent for ``stale_after``; the ids
-    marked. Commits when it marks any."""
+    """Mark failed ("worker stopped") every queued or running job of
+    ``model`` whose worker is gone: not alive on this host, or silent for
+    ``stale_after``; the ids marked. Commits when it marks any."""
     here = host or Worker.this().host
-    query = select(ExportJob).where(ExportJob.status.in_(UNFINISHED))
+    query = select(model).where(model.status.in_(UNFINISHED))
     if project is not None:
-        query = query.where(ExportJob.project_id == project.id)
+        query = query.where(model.project_id == project.id)
     oldest = datetime.now(UTC) - stale_after
-    candidates: Sequence[ExportJob] = session.scalars(query).all()
+    candidates = cast(Sequence[ExportJob | TrainingJob], session.scalars(query).all())
     stale = [job.id for job in candidates if _stale(job, here, oldest)]
     if not stale:
         return []
     session.execute(
-        update(ExportJob)
-        .where(ExportJob.id.in_(stale), ExportJob.status.in_(UNFINISHED))
+        update(model)
+        .where(model.id.in_(stale), model.status.in_(UNFINISHED))
         .values(
-            status=ExportJobStatus.FAILED,
+            status=JobStatus.FAILED,
             error=WORKER_STOPPED,
             finished_at=datetime.now(UTC),
         )
     )
     session.commit()
-    log.warning("export jobs %s: worker stopped, marked failed", stale)
+    log.warning("%s %s: worker stopped, marked failed", model.__tablename__, stale)
     return stale
+
+
+def recover_every_kind(session: Session) -> dict[JobModel, list[int]]:
+    """``recover_stale`` for every kind of job (on ``annotator serve``): the
+    ids marked failed, by kind, only kinds with some."""
+    found = {model: recover_stale(session, model) for model in JOB_MODELS}
+    return {model: ids for model, ids in found.items() if ids}

@@ -1,0 +1,49 @@
+"""A training of the project's spancat suggester run as a job: started by a
+project admin on the Suggestions page or through the API, run by a worker of
+the web process, polled until its figures are in."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import CheckConstraint, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from annotator.models.base import Base
+from annotator.models.job import STATUS_CHECK, JobColumns
+
+#: At most one queued or running training per project (the database says so
+#: too, so two admins pressing Train at once cannot both start one).
+ONE_UNFINISHED = "status IN ('queued', 'running')"
+
+
+class TrainingJob(JobColumns, Base):
+    """One training: its options (``layer``, ``epochs``, ``seed``,
+    ``held_out``), its progress in epochs, and once done the model's folder,
+    version and ``metrics.json`` (per-label precision, recall and F1 on the
+    held-out documents)."""
+
+    __tablename__ = "training_jobs"
+    __table_args__ = (
+        CheckConstraint(STATUS_CHECK, name="status_known"),
+        CheckConstraint("epochs_done >= 0", name="done_not_negative"),
+        CheckConstraint("epochs_total >= 1", name="total_positive"),
+        Index("ix_training_jobs_status_created_at", "status", "created_at"),
+        Index(
+            "uq_training_jobs_one_unfinished",
+            "project_id",
+            unique=True,
+            sqlite_where=text(ONE_UNFINISHED),
+            postgresql_where=text(ONE_UNFINISHED),
+        ),
+    )
+
+    #: What the job is called in messages ("training job 3 is done").
+    KIND: ClassVar[str] = "training"
+
+    options: Mapped[dict[str, Any]]
+    epochs_done: Mapped[int] = mapped_column(default=0)
+    epochs_total: Mapped[int | None]
+    model_path: Mapped[str | None] = mapped_column(Text)
+    model_version: Mapped[str | None] = mapped_column(String(64))
+    metrics: Mapped[dict[str, Any] | None]

@@ -1,0 +1,285 @@
+"""Training the project's spancat suggester as a job: started by a project
+admin, run outside the request, polled.
+
+``submit_training`` makes the checks training itself makes first (spaCy
+installed, a known layer, enough gold) so that a refusal is immediate, and
+queues the job: at most one queued or running training per project (a
+partial unique index holds it against two admins at once). ``run_training``
+claims it and runs ``train_model`` with a progress callback that writes the
+epochs done and a heartbeat at most once a second, registers the model as
+the project's suggester as ``annotator train`` does, and records the
+model's version and ``metrics.json``. Claiming, tracking and marking failed
+a job whose worker died are every job's (``services/jobs``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from annotator.core.spans import FieldError
+from annotator.models import JobStatus, Project, SuggesterKind, TrainingJob, User
+from annotator.models.job import UNFINISHED
+from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
+from annotator.services.jobs import running
+from annotator.services.jobs.recovery import Worker, recover_stale
+from annotator.services.jobs.running import Tracker, common_data
+from annotator.services.suggesters import spancat, training
+from annotator.services.suggesters.gold import TRAINING_LAYERS
+from annotator.services.suggestions import register_suggester
+
+log = logging.getLogger(__name__)
+
+#: More epochs than this is a typing slip, not a training.
+MAX_EPOCHS = 200
+
+
+class TrainingBusy(ServiceError):
+    """The project already has a training queued or running."""
+
+
+def _options(options: dict[str, Any]) -> dict[str, Any]:
+    """The training's options with defaults; FieldRefused naming a bad one."""
+    known = {"layer", "epochs", "seed"}
+    for key in options:
+        if key not in known:
+            raise FieldRefused(
+                FieldError(key, f"unknown option; known: {', '.join(sorted(known))}")
+            )
+    layer = options.get("layer", "gold")
+    if layer not in TRAINING_LAYERS:
+        raise FieldRefused(FieldError("layer", f"one of {', '.join(TRAINING_LAYERS)}"))
+    epochs = options.get("epochs", training.DEFAULT_EPOCHS)
+    if not _whole(epochs) or not 1 <= epochs <= MAX_EPOCHS:
+        raise FieldRefused(FieldError("epochs", f"a whole number, 1 to {MAX_EPOCHS}"))
+    seed = options.get("seed", 0)
+    if not _whole(seed) or not 0 <= seed < 2**31:
+        raise FieldRefused(FieldError("seed", "a whole number, 0 to 2147483647"))
+    return {
+        "layer": layer,
+        "epochs": epochs,
+        "seed": seed,
+        "held_out": training.DEFAULT_HELD_OUT,
+    }
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _busy(job: TrainingJob) -> TrainingBusy:
+    return TrainingBusy(
+        f"a training of this project is already {job.status} (job {job.id}): "
+        "one at a time; wait for it to finish"
+    )
+
+
+def unfinished(session: Session, project: Project) -> TrainingJob | None:
+    """The project's queued or running training (a dead worker's marked
+    failed first), if any."""
+    recover_stale(session, TrainingJob, project=project)
+    return session.scalars(
+        select(TrainingJob).where(
+            TrainingJob.project_id == project.id, TrainingJob.status.in_(UNFINISHED)
+        )
+    ).first()
+
+
+def submit_training(
+    session: Session,
+    project: Project,
+    user: User | None,
+    options: dict[str, Any],
+    *,
+    worker: Worker | None = None,
+) -> TrainingJob:
+    """Queue a training of ``project``'s spancat suggester; FieldRefused for
+    a bad option, ServiceError when spaCy is missing or the layer too small,
+    TrainingBusy when one is queued or running. Commits."""
+    chosen = _options(options)
+    if not spancat.spacy_available():
+        raise ServiceError(f"training needs spaCy: {spancat.INSTALL}")
+    waiting = unfinished(session, project)
+    if waiting is not None:
+        raise _busy(waiting)
+    training.enough_examples(session, project, chosen["layer"])
+    session.rollback()  # the read's snapshot
+    owner, made = worker or Worker.this(), running.now()
+    job = TrainingJob(
+        project_id=project.id,
+        requested_by_id=user.id if user else None,
+        options=chosen,
+        status=JobStatus.QUEUED,
+        epochs_done=0,
+        epochs_total=chosen["epochs"],
+        error="",
+        created_at=made,
+        worker_host=owner.host,
+        worker_pid=owner.pid,
+        heartbeat_at=made,
+    )
+    session.add(job)
+    try:
+        session.commit()
+    except IntegrityError:  # another request queued one first
+        session.rollback()
+        waiting = unfinished(session, project)
+        if waiting is None:
+            raise
+        raise _busy(waiting) from None
+    return job
+
+
+def get_training(session: Session, project: Project, job_id: int) -> TrainingJob:
+    """The training ``job_id`` of ``project`` (a dead worker's marked failed
+    first); NotFoundError for another project's job or none."""
+    recover_stale(session, TrainingJob, project=project)
+    job = session.get(TrainingJob, job_id)
+    if job is None or job.project_id != project.id:
+        raise NotFoundError(f"no training job {job_id} in this project")
+    return job
+
+
+def list_trainings(
+    session: Session, project: Project, limit: int = 20
+) -> list[TrainingJob]:
+    """The project's trainings, newest first (dead workers' marked failed)."""
+    recover_stale(session, TrainingJob, project=project)
+    return list(
+        session.scalars(
+            select(TrainingJob)
+            .where(TrainingJob.project_id == project.id)
+            .order_by(TrainingJob.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def training_data(job: TrainingJob) -> dict[str, Any]:
+    """The training as the API shows it: progress in epochs and, once done,
+    the model's version and held-out figures (no server paths)."""
+    metrics = job.metrics or {}
+    return common_data(job) | {
+        "progress": {"done": job.epochs_done, "total": job.epochs_total},
+        "model_version": job.model_version,
+        "metrics": {
+            "per_label": metrics.get("per_label", {}),
+            "micro_f1": metrics.get("micro_f1"),
+            "counts": metrics.get("counts", {}),
+            "seconds": metrics.get("seconds"),
+        }
+        if job.metrics
+        else None,
+    }
+
+
+# ---------------------------------------------------------------- running
+
+
+class _EpochTracker(Tracker):
+    """The training's progress callback: epochs done, with a heartbeat."""
+
+    def __call__(self, done: int, total: int, loss: float) -> None:
+        if self.due(done, total):
+            self.write(epochs_done=done, epochs_total=total)
+
+
+def run_training(
+    session: Session,
+    job_id: int,
+    models_dir: Path,
+    *,
+    worker: Worker | None = None,
+    every: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> TrainingJob:
+    """Claim the queued training ``job_id`` and run it into a new folder
+    under ``models_dir``; it ends ``done`` (model registered as the
+    project's suggester) or ``failed`` with a message a user can read.
+    ServiceError if the job is not queued."""
+
+    def work(tracker: Tracker) -> None:
+        assert isinstance(tracker, _EpochTracker)  # noqa: S101 (made as asked)
+        _train(session, job_id, models_dir, tracker)
+
+    running.run_claimed(
+        session,
+        TrainingJob,
+        job_id,
+        work,
+        tracker=_EpochTracker,
+        worker=worker,
+        every=every,
+        clock=clock,
+    )
+    job = session.get(TrainingJob, job_id)
+    assert job is not None  # noqa: S101 (cascades only delete it with its project)
+    return job
+
+
+def _train(
+    session: Session, job_id: int, models_dir: Path, tracker: _EpochTracker
+) -> None:
+    job = session.get(TrainingJob, job_id)
+    if job is None:
+        return
+    project, options, actor = job.project, dict(job.options), job.requested_by
+    try:
+        folder = training.default_model_folder(models_dir, project, running.now())
+        report = training.train_model(
+            session,
+            project,
+            folder,
+            layer=options["layer"],
+            epochs=options["epochs"],
+            seed=options["seed"],
+            held_out=options["held_out"],
+            progress=tracker,
+        )
+        register_suggester(
+            session,
+            project,
+            kind=SuggesterKind.SPANCAT,
+            name=spancat.NAME,
+            version=report.version,
+            config={"path": str(report.path.resolve())},
+            actor=actor,
+        )
+    except ServiceError as error:
+        tracker.finish(JobStatus.FAILED, error=str(error))
+    except running.JobLost:
+        raise
+    except Exception:
+        log.exception("training job %s failed", job_id)
+        tracker.finish(
+            JobStatus.FAILED, error="the training stopped on an unexpected error"
+        )
+    else:
+        tracker.finish(
+            JobStatus.DONE,
+            epochs_done=report.epochs,
+            model_path=str(report.path.resolve()),
+            model_version=report.version,
+            metrics=report.to_dict(),
+        )
+
+
+def run_queued_trainings(
+    session: Session, models_dir: Path, worker: Worker | None = None
+) -> int:
+    """Run queued trainings, oldest first, until none is left (after marking
+    dead workers' jobs failed); the number run."""
+    worker = worker or Worker.this()
+    recover_stale(session, TrainingJob)
+    return running.run_every_queued(
+        session,
+        TrainingJob,
+        lambda job_id: run_training(session, job_id, models_dir, worker=worker),
+    )

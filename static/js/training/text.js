@@ -1,0 +1,28 @@
+// The words the Suggestions page shows while a training job runs, and for a
+// refused start. Pure: no DOM, tested with node --test.
+
+import { refusalReason } from "../lib/http.js";
+
+export function progressText(job) {
+  const { done, total } = job.progress ?? {};
+  if (job.status === "queued") return "Training waiting to start…";
+  if (job.status === "running") return `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
+  if (job.status === "failed") return `The training failed: ${job.error ?? "no reason given"}`;
+  return `Model ${job.model_version} is the project's spancat suggester.`;
+}
+
+// The form's choices as the job's JSON options.
+export function trainingOptions(entries) {
+  const options = {};
+  for (const [name, raw] of entries) {
+    const value = typeof raw === "string" ? raw.trim() : "";
+    if (name === "layer") options.layer = value;
+    if (name === "epochs") options.epochs = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return options;
+}
+
+// The message of a refused start: the server's, naming the field once.
+export function refusalText(answer) {
+  return `Not started: ${refusalReason(answer)}`;
+}

@@ -1,0 +1,42 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { progressText, refusalText, trainingOptions } from "../../static/js/training/text.js";
+
+test("the form's choices become the job's options, epochs as a number", () => {
+  const options = trainingOptions([
+    ["csrf_token", "tok"],
+    ["layer", "gold"],
+    ["epochs", " 12 "],
+  ]);
+  assert.deepEqual(options, { layer: "gold", epochs: 12 });
+  // Not a number: sent as typed, so that the server names the field.
+  assert.deepEqual(trainingOptions([["epochs", "ten"]]), { epochs: "ten" });
+});
+
+test("progress says the epochs done, and how the job ended", () => {
+  assert.equal(progressText({ status: "queued", progress: {} }), "Training waiting to start…");
+  assert.equal(
+    progressText({ status: "running", progress: { done: 3, total: 20 } }),
+    "Training: 3 of 20 epochs done.",
+  );
+  assert.equal(
+    progressText({ status: "failed", error: "worker stopped" }),
+    "The training failed: worker stopped",
+  );
+  assert.equal(
+    progressText({ status: "done", model_version: "abc" }),
+    "Model abc is the project's spancat suggester.",
+  );
+});
+
+test("a refusal names the field once", () => {
+  assert.equal(
+    refusalText({ status: 400, body: { error: "a whole number, 1 to 200", field: "epochs" } }),
+    "Not started: epochs: a whole number, 1 to 200",
+  );
+  assert.equal(
+    refusalText({ status: 409, body: { error: "a training of this project is already running (job 4)" } }),
+    "Not started: a training of this project is already running (job 4)",
+  );
+  assert.equal(refusalText({ status: 0, body: null }), "Not started: the server answered 0");
+});
