@@ -7,7 +7,6 @@ from typing import Any, cast
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy.orm import defer
 
 from annotator.core.labels import LINK_RULES, example_lines
 from annotator.extensions import current_session
@@ -17,6 +16,7 @@ from annotator.services import assignments
 from annotator.services import guideline as guideline_service
 from annotator.services import queue as queue_service
 from annotator.services.annotations import CLOSED_STATUSES
+from annotator.services.documents import find_document
 from annotator.services.errors import NotFoundError
 from annotator.web.markdown import render_markdown
 from annotator.web.security import require_membership
@@ -34,11 +34,10 @@ def project_document(
     """The document with this id in this project, or 404. The text loads only
     when used (every API save looks the document up, and articles are long),
     or at once with ``text`` when the caller needs it anyway."""
-    options = [] if text else [defer(Document.text)]
-    document = current_session().get(Document, document_id, options=options)
-    if document is None or document.project_id != project.id:
+    try:
+        return find_document(current_session(), project, document_id, text=text)
+    except NotFoundError:
         abort(404)
-    return document
 
 
 @blueprint.route("/projects/<int:project_id>/queue")
