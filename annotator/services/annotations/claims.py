@@ -87,5 +87,5 @@ def record_change(
         entity=entity,
         entity_id=entity_id,
         action=action,
-        data={"document_id": document.id, **data},
+        data=audit.document_change(document.id, data),
     )
