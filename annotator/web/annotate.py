@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from annotator.core.labels import LINK_RULES, example_lines
+from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import annotations as annotation_service
@@ -18,6 +18,7 @@ from annotator.services import queue as queue_service
 from annotator.services.annotations import CLOSED_STATUSES
 from annotator.services.documents import find_document
 from annotator.services.errors import NotFoundError
+from annotator.services.labels import labels_json
 from annotator.web.markdown import render_markdown
 from annotator.web.security import require_membership
 
@@ -79,18 +80,7 @@ def page_payload(project: Project, document: Document, user: User) -> dict[str, 
             "name": project.name,
             "guideline": project.guideline,
         },
-        "labels": [
-            {
-                "name": label.name,
-                "display_name": label.display_name,
-                "color": label.color,
-                "hotkey": label.hotkey,
-                "underline": label.underline,
-                "definition": label.definition,
-                "examples": example_lines(label.examples),
-            }
-            for label in project.labels
-        ],
+        "labels": labels_json(project),
         "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "annotation": annotation_service.load_annotation(session, document, user),
         "sources": annotation_service.project_sources(session, project, user),
@@ -116,20 +106,5 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
         finished=payload["annotation"]["status"] in CLOSED_STATUSES,
         guideline=guideline,
         guideline_html=render_markdown(guideline.text),
-        label_definitions=label_definitions(project),
+        label_definitions=payload["labels"],
     )
-
-
-def label_definitions(project: Project) -> list[dict[str, Any]]:
-    """Each label's name, display name, key, definition and examples (one a
-    line), in the project's order: the guideline drawer and the key dialog."""
-    return [
-        {
-            "name": label.name,
-            "display_name": label.display_name,
-            "hotkey": label.hotkey,
-            "definition": label.definition,
-            "examples": example_lines(label.examples),
-        }
-        for label in project.labels
-    ]
