@@ -23,6 +23,8 @@ from annotator.core.offsets import GraphemeIndex
 MAX_ATTRIBUTES = 20
 MAX_ATTRIBUTE_NAME_LENGTH = 40
 MAX_SPANS_PER_DOCUMENT = 20_000
+#: Why a span cannot be added (or moved) where the annotator has it already.
+DUPLICATE_SPAN = "you already have this span with this label"
 
 # Characters no stored string may hold: NUL (PostgreSQL rejects it) and lone
 # surrogates (they cannot be encoded as UTF-8; JSON "\ud800" escapes make them).
@@ -168,6 +170,28 @@ def span_errors(
     errors += storable_text_errors(span.note, f"{where}.note")
     errors += _attribute_value_errors(span.attributes, where)
     return errors + _unknown_attribute_errors(span.attributes, labels, where)
+
+
+def new_span_errors(
+    span: Span,
+    text: str | GraphemeIndex,
+    labels: Collection[str],
+    existing: int,
+    duplicate: bool,
+    where: str,
+) -> list[FieldError]:
+    """Every reason ``span`` cannot be added to an annotator's spans on
+    ``text``, in the order the API names them: the span itself
+    (:func:`span_errors`), then too many spans (``existing`` is how many the
+    annotator has there already), then a duplicate (``duplicate``: they have
+    the same offsets with the same label)."""
+    errors = span_errors(span, text, labels, where)
+    if existing >= MAX_SPANS_PER_DOCUMENT:
+        message = f"at most {MAX_SPANS_PER_DOCUMENT} spans per document"
+        errors.append(FieldError(where, message))
+    if duplicate:
+        errors.append(FieldError(where, DUPLICATE_SPAN))
+    return errors
 
 
 def _unknown_attribute_errors(

@@ -20,7 +20,7 @@ from annotator.services.assignments import (
     OPEN_STATUSES,
     release_open_assignments,
 )
-from annotator.services.errors import ServiceError, rolls_back
+from annotator.services.errors import LastAdmin, ServiceError, rolls_back
 
 NOT_YOURSELF = "you cannot {what} your own account: ask another site admin"
 
@@ -63,8 +63,8 @@ def _keep_a_site_admin(session: Session, user: User, change: dict[str, bool]) ->
     return bool(cast(CursorResult[Any], done).rowcount)
 
 
-def _last_admin(user: User) -> ServiceError:
-    return ServiceError(
+def _last_admin(user: User) -> LastAdmin:
+    return LastAdmin(
         f"{user.username} is the last active site admin: make someone else "
         "a site admin first"
     )

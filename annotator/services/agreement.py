@@ -554,14 +554,6 @@ class DocumentComparison:
         return tuple(group for group in self.groups if group.is_disagreement)
 
 
-def find_document(session: Session, project: Project, document_id: int) -> Document:
-    """The project's document ``document_id``; another project's is not found."""
-    found = session.get(Document, document_id)
-    if found is None or found.project_id != project.id:
-        raise NotFoundError(f"no document {document_id} in {project.name}")
-    return found
-
-
 def document_comparison(
     session: Session, project: Project, document: Document, show_names: bool = False
 ) -> DocumentComparison:

@@ -1,4 +1,5 @@
-"""Importing documents, with any annotations they carry, all or nothing."""
+"""A project's documents: finding one (:func:`find_document`), and
+importing them, with any annotations they carry, all or nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from annotator.core.importing import ImportedDocument, text_sha256
 from annotator.models import (
@@ -17,7 +18,7 @@ from annotator.models import (
 )
 from annotator.services import audit
 from annotator.services.accounts import find_user
-from annotator.services.errors import ServiceError
+from annotator.services.errors import NotFoundError, ServiceError
 from annotator.services.import_rows import insert_annotations, insert_documents
 from annotator.services.projects import membership_of, set_membership
 
@@ -26,6 +27,20 @@ DEFAULT_MAX_IMPORT_BYTES = 50 * 1024 * 1024
 STORE_BATCH = 1000
 
 Progress = Callable[[int, int], None]
+
+
+def find_document(
+    session: Session, project: Project, document_id: int, *, text: bool = True
+) -> Document:
+    """The project's document ``document_id``; another project's is not found
+    (NotFoundError), like one that does not exist. Without ``text`` the text
+    loads only when used (every API save looks the document up, and articles
+    are long)."""
+    options = [] if text else [defer(Document.text)]
+    found = session.get(Document, document_id, options=options)
+    if found is None or found.project_id != project.id:
+        raise NotFoundError(f"no document {document_id} in {project.name}")
+    return found
 
 
 @dataclass(frozen=True, slots=True)

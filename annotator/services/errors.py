@@ -17,6 +17,12 @@ class NotFoundError(ServiceError):
     pass
 
 
+class LastAdmin(ServiceError):
+    """A change refused because it would leave a project, or the site,
+    without an admin; nothing was changed (HTTP 409; a form shows it on the
+    field that asked for it)."""
+
+
 class FieldRefused(ServiceError):
     """Input refused because of one field; ``field`` names it (the APIs answer
     400 with it)."""

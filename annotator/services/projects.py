@@ -30,7 +30,12 @@ from annotator.models import (
 from annotator.services import audit
 from annotator.services import guideline as guideline_service
 from annotator.services.assignments import release_open_assignments
-from annotator.services.errors import NotFoundError, ServiceError, rolls_back
+from annotator.services.errors import (
+    LastAdmin,
+    NotFoundError,
+    ServiceError,
+    rolls_back,
+)
 
 MAX_ANNOTATORS_PER_DOCUMENT = 20
 
@@ -279,7 +284,7 @@ def _keep_a_project_admin(
     session: Session, project: Project, user: User, change: Update | Delete
 ) -> None:
     """Run ``change`` (an UPDATE or DELETE of memberships) on ``user``'s
-    membership unless that takes the project's last admin; ServiceError if
+    membership unless that takes the project's last admin; LastAdmin if
     it would. Atomic under concurrent requests: the project's admin rows are
     locked first (PostgreSQL: FOR UPDATE, so a second request waits and then
     counts what the first left) and the count is part of the statement's own
@@ -307,7 +312,7 @@ def _keep_a_project_admin(
         ).execution_options(synchronize_session=False)
     )
     if not cast(CursorResult[Any], done).rowcount:
-        raise ServiceError(
+        raise LastAdmin(
             f"{user.username} is the last admin of {project.name}: make someone "
             "else its admin first"
         )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from annotator.core.spans import Span
 from annotator.models import Assignment, AssignmentStatus, AuditEvent, Label, User
 from annotator.models import Span as SpanRow
-from annotator.services import versions
+from annotator.services import audit, versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +126,14 @@ def write_span(
         insert(SpanRow).values(write.values()).returning(SpanRow.id)
     ).scalar_one()
     created = write.created(span_id)
-    session.execute(
-        insert(AuditEvent).values(
-            actor_id=write.user_id,
-            project_id=write.project_id,
-            entity="span",
-            entity_id=span_id,
-            action="create",
-            data={"document_id": write.document_id, "after": created},
-        )
+    row = audit.values(
+        actor_id=write.user_id,
+        project_id=write.project_id,
+        entity="span",
+        entity_id=span_id,
+        action="create",
+        data=audit.document_change(write.document_id, {"after": created}),
     )
+    session.execute(insert(AuditEvent).values(row))
     session.commit()
     return created

@@ -17,6 +17,7 @@ from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import agreement as agreement_service
+from annotator.services.documents import find_document
 from annotator.services.errors import NotFoundError
 from annotator.services.member_progress import member_progress
 from annotator.web.charts import SERIES, interval_chart, week_chart
@@ -183,7 +184,7 @@ def _headline(report: AgreementReport) -> list[tuple[str, str, Estimate]]:
 def document(project: Project, document_id: int) -> ResponseReturnValue:
     session = current_session()
     try:
-        found = agreement_service.find_document(session, project, document_id)
+        found = find_document(session, project, document_id)
     except NotFoundError:
         abort(404)
     refuse_while_annotating(found.id)

@@ -7,9 +7,8 @@ from typing import Any, cast
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy.orm import defer
 
-from annotator.core.labels import LINK_RULES, example_lines
+from annotator.core.labels import LINK_RULES
 from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import annotations as annotation_service
@@ -17,7 +16,9 @@ from annotator.services import assignments
 from annotator.services import guideline as guideline_service
 from annotator.services import queue as queue_service
 from annotator.services.annotations import CLOSED_STATUSES
+from annotator.services.documents import find_document
 from annotator.services.errors import NotFoundError
+from annotator.services.labels import labels_json
 from annotator.web.markdown import render_markdown
 from annotator.web.security import require_membership
 
@@ -34,11 +35,10 @@ def project_document(
     """The document with this id in this project, or 404. The text loads only
     when used (every API save looks the document up, and articles are long),
     or at once with ``text`` when the caller needs it anyway."""
-    options = [] if text else [defer(Document.text)]
-    document = current_session().get(Document, document_id, options=options)
-    if document is None or document.project_id != project.id:
+    try:
+        return find_document(current_session(), project, document_id, text=text)
+    except NotFoundError:
         abort(404)
-    return document
 
 
 @blueprint.route("/projects/<int:project_id>/queue")
@@ -80,18 +80,7 @@ def page_payload(project: Project, document: Document, user: User) -> dict[str, 
             "name": project.name,
             "guideline": project.guideline,
         },
-        "labels": [
-            {
-                "name": label.name,
-                "display_name": label.display_name,
-                "color": label.color,
-                "hotkey": label.hotkey,
-                "underline": label.underline,
-                "definition": label.definition,
-                "examples": example_lines(label.examples),
-            }
-            for label in project.labels
-        ],
+        "labels": labels_json(project),
         "link_rules": {kind: sorted(pairs) for kind, pairs in LINK_RULES.items()},
         "annotation": annotation_service.load_annotation(session, document, user),
         "sources": annotation_service.project_sources(session, project, user),
@@ -117,20 +106,5 @@ def page(project: Project, document_id: int) -> ResponseReturnValue:
         finished=payload["annotation"]["status"] in CLOSED_STATUSES,
         guideline=guideline,
         guideline_html=render_markdown(guideline.text),
-        label_definitions=label_definitions(project),
+        label_definitions=payload["labels"],
     )
-
-
-def label_definitions(project: Project) -> list[dict[str, Any]]:
-    """Each label's name, display name, key, definition and examples (one a
-    line), in the project's order: the guideline drawer and the key dialog."""
-    return [
-        {
-            "name": label.name,
-            "display_name": label.display_name,
-            "hotkey": label.hotkey,
-            "definition": label.definition,
-            "examples": example_lines(label.examples),
-        }
-        for label in project.labels
-    ]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,7 @@ from annotator.services.annotations import StaleVersion
 from annotator.services.documents import ImportRefused
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
 from annotator.services.review import DecisionBlocked, StaleReview, UndecidedGroups
+from annotator.web.requests import wants_json
 
 MESSAGES = {
     400: "The request was not valid.",
@@ -33,12 +34,8 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.is_json
-
-
 def _render(status: int, message: str) -> ResponseReturnValue:
-    if _wants_json():
+    if wants_json():
         return jsonify(error=message, status=status), status
     return render_template("error.html", status=status, message=message), status
 
@@ -115,7 +112,7 @@ def register(app: Flask) -> None:
         """A refusal no view turned into a form error: JSON as
         :func:`refusal` says under /api/ and to JSON requests, else the error
         page with the message and the same status."""
-        if _wants_json():
+        if wants_json():
             body, status = refusal(error)
             return jsonify(body), status
         message = str(error)

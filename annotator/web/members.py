@@ -14,7 +14,7 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import members as member_service
 from annotator.services import projects as project_service
-from annotator.services.errors import ServiceError
+from annotator.services.errors import LastAdmin, ServiceError
 from annotator.web.forms import ConfirmForm, MemberForm
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
@@ -34,6 +34,7 @@ def _user() -> User:
 @require_membership(Role.ADMIN)
 def members(project: Project) -> ResponseReturnValue:
     form = MemberForm()
+    status: int | None = None
     if form.validate_on_submit():
         user = member_service.account_to_add(
             current_session(), project, form.username.data, _user()
@@ -41,11 +42,17 @@ def members(project: Project) -> ResponseReturnValue:
         if user is None:
             form.username.errors.append(NO_SUCH_ACCOUNT.format(form.username.data))
         else:
-            project_service.add_member(
-                current_session(), project, user, form.role.data, _user()
-            )
-            flash(f"{user.username} is now {form.role.data}.", "info")
-            return redirect(url_for("projects.members", project_id=project.id))
+            try:
+                project_service.add_member(
+                    current_session(), project, user, form.role.data, _user()
+                )
+            except LastAdmin as error:
+                # Nothing changed: say so beside the role that was asked for.
+                form.role.errors.append(f"Nothing changed: {error}")
+                status = 409
+            else:
+                flash(f"{user.username} is now {form.role.data}.", "info")
+                return redirect(url_for("projects.members", project_id=project.id))
     # Only site admins may see every account; others type a username.
     choices = (
         member_service.addable_accounts(current_session(), project)
@@ -58,7 +65,7 @@ def members(project: Project) -> ResponseReturnValue:
         form=form,
         choices=choices,
         members=project_service.members(current_session(), project),
-    ), 400 if form.errors else 200
+    ), status or (400 if form.errors else 200)
 
 
 @blueprint.route(

@@ -17,13 +17,14 @@ from flask_login import current_user
 
 from annotator.core.labels import LabelSpec, example_lines
 from annotator.core.progress import STATUS_MEANING, DocumentStatus
-from annotator.extensions import current_session, db
-from annotator.models import Document, Project, Role, User
+from annotator.extensions import current_session
+from annotator.models import Project, Role, User
 from annotator.services import layers as layer_service
 from annotator.services import overview as overview_service
 from annotator.services import progress as progress_service
 from annotator.services import projects as project_service
-from annotator.services.errors import ServiceError
+from annotator.services.documents import find_document
+from annotator.services.errors import NotFoundError, ServiceError
 from annotator.web.forms import (
     NEW_LABEL_ROWS,
     LabelsForm,
@@ -128,8 +129,9 @@ def _looks(project: Project) -> dict[str, str]:
 @blueprint.route("/projects/<int:project_id>/documents/<int:document_id>")
 @require_membership(Role.REVIEWER)
 def document(project: Project, document_id: int) -> ResponseReturnValue:
-    found = db.session.get(Document, document_id)
-    if found is None or found.project_id != project.id:
+    try:
+        found = find_document(current_session(), project, document_id)
+    except NotFoundError:
         abort(404)
     refuse_while_annotating(found.id)
     shown = request.args.get("names") == "shown"

@@ -1,18 +1,25 @@
-"""The app's request class: a multipart body with a part that has no name is
-refused with 400. Werkzeug files such a part under the key None, and
-Flask-WTF's CSRF check (which reads every POST's form before any view) calls
-``key.endswith`` on each key: a 500 on every POST of the app, found by the
-API fuzz test."""
+"""What a request is and wants: :func:`wants_json` (the one test of whether
+an answer, an error above all, goes out as JSON), and the app's request
+class: a multipart body with a part that has no name is refused with 400.
+Werkzeug files such a part under the key None, and Flask-WTF's CSRF check
+(which reads every POST's form before any view) calls ``key.endswith`` on
+each key: a 500 on every POST of the app, found by the API fuzz test."""
 
 from __future__ import annotations
 
-from flask import Request
+from flask import Request, request
 from werkzeug.exceptions import BadRequest
 
 NAMELESS_PART = (
     "A part of the multipart body has no name: each part needs "
     'Content-Disposition: form-data; name="..."'
 )
+
+
+def wants_json() -> bool:
+    """Whether the current request is answered in JSON (errors included):
+    anything under ``/api/``, and any request with a JSON body."""
+    return request.path.startswith("/api/") or request.is_json
 
 
 class AnnotatorRequest(Request):

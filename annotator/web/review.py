@@ -18,6 +18,7 @@ from annotator.extensions import current_session
 from annotator.models import Document, Project, Role, User
 from annotator.services import adjudication as adjudication_service
 from annotator.services import review as review_service
+from annotator.services.documents import find_document
 from annotator.services.errors import NotFoundError
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
@@ -45,7 +46,7 @@ def _user() -> User:
 def _document(project: Project, document_id: int) -> Document:
     """The project's document, or 404; 403 while the caller annotates it."""
     try:
-        found = review_service.find_document(current_session(), project, document_id)
+        found = find_document(current_session(), project, document_id)
     except NotFoundError:
         abort(404)
     refuse_while_annotating(found.id)

@@ -19,6 +19,7 @@ from annotator.models import Project, Role, User
 from annotator.services.blind import annotating_in, is_annotating
 from annotator.services.projects import has_role, project_and_role
 from annotator.web.bearer import by_token
+from annotator.web.requests import wants_json
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -47,12 +48,8 @@ def public(view: View) -> View:
     return view
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.is_json
-
-
 def _refuse_anonymous() -> Any:
-    if _wants_json():
+    if wants_json():
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

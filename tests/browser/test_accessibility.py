@@ -270,3 +270,23 @@ def test_suggestions_page_with_a_training_passes_axe(
     )
     assert serious_violations(page) == []
     assert page.console_errors == []
+
+
+def test_members_page_with_the_last_admin_refusal_passes_axe(page, project, users):
+    """The members page, and the same page after trying to demote the
+    project's last admin: the refusal sits under the Role field."""
+    _log_in(page, "padmin")
+    page.goto(f"/projects/{project.id}/members")
+    expect(page.get_by_role("heading", name="Alpha: members")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Username").fill("padmin")
+    page.get_by_label("Role").select_option("annotator")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nothing changed: padmin is the last admin of Alpha: make someone else "
+        "its admin first"
+    )
+    expect(page.get_by_label("Role")).to_have_value("annotator")
+    assert serious_violations(page) == []
+    # The refused form's own answer is a 409, which Chromium logs; nothing else.
+    assert [e for e in page.console_errors if "409 (CONFLICT)" not in e] == []

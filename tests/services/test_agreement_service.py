@@ -17,7 +17,7 @@ from annotator.core.diff import GroupKind
 from annotator.extensions import db
 from annotator.models import Assignment, AssignmentStatus, Document, Label, Span, User
 from annotator.services import agreement, review, seeding
-from annotator.services.documents import import_files
+from annotator.services.documents import find_document, import_files
 from annotator.services.errors import NotFoundError, ServiceError
 
 SEED_FILE = (
@@ -343,7 +343,7 @@ def test_documents_are_found_only_in_their_own_project(sampled, other_project):
     import_jsonl(other_project, {"id": "secret", "text": "Beta's secret article."})
     secret = db.session.scalar(select(Document).where(Document.external_id == "secret"))
     with pytest.raises(NotFoundError):
-        agreement.find_document(db.session, sampled, secret.id)
+        find_document(db.session, sampled, secret.id)
     with pytest.raises(NotFoundError):
         agreement.document_comparison(db.session, sampled, secret)
 

@@ -1,6 +1,7 @@
 """The members page: site admins choose from existing accounts, project
 admins type a username; removing a member asks first and keeps their work."""
 
+import pytest
 from sqlalchemy import func, select
 
 from annotator.extensions import db
@@ -170,7 +171,26 @@ def test_the_projects_last_admin_cannot_be_removed_or_demoted(client, project, u
     url = f"/projects/{project.id}/members/{padmin.id}/remove"
     response = client.post(url, data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 400
-    assert "padmin is the last admin of Alpha" in response.get_data(as_text=True)
+    removal = response.get_data(as_text=True)
+    assert "Nothing changed: padmin is the last admin of Alpha" in removal
+    assert "Remove padmin</button>" in removal  # the confirmation, not an error page
+    assert padmin.id in _members(project)
+
+
+LAST_ADMIN = (
+    '<span class="error" role="alert">Nothing changed: padmin is the last admin '
+    "of Alpha: make someone else its admin first</span>"
+)
+
+
+@pytest.mark.parametrize("who", ["padmin", "siteadmin"])
+def test_demoting_the_last_admin_is_an_error_beside_the_role(
+    client, project, users, who
+):
+    """The members page comes back with the form as it was sent and the
+    refusal under the role field (not an error page), and nothing changed."""
+    padmin = users["padmin"]
+    login(client, who)
     members_url = f"/projects/{project.id}/members"
     demoted = client.post(
         members_url,
@@ -181,7 +201,24 @@ def test_the_projects_last_admin_cannot_be_removed_or_demoted(client, project, u
         },
     )
     assert demoted.status_code == 409
-    assert "padmin is the last admin of Alpha" in demoted.get_data(as_text=True)
+    page = demoted.get_data(as_text=True)
+    assert "<h1>Alpha: members</h1>" in page
+    role_field = page[page.index('<select id="role"') :]
+    role_field = role_field[: role_field.index("</p>")]
+    assert '<option selected value="annotator">annotator</option>' in role_field
+    assert LAST_ADMIN in role_field
+    assert page.count(LAST_ADMIN) == 1
+    assert "padmin" in page[page.index('id="username"') :]  # the name stays filled in
     assert padmin.id in _members(project)
     db.session.expire_all()
     assert projects.membership_of(db.session, project.id, padmin.id).role == "admin"
+    # The form still works after the refusal: promote someone, then demote.
+    again = client.post(
+        members_url,
+        data={
+            "username": "reviewer",
+            "role": "admin",
+            "csrf_token": csrf_token(client, members_url),
+        },
+    )
+    assert again.status_code == 302

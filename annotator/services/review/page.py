@@ -19,6 +19,7 @@ from annotator.models import (
 )
 from annotator.services.errors import NotFoundError
 from annotator.services.history import history_json, iso, usernames
+from annotator.services.labels import labels_json
 from annotator.services.review.gold import Decided, decided_on, gold_links_of, link_json
 from annotator.services.review.work import (
     Submitted,
@@ -220,16 +221,7 @@ def document_review(
         },
         **_state_json(session, adjudication, view),
         "names_shown": show_names,
-        "labels": [
-            {
-                "name": label.name,
-                "display_name": label.display_name,
-                "color": label.color,
-                "hotkey": label.hotkey,
-                "underline": label.underline,
-            }
-            for label in project.labels
-        ],
+        "labels": labels_json(project),
         "annotators": [
             {"key": view.keys[uid], "n_spans": len(spans)}
             for uid, spans in work.by_annotator().items()

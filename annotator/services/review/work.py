@@ -16,7 +16,6 @@ from annotator.core.diff import Group, SpanTriple, align
 from annotator.models import Document, GoldSpan, Label, Project, SpanLink
 from annotator.models import Span as SpanRow
 from annotator.services import submitted
-from annotator.services.errors import NotFoundError
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +115,6 @@ def gold_ends(gold: Iterable[GoldSpan]) -> list[rules.GoldEnd]:
         )
         for g in gold
     ]
-
-
-def find_document(session: Session, project: Project, document_id: int) -> Document:
-    """The project's document ``document_id``; another project's is not found."""
-    found = session.get(Document, document_id)
-    if found is None or found.project_id != project.id:
-        raise NotFoundError(f"no document {document_id} in {project.name}")
-    return found
 
 
 def project_work(

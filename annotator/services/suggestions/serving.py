@@ -244,7 +244,7 @@ def _record(
         entity="suggestion",
         entity_id=row.id,
         action=str(decision),
-        data={"document_id": document.id, **item.to_json(), "span_id": span_id},
+        data=audit.document_change(document.id, {**item.to_json(), "span_id": span_id}),
     )
 
 

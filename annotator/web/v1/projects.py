@@ -12,6 +12,7 @@ from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import members as member_service
 from annotator.services import projects as project_service
+from annotator.services.labels import labels_json
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
 from annotator.web.security import login_required, require_membership
@@ -19,7 +20,7 @@ from annotator.web.v1 import api_v1
 from annotator.web.v1.docs import STRING, array, obj, operation, ref
 from annotator.web.v1.docs import json_body as body_doc
 from annotator.web.v1.params import refuse
-from annotator.web.v1.shapes import ROLE, label_json, member_json, project_json
+from annotator.web.v1.shapes import ROLE, member_json, project_json
 
 PROJECT = "/projects/<int:project_id>"
 #: The same answer for an unknown name and for an account a project admin
@@ -51,7 +52,7 @@ def projects() -> ResponseReturnValue:
     tags=["projects"],
 )
 def project(project: Project) -> ResponseReturnValue:
-    labels = [label_json(label) for label in project.labels]
+    labels = labels_json(project)
     return jsonify(project_json(project, g.role) | {"labels": labels})
 
 
@@ -61,7 +62,7 @@ def project(project: Project) -> ResponseReturnValue:
     "The project's labels, in order", response=array(ref("Label")), tags=["projects"]
 )
 def labels(project: Project) -> ResponseReturnValue:
-    return jsonify([label_json(label) for label in project.labels])
+    return jsonify(labels_json(project))
 
 
 @api_v1.get(f"{PROJECT}/members")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.models import Label, Project, User
+from annotator.core.labels import UNDERLINE_STYLES
+from annotator.models import Project, User
 from annotator.web.v1.docs import (
     BOOLEAN,
     INTEGER,
@@ -20,23 +21,13 @@ from annotator.web.v1.docs import (
 ROLE: Schema = {"type": "string", "enum": ["annotator", "reviewer", "admin"]}
 
 
-def label_json(label: Label) -> dict[str, Any]:
-    return {
-        "name": label.name,
-        "display_name": label.display_name,
-        "color": label.color,
-        "hotkey": label.hotkey,
-        "definition": label.definition,
-        "examples": [line for line in label.examples.splitlines() if line.strip()],
-    }
-
-
 LABEL = obj(
     ["name", "display_name", "color"],
     name=STRING,
     display_name=STRING,
     color=STRING,
     hotkey=STRING,
+    underline={"type": "string", "enum": list(UNDERLINE_STYLES)},
     definition=STRING,
     examples=array(STRING),
 )
