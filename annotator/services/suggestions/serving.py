@@ -1,4 +1,5 @@
-"""An annotator's suggestions on a document, and accepting or rejecting one.
+"""An annotator's suggestions on a document (``decisions`` accepts, rejects
+and undoes them).
 
 Suggestions are computed from the document text by the project's active
 suggesters, the same for every annotator (blind annotation holds); each
@@ -7,7 +8,6 @@ minus spans they already drew. A suggestion is never a span: only an
 accepted one becomes the annotator's own span (origin ``suggested``), and
 only then does it count anywhere (agreement, review, gold, exports).
 
-Accept and reject name the assignment ``version`` like every span write.
 Offsets are code points, end exclusive.
 """
 
@@ -29,12 +29,9 @@ from annotator.models import (
     RegisteredSuggester,
     Span,
     SuggestionDecision,
-    SuggestionOutcome,
     User,
 )
 from annotator.services import annotations as annotation_service
-from annotator.services import audit
-from annotator.services.errors import NotFoundError
 from annotator.services.suggestions.factory import load_suggester
 from annotator.services.suggestions.settings import (
     active_suggesters,
@@ -159,9 +156,12 @@ def _drawn(
     return {(start, end, name) for start, end, name in rows}
 
 
-def _for_user(
+def offered_to(
     session: Session, project: Project, document: Document, user: User
 ) -> list[Offered]:
+    """The suggestions ``user`` is offered on a document assigned to them:
+    everyone's minus those they answered or drew already (404 when it is
+    not assigned to them)."""
     annotation_service.assignment_for(session, document, user)
     answered = _answered(session, document, user)
     drawn = _drawn(session, document, user)
@@ -179,104 +179,6 @@ def suggestions_for(
 ) -> list[dict[str, Any]]:
     """The caller's current suggestions on a document assigned to them, in
     text order (404 when it is not assigned to them)."""
-    found = [item.to_json() for item in _for_user(session, project, document, user)]
+    found = [item.to_json() for item in offered_to(session, project, document, user)]
     session.commit()
     return found
-
-
-def _find(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-) -> Offered:
-    for item in _for_user(session, project, document, user):
-        if item.id == suggestion_id:
-            return item
-    raise NotFoundError(
-        f"no suggestion {suggestion_id} for you on this document (answered "
-        "already, or no longer suggested)"
-    )
-
-
-def _record(
-    session: Session,
-    document: Document,
-    user: User,
-    item: Offered,
-    decision: SuggestionOutcome,
-    span_id: int | None,
-) -> None:
-    s = item.suggestion
-    row = SuggestionDecision(
-        document_id=document.id,
-        annotator_id=user.id,
-        suggestion_id=item.id,
-        start=s.start,
-        end=s.end,
-        label=s.label,
-        score=s.score,
-        suggester=item.suggester,
-        suggester_version=item.version,
-        decision=decision,
-        span_id=span_id,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=user.id,
-        project_id=document.project_id,
-        entity="suggestion",
-        entity_id=row.id,
-        action=str(decision),
-        data={"document_id": document.id, **item.to_json(), "span_id": span_id},
-    )
-
-
-def accept_suggestion(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-    data: dict[str, Any],
-) -> tuple[dict[str, Any], int]:
-    """Make the suggestion the caller's own span (origin ``suggested``, with
-    the suggester's name and version) if ``data["version"]`` is current;
-    commit; (the span as the span API answers it, the new version)."""
-    item = _find(session, project, document, user, suggestion_id)
-    s = item.suggestion
-    body = {"start": s.start, "end": s.end, "label": s.label}
-    row, created, version = annotation_service.add_span(
-        session,
-        project,
-        document,
-        user,
-        {**body, "version": data.get("version")},
-        suggested_by=(item.suggester, item.version),
-    )
-    _record(session, document, user, item, SuggestionOutcome.ACCEPTED, row.id)
-    session.commit()
-    return created, version
-
-
-def reject_suggestion(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-    data: dict[str, Any],
-) -> int:
-    """Remember that the caller rejected the suggestion (it is not offered
-    to them again) if ``data["version"]`` is current; commit; the new
-    version."""
-    item = _find(session, project, document, user, suggestion_id)
-    _, version = annotation_service.claim_version(
-        session, document, user, data.get("version")
-    )
-    _record(session, document, user, item, SuggestionOutcome.REJECTED, None)
-    session.commit()
-    return version
