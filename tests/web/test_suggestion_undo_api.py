@@ -127,4 +127,3 @@ def test_a_submitted_document_refuses_undo_until_reopened(api):
     assert response.status_code == 400
     assert response.get_json()["field"] == "status"
     assert span_count() == 1
-
