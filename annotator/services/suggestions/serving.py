@@ -32,6 +32,7 @@ from annotator.models import (
     User,
 )
 from annotator.services import annotations as annotation_service
+from annotator.services.suggestions import cache
 from annotator.services.suggestions.factory import load_suggester
 from annotator.services.suggestions.settings import (
     active_suggesters,
@@ -83,8 +84,27 @@ def _run(
     document: Document,
     labels: list[str],
 ) -> list[Offered]:
-    """One suggester's valid suggestions; a failure is recorded on it for
-    the admins (never a broken annotation page) and gives none."""
+    """One suggester's valid suggestions, from the cache when it has run on
+    this text with this version already (see ``cache``)."""
+    key = cache.key_for(session, registered, document, labels)
+    kept = cache.cache_for(session).get(key)
+    if kept is not None:
+        return list(kept)
+    found = _compute(session, registered, document, labels)
+    if found is None:
+        return []
+    cache.cache_for(session).put(key, tuple(found))
+    return found
+
+
+def _compute(
+    session: Session,
+    registered: RegisteredSuggester,
+    document: Document,
+    labels: list[str],
+) -> list[Offered] | None:
+    """Run one suggester: its valid suggestions, or None when it failed (the
+    failure recorded on it for the admins, never a broken annotation page)."""
     try:
         suggester = load_suggester(session, registered)
         # A service that is told which document it reads (the http kind).
@@ -95,7 +115,7 @@ def _run(
     except SuggesterError as error:
         log.warning("suggester %s failed: %s", registered.name, error)
         registered.last_error = str(error)[:2000]
-        return []
+        return None
     except Exception as error:  # a model or service of the team's own
         # Anything else a suggester raises is its fault, not the page's:
         # recorded for the admins like a SuggesterError, the page still works.
@@ -103,7 +123,7 @@ def _run(
         registered.last_error = f"suggester broke: {type(error).__name__}: {error}"[
             :2000
         ]
-        return []
+        return None
     wanted = set(labels)
     valid = [s for s in found if _valid(s, document.text_length, wanted)]
     if len(valid) < len(found):
