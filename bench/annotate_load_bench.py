@@ -40,7 +40,7 @@ from annotator.services import accounts, documents, projects
 from annotator.services import annotations as annotation_service
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "bench-password-1"
+PASSWORD = "pages-drawn-quickly-7"  # must not hold the username "bench"
 SENTENCE = (
     "Officials said the attack was possibly staged, while the ministry denied "
     "any involvement and warned of a false-flag operation near the border. "

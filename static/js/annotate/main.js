@@ -615,6 +615,7 @@ function firstDraw() {
     page.listDeferred = false;
     draw();
     await suggestions.load();
+    performance.mark("annotate-suggestions"); // read by bench/annotate_suggestions_bench.py
     ui.root.dataset.ready = "true";
   });
 }
