@@ -142,22 +142,26 @@ class Annotator:
         mouse.down()
         mouse.move(box["x2"], box["y2"], steps=4)
         mouse.up()
+        self.page.wait_for_timeout(150)  # a person's pause; no event counted
         self.press(self.hotkeys[span[2]])
         if exact:
             self.page.keyboard.up("Alt")
 
     def draw(self, span: Span) -> None:
-        """Draw a gold span; if snapping missed its boundaries, delete the
-        span made and draw it again with exact characters."""
-        before = self.stored()
-        self.drag(span, exact=False)
-        after = self.stored()
-        if span in after:
-            return
-        if after - before:
-            self.press("Delete")  # the span just made is selected
-            self.saved()
-        self.drag(span, exact=True)
+        """Draw a gold span; if snapping missed its boundaries (or the drag
+        missed), delete the span made and draw it again with exact
+        characters (every attempt counted)."""
+        exact = False
+        for _ in range(3):
+            before = self.stored()
+            self.drag(span, exact)
+            after = self.stored()
+            if span in after:
+                return
+            if after - before:
+                self.press("Delete")  # the span just made is selected
+                self.saved()
+            exact = True
 
     def answer_suggestions(self, gold: set[Span]) -> None:
         by_id = {
@@ -207,7 +211,7 @@ def prepare(text: str) -> dict[str, str]:
 
 def run(page: Any, url: str, text: str, gold: list[Span], suggest: bool) -> Annotator:
     page.goto(url)
-    page.wait_for_selector("#document-text[data-ready='true']")
+    page.wait_for_selector("#document-text[data-ready='true'][data-role='editing']")
     annotator = Annotator(page, text)
     if suggest:
         annotator.answer_suggestions(set(gold))
