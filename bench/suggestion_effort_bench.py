@@ -128,11 +128,17 @@ class Annotator:
     def drag(self, span: Span, exact: bool) -> None:
         start, end = utf16(self.text, span[0]), utf16(self.text, span[1])
         box = self.page.evaluate(CHAR_BOXES, [start, end])
-        if box["y1"] < 60 or box["y2"] > box["height"] - 10:
+        # Under the sticky bars (about 100 px) or below the window: scroll.
+        if box["y1"] < 200 or box["y2"] > box["height"] - 40:
             self.events["scrolls"] += 1
             self.page.mouse.wheel(0, box["y1"] - box["height"] / 3)
-            self.page.wait_for_timeout(100)
-            box = self.page.evaluate(CHAR_BOXES, [start, end])
+            # Until the scroll has settled: a drag from a stale point snaps
+            # to other words (then it is redone, and counted).
+            settled = None
+            while settled != box:
+                settled = box
+                self.page.wait_for_timeout(200)
+                box = self.page.evaluate(CHAR_BOXES, [start, end])
         if exact:
             self.events["keys"] += 1  # holding Alt
             self.page.keyboard.down("Alt")
@@ -142,10 +148,10 @@ class Annotator:
         mouse.down()
         mouse.move(box["x2"], box["y2"], steps=4)
         mouse.up()
+        if exact:  # the page took Alt from the mouse; a key with Alt is no label key
+            self.page.keyboard.up("Alt")
         self.page.wait_for_timeout(150)  # a person's pause; no event counted
         self.press(self.hotkeys[span[2]])
-        if exact:
-            self.page.keyboard.up("Alt")
 
     def draw(self, span: Span) -> None:
         """Draw a gold span; if snapping missed its boundaries (or the drag

@@ -318,11 +318,13 @@ export class Suggestions {
     return gone.has(focused) ? neighbourOf(order, focused) : focused;
   }
 
-  /** Take `removed` out of the list, redraw, and focus `next` if given. */
+  /**
+   * Take `removed` out of the list and focus `next` if given. No redraw: the
+   * Editor's step (or the undo or redo) has drawn the text already, once.
+   */
   #after(next, removed) {
     const hadFocus = this.ui.suggestionList.contains(document.activeElement);
     this.#unlist(removed);
-    this.draw();
     if (next) this.#focus(next);
     else if (hadFocus || document.activeElement === document.body) {
       this.ui.suggestionHeading.focus();
