@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -40,7 +41,7 @@ from annotator.services import accounts, documents, projects
 from annotator.services import annotations as annotation_service
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "bench-password-1"
+PASSWORD = "pages-drawn-quickly-7"  # must not hold the username "bench"
 SENTENCE = (
     "Officials said the attack was possibly staged, while the ministry denied "
     "any involvement and warned of a false-flag operation near the border. "
@@ -82,19 +83,19 @@ def word_starts(text: str) -> list[int]:
 def add_spans(
     project: Project, document: Document, user: User, text: str, count: int
 ) -> None:
-    """`count` spans of one to six words, some nested in others."""
+    """`count` different spans of one to six words, some nested in others."""
     starts = word_starts(text)
     chooser = random.Random(7)
     version = annotation_service.assignment_for(db.session, document, user).version
-    for _ in range(count):
+    made: set[tuple[int, int, str]] = set()
+    while len(made) < count:
         first = chooser.randrange(len(starts) - 8)
         end = starts[first + chooser.randint(1, 6)] - 1
-        body = {
-            "version": version,
-            "start": starts[first],
-            "end": end,
-            "label": chooser.choice(LABELS),
-        }
+        span = (starts[first], end, chooser.choice(LABELS))
+        if span in made:  # the same span twice is refused
+            continue
+        made.add(span)
+        body = {"version": version, "start": span[0], "end": end, "label": span[2]}
         _, version = annotation_service.create_span(
             db.session, project, document, user, body
         )
@@ -135,7 +136,7 @@ def serving(folder: Path, database: Path) -> Iterator[str]:
         **os.environ,
         "ANNOTATOR_INSTANCE_PATH": str(folder),
         "ANNOTATOR_DATABASE_URL": f"sqlite:///{database}",
-        "ANNOTATOR_SECRET_KEY": "bench-secret",
+        "ANNOTATOR_SECRET_KEY": secrets.token_hex(32),  # 32+ characters needed
     }
     port = free_port()
     annotator = str(Path(sys.executable).parent / "annotator")
@@ -154,7 +155,7 @@ def serving(folder: Path, database: Path) -> Iterator[str]:
 
 
 def wait_for(port: int) -> None:
-    for _ in range(100):
+    for _ in range(600):  # a minute: gunicorn starts slowly on a loaded machine
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
             return

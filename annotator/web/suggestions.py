@@ -1,5 +1,6 @@
 """The suggestions API of the annotation page (routes on the ``api``
-blueprint): the caller's suggestions on a document, accept and reject.
+blueprint): the caller's suggestions on a document, accept and reject, and
+undoing either.
 CSRF token in the X-CSRFToken header, like every write of the page."""
 
 from __future__ import annotations
@@ -82,3 +83,28 @@ def reject_suggestion(
         current_session(), project, document, _user(), suggestion_id, json_body()
     )
     return jsonify(version=version)
+
+
+@blueprint.delete(f"{ONE}/decision")
+@require_membership(Role.ANNOTATOR)
+@json_refusals
+@operation(
+    "Undo the caller's accept or reject: the suggestion is offered again and "
+    "the span an acceptance made is deleted (with its links)",
+    body=body(VERSIONED),
+    response=obj(
+        ["version", "deleted_span", "deleted_links"],
+        version=INTEGER,
+        deleted_span={"type": ["integer", "null"]},
+        deleted_links=array(INTEGER),
+    ),
+    tags=TAGS,
+)
+def undo_decision(
+    project: Project, document_id: int, suggestion_id: str
+) -> ResponseReturnValue:
+    document = project_document(project, document_id)
+    undone = suggestions.undo_decision(
+        current_session(), document, _user(), suggestion_id, json_body()
+    )
+    return jsonify(undone)

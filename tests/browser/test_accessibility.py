@@ -161,7 +161,8 @@ def test_import_page_and_its_preview_pass_axe(page, project, tmp_path):
 
 def test_annotation_page_with_suggestions_passes_axe(page, project, users):
     """Suggestions drawn dashed in the text and listed, one focused, one
-    accepted (a span and a message), at desktop and phone widths."""
+    accepted (a span and a message) and the accept undone, at desktop and
+    phone widths."""
     from annotator.services.suggestions.settings import set_suggestions
     from tests.browser.annotating import start_annotating, wait_saved
 
@@ -175,6 +176,11 @@ def test_annotation_page_with_suggestions_passes_axe(page, project, users):
     page.keyboard.press("Enter")
     wait_saved(page)
     expect(page.locator("#annotate-message")).to_be_visible()
+    assert serious_violations(page) == []
+    # Undone: the suggestion back in its place in the list, announced.
+    page.keyboard.press("Control+z")
+    wait_saved(page)
+    expect(page.locator("#annotate-message")).to_contain_text("Undone: accept")
     assert serious_violations(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("#panel-toggle").click()

@@ -6,7 +6,10 @@ import { OffsetIndex } from "../../static/js/lib/offsets.js";
 import {
   answeredIn,
   countByLabel,
+  inTextOrder,
   neighbourOf,
+  pendingAnswers,
+  placeOf,
   scoreText,
   shownSuggestions,
 } from "../../static/js/lib/suggestionlist.js";
@@ -71,4 +74,52 @@ test("neighbourOf: the next, else the one before, else none", () => {
 test("scoreText shows two decimals", () => {
   assert.equal(scoreText(0.8), "0.80");
   assert.equal(scoreText(Number.NaN), "?");
+});
+
+describe("pendingAnswers", () => {
+  const hedge = suggestion("h", "reportedly", "hedge");
+  const accept = { path: "suggestions/h/accept" };
+  const reject = { path: "suggestions/h/reject" };
+  const undo = (decision) => ({
+    path: "suggestions/h/decision",
+    body: { decision, suggestion: hedge },
+  });
+
+  test("an accept or reject waiting to be saved hides the suggestion", () => {
+    assert.deepEqual([...pendingAnswers([accept]).answered], ["h"]);
+    assert.deepEqual([...answeredIn([reject, { path: "spans" }])], ["h"]);
+  });
+
+  test("an undo after it shows the suggestion again, with what its body carries", () => {
+    const { answered, undone } = pendingAnswers([accept, undo("accepted")]);
+    assert.equal(answered.size, 0);
+    assert.deepEqual(undone, [hedge]);
+  });
+
+  test("the last word counts: undo, then rejected again", () => {
+    const { answered, undone } = pendingAnswers([undo("rejected"), reject]);
+    assert.deepEqual([...answered], ["h"]);
+    assert.deepEqual(undone, []);
+  });
+
+  test("an undone suggestion the server lists as well is shown once", () => {
+    const index = new OffsetIndex(TEXT);
+    const { answered, undone } = pendingAnswers([undo("accepted")]);
+    const shown = shownSuggestions([hedge, ...undone], index, answered);
+    assert.deepEqual(shown.map((s) => s.id), ["h"]);
+  });
+});
+
+describe("placeOf", () => {
+  const items = [
+    suggestion("a", "Moscow", "claim"),
+    suggestion("b", "reportedly", "hedge"),
+    suggestion("c", "denied", "denial"),
+  ].sort(inTextOrder);
+
+  test("an item goes back where text order puts it", () => {
+    assert.equal(placeOf(items, suggestion("x", "中文", "claim")), 0);
+    assert.equal(placeOf(items, suggestion("y", "reportedly", "denial")), 1);
+    assert.equal(placeOf(items, suggestion("z", "it.", "claim")), 3);
+  });
 });

@@ -29,6 +29,7 @@ from annotator.services.annotations.spans import (
     add_span,
     create_span,
     delete_span,
+    remove_span,
     update_span,
 )
 from annotator.services.annotations.status import reopen_refusal, set_status
@@ -46,6 +47,7 @@ __all__ = [
     "delete_span",
     "load_annotation",
     "project_sources",
+    "remove_span",
     "reopen_refusal",
     "set_status",
     "span_json",

@@ -230,6 +230,23 @@ def delete_span(
     span_id: int,
     data: dict[str, Any],
 ) -> tuple[list[int], int]:
+    """Delete one of the user's spans with its links and audit row if
+    ``data["version"]`` is current; commit; (the links deleted, the new
+    version)."""
+    deleted = remove_span(session, document, user, span_id, data)
+    session.commit()
+    return deleted
+
+
+def remove_span(
+    session: Session,
+    document: Document,
+    user: User,
+    span_id: int,
+    data: dict[str, Any],
+) -> tuple[list[int], int]:
+    """:func:`delete_span` without the commit, for callers that write more
+    in the same transaction."""
     row = own_span(session, document, user, span_id)
     before = span_json(row, row.label.name)
     _, version = claim_version(session, document, user, data.get("version"))
@@ -245,5 +262,4 @@ def delete_span(
     session.delete(row)
     change = {"before": before, "deleted_links": link_ids}
     record_change(session, user, document, "span", span_id, "delete", change)
-    session.commit()
     return link_ids, version

@@ -1,4 +1,5 @@
-"""An annotator's suggestions on a document, and accepting or rejecting one.
+"""An annotator's suggestions on a document (``decisions`` accepts, rejects
+and undoes them).
 
 Suggestions are computed from the document text by the project's active
 suggesters, the same for every annotator (blind annotation holds); each
@@ -7,7 +8,6 @@ minus spans they already drew. A suggestion is never a span: only an
 accepted one becomes the annotator's own span (origin ``suggested``), and
 only then does it count anywhere (agreement, review, gold, exports).
 
-Accept and reject name the assignment ``version`` like every span write.
 Offsets are code points, end exclusive.
 """
 
@@ -29,12 +29,10 @@ from annotator.models import (
     RegisteredSuggester,
     Span,
     SuggestionDecision,
-    SuggestionOutcome,
     User,
 )
 from annotator.services import annotations as annotation_service
-from annotator.services import audit
-from annotator.services.errors import NotFoundError
+from annotator.services.suggestions import cache
 from annotator.services.suggestions.factory import load_suggester
 from annotator.services.suggestions.settings import (
     active_suggesters,
@@ -97,9 +95,31 @@ def propose(
     labels: list[str],
 ) -> Proposals:
     """One suggester's valid suggestions for the document, whatever the
-    project's mode; a failure is recorded on it for the admins (never a
-    broken annotation page) and gives none."""
-    name, version = registered.name, registered.version
+    project's mode, from the cache when it has run on this text with this
+    version already (see ``cache``); a failure is recorded on it for the
+    admins (never a broken annotation page) and gives none."""
+    key = cache.key_for(session, registered, document, labels)
+    kept = cache.cache_for(session).get(key)
+    if kept is not None:
+        offered = list(kept)
+        if offered:
+            return Proposals(offered[0].suggester, offered[0].version, offered)
+        return Proposals(registered.name, cache.key_version(key), offered)
+    found = _compute(session, registered, document, labels)
+    if found is None:
+        return Proposals(registered.name, registered.version, [])
+    cache.cache_for(session).put(key, tuple(found.offered))
+    return found
+
+
+def _compute(
+    session: Session,
+    registered: RegisteredSuggester,
+    document: Document,
+    labels: list[str],
+) -> Proposals | None:
+    """Run one suggester: its valid suggestions, or None when it failed (the
+    failure recorded on it for the admins, never a broken annotation page)."""
     try:
         suggester = load_suggester(session, registered)
         name, version = suggester.name, suggester.version
@@ -111,7 +131,7 @@ def propose(
     except SuggesterError as error:
         log.warning("suggester %s failed: %s", registered.name, error)
         registered.last_error = str(error)[:2000]
-        return Proposals(name, version, [])
+        return None
     except Exception as error:  # a model or service of the team's own
         # Anything else a suggester raises is its fault, not the page's:
         # recorded for the admins like a SuggesterError, the page still works.
@@ -119,7 +139,7 @@ def propose(
         registered.last_error = f"suggester broke: {type(error).__name__}: {error}"[
             :2000
         ]
-        return Proposals(name, version, [])
+        return None
     wanted = set(labels)
     valid = [s for s in found if _valid(s, document.text_length, wanted)]
     if len(valid) < len(found):
@@ -172,9 +192,12 @@ def _drawn(
     return {(start, end, name) for start, end, name in rows}
 
 
-def _for_user(
+def offered_to(
     session: Session, project: Project, document: Document, user: User
 ) -> list[Offered]:
+    """The suggestions ``user`` is offered on a document assigned to them:
+    everyone's minus those they answered or drew already (404 when it is
+    not assigned to them)."""
     annotation_service.assignment_for(session, document, user)
     answered = _answered(session, document, user)
     drawn = _drawn(session, document, user)
@@ -192,104 +215,6 @@ def suggestions_for(
 ) -> list[dict[str, Any]]:
     """The caller's current suggestions on a document assigned to them, in
     text order (404 when it is not assigned to them)."""
-    found = [item.to_json() for item in _for_user(session, project, document, user)]
+    found = [item.to_json() for item in offered_to(session, project, document, user)]
     session.commit()
     return found
-
-
-def _find(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-) -> Offered:
-    for item in _for_user(session, project, document, user):
-        if item.id == suggestion_id:
-            return item
-    raise NotFoundError(
-        f"no suggestion {suggestion_id} for you on this document (answered "
-        "already, or no longer suggested)"
-    )
-
-
-def _record(
-    session: Session,
-    document: Document,
-    user: User,
-    item: Offered,
-    decision: SuggestionOutcome,
-    span_id: int | None,
-) -> None:
-    s = item.suggestion
-    row = SuggestionDecision(
-        document_id=document.id,
-        annotator_id=user.id,
-        suggestion_id=item.id,
-        start=s.start,
-        end=s.end,
-        label=s.label,
-        score=s.score,
-        suggester=item.suggester,
-        suggester_version=item.version,
-        decision=decision,
-        span_id=span_id,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=user.id,
-        project_id=document.project_id,
-        entity="suggestion",
-        entity_id=row.id,
-        action=str(decision),
-        data=audit.document_change(document.id, {**item.to_json(), "span_id": span_id}),
-    )
-
-
-def accept_suggestion(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-    data: dict[str, Any],
-) -> tuple[dict[str, Any], int]:
-    """Make the suggestion the caller's own span (origin ``suggested``, with
-    the suggester's name and version) if ``data["version"]`` is current;
-    commit; (the span as the span API answers it, the new version)."""
-    item = _find(session, project, document, user, suggestion_id)
-    s = item.suggestion
-    body = {"start": s.start, "end": s.end, "label": s.label}
-    row, created, version = annotation_service.add_span(
-        session,
-        project,
-        document,
-        user,
-        {**body, "version": data.get("version")},
-        suggested_by=(item.suggester, item.version),
-    )
-    _record(session, document, user, item, SuggestionOutcome.ACCEPTED, row.id)
-    session.commit()
-    return created, version
-
-
-def reject_suggestion(
-    session: Session,
-    project: Project,
-    document: Document,
-    user: User,
-    suggestion_id: str,
-    data: dict[str, Any],
-) -> int:
-    """Remember that the caller rejected the suggestion (it is not offered
-    to them again) if ``data["version"]`` is current; commit; the new
-    version."""
-    item = _find(session, project, document, user, suggestion_id)
-    _, version = annotation_service.claim_version(
-        session, document, user, data.get("version")
-    )
-    _record(session, document, user, item, SuggestionOutcome.REJECTED, None)
-    session.commit()
-    return version

@@ -99,6 +99,51 @@ export class Editor {
     );
   }
 
+  /**
+   * Accept suggestions, as one step however many: each becomes a span of the
+   * page (a key of its own) and the queue sends its accept. Undo sends
+   * DELETE suggestions/<id>/decision, which also deletes the accepted span on
+   * the server, and hands the suggestions back to `view.offer`; redo accepts
+   * them again (`view.withdraw` first). Returns the spans' keys.
+   */
+  acceptSuggestions(items, view, label) {
+    const keys = items.map(() => this.state.newKey());
+    const made = new Map(); // key → the span its accept put on the page
+    const accept = () => {
+      items.forEach((item, i) => made.set(keys[i], this.#accept(keys[i], item)));
+    };
+    const forget = () => {
+      for (let i = items.length - 1; i >= 0; i -= 1) {
+        this.#unaccept(keys[i], made.get(keys[i]));
+        this.#forget(items[i], "accepted");
+      }
+      view.offer(items);
+    };
+    accept();
+    this.#record(label, () => {
+      view.withdraw(items);
+      accept();
+    }, forget);
+    return keys;
+  }
+
+  /** Reject suggestions, as one step; undo offers them again (see above). */
+  rejectSuggestions(items, view, label) {
+    const reject = () => {
+      for (const item of items) {
+        this.#send({ method: "POST", path: `suggestions/${item.id}/reject`, body: {} });
+      }
+    };
+    reject();
+    this.#record(label, () => {
+      view.withdraw(items);
+      reject();
+    }, () => {
+      for (const item of [...items].reverse()) this.#forget(item, "rejected");
+      view.offer(items);
+    });
+  }
+
   /** Submit or skip; not undoable (the page moves on). */
   setStatus(status, reason = "") {
     this.state.status = status;
@@ -123,6 +168,48 @@ export class Editor {
     const { id } = this.state.spans.get(key);
     this.state.removeSpan(key);
     this.#send({ method: "DELETE", path: `spans/${id}`, body: {} });
+  }
+
+  #accept(key, item) {
+    const { start, end, label } = item;
+    const tempId = this.newTempId();
+    const span = this.state.addSpan(key, tempId, { start, end, label });
+    // start/end/label only let a reload show the span before it is saved
+    // (AnnotationState.replay); the server takes them from the suggestion.
+    this.#send({
+      method: "POST",
+      path: `suggestions/${item.id}/accept`,
+      body: { start, end, label },
+      tempId,
+    });
+    return span;
+  }
+
+  /**
+   * Take an accepted span off the page. The server deletes the span the
+   * accept made along with the decision; a span under the same key that is
+   * another one (an undone delete re-created it: a new object, and on SQLite
+   * maybe even the same server id) is deleted like any span.
+   */
+  #unaccept(key, accepted) {
+    const span = this.state.spans.get(key);
+    if (!span) return;
+    if (span === accepted) this.state.removeSpan(key);
+    else this.#delete(key);
+  }
+
+  /**
+   * Forget the `decision` ("accepted" or "rejected") on `item`; the server
+   * reads only the version, the rest lets a reload show the undo before it
+   * is saved (AnnotationState.replay, lib/suggestionlist.js).
+   */
+  #forget(item, decision) {
+    const { id, start, end, label, score, suggester, version } = item;
+    this.#send({
+      method: "DELETE",
+      path: `suggestions/${id}/decision`,
+      body: { decision, suggestion: { id, start, end, label, score, suggester, version } },
+    });
   }
 
   #update(key, changes) {

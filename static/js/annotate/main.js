@@ -409,17 +409,21 @@ function saveNote() {
   session.editor.updateSpan(key, { note: ui.note.value });
 }
 
+/** Undo or redo; the live region says what (e.g. "Undone: accept Hedge “could”."). */
 function undo() {
-  if (!refuseEdit() && history.undo()) afterHistory();
+  const label = history.undoLabel;
+  if (!refuseEdit() && history.undo()) afterHistory(`Undone: ${label}.`);
 }
 
 function redo() {
-  if (!refuseEdit() && history.redo()) afterHistory();
+  const label = history.redoLabel;
+  if (!refuseEdit() && history.redo()) afterHistory(`Redone: ${label}.`);
 }
 
-function afterHistory() {
+function afterHistory(message) {
   if (!state.spans.has(page.selected)) page.selected = null;
   draw();
+  showMessage(message, "info");
   // A field with focus keeps what it shows while typing; after an undo it
   // shows the span's value again.
   const span = state.spans.get(page.selected);
@@ -611,6 +615,7 @@ function firstDraw() {
     page.listDeferred = false;
     draw();
     await suggestions.load();
+    performance.mark("annotate-suggestions"); // read by bench/annotate_suggestions_bench.py
     ui.root.dataset.ready = "true";
   });
 }

@@ -132,6 +132,13 @@ export class AnnotationState {
     } else if (method === "POST" && /^suggestions\/[^/]+\/accept$/.test(path)) {
       // An accepted suggestion: its span, with what the page sent along.
       this.addSpan(this.newKey(), tempId, body);
+    } else if (method === "DELETE" && /^suggestions\/[^/]+\/decision$/.test(path)) {
+      // An undone accept: its span goes (the server deletes it with the decision).
+      const { start, end, label } = body.suggestion ?? {};
+      const span = [...this.spans.values()].find(
+        (s) => s.start === start && s.end === end && s.label === label,
+      );
+      if (body.decision === "accepted" && span) this.removeSpan(span.key);
     } else if (method === "POST" && path === "status") {
       this.status = body.status;
     }

@@ -6,12 +6,14 @@
  * Delete or Backspace rejects it, A accepts every suggestion of its label
  * (also a button per label above the list).
  *
- * Accept and reject go through the page's save queue like every write, so
- * they carry the assignment version and survive reloads and 409s the same
- * way. An accepted suggestion becomes the annotator's own span (the server
- * stores it with origin "suggested"), drawn and edited like any span.
- * Neither is undoable with Ctrl+Z: the server remembers the decision; an
- * accepted span can be deleted like any span.
+ * Accept and reject are steps of the page's Editor (annotate/editor.js):
+ * saved through the save queue like every write, so they carry the
+ * assignment version and survive reloads and 409s the same way, and undone
+ * and redone with the page's history (Ctrl+Z, Ctrl+Shift+Z): undo forgets the
+ * decision on the server, deletes an accepted span, and hands the suggestion
+ * back here (offer). An accepted suggestion becomes the annotator's own span
+ * (the server stores it with origin "suggested"), drawn and edited like any
+ * span.
  *
  * Everything is built with textContent and properties, never HTML strings.
  */
@@ -19,9 +21,10 @@
 import { READ_ONLY } from "../lib/editlock.js";
 import { requestJson } from "../lib/http.js";
 import {
-  answeredIn,
   countByLabel,
   neighbourOf,
+  pendingAnswers,
+  placeOf,
   scoreText,
   shownSuggestions,
 } from "../lib/suggestionlist.js";
@@ -53,7 +56,9 @@ export class Suggestions {
     const response = await requestJson(`${this.api}/suggestions`).catch(() => null);
     if (response?.status !== 200) return;
     const pending = this.session.queue ? this.session.queue.pending() : [];
-    this.items = shownSuggestions(response.body.suggestions, this.index, answeredIn(pending));
+    const { answered, undone } = pendingAnswers(pending);
+    const found = [...response.body.suggestions, ...undone];
+    this.items = shownSuggestions(found, this.index, answered);
     this.loaded = true;
     this.render();
     this.draw();
@@ -239,53 +244,68 @@ export class Suggestions {
     const item = this.items.find((s) => s.id === id);
     if (!item || this.refuseEdit()) return;
     const next = this.#remove([id]);
-    this.#acceptOne(item);
+    const quote = this.#quote(item);
+    this.session.editor.acceptSuggestions([item], this, `accept ${quote}`);
     this.#after(next, [item]);
-    this.showMessage(
-      `Accepted: ${this.displayName(item.label)} “${this.excerpt(this.text, item.start16, item.end16, 32)}” is your span now.`,
-      "info",
-    );
+    this.showMessage(`Accepted: ${quote} is your span now.`, "info");
   }
 
   reject(id) {
     const item = this.items.find((s) => s.id === id);
     if (!item || this.refuseEdit()) return;
     const next = this.#remove([id]);
-    this.session.queue.enqueue({ method: "POST", path: `suggestions/${id}/reject`, body: {} });
+    const quote = this.#quote(item);
+    this.session.editor.rejectSuggestions([item], this, `reject ${quote}`);
     this.#after(next, [item]);
-    this.showMessage(
-      `Rejected: ${this.displayName(item.label)} “${this.excerpt(this.text, item.start16, item.end16, 32)}”.`,
-      "info",
-    );
+    this.showMessage(`Rejected: ${quote}.`, "info");
   }
 
   acceptLabel(label) {
     const chosen = this.items.filter((s) => s.label === label);
     if (chosen.length === 0 || this.refuseEdit()) return;
     const next = this.#remove(chosen.map((s) => s.id));
-    for (const item of chosen) this.#acceptOne(item);
-    this.#after(next, chosen);
     const noun = chosen.length === 1 ? "suggestion" : "suggestions";
-    this.showMessage(
-      `Accepted ${chosen.length} ${this.displayName(label)} ${noun}: they are your spans now.`,
-      "info",
-    );
+    const what = `${chosen.length} ${this.displayName(label)} ${noun}`;
+    this.session.editor.acceptSuggestions(chosen, this, `accept ${what}`);
+    this.#after(next, chosen);
+    this.showMessage(`Accepted ${what}: they are your spans now.`, "info");
   }
 
-  /** The suggestion becomes a span of the page at once; the queue saves it. */
-  #acceptOne(item) {
-    const { start, end, label } = item;
-    const queue = this.session.queue;
-    const tempId = queue.nextTempId();
-    this.state.addSpan(this.state.newKey(), tempId, { start, end, label });
-    // start/end/label only let a reload show the span before it is saved
-    // (AnnotationState.replay); the server takes them from the suggestion.
-    queue.enqueue({
-      method: "POST",
-      path: `suggestions/${item.id}/accept`,
-      body: { start, end, label },
-      tempId,
-    });
+  /** "Hedge “could”": the label and the words. */
+  #quote(item) {
+    const words = this.excerpt(this.text, item.start16, item.end16, 32);
+    return `${this.displayName(item.label)} “${words}”`;
+  }
+
+  /**
+   * Show `items` again, each in its place in text order (an undone accept or
+   * reject); the first gets focus if the list or nothing had it. The page
+   * redraws the text after the undo.
+   */
+  offer(items) {
+    const known = new Set(this.items.map((s) => s.id));
+    const back = items.filter((s) => !known.has(s.id));
+    for (const item of back) {
+      const at = placeOf(this.items, item);
+      const row = this.#listItem(item);
+      const before = this.items[at] ? this.rows.get(this.items[at].id) : null;
+      this.ui.suggestionList.insertBefore(row, before ?? null);
+      this.rows.set(item.id, row);
+      this.items.splice(at, 0, item);
+    }
+    this.#renderSummary();
+    this.#disableIfReadOnly(this.ui.suggestionList.querySelectorAll(".suggestion-actions button"));
+    const active = document.activeElement;
+    const idle = active === document.body || active === this.ui.suggestionHeading;
+    if (back.length && (idle || this.ui.suggestionList.contains(active))) {
+      this.#focus(back[0].id);
+    }
+  }
+
+  /** Take `items` off the list again (a redone accept or reject). */
+  withdraw(items) {
+    const next = this.#remove(items.map((s) => s.id));
+    this.#after(next, items);
   }
 
   /** Drop `ids` from view; the id to focus after them (if one had focus). */
@@ -298,11 +318,13 @@ export class Suggestions {
     return gone.has(focused) ? neighbourOf(order, focused) : focused;
   }
 
-  /** Take `removed` out of the list, redraw, and focus `next` if given. */
+  /**
+   * Take `removed` out of the list and focus `next` if given. No redraw: the
+   * Editor's step (or the undo or redo) has drawn the text already, once.
+   */
   #after(next, removed) {
     const hadFocus = this.ui.suggestionList.contains(document.activeElement);
     this.#unlist(removed);
-    this.draw();
     if (next) this.#focus(next);
     else if (hadFocus || document.activeElement === document.body) {
       this.ui.suggestionHeading.focus();
