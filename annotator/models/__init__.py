@@ -18,6 +18,7 @@ from annotator.models.gold import (
 from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
+from annotator.models.queue import DocumentUncertainty
 from annotator.models.suggestion import (
     CueLexiconVersion,
     RegisteredSuggester,
@@ -41,6 +42,7 @@ __all__ = [
     "Base",
     "CueLexiconVersion",
     "Document",
+    "DocumentUncertainty",
     "ExportJob",
     "ExportJobStatus",
     "GoldDecision",
