@@ -1,5 +1,6 @@
 """A project's suggestion settings for its admins: the mode and calibration
-share, the cue lexicon (one textarea per label, each save a new version) and
+share, the queue order (in order, random, by model uncertainty), the cue
+lexicon (one textarea per label, each save a new version) and
 the registered suggesters with their last error. Routes of the ``projects``
 blueprint (``projects.suggestions`` …)."""
 
@@ -14,9 +15,10 @@ from flask_login import current_user
 from annotator.core.suggestions.lexicon import contexts_to_text
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
+from annotator.services import queue_order
 from annotator.services.errors import FieldRefused
 from annotator.services.suggestions import lexicons, settings
-from annotator.web.forms import LexiconForm, SuggestionSettingsForm
+from annotator.web.forms import LexiconForm, QueueOrderForm, SuggestionSettingsForm
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
 
@@ -32,10 +34,14 @@ def _page(
     settings_form: SuggestionSettingsForm | None = None,
     lexicon_form: LexiconForm | None = None,
     label_texts: dict[str, str] | None = None,
+    queue_form: QueueOrderForm | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     session = current_session()
     stored = settings.settings_for(session, project.id)
+    queue = queue_order.queue_state(session, project)
+    if queue_form is None:
+        queue_form = QueueOrderForm(order=queue.order, seed=queue.seed)
     versions = lexicons.history(session, project)
     newest = versions[0].lexicon
     if settings_form is None:
@@ -59,6 +65,8 @@ def _page(
         label_texts=label_texts,
         versions=versions,
         suggesters=settings.active_suggesters(session, project.id),
+        queue_form=queue_form,
+        queue=queue,
     )
     session.commit()  # the defaults, made on a project's first visit
     return page, status
@@ -80,6 +88,25 @@ def suggestion_settings(project: Project) -> ResponseReturnValue:
         current_session(), project, form.mode.data or "", form.share.data, _user()
     )
     flash(f"Suggestions: {saved.mode}.", "info")
+    return redirect(url_for("projects.suggestions", project_id=project.id))
+
+
+@blueprint.route(f"{PAGE}/queue-order", methods=["POST"])
+@require_membership(Role.ADMIN)
+def set_queue_order(project: Project) -> ResponseReturnValue:
+    form = QueueOrderForm()
+    if not form.validate_on_submit():
+        return _page(project, queue_form=form, status=400)
+    try:
+        saved = queue_order.set_queue_order(
+            current_session(), project, form.order.data or "", form.seed.data, _user()
+        )
+    except FieldRefused as error:
+        field = form.seed if error.field == "seed" else form.order
+        field.errors = [str(error).removeprefix(f"{error.field}: ")]
+        return _page(project, queue_form=form, status=400)
+    seed = f" (seed {saved.seed})" if saved.order == "random" else ""
+    flash(f"Queue order: {saved.order}{seed}.", "info")
     return redirect(url_for("projects.suggestions", project_id=project.id))
 
 
