@@ -4,7 +4,7 @@ uncertainty a trained model stored when it was registered, refreshed by
 every registration."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from annotator.core.queue import random_rank
 from annotator.core.suggestions import SuggesterError, Suggestion
@@ -260,3 +260,29 @@ def test_rules_and_http_suggesters_do_not_score_documents(project, models):
         )
         == ""
     )
+
+
+def test_migration_0010_round_trip_keeps_projects_and_documents(project, models):
+    from annotator import migrations
+
+    add_documents(project, NAMES)
+    models["v1"] = SCORES
+    register(project, "v1")
+    queue_order.set_queue_order(db.session, project, "random", 8)
+    project_id = project.id
+    db.session.remove()
+    migrations.downgrade(db.engine, "0009")
+    try:
+        columns = {c["name"] for c in inspect(db.engine).get_columns("projects")}
+        assert "queue_order" not in columns
+        assert "queue_seed" not in columns
+    finally:
+        migrations.upgrade(db.engine)
+    found = db.session.get(type(project), project_id)
+    assert (found.name, found.queue_order, found.queue_seed) == (
+        "Alpha",
+        "in-order",
+        None,
+    )
+    assert len(db.session.scalars(select(Document)).all()) == len(NAMES)
+    assert queue_order.queue_state(db.session, found).scored == 0
