@@ -17,6 +17,7 @@ from annotator.cli_effect import suggestion_effect_command
 from annotator.cli_export import export_command
 from annotator.cli_guideline import set_guideline_command
 from annotator.cli_import import import_command
+from annotator.cli_queue import set_queue_order_command
 from annotator.cli_suggestions import add_suggester_command, set_suggestions_command
 from annotator.cli_train import train_command
 from annotator.extensions import current_session, db
@@ -56,6 +57,7 @@ cli.add_command(train_command)
 cli.add_command(set_suggestions_command)
 cli.add_command(add_suggester_command)
 cli.add_command(suggestion_effect_command)
+cli.add_command(set_queue_order_command)
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.extensions import current_session
-from annotator.models import SuggesterKind
-from annotator.services import projects
+from annotator.models import RegisteredSuggester, SuggesterKind
+from annotator.services import projects, queue_order
 from annotator.services.errors import ServiceError
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggesters.gold import TRAINING_LAYERS
@@ -78,7 +78,7 @@ def train_command(
             seed=seed,
             progress=_epoch,
         )
-        register_suggester(
+        registered = register_suggester(
             session,
             found,
             kind=SuggesterKind.SPANCAT,
@@ -92,7 +92,19 @@ def train_command(
     click.echo(
         f"Registered as {found.name}'s suggester {spancat.NAME} {report.version}."
     )
+    click.echo(_scored(queue_order.queue_state(session, found), registered))
     click.echo(f"Model {report.version} written to {report.path}")
+
+
+def _scored(state: queue_order.QueueState, registered: RegisteredSuggester) -> str:
+    """What the registration's scoring did, for the uncertainty queue order."""
+    if registered.last_error:
+        return f"Queue order by uncertainty: {registered.last_error}."
+    return (
+        f"Scored {state.scored} documents for the uncertainty queue order "
+        f"({state.with_proposals} with proposals); the queue order is "
+        f"{state.order}."
+    )
 
 
 def figures(report: spancat.TrainReport) -> str:

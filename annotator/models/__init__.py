@@ -19,6 +19,7 @@ from annotator.models.guideline import GuidelineRead, GuidelineVersion
 from annotator.models.job import JobStatus
 from annotator.models.project import ROLE_RANK, Label, Membership, Project, Role
 from annotator.models.pseudonym import Pseudonym
+from annotator.models.queue import DocumentUncertainty
 from annotator.models.suggestion import (
     CueLexiconVersion,
     RegisteredSuggester,
@@ -43,6 +44,7 @@ __all__ = [
     "Base",
     "CueLexiconVersion",
     "Document",
+    "DocumentUncertainty",
     "ExportJob",
     "ExportJobStatus",
     "GoldDecision",

@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.core.labels import ATTRIBUTE_NAMES as DEFAULT_ATTRIBUTE_NAMES
+from annotator.core.queue import MAX_SEED, QueueOrder
 from annotator.models.base import Base, JSONType, utcnow
 from annotator.models.user import User
 
@@ -29,6 +30,13 @@ class Project(Base):
     __table_args__ = (
         CheckConstraint("annotators_per_document >= 1", name="annotators_positive"),
         CheckConstraint("length(name) > 0", name="name_set"),
+        CheckConstraint(
+            "queue_order IN ('in-order', 'random', 'uncertainty')",
+            name="queue_order_known",
+        ),
+        CheckConstraint(
+            f"queue_seed >= 0 AND queue_seed <= {MAX_SEED}", name="queue_seed_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +51,12 @@ class Project(Base):
         default=lambda: list(DEFAULT_ATTRIBUTE_NAMES),
         server_default=DEFAULT_ATTRIBUTE_NAMES_SQL,
     )
+    #: Which document ``next_document`` hands out next (core/queue.py).
+    queue_order: Mapped[str] = mapped_column(
+        String(12), default=QueueOrder.IN_ORDER, server_default=QueueOrder.IN_ORDER
+    )
+    #: The seed of the ``random`` order; kept when another order is chosen.
+    queue_seed: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     labels: Mapped[list[Label]] = relationship(

@@ -17,7 +17,7 @@ from annotator.models import (
     Project,
     User,
 )
-from annotator.services import audit
+from annotator.services import audit, queue_order
 
 OPEN_STATUSES = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
 DONE_STATUSES = (AssignmentStatus.SUBMITTED, AssignmentStatus.SKIPPED)
@@ -103,8 +103,9 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
 
 def next_document(session: Session, project: Project, user: User) -> Document | None:
     """The user's oldest open document, or a new assignment on the first
-    document that still needs annotators; None when there is nothing left or
-    the account is deactivated."""
+    document, in the project's queue order (services/queue_order.py), that
+    still needs annotators; None when there is nothing left or the account
+    is deactivated."""
     current = open_assignments(session, project, user)
     if current:
         return current[0][0]
@@ -134,14 +135,14 @@ def next_document(session: Session, project: Project, user: User) -> Document | 
 
 
 def _lock_candidate(session: Session, project: Project, user: User) -> int | None:
-    """The first document still needing annotators, its row locked on
-    PostgreSQL (SQLite has no row locks and ignores FOR UPDATE)."""
-    return session.scalar(
-        _documents_needing_annotators(project, user)
-        .order_by(Document.id)
-        .limit(1)
-        .with_for_update(of=Document)
+    """The first document, in the queue order, still needing annotators,
+    its row locked on PostgreSQL (SQLite has no row locks and ignores FOR
+    UPDATE). The order only chooses which document is tried first: the
+    count after the insert guards every order alike."""
+    candidates = queue_order.ordered(
+        _documents_needing_annotators(project, user), project
     )
+    return session.scalar(candidates.limit(1).with_for_update(of=Document))
 
 
 def _assigned(session: Session, document_id: int) -> int:

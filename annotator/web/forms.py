@@ -33,6 +33,7 @@ from annotator.core.labels import (
     MAX_EXAMPLES_LENGTH,
     UNDERLINE_STYLES,
 )
+from annotator.core.queue import MAX_SEED
 from annotator.models import Role
 from annotator.services.guideline import MAX_GUIDELINE_CHARS
 from annotator.services.suggesters.training import DEFAULT_EPOCHS
@@ -310,6 +311,23 @@ class SuggestionSettingsForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0.0, max=1.0)],
         description="Documents annotated without suggestions, chosen by a "
         "seeded draw, the same for everyone: 0.1 is 10 %.",
+    )
+
+
+class QueueOrderForm(FlaskForm):
+    order = SelectField(
+        "Hand out documents",
+        choices=[
+            SelectChoice("in-order", "In order (as imported)"),
+            SelectChoice("random", "In a random order (seeded)"),
+            SelectChoice("uncertainty", "By model uncertainty (least sure first)"),
+        ],
+    )
+    seed = IntegerField(
+        f"Seed of the random order (0 to {MAX_SEED})",
+        validators=[Optional(), NumberRange(min=0, max=MAX_SEED)],
+        description="The same seed gives the same order. Empty: keep the "
+        "stored seed, or draw one.",
     )
 
 

@@ -1,8 +1,9 @@
 """A project's suggestion settings for its admins: the mode and calibration
-share, the cue lexicon (one textarea per label, each save a new version) and
-the registered suggesters with their last error, and training the project's
-spancat suggester in the background (a job: see web/training_jobs.py for its
-JSON; the page's script follows it, without the script a "Check again" link
+share, the queue order (in order, random, by model uncertainty), the cue
+lexicon (one textarea per label, each save a new version) and the registered
+suggesters with their last error, and training the project's spancat
+suggester in the background (a job: see web/training_jobs.py for its JSON;
+the page's script follows it, without the script a "Check again" link
 does). Routes of the ``projects`` blueprint (``projects.suggestions`` …)."""
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from flask_login import current_user
 from annotator.core.suggestions.lexicon import contexts_to_text
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
-from annotator.services import training_jobs
+from annotator.services import queue_order, training_jobs
 from annotator.services.errors import FieldRefused, ServiceError
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggestions import lexicons, settings
 from annotator.web import training_runner
 from annotator.web.errors import status_of
-from annotator.web.forms import LexiconForm, SuggestionSettingsForm, TrainingForm
+from annotator.web.forms import (
+    LexiconForm,
+    QueueOrderForm,
+    SuggestionSettingsForm,
+    TrainingForm,
+)
 from annotator.web.projects import blueprint
 from annotator.web.security import require_membership
 
@@ -38,12 +44,16 @@ def _page(
     settings_form: SuggestionSettingsForm | None = None,
     lexicon_form: LexiconForm | None = None,
     label_texts: dict[str, str] | None = None,
+    queue_form: QueueOrderForm | None = None,
     status: int = 200,
     training_form: TrainingForm | None = None,
     training_problem: str | None = None,
 ) -> ResponseReturnValue:
     session = current_session()
     stored = settings.settings_for(session, project.id)
+    queue = queue_order.queue_state(session, project)
+    if queue_form is None:
+        queue_form = QueueOrderForm(order=queue.order, seed=queue.seed)
     versions = lexicons.history(session, project)
     newest = versions[0].lexicon
     if settings_form is None:
@@ -74,6 +84,8 @@ def _page(
         install=spancat.INSTALL,
         held_out=round(training.DEFAULT_HELD_OUT * 100),
         label_names={label.name: label.display_name for label in project.labels},
+        queue_form=queue_form,
+        queue=queue,
     )
     session.commit()  # the defaults, made on a project's first visit
     return page, status
@@ -95,6 +107,25 @@ def suggestion_settings(project: Project) -> ResponseReturnValue:
         current_session(), project, form.mode.data or "", form.share.data, _user()
     )
     flash(f"Suggestions: {saved.mode}.", "info")
+    return redirect(url_for("projects.suggestions", project_id=project.id))
+
+
+@blueprint.route(f"{PAGE}/queue-order", methods=["POST"])
+@require_membership(Role.ADMIN)
+def set_queue_order(project: Project) -> ResponseReturnValue:
+    form = QueueOrderForm()
+    if not form.validate_on_submit():
+        return _page(project, queue_form=form, status=400)
+    try:
+        saved = queue_order.set_queue_order(
+            current_session(), project, form.order.data or "", form.seed.data, _user()
+        )
+    except FieldRefused as error:
+        field = form.seed if error.field == "seed" else form.order
+        field.errors = [str(error).removeprefix(f"{error.field}: ")]
+        return _page(project, queue_form=form, status=400)
+    seed = f" (seed {saved.seed})" if saved.order == "random" else ""
+    flash(f"Queue order: {saved.order}{seed}.", "info")
     return redirect(url_for("projects.suggestions", project_id=project.id))
 
 

@@ -296,3 +296,29 @@ def test_members_page_with_the_last_admin_refusal_passes_axe(page, project, user
     assert serious_violations(page) == []
     # The refused form's own answer is a 409, which Chromium logs; nothing else.
     assert [e for e in page.console_errors if "409 (CONFLICT)" not in e] == []
+
+
+def test_suggestions_page_queue_order_passes_axe(page, project, users):
+    """The Suggestions page with its queue order card: saved by keyboard and
+    mouse, and refused (uncertainty without a trained model) with the reason
+    under the field."""
+    page.goto("/login")
+    page.get_by_label("Username").fill("padmin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+    page.goto(f"/projects/{project.id}/suggestions")
+    expect(page.get_by_role("heading", name="Queue order")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Hand out documents").select_option("random")
+    page.get_by_label("Seed of the random order").fill("2024")
+    page.get_by_role("button", name="Save queue order").click()
+    expect(page.get_by_text("Queue order: random (seed 2024).")).to_be_visible()
+    assert serious_violations(page) == []
+    assert page.console_errors == []
+    page.get_by_label("Hand out documents").select_option("uncertainty")
+    page.get_by_label("Seed of the random order").press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("train one first")
+    assert serious_violations(page) == []
+    # The refusal is a 400 page, which Chromium logs; nothing else.
+    assert [e for e in page.console_errors if "status of 400" not in e] == []

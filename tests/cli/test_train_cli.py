@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from annotator.cli import cli
 from annotator.extensions import db
-from annotator.models import RegisteredSuggester
+from annotator.models import DocumentUncertainty, RegisteredSuggester
 from annotator.services import assignments
 from annotator.services.documents import import_files
 from annotator.services.suggesters import spancat, training
@@ -109,7 +109,17 @@ def test_train_prints_figures_and_writes_a_model_that_serves(
     assert (row.name, row.version, row.active) == ("spancat", metrics["version"], True)
     assert row.config == {"path": str(folder.resolve())}
     assert f"Registered as Alpha's suggester spancat {metrics['version']}" in last_but(
-        result.stdout, 1
+        result.stdout, 2
+    )
+    # Registering it scored every document for the uncertainty queue order.
+    scored = db.session.scalars(select(DocumentUncertainty)).all()
+    assert len(scored) == 30
+    assert {r.suggester_version for r in scored} == {metrics["version"]}
+    with_proposals = sum(r.margin is not None for r in scored)
+    assert with_proposals > 0
+    assert last_but(result.stdout, 1) == (
+        "Scored 30 documents for the uncertainty queue order "
+        f"({with_proposals} with proposals); the queue order is in-order."
     )
     import_files(db.session, project, [("new.txt", text.encode())])
     set_suggestions(db.session, project, "on")

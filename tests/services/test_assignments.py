@@ -2,11 +2,12 @@
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from annotator.extensions import db
-from annotator.models import Assignment
-from annotator.services import assignments
+from annotator.models import Assignment, Document, DocumentUncertainty
+from annotator.services import assignments, queue_order
 from annotator.services.accounts import create_user
 from annotator.services.annotations import assignment_for, set_status
 from annotator.services.documents import import_files
@@ -36,9 +37,31 @@ def work_through_queue(app, project_id, user_id, start, failures):
             db.session.remove()
 
 
-def test_concurrent_requests_never_over_assign_a_document(app, project):
+def _order_queue(project, order):
+    """Set the project's queue order; for uncertainty, stored scores as a
+    model's registration leaves them (the last document the least sure)."""
+    if order == "uncertainty":
+        documents = db.session.scalars(select(Document.id).order_by(Document.id))
+        for n, document_id in enumerate(documents):
+            db.session.add(
+                DocumentUncertainty(
+                    document_id=document_id,
+                    project_id=project.id,
+                    suggester="spancat",
+                    suggester_version="v1",
+                    proposals=1,
+                    margin=0.4 - 0.1 * n,
+                )
+            )
+        db.session.commit()
+    queue_order.set_queue_order(db.session, project, order, 3)
+
+
+@pytest.mark.parametrize("order", ["in-order", "random", "uncertainty"])
+def test_concurrent_requests_never_over_assign_a_document(app, project, order):
     files = [(f"d{i}.txt", f"Document {i}.".encode()) for i in range(DOCUMENTS)]
     import_files(db.session, project, files)
+    _order_queue(project, order)
     people = []
     for index in range(ANNOTATORS):
         user = create_user(db.session, f"worker{index}", PASSWORD)
@@ -104,8 +127,10 @@ def test_removing_a_member_frees_their_unfinished_documents(project, users):
     assert assignments.next_document(db.session, project, stayer).id == document.id
 
 
-def test_two_requests_of_one_annotator_get_one_document(app, project):
+@pytest.mark.parametrize("order", ["in-order", "random"])
+def test_two_requests_of_one_annotator_get_one_document(app, project, order):
     (user,) = _project_with(project, ["twice"], documents=3, per_document=2)
+    _order_queue(project, order)
     # Plain ids: the threads must not touch this thread's session's objects.
     user_id, project_id = user.id, project.id
     start, failures, got = threading.Barrier(2), [], []

@@ -19,7 +19,8 @@ MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
 #: 2: records per (document, annotator), data files per split, counts after
 #: every drop, links dropped apart from spans, ``cut_in_pieces``.
-MANIFEST_VERSION = 2
+#: 3: ``queue``, the project's queue order at export time.
+MANIFEST_VERSION = 3
 AGREEMENT_MEASURE = (
     "Krippendorff's unitizing alpha (alpha-u) per document, over the submitted "
     f"annotations of the exported labels, rounded to {AGREEMENT_DIGITS} digits; "
@@ -34,8 +35,10 @@ def manifest(
     tally: Tally,
     documents_in_project: int,
     files: Mapping[str, Mapping[str, object]],
+    queue: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The manifest of a finished export: every option, count and file."""
+    """The manifest of a finished export: every option, count and file, and
+    the project's queue order (``QueueState.manifest``)."""
     excluded = Counter(tally.excluded)
     not_submitted = documents_in_project - tally.read
     if not_submitted:
@@ -47,6 +50,7 @@ def manifest(
         "manifest_version": MANIFEST_VERSION,
         "tool": {"name": "framing-annotator", "version": annotator.__version__},
         "project": {"id": project.id, "name": project.name},
+        "queue": dict(queue),
         "format": {
             "name": plan.fmt.name,
             "schema_version": plan.fmt.schema_version,
@@ -91,6 +95,15 @@ def _per_annotator(options: Mapping[str, Any]) -> str:
     if options["layer"] != "annotators":
         return ""
     return ", one per document and annotator"
+
+
+def _queue_line(queue: Mapping[str, Any]) -> str:
+    said = str(queue["order"])
+    if queue["seed"] is not None:
+        said += f", seed {queue['seed']}"
+    if queue["model"] is not None:
+        said += f", model {queue['model']['suggester']} {queue['model']['version']}"
+    return said
 
 
 def card_metadata(
@@ -146,6 +159,7 @@ def dataset_card(
         f"- Links dropped: {_count_line(counts['links_dropped'])}.",
         f"- Train/dev/test split: {_count_line(split) if split else 'none'}"
         + (f", seed {options['seed']}." if split else "."),
+        f"- Queue order at export time: {_queue_line(manifest['queue'])}.",
         f"- Agreement: {manifest['agreement']}.",
         "- Offsets are Unicode code points into the text, end exclusive.",
         "",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from annotator.core.exports import ExportInputError
 from annotator.models import Project
-from annotator.services import collector, pseudonyms
+from annotator.services import collector, pseudonyms, queue_order
 from annotator.services.errors import ServiceError, rolls_back
 from annotator.services.exports.disk import (
     FolderOutput,
@@ -141,7 +141,8 @@ def _write_folder(
     except BaseException:
         output.abort()
         raise
-    made = manifest(project, plan, stats, tally, in_project, files)
+    queue = queue_order.queue_state(session, project).manifest()
+    made = manifest(project, plan, stats, tally, in_project, files, queue)
     card_text = dataset_card(made, plan.fmt.hf_features)
     card = write_file(folder / CARD_NAME, card_text.encode("utf-8"))
     made["files"] = dict(sorted({**files, CARD_NAME: card}.items()))

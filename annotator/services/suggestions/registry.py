@@ -6,6 +6,10 @@ model makes it active and retires (deactivates) the project's other spancat
 rows; the cue rules and any HTTP suggester stay as they are. Registering the
 same name and version again updates that row (its config) instead of adding
 one.
+
+Registering a trained model then scores the project's documents with it for
+the ``uncertainty`` queue order (``uncertainty.refresh_uncertainty``), so
+every training, from the command line or the web, refreshes that order.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from annotator.models import Project, RegisteredSuggester, SuggesterKind, User
 from annotator.services import audit
 from annotator.services.errors import rolls_back
 from annotator.services.suggestions.settings import settings_for
+from annotator.services.suggestions.uncertainty import (
+    SCORED_KINDS,
+    refresh_uncertainty,
+)
 
 
 @rolls_back
@@ -34,7 +42,9 @@ def register_suggester(
 ) -> RegisteredSuggester:
     """Insert or update the project's suggester ``name``/``version`` with
     ``config``, active; for a model kind, deactivate the project's other
-    suggesters of that kind; commit."""
+    suggesters of that kind; commit. A trained model then scores the
+    project's documents for the uncertainty queue order (committed apart:
+    the model stays registered if scoring fails)."""
     if kind not in {k.value for k in SuggesterKind}:
         raise ValueError(f"unknown suggester kind {kind!r}")
     # The defaults (the rule suggester) are made and committed first.
@@ -73,4 +83,6 @@ def register_suggester(
         data={"kind": kind, "name": name, "version": version, "config": config},
     )
     session.commit()
+    if kind in SCORED_KINDS:
+        refresh_uncertainty(session, project, found)
     return found

@@ -70,7 +70,9 @@ class Offered:
         }
 
 
-def _valid(found: Suggestion, text_length: int, labels: set[str]) -> bool:
+def fits(found: Suggestion, text_length: int, labels: set[str]) -> bool:
+    """Whether a proposal is inside the text (code points), of a label asked
+    for and scored in [0, 1]; others are dropped."""
     return (
         0 <= found.start < found.end <= text_length
         and found.label in labels
@@ -141,7 +143,7 @@ def _compute(
         ]
         return None
     wanted = set(labels)
-    valid = [s for s in found if _valid(s, document.text_length, wanted)]
+    valid = [s for s in found if fits(s, document.text_length, wanted)]
     if len(valid) < len(found):
         registered.last_error = (
             f"{len(found) - len(valid)} suggestions outside the text, with an "

@@ -7,9 +7,11 @@ from typing import Any
 
 from annotator.core.labels import UNDERLINE_STYLES
 from annotator.models import Project, User
+from annotator.services.queue_order import ORDERS as QUEUE_ORDERS
 from annotator.web.v1.docs import (
     BOOLEAN,
     INTEGER,
+    NULLABLE_INTEGER,
     NULLABLE_STRING,
     STRING,
     Schema,
@@ -39,6 +41,8 @@ def project_json(project: Project, role: str) -> dict[str, Any]:
         "name": project.name,
         "description": project.description,
         "annotators_per_document": project.annotators_per_document,
+        "queue_order": project.queue_order,
+        "queue_seed": project.queue_seed,
         "role": str(role),
     }
 
@@ -49,6 +53,16 @@ PROJECT = obj(
     name=STRING,
     description=STRING,
     annotators_per_document=INTEGER,
+    queue_order={
+        "type": "string",
+        "enum": list(QUEUE_ORDERS),
+        "description": "the order documents are handed out in",
+    },
+    queue_seed={
+        **NULLABLE_INTEGER,
+        "description": "the random order's seed (kept when another order is "
+        "chosen); null until one is chosen",
+    },
     role=ROLE,
 )
 

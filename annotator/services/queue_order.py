@@ -1,0 +1,156 @@
+"""A project's queue order: which document ``next_document`` hands out next.
+
+- ``in-order``: by document id (the order of import), the default.
+- ``random``: by ``core.queue.random_rank`` of the id and the project's seed,
+  computed by the database in the same query: the same seed gives the same
+  order, documents imported later take their random place at once.
+- ``uncertainty``: the documents whose proposals from the project's trained
+  model are least sure first (``document_uncertainty.margin``, lowest first,
+  stored when the model was registered); documents the model proposed
+  nothing on, or that were imported after it scored them, come after, by id.
+
+Choosing ``uncertainty`` before a model has scored the project's documents is
+refused, saying to train one first.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import BigInteger, Select, cast, func, select
+from sqlalchemy.orm import Session
+
+from annotator.core.queue import MAX_SEED, QueueOrder, random_rank
+from annotator.core.spans import FieldError
+from annotator.models import Document, DocumentUncertainty, Project, User
+from annotator.services import audit
+from annotator.services.errors import FieldRefused, rolls_back
+
+ORDERS = tuple(order.value for order in QueueOrder)
+T = TypeVar("T")
+
+
+class QueueOrderRefused(FieldRefused):
+    """An order or seed refused; ``field`` names which."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    """The project's order and seed, and what the model's scores cover."""
+
+    order: str
+    seed: int | None
+    #: The suggester and version whose scores the uncertainty order reads.
+    model: tuple[str, str] | None
+    scored: int
+    with_proposals: int
+    scored_at: datetime | None
+
+    def manifest(self) -> dict[str, Any]:
+        """What an export records: the order, the seed of a random order and
+        the model of an uncertainty order (null otherwise)."""
+        model = None
+        if self.order == QueueOrder.UNCERTAINTY and self.model is not None:
+            model = {"suggester": self.model[0], "version": self.model[1]}
+        return {
+            "order": self.order,
+            "seed": self.seed if self.order == QueueOrder.RANDOM else None,
+            "model": model,
+        }
+
+
+def queue_state(session: Session, project: Project) -> QueueState:
+    """The project's queue order, seed and model scores as stored now."""
+    scored, with_proposals, name, version, when = session.execute(
+        select(
+            func.count(),
+            func.count(DocumentUncertainty.margin),
+            func.max(DocumentUncertainty.suggester),
+            func.max(DocumentUncertainty.suggester_version),
+            func.max(DocumentUncertainty.scored_at),
+        ).where(DocumentUncertainty.project_id == project.id)
+    ).one()
+    return QueueState(
+        order=project.queue_order,
+        seed=project.queue_seed,
+        model=(name, version) if scored else None,
+        scored=int(scored),
+        with_proposals=int(with_proposals),
+        scored_at=when,
+    )
+
+
+def checked_seed(value: object) -> int:
+    """A seed: a whole number from 0 to MAX_SEED."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (0 <= value <= MAX_SEED)
+    ):
+        raise QueueOrderRefused(
+            FieldError("seed", f"must be a whole number from 0 to {MAX_SEED}")
+        )
+    return value
+
+
+def _refuse_uncertainty_unscored(session: Session, project: Project) -> None:
+    if queue_state(session, project).scored == 0:
+        raise QueueOrderRefused(
+            FieldError(
+                "order",
+                f"no trained model has scored the documents of {project.name} "
+                f"yet: train one first (annotator train {project.name!r}), "
+                "then choose uncertainty",
+            )
+        )
+
+
+@rolls_back
+def set_queue_order(
+    session: Session,
+    project: Project,
+    order: str,
+    seed: object | None = None,
+    actor: User | None = None,
+) -> QueueState:
+    """Set the order; a given seed is stored (it is the random order's);
+    ``random`` without one keeps the stored seed or draws one. Commit."""
+    if order not in ORDERS:
+        raise QueueOrderRefused(
+            FieldError("order", f"must be one of {', '.join(ORDERS)}")
+        )
+    if seed is not None:
+        project.queue_seed = checked_seed(seed)
+    if order == QueueOrder.UNCERTAINTY:
+        _refuse_uncertainty_unscored(session, project)
+    if order == QueueOrder.RANDOM and project.queue_seed is None:
+        project.queue_seed = secrets.randbelow(MAX_SEED + 1)
+    project.queue_order = order
+    audit.record(
+        session,
+        actor_id=actor.id if actor else None,
+        project_id=project.id,
+        entity="project",
+        entity_id=project.id,
+        action="queue_order",
+        data={"order": order, "seed": project.queue_seed},
+    )
+    session.commit()
+    return queue_state(session, project)
+
+
+def ordered(query: Select[T], project: Project) -> Select[T]:
+    """``query`` (document ids) in the project's queue order, ties by id."""
+    if project.queue_order == QueueOrder.RANDOM and project.queue_seed is not None:
+        # 64-bit before multiplying: documents.id is a 32-bit integer on
+        # PostgreSQL, where 32-bit products overflow.
+        rank = random_rank(cast(Document.id, BigInteger), project.queue_seed)
+        return query.order_by(rank, Document.id)
+    if project.queue_order == QueueOrder.UNCERTAINTY:
+        return query.outerjoin(
+            DocumentUncertainty, DocumentUncertainty.document_id == Document.id
+        ).order_by(DocumentUncertainty.margin.asc().nulls_last(), Document.id)
+    return query.order_by(Document.id)
