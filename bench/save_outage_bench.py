@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from annotator.models import Assignment, AuditEvent
 from annotator.models import Span as SpanRow
