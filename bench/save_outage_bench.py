@@ -78,8 +78,8 @@ class Server:
     """``annotator serve`` in its own process group, on a fixed port, so that
     the whole group can be killed and started again."""
 
-    def __init__(self, ours: Ours) -> None:
-        self.ours = ours
+    def __init__(self, ours: Ours, log: Path | None) -> None:
+        self.ours, self.log = ours, log
         self.port = free_port()
         self.env = {
             **os.environ,
@@ -96,7 +96,7 @@ class Server:
             [annotator, "serve", "--port", str(self.port)],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("ab") if self.log else subprocess.DEVNULL,
             start_new_session=True,
         )
         wait_for(self.port)
@@ -286,6 +286,7 @@ def main() -> None:
     parser.add_argument("--outages", type=int, default=2)
     parser.add_argument("--gap", type=float, default=3.0, help="seconds between")
     parser.add_argument("--restart", default="pg_ctlcluster 15 main restart")
+    parser.add_argument("--server-log", type=Path, help="append the server's stderr")
     options = parser.parse_args()
     if options.outage == "postgres" and not options.database_url:
         parser.error("--outage postgres needs --database-url (PostgreSQL)")
@@ -293,7 +294,7 @@ def main() -> None:
     print(f"start: {load()}")
     with tempfile.TemporaryDirectory() as name:
         ours = Ours(Path(name), options.clients, options.database_url, code)
-        server = Server(ours)
+        server = Server(ours, options.server_log)
         tally, stop, windows = Tally(), threading.Event(), []
         with server.running():
             session = Client(server.port)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from annotator.core.changes import MalformedRow
-from annotator.extensions import db
+from annotator.extensions import db, login_manager
 from annotator.services.accounts import AccountDeactivated, LoginPaused
 from annotator.services.annotations import StaleVersion
 from annotator.services.documents import ImportRefused
@@ -157,7 +157,18 @@ def register(app: Flask) -> None:
         teardown rolls it back); the pool's pre-ping replaces the dead
         connections on the next checkout, with no restart of the app."""
         app.logger.warning("database unavailable: %s", error.orig)
-        response = make_response(_render(503, MESSAGES[503]))
+        # The failed transaction must end before anything else in this
+        # request (the security headers) may use the session.
+        db.session.rollback()
+        if _wants_json():
+            response = make_response(jsonify(error=MESSAGES[503], status=503), 503)
+        else:
+            # Who is signed in cannot be read now: the page's header shows
+            # no one for this answer (what flask-login's logout_user sets)
+            # rather than querying the database again.
+            login_manager._update_request_context_with_user(None)
+            page = render_template("error.html", status=503, message=MESSAGES[503])
+            response = make_response(page, 503)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
