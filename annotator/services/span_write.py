@@ -6,7 +6,8 @@ duplicate). The writes come last and back to back: the version bump (a
 conditional UPDATE, so the stale-write check stays atomic), the span and its
 audit row, then the commit. On SQLite the write lock is taken by the first
 write and held to the commit, so keeping the writes together keeps other
-annotators' saves from waiting. Every read is made safe by the version
+annotators' saves from waiting (and on SQLite the saves queue for it, see
+``write_queue``). Every read is made safe by the version
 bump: any change to this annotator's spans or status bumps the version, so a
 check that went stale between the read and the write ends in a conflict.
 """
@@ -23,6 +24,7 @@ from annotator.core.spans import Span
 from annotator.models import Assignment, AssignmentStatus, AuditEvent, Label, User
 from annotator.models import Span as SpanRow
 from annotator.services import versions
+from annotator.services.write_queue import queued_write
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,22 +121,23 @@ def write_span(
         if status == AssignmentStatus.TODO
         else {}
     )
-    if not versions.bump(session, Assignment, assignment_id, claimed, **opened):
-        session.rollback()
-        return None
-    span_id: int = session.execute(
-        insert(SpanRow).values(write.values()).returning(SpanRow.id)
-    ).scalar_one()
-    created = write.created(span_id)
-    session.execute(
-        insert(AuditEvent).values(
-            actor_id=write.user_id,
-            project_id=write.project_id,
-            entity="span",
-            entity_id=span_id,
-            action="create",
-            data={"document_id": write.document_id, "after": created},
+    with queued_write(session):
+        if not versions.bump(session, Assignment, assignment_id, claimed, **opened):
+            session.rollback()
+            return None
+        span_id: int = session.execute(
+            insert(SpanRow).values(write.values()).returning(SpanRow.id)
+        ).scalar_one()
+        created = write.created(span_id)
+        session.execute(
+            insert(AuditEvent).values(
+                actor_id=write.user_id,
+                project_id=write.project_id,
+                entity="span",
+                entity_id=span_id,
+                action="create",
+                data={"document_id": write.document_id, "after": created},
+            )
         )
-    )
-    session.commit()
+        session.commit()
     return created
