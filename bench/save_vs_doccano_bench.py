@@ -290,7 +290,12 @@ def main() -> None:
         type=Path,
         help="the checkout whose annotator is served (default: this one)",
     )
+    parser.add_argument(
+        "--before", type=Path, help="also serve this checkout's code, as 'before'"
+    )
     options = parser.parse_args()
+    if options.before and options.postgres:
+        parser.error("--before runs on SQLite only")
     clients = max(count for count, _ in PHASES)
     print(f"start: {load()}; serving ours from {options.code}")
     with tempfile.TemporaryDirectory() as name, ExitStack() as stack:
@@ -298,6 +303,13 @@ def main() -> None:
         systems: list[Ours | Doccano] = [
             Ours(folder, clients, options.postgres, options.code)
         ]
+        if options.before:
+            # The same saves served by another checkout's code, on its own
+            # database (SQLite only), interleaved with the others.
+            (folder / "before").mkdir()
+            before = Ours(folder / "before", clients, None, options.before)
+            before.name = "before"
+            systems.append(before)
         try:
             systems.append(
                 Doccano(options.doccano_venv, folder, clients, options.doccano_postgres)
@@ -343,8 +355,11 @@ def report(
         for system in systems:
             for number, phase in enumerate(results[(system.name, count)], 1):
                 print(f"  {system.name:8} round {number}: {summary(phase)}")
-        if len(systems) == 2:
-            print("  " + ratios(results, count))
+        names = {system.name for system in systems}
+        if "doccano" in names:
+            print("  " + ratios(results, count, "doccano"))
+        if "before" in names:
+            print("  " + ratios(results, count, "before"))
     print()
     for system in systems:
         acknowledged = sum(
@@ -360,7 +375,9 @@ def report(
             print(f"  first error: {system.first_error}")
 
 
-def ratios(results: dict[tuple[str, int], list[Phase]], count: int) -> str:
+def ratios(
+    results: dict[tuple[str, int], list[Phase]], count: int, reference: str
+) -> str:
     def pooled(name: str) -> tuple[float, float, float]:
         phases = results[(name, count)]
         ordered = sorted(value for phase in phases for value in phase.latencies)
@@ -368,9 +385,9 @@ def ratios(results: dict[tuple[str, int], list[Phase]], count: int) -> str:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return statistics.median(ordered), p99, rate
 
-    ours, theirs = pooled("ours"), pooled("doccano")
+    ours, theirs = pooled("ours"), pooled(reference)
     return (
-        f"ours / doccano: median {ours[0] / theirs[0]:.2f}, "
+        f"ours / {reference}: median {ours[0] / theirs[0]:.2f}, "
         f"p99 {ours[1] / theirs[1]:.2f}, saves/s {ours[2] / theirs[2]:.2f}"
     )
 
