@@ -282,5 +282,10 @@ def serve(host: str, port: int, workers: int) -> None:
     from annotator.server import run_gunicorn
 
     _recover_jobs()
+    # gunicorn forks its workers from this process: none may inherit a
+    # pooled connection of this one (two processes on one socket garble
+    # each other's queries, and a database restart fails both at exit).
+    db.session.remove()
+    db.engine.dispose()
     click.echo(f"Serving on http://{host}:{port}/")
     run_gunicorn(cast(Any, current_app)._get_current_object(), host, port, workers)

@@ -120,6 +120,11 @@ def serving(venv: Path, env: dict[str, str], workers: int) -> Iterator[int]:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # Loading Django takes over gunicorn's 30 s worker timeout on
+            # this shared machine under load (workers were killed in a
+            # loop); the timeout never bears on a save of a few seconds.
+            "--timeout",
+            "300",
             "--chdir",
             env["DOCCANO_BACKEND"],
             "config.wsgi",

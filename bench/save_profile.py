@@ -1,9 +1,12 @@
 """Where a span save's time goes: SQL statements per save and a cProfile of
 ``--saves`` saves through the Flask test client (no HTTP server), on a fresh
 SQLite database. CPU is split by the package whose code ran (own time):
-SQLAlchemy, Flask/Werkzeug, the sqlite3 driver, this project, the rest.
+SQLAlchemy, Flask/Werkzeug, the database driver, this project, the rest.
+Then the same number of saves again without the profiler, timed by the clock
+(median, p90), and their database round trips (statements, BEGIN, COMMIT,
+the pool's pre-ping) counted per save.
 
-    .venv/bin/python -m bench.save_profile [--saves 300]
+    .venv/bin/python -m bench.save_profile [--saves 300] [--database-url URL]
     cd /tmp && PYTHONPATH=CHECKOUT python CHECKOUT_OF_THIS/bench/save_profile.py
 """
 
@@ -16,6 +19,7 @@ import re
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event, select
@@ -36,7 +40,8 @@ GROUPS = (
     ("flask/werkzeug/jinja", "/flask"),
     ("flask/werkzeug/jinja", "/werkzeug/"),
     ("flask/werkzeug/jinja", "/jinja2/"),
-    ("sqlite3 driver", "sqlite3"),
+    ("database driver", "sqlite3"),
+    ("database driver", "psycopg"),
     ("this project", "/annotator/"),
 )
 
@@ -65,9 +70,11 @@ def prepare() -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=300)
-    count = parser.parse_args().saves
+    parser.add_argument("--database-url", help="a fresh, empty database")
+    options = parser.parse_args()
+    count = options.saves
     with tempfile.TemporaryDirectory() as name:
-        url = f"sqlite:///{Path(name) / 'profile.sqlite'}"
+        url = options.database_url or f"sqlite:///{Path(name) / 'profile.sqlite'}"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
         with app.app_context():
             migrations.upgrade(db.engine)
@@ -111,6 +118,36 @@ def main() -> None:
             save(number)
         profiler.disable()
         event.remove(engine, "before_cursor_execute", counted)
+        trips = {"begin": 0, "commit": 0, "rollback": 0, "ping": 0}
+
+        def tally(kind: str) -> Callable[..., None]:
+            def add(*_: object) -> None:
+                trips[kind] += 1
+
+            return add
+
+        for kind in ("begin", "commit", "rollback"):
+            event.listen(engine, kind, tally(kind))
+        ping, pinged = engine.dialect.do_ping, tally("ping")
+
+        def counted_ping(connection: object) -> bool:
+            pinged()
+            return bool(ping(connection))
+
+        engine.dialect.do_ping = counted_ping  # type: ignore[method-assign]
+        event.listen(engine, "before_cursor_execute", counted)
+        state["statements"], times = 0, []
+        for number in range(count + 1, 2 * count + 1):
+            began = time.perf_counter()
+            save(number)
+            times.append((time.perf_counter() - began) * 1000)
+        times.sort()
+        print(
+            f"clock, no profiler: median {times[len(times) // 2]:.2f} ms, "
+            f"p90 {times[int(len(times) * 0.9)]:.2f} ms; per save "
+            f"{state['statements'] / count:.1f} statements, "
+            + ", ".join(f"{n / count:.1f} {k}" for k, n in trips.items())
+        )
     report(profiler, count, state["statements"])
 
 

@@ -282,12 +282,20 @@ def main() -> None:
     parser.add_argument("--doccano-postgres", help="the same for doccano")
     parser.add_argument("--doccano-venv", default="/work/doccano-venv", type=Path)
     parser.add_argument(
+        "--warmup-saves", type=int, default=5, help="untimed, per client"
+    )
+    parser.add_argument(
         "--code",
         default=Path(__file__).resolve().parent.parent,
         type=Path,
         help="the checkout whose annotator is served (default: this one)",
     )
+    parser.add_argument(
+        "--before", type=Path, help="also serve this checkout's code, as 'before'"
+    )
     options = parser.parse_args()
+    if options.before and options.postgres:
+        parser.error("--before runs on SQLite only")
     clients = max(count for count, _ in PHASES)
     print(f"start: {load()}; serving ours from {options.code}")
     with tempfile.TemporaryDirectory() as name, ExitStack() as stack:
@@ -295,6 +303,13 @@ def main() -> None:
         systems: list[Ours | Doccano] = [
             Ours(folder, clients, options.postgres, options.code)
         ]
+        if options.before:
+            # The same saves served by another checkout's code, on its own
+            # database (SQLite only), interleaved with the others.
+            (folder / "before").mkdir()
+            before = Ours(folder / "before", clients, None, options.before)
+            before.name = "before"
+            systems.append(before)
         try:
             systems.append(
                 Doccano(options.doccano_venv, folder, clients, options.doccano_postgres)
@@ -311,7 +326,15 @@ def main() -> None:
                 f"{warm.errors} errors"
             )
         results: dict[tuple[str, int], list[Phase]] = {}
-        for _ in range(options.rounds):
+        # Saves too (the write path's statements prepared, its code loaded):
+        # counted for stored == acknowledged, not timed.
+        for system in systems:
+            for count in (1, min(clients, 20)):
+                warm = run_phase(count, options.warmup_saves, system.saver_for)
+                results.setdefault((system.name, 0), []).append(warm)
+            print(f"{system.name} warmed up: {warm.acknowledged} saves")
+        for number in range(1, options.rounds + 1):
+            print(f"round {number}: {load()}", flush=True)
             for count, saves in PHASES:
                 for system in systems:
                     phase = run_phase(count, saves, system.saver_for)
@@ -332,8 +355,11 @@ def report(
         for system in systems:
             for number, phase in enumerate(results[(system.name, count)], 1):
                 print(f"  {system.name:8} round {number}: {summary(phase)}")
-        if len(systems) == 2:
-            print("  " + ratios(results, count))
+        names = {system.name for system in systems}
+        if "doccano" in names:
+            print("  " + ratios(results, count, "doccano"))
+        if "before" in names:
+            print("  " + ratios(results, count, "before"))
     print()
     for system in systems:
         acknowledged = sum(
@@ -349,7 +375,9 @@ def report(
             print(f"  first error: {system.first_error}")
 
 
-def ratios(results: dict[tuple[str, int], list[Phase]], count: int) -> str:
+def ratios(
+    results: dict[tuple[str, int], list[Phase]], count: int, reference: str
+) -> str:
     def pooled(name: str) -> tuple[float, float, float]:
         phases = results[(name, count)]
         ordered = sorted(value for phase in phases for value in phase.latencies)
@@ -357,9 +385,9 @@ def ratios(results: dict[tuple[str, int], list[Phase]], count: int) -> str:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return statistics.median(ordered), p99, rate
 
-    ours, theirs = pooled("ours"), pooled("doccano")
+    ours, theirs = pooled("ours"), pooled(reference)
     return (
-        f"ours / doccano: median {ours[0] / theirs[0]:.2f}, "
+        f"ours / {reference}: median {ours[0] / theirs[0]:.2f}, "
         f"p99 {ours[1] / theirs[1]:.2f}, saves/s {ours[2] / theirs[2]:.2f}"
     )
 

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from annotator.core.changes import MalformedRow
-from annotator.extensions import db
+from annotator.extensions import db, login_manager
 from annotator.services.accounts import AccountDeactivated, LoginPaused
 from annotator.services.annotations import StaleVersion
 from annotator.services.documents import ImportRefused
@@ -31,7 +32,12 @@ MESSAGES = {
     405: "That method is not allowed here.",
     409: "Someone changed this in the meantime.",
     413: "The upload is larger than the limit.",
+    503: "The database is not answering; try again in a moment.",
 }
+
+#: Seconds a client is asked to wait before retrying while the database is
+#: away (a PostgreSQL restart takes a few seconds).
+RETRY_AFTER_SECONDS = 2
 
 
 def _render(status: int, message: str) -> ResponseReturnValue:
@@ -138,6 +144,30 @@ def register(app: Flask) -> None:
         if error.description and error.description != type(error).description:
             return _render(status, error.description)
         return _render(status, MESSAGES.get(status, error.description or "Error"))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_away(error: OperationalError | InterfaceError) -> ResponseReturnValue:
+        """The database went away (restarted, unreachable, or SQLite locked
+        beyond its busy timeout): 503 with Retry-After, so that clients
+        retry, never a 500. What this request began was not committed (the
+        teardown rolls it back); the pool's pre-ping replaces the dead
+        connections on the next checkout, with no restart of the app."""
+        app.logger.warning("database unavailable: %s", error.orig)
+        # The failed transaction must end before anything else in this
+        # request (the security headers) may use the session.
+        db.session.rollback()
+        if wants_json():
+            response = make_response(jsonify(error=MESSAGES[503], status=503), 503)
+        else:
+            # Who is signed in cannot be read now: the page's header shows
+            # no one for this answer (what flask-login's logout_user sets)
+            # rather than querying the database again.
+            login_manager._update_request_context_with_user(None)
+            page = render_template("error.html", status=503, message=MESSAGES[503])
+            response = make_response(page, 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.teardown_request
     def rollback_on_error(error: BaseException | None) -> None:

@@ -164,7 +164,11 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
         )
-    if request.endpoint != "static" and current_user.is_authenticated:
+    # A 503 is the database away: nothing to cache, and asking who the user
+    # is would query it again.
+    if response.status_code == 503 or (
+        request.endpoint != "static" and current_user.is_authenticated
+    ):
         # A signed-in user's pages and data never go into a shared or disk
         # cache: after logout, Back must not show them again.
         response.headers["Cache-Control"] = "no-store"

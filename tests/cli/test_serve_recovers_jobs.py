@@ -29,14 +29,14 @@ def test_serve_marks_a_dead_workers_job_failed_before_serving(
         .values(status="running", worker_pid=2**30)  # no such process
     )
     db.session.commit()
+    job_id, alive_id = job.id, alive.id
     result = runner.invoke(cli, ["serve", "--port", "0"])
     assert result.exit_code == 0, result.output
-    assert f"Export jobs {job.id}: worker stopped, marked failed." in result.output
+    assert f"Export jobs {job_id}: worker stopped, marked failed." in result.output
     assert len(served) == 1
-    db.session.expire_all()
-    stopped = db.session.get(ExportJob, job.id)
+    stopped = db.session.get(ExportJob, job_id)
     assert (stopped.status, stopped.error) == ("failed", "worker stopped")
-    assert db.session.get(ExportJob, alive.id).status == "queued"
+    assert db.session.get(ExportJob, alive_id).status == "queued"
 
 
 def test_serve_marks_a_dead_workers_training_failed_too(runner, project, monkeypatch):
@@ -51,10 +51,28 @@ def test_serve_marks_a_dead_workers_training_failed_too(runner, project, monkeyp
     )
     db.session.add(job)
     db.session.commit()
+    job_id = job.id
     result = runner.invoke(cli, ["serve", "--port", "0"])
     assert result.exit_code == 0, result.output
-    assert f"Training jobs {job.id}: worker stopped, marked failed." in result.output
+    assert f"Training jobs {job_id}: worker stopped, marked failed." in result.output
     assert "Export jobs" not in result.output
-    db.session.expire_all()
-    stopped = db.session.get(TrainingJob, job.id)
+    stopped = db.session.get(TrainingJob, job_id)
     assert (stopped.status, stopped.error) == ("failed", "worker stopped")
+
+
+def test_serve_forks_its_workers_with_no_database_connection_open(
+    runner, project, monkeypatch
+):
+    pooled = []
+
+    def run(*args):
+        pool = db.engine.pool
+        pooled.append(pool.checkedin() + pool.checkedout())
+
+    monkeypatch.setattr(server, "run_gunicorn", run)
+    db.session.commit()
+    db.session.begin()
+    db.session.connection()  # the serving process holds one, as it would
+    result = runner.invoke(cli, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert pooled == [0]
