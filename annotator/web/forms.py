@@ -280,7 +280,7 @@ class ExportForm(FlaskForm):
             SelectChoice("codepoints", "Code points, as this project counts"),
         ],
         default="utf16",
-        description="doccano format only. doccano reads offsets as JavaScript "
+        description="doccano reads offsets as JavaScript "
         "string positions: after an emoji they differ from code points.",
     )
     doccano_shape = SelectField(
@@ -291,7 +291,7 @@ class ExportForm(FlaskForm):
             SelectChoice("relations", "Relation extraction (entities and relations)"),
         ],
         default="auto",
-        description="doccano format only. A doccano project reads one shape; "
+        description="A doccano project reads one shape; "
         "every line of the export has the same one.",
     )
 

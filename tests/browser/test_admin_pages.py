@@ -2,6 +2,7 @@
 members, users, exports and import pages, and the flows work by keyboard and
 mouse as a project admin would use them (zip download, import preview)."""
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -71,6 +72,8 @@ def test_exports_page_keeps_choices_and_downloads_a_zip(page, project, tmp_path)
     assert serious_violations(page) == []
     page.get_by_label("File format").select_option("doccano")
     page.get_by_label("Train/dev/test split").fill("0.5,0.25,0.25")
+    page.get_by_label("doccano offsets").select_option("codepoints")
+    page.get_by_label("doccano project type").select_option("label")
     page.get_by_role("button", name="Export").click()
     expect(page.get_by_text("Your export is ready")).to_be_visible()
     expect(page.get_by_label("File format")).to_have_value("doccano")
@@ -88,6 +91,15 @@ def test_exports_page_keeps_choices_and_downloads_a_zip(page, project, tmp_path)
     stem = download.suggested_filename.removesuffix(".zip")
     assert f"{stem}/manifest.json" in names
     assert f"{stem}/train.jsonl" in names
+    manifest = json.loads(zipfile.ZipFile(saved).read(f"{stem}/manifest.json"))
+    chosen = manifest["options"]["format"]
+    assert (chosen["doccano_offsets"], chosen["doccano_shape"]) == (
+        "code_points",
+        "label",
+    )
+    for width, height in [(1400, 900), (1024, 768)]:
+        page.set_viewport_size({"width": width, "height": height})
+        _shoot(page, f"exports-doccano-choices-{width}x{height}")
 
 
 def test_import_preview_then_confirm(page, project, tmp_path):
