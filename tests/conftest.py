@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 
 from annotator import create_app, migrations
 from annotator.extensions import db
@@ -48,9 +48,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_database(url: str) -> URL:
+    """The database of this pytest-xdist worker: ``<name>_gw0``, ``<name>_gw1``
+    ... next to the one named (created on first use), so that workers never
+    empty each other's tables; the one named when not under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    named = make_url(url)
+    if not worker:
+        return named
+    name = f"{named.database}_{worker}"
+    admin = create_engine(named, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return named.set(database=name)
+
+
 @pytest.fixture(scope="session")
 def postgres_migrated() -> Iterator[Engine]:
-    engine = create_engine(POSTGRES_URL)
+    engine = create_engine(_worker_database(POSTGRES_URL))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
