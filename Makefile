@@ -38,8 +38,13 @@ node_modules/.installed: package.json package-lock.json
 postgres:
 	@if [ -n "$$ANNOTATOR_TEST_DATABASE_URL" ]; then bash scripts/ensure-postgres; fi
 
+# Tests run in PYTEST_WORKERS processes (pytest-xdist), whole files to a
+# worker so that a file's module fixtures are built once; each worker has its
+# own PostgreSQL database (<name>_gw0, ...). PYTEST_WORKERS=0 runs in one.
+PYTEST_WORKERS ?= 2
+
 test-python: install browser-deps js-deps postgres
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test-js:
 	node --test tests/js/

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 
 from annotator import create_app, migrations
 from annotator.extensions import db
@@ -24,6 +24,19 @@ from annotator.services import accounts, projects
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 PASSWORD = "correct horse battery"
+#: The real work factor (accounts.HASH_METHOD), read before the tests lower it:
+#: tests/services/test_password_hashing.py checks real accounts get it.
+PRODUCTION_HASH_METHOD = accounts.HASH_METHOD
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Test accounts' passwords hashed with scrypt at a tiny work factor: at
+    the real one each hash and each login costs 0.1-0.2 s of CPU, and most
+    tests make five accounts."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "HASH_METHOD", "scrypt:128:8:1")
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -35,31 +48,61 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_database(url: str) -> URL:
+    """The database of this pytest-xdist worker: ``<name>_gw0``, ``<name>_gw1``
+    ... next to the one named (created on first use), so that workers never
+    empty each other's tables; the one named when not under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    named = make_url(url)
+    if not worker:
+        return named
+    name = f"{named.database}_{worker}"
+    admin = create_engine(named, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return named.set(database=name)
+
+
 @pytest.fixture(scope="session")
-def postgres_migrated() -> str:
-    engine = create_engine(POSTGRES_URL)
+def postgres_migrated() -> Iterator[Engine]:
+    engine = create_engine(_worker_database(POSTGRES_URL))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     migrations.upgrade(engine)
+    yield engine
     engine.dispose()
-    return POSTGRES_URL
 
 
-def _truncate_postgres(url: str) -> None:
-    engine = create_engine(url)
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+def _empty_postgres(engine: Engine) -> None:
+    """Every table emptied and every sequence restarted, as TRUNCATE ...
+    RESTART IDENTITY would: but DELETE on the few small tables a test fills
+    takes milliseconds where TRUNCATE of every table takes a second or more
+    (it makes new files for each table and syncs them)."""
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        used = connection.scalars(
+            text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+                " FROM pg_sequences WHERE last_value IS NOT NULL"
+            )
+        ).all()
+        for sequence in used:
+            connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgresql":
-        url: str = request.getfixturevalue("postgres_migrated")
-        _truncate_postgres(url)
-        return url
+        engine: Engine = request.getfixturevalue("postgres_migrated")
+        _empty_postgres(engine)
+        return engine.url.render_as_string(hide_password=False)
     template: Path = request.getfixturevalue("sqlite_template")
     path = tmp_path / "test.sqlite"
     shutil.copyfile(template, path)

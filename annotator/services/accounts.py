@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -23,12 +24,29 @@ MAX_PASSWORD_LENGTH = 256
 #: more, which puts every password of its 30,000 common passwords, keyboard
 #: walks, repeats and dates out of reach.
 MIN_PASSWORD_SCORE = 3
-# Checked against when the user does not exist, so that a wrong username takes
-# as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+#: scrypt at werkzeug's work factor (N=2**15, r=8, p=1): about 0.1 s a hash,
+#: the cost of every login. The tests lower it for their own users
+#: (tests/conftest.py); tests/services/test_password_hashing.py checks that a
+#: real account's password is stored with this one.
+HASH_METHOD = "scrypt:32768:8:1"
 #: Failed logins allowed per username within the window before logins pause.
 MAX_FAILED_LOGINS = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+def hash_password(password: str) -> str:
+    """The stored form of ``password``: salted, with HASH_METHOD."""
+    return generate_password_hash(password, method=HASH_METHOD)
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the user does not exist (or has no password), so
+    that a wrong username takes as long as a wrong password."""
+    return generate_password_hash("not-a-real-password", method=method)
+
+
+_dummy_hash(HASH_METHOD)
 
 
 def validate_username(username: str) -> None:
@@ -59,7 +77,7 @@ def create_user(
         raise _taken(username, existing.username)
     user = User(
         username=username,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         is_admin=is_admin,
     )
     session.add(user)
@@ -129,7 +147,7 @@ def set_password(
     their sessions and commit. Set by a site admin (``actor``, on their own
     account too) it is recorded in the audit log."""
     check_password(password, user.username)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     end_sessions(user)
     if actor is not None:
         audit.record(
@@ -176,7 +194,9 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     AccountDeactivated when the password is right for a deactivated account
     (only someone who knows the password learns that)."""
     user = find_user(session, username)
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    stored = (
+        user.password_hash if user and user.password_hash else _dummy_hash(HASH_METHOD)
+    )
     password_ok = check_password_hash(stored, password)
     if user and user.password_hash and password_ok and not user.is_active:
         raise AccountDeactivated(DEACTIVATED)
