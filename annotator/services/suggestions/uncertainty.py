@@ -68,7 +68,7 @@ def refresh_uncertainty(
     """Run ``registered`` over every document of ``project`` and store each
     document's margin, replacing the project's earlier scores; commit. A
     model that cannot be loaded changes no score: its error is stored as
-    the suggester's last error for the admins. ``beat`` is called after
+    the suggester's last error for the admins. ``beat`` is called before
     each document (a job's heartbeat: scoring a large project takes
     minutes)."""
     try:
