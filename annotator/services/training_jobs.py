@@ -251,6 +251,9 @@ def _train(
             version=report.version,
             config={"path": str(report.path.resolve())},
             actor=actor,
+            # Scoring every document for the queue order follows, with no
+            # epochs to report: without beats a long one looks dead.
+            beat=tracker.beat,
         )
     except ServiceError as error:
         tracker.finish(JobStatus.FAILED, error=str(error))

@@ -129,6 +129,8 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
 
     def spy(self, **values):
         real_write(self, **values)
+        if not values:  # a heartbeat alone (scoring the documents)
+            return
         with db.engine.connect() as connection:
             row = connection.execute(
                 select(TrainingJob.status, TrainingJob.epochs_done)
@@ -268,3 +270,52 @@ def test_recovery_marks_only_this_kinds_dead_jobs(gold, users):
     found = recover_every_kind(db.session)
     assert found == {TrainingJob: [job.id]}
     assert status_of(job.id) == ("failed", "worker stopped")
+
+
+def test_scoring_the_documents_after_training_keeps_the_job_alive(
+    gold, users, models_dir, monkeypatch
+):
+    """Registering the model scores every document of the project (the
+    uncertainty queue order), which on a large project takes minutes after
+    the last epoch. A page polling meanwhile must not take the silence for
+    a dead worker: the job beats while it scores and ends done."""
+    from datetime import UTC, datetime, timedelta
+    from types import SimpleNamespace
+
+    from sqlalchemy.orm import Session
+
+    from annotator.services.jobs.recovery import recover_stale
+    from annotator.services.suggestions import uncertainty
+
+    folder = models_dir / "fake-model"
+    folder.mkdir(parents=True)
+    report = SimpleNamespace(
+        version="v-slow", path=folder, epochs=1, to_dict=lambda: {"version": "v-slow"}
+    )
+    monkeypatch.setattr(training, "train_model", lambda *a, **k: report)
+    job = submit(gold, users, epochs=1)
+    calls = []
+
+    class SlowModel:
+        name, version = "spancat", "v-slow"
+
+        def suggest(self, text, labels):
+            calls.append(text)
+            if len(calls) == 1:  # the documents so far took ten minutes
+                long_ago = datetime.now(UTC) - timedelta(minutes=10)
+                with db.engine.begin() as connection:
+                    connection.execute(
+                        update(TrainingJob)
+                        .where(TrainingJob.id == job.id)
+                        .values(heartbeat_at=long_ago)
+                    )
+            elif len(calls) == 2:  # the Suggestions page polls
+                with Session(bind=db.engine) as other:
+                    recover_stale(other, TrainingJob)
+            return []
+
+    monkeypatch.setattr(uncertainty, "load_suggester", lambda *a: SlowModel())
+    done = training_jobs.run_training(db.session, job.id, models_dir, every=0)
+    assert len(calls) == 12
+    assert (done.status, done.error) == ("done", "")
+    assert done.model_version == "v-slow"

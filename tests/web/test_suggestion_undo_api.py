@@ -127,3 +127,32 @@ def test_a_submitted_document_refuses_undo_until_reopened(api):
     assert response.status_code == 400
     assert response.get_json()["field"] == "status"
     assert span_count() == 1
+
+
+def test_undoing_an_accept_whose_span_was_deleted_deletes_nothing_else(api):
+    offered = denial(api)
+    accepted = api.send("POST", f"/suggestions/{offered['id']}/accept", {"version": 0})
+    span_id = accepted.get_json()["span"]["id"]
+    assert api.send("DELETE", f"/spans/{span_id}", {"version": 1}).status_code == 200
+    # The same place drawn again by hand: a span of the annotator's own.
+    drawn = api.send(
+        "POST",
+        "/spans",
+        {
+            "start": offered["start"],
+            "end": offered["end"],
+            "label": "denial",
+            "version": 2,
+        },
+    )
+    assert drawn.status_code == 201
+    response = undo(api, offered["id"], 3)
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "version": 4,
+        "deleted_span": None,
+        "deleted_links": [],
+    }
+    assert [s["id"] for s in api.get().get_json()["spans"]] == [
+        drawn.get_json()["span"]["id"]
+    ]

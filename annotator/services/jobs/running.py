@@ -116,6 +116,13 @@ class Tracker:
         last step always, the others at most every ``every`` seconds."""
         return done >= total or self.clock() - self.last >= self.every
 
+    def beat(self) -> None:
+        """A heartbeat alone, at most every ``every`` seconds, for work with
+        no progress to show (scoring documents after a training): silence
+        past ``recovery.STALE_AFTER`` is taken for a dead worker."""
+        if self.clock() - self.last >= self.every:
+            self.write()
+
     def mine(self) -> Any:
         model = self.model
         return (

@@ -14,6 +14,7 @@ every training, from the command line or the web, refreshes that order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -39,12 +40,14 @@ def register_suggester(
     version: str,
     config: dict[str, Any],
     actor: User | None = None,
+    beat: Callable[[], None] | None = None,
 ) -> RegisteredSuggester:
     """Insert or update the project's suggester ``name``/``version`` with
     ``config``, active; for a model kind, deactivate the project's other
     suggesters of that kind; commit. A trained model then scores the
     project's documents for the uncertainty queue order (committed apart:
-    the model stays registered if scoring fails)."""
+    the model stays registered if scoring fails; ``beat`` is called per
+    document, a job's heartbeat)."""
     if kind not in {k.value for k in SuggesterKind}:
         raise ValueError(f"unknown suggester kind {kind!r}")
     # The defaults (the rule suggester) are made and committed first.
@@ -84,5 +87,5 @@ def register_suggester(
     )
     session.commit()
     if kind in SCORED_KINDS:
-        refresh_uncertainty(session, project, found)
+        refresh_uncertainty(session, project, found, beat=beat)
     return found

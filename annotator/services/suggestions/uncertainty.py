@@ -18,6 +18,7 @@ them, not for a whole project at once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
@@ -58,19 +59,25 @@ class Scored:
 
 @rolls_back
 def refresh_uncertainty(
-    session: Session, project: Project, registered: RegisteredSuggester
+    session: Session,
+    project: Project,
+    registered: RegisteredSuggester,
+    *,
+    beat: Callable[[], None] | None = None,
 ) -> Scored:
     """Run ``registered`` over every document of ``project`` and store each
     document's margin, replacing the project's earlier scores; commit. A
     model that cannot be loaded changes no score: its error is stored as
-    the suggester's last error for the admins."""
+    the suggester's last error for the admins. ``beat`` is called before
+    each document (a job's heartbeat: scoring a large project takes
+    minutes)."""
     try:
         suggester = load_suggester(session, registered)
     except SuggesterError as error:
         registered.last_error = f"scoring documents for the queue: {error}"[:2000]
         session.commit()
         return Scored(0, 0, 0, str(error))
-    rows, failed = _score_all(session, project, suggester)
+    rows, failed = _score_all(session, project, suggester, beat)
     session.execute(
         delete(DocumentUncertainty).where(DocumentUncertainty.project_id == project.id)
     )
@@ -87,7 +94,10 @@ def refresh_uncertainty(
 
 
 def _score_all(
-    session: Session, project: Project, suggester: Suggester
+    session: Session,
+    project: Project,
+    suggester: Suggester,
+    beat: Callable[[], None] | None,
 ) -> tuple[list[dict[str, object]], int]:
     labels = [label.name for label in project.labels]
     wanted, now = set(labels), utcnow()
@@ -100,6 +110,8 @@ def _score_all(
         .execution_options(yield_per=BATCH)
     )
     for document_id, text, length in documents:
+        if beat is not None:
+            beat()
         try:
             found = suggester.suggest(text, labels)
         except Exception:  # the model's own failure on one text
