@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 
 from annotator.extensions import current_session
 from annotator.models import RegisteredSuggester, SuggesterKind
-from annotator.services import projects, queue_order
+from annotator.services import projects, queue_order, training_jobs
 from annotator.services.errors import ServiceError
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggesters.gold import TRAINING_LAYERS
@@ -66,6 +66,7 @@ def train_command(
     session = current_session()
     try:
         found = projects.require_project(session, project)
+        training_jobs.refuse_while_training(session, found)
         folder = out or training.default_model_folder(
             _models_dir(), found, datetime.now(UTC)
         )

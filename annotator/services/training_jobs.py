@@ -92,6 +92,14 @@ def unfinished(session: Session, project: Project) -> TrainingJob | None:
     ).first()
 
 
+def refuse_while_training(session: Session, project: Project) -> None:
+    """TrainingBusy when a training of ``project`` is queued or running: one
+    at a time, whether started on the web or by ``annotator train``."""
+    waiting = unfinished(session, project)
+    if waiting is not None:
+        raise _busy(waiting)
+
+
 def submit_training(
     session: Session,
     project: Project,
@@ -106,9 +114,7 @@ def submit_training(
     chosen = _options(options)
     if not spancat.spacy_available():
         raise ServiceError(f"training needs spaCy: {spancat.INSTALL}")
-    waiting = unfinished(session, project)
-    if waiting is not None:
-        raise _busy(waiting)
+    refuse_while_training(session, project)
     training.enough_examples(session, project, chosen["layer"])
     session.rollback()  # the read's snapshot
     owner, made = worker or Worker.this(), running.now()

@@ -140,3 +140,22 @@ def test_train_prints_figures_and_writes_a_model_that_serves(
 
 def last_but(output, n):
     return output.splitlines()[-1 - n]
+
+
+def test_train_waits_for_no_one_while_a_web_training_is_queued(
+    runner, project, users, tmp_path
+):
+    """One training per project at a time, whoever started it: the command
+    is refused while the page's training is queued, and nothing is written."""
+    from annotator.services import training_jobs
+
+    make_gold_project(project, users["reviewer"], documents=12)
+    job = training_jobs.submit_training(db.session, project, users["padmin"], {})
+    result = train(runner, "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert f"a training of this project is already queued (job {job.id})" in (
+        result.output
+    )
+    assert not (tmp_path / "m").exists()
+    kinds = db.session.scalars(select(RegisteredSuggester.kind)).all()
+    assert "spancat" not in kinds

@@ -78,6 +78,15 @@ def refresh_uncertainty(
         session.commit()
         return Scored(0, 0, 0, str(error))
     rows, failed = _score_all(session, project, suggester, beat)
+    # Two registrations at once (a web training beside ``annotator train``)
+    # replace the scores one after the other: the reads above end their
+    # transaction (on SQLite a read that turns into a write after another
+    # writer committed fails at once), then the project's row is locked on
+    # PostgreSQL until the new scores are committed.
+    session.commit()
+    session.execute(
+        select(Project.id).where(Project.id == project.id).with_for_update()
+    )
     session.execute(
         delete(DocumentUncertainty).where(DocumentUncertainty.project_id == project.id)
     )
