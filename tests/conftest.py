@@ -70,7 +70,9 @@ def _worker_database(url: str) -> URL:
 
 @pytest.fixture(scope="session")
 def postgres_migrated() -> Iterator[Engine]:
-    engine = create_engine(_worker_database(POSTGRES_URL))
+    # pool_pre_ping: a test that cuts the database's connections
+    # (tests/web/test_database_outage.py) cuts this pool's too.
+    engine = create_engine(_worker_database(POSTGRES_URL), pool_pre_ping=True)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
