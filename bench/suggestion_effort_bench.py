@@ -128,17 +128,14 @@ class Annotator:
     def drag(self, span: Span, exact: bool) -> None:
         start, end = utf16(self.text, span[0]), utf16(self.text, span[1])
         box = self.page.evaluate(CHAR_BOXES, [start, end])
-        # Under the sticky bars (about 100 px) or below the window: scroll.
-        if box["y1"] < 200 or box["y2"] > box["height"] - 40:
-            self.events["scrolls"] += 1
-            self.page.mouse.wheel(0, box["y1"] - box["height"] / 3)
-            # Until the scroll has settled: a drag from a stale point snaps
-            # to other words (then it is redone, and counted).
-            settled = None
-            while settled != box:
-                settled = box
-                self.page.wait_for_timeout(200)
-                box = self.page.evaluate(CHAR_BOXES, [start, end])
+        # Under the sticky bars (about 100 px) or below the window: scroll,
+        # again if one turn of the wheel did not bring it into view.
+        for _ in range(3):
+            if in_view(box):
+                break
+            box, before = self.scroll_to(start, end, box), box
+            if box == before:
+                break  # at the end of the page: as far as it goes
         if exact:
             self.events["keys"] += 1  # holding Alt
             self.page.keyboard.down("Alt")
@@ -152,6 +149,24 @@ class Annotator:
             self.page.keyboard.up("Alt")
         self.page.wait_for_timeout(150)  # a person's pause; no event counted
         self.press(self.hotkeys[span[2]])
+
+    def scroll_to(self, start: int, end: int, box: dict[str, float]) -> Any:
+        """Turn the wheel over the text (a person looks where the words are:
+        over the side list the wheel scrolls the list, which keeps it), then
+        wait until the scroll has settled."""
+        self.events["scrolls"] += 1
+        self.page.mouse.move(box["x1"], box["height"] / 2)  # a move: not counted
+        self.page.mouse.wheel(0, box["y1"] - box["height"] / 3)
+        # Until the scroll has started and settled: a drag from a stale point
+        # snaps to other words, or starts off screen (then it is redone).
+        before, settled = box, None
+        for _ in range(15):
+            self.page.wait_for_timeout(200)
+            box = self.page.evaluate(CHAR_BOXES, [start, end])
+            if box == settled and box != before:
+                break
+            settled = box
+        return box
 
     def draw(self, span: Span) -> None:
         """Draw a gold span; if snapping missed its boundaries (or the drag
@@ -194,6 +209,11 @@ class Annotator:
                 "'#suggestion-list button.suggestion-item').length < n",
                 arg=len(listed),
             )
+
+
+def in_view(box: dict[str, float]) -> bool:
+    """The span's first and last characters are on screen, below the bars."""
+    return bool(box["y1"] >= 200 and box["y2"] <= box["height"] - 40)
 
 
 def prepare(text: str) -> dict[str, str]:
