@@ -19,11 +19,16 @@ spans: both runs must reach all of them with nothing else stored. Prints
 events, events per correct span for both, and the ratio. Counts, not times:
 the figures do not depend on the machine's load.
 
-    .venv/bin/python -m bench.suggestion_effort_bench
+    .venv/bin/python -m bench.suggestion_effort_bench [--reference-lexicon OLD.json]
+
+With ``--reference-lexicon`` (e.g. ``git show main:seeds/cues.json >
+old.json``) a third run answers the suggestions of that lexicon, so an
+earlier lexicon and the default one are compared in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -36,7 +41,7 @@ from annotator import create_app, migrations
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.services import accounts, documents, projects
-from annotator.services.suggestions import settings
+from annotator.services.suggestions import lexicons, settings
 from bench.annotate_load_bench import CHROMIUM, PASSWORD, log_in, serving
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -216,13 +221,16 @@ def in_view(box: dict[str, float]) -> bool:
     return bool(box["y1"] >= 200 and box["y2"] <= box["height"] - 40)
 
 
-def prepare(text: str) -> dict[str, str]:
+def prepare(text: str, reference: object | None) -> dict[str, str]:
     user = accounts.create_user(db.session, "bench", PASSWORD)
     urls = {}
-    for mode in ("on", "off"):
+    runs = ["on", "off"] + (["reference"] if reference is not None else [])
+    for mode in runs:
         project = projects.create_project(db.session, f"Seed {mode}")
         projects.add_member(db.session, project, user, "annotator", None)
-        settings.set_suggestions(db.session, project, mode)
+        settings.set_suggestions(db.session, project, "off" if mode == "off" else "on")
+        if mode == "reference":
+            lexicons.save_lexicon(db.session, project, reference, None)
         documents.import_files(db.session, project, [("seed.txt", text.encode())])
         document = db.session.scalars(
             select(Document).where(Document.project_id == project.id)
@@ -252,6 +260,14 @@ def run(page: Any, url: str, text: str, gold: list[Span], suggest: bool) -> Anno
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--reference-lexicon", type=Path, help="a lexicon to compare with"
+    )
+    args = parser.parse_args()
+    reference = None
+    if args.reference_lexicon:
+        reference = json.loads(args.reference_lexicon.read_text(encoding="utf-8"))
     record = json.loads((SEEDS / ARTICLE).read_text(encoding="utf-8").splitlines()[0])
     text = record["text"]
     [gold_annotation] = [
@@ -268,7 +284,7 @@ def main() -> None:
         )
         with app.app_context():
             migrations.upgrade(db.engine)
-            urls = prepare(text)
+            urls = prepare(text, reference)
             db.engine.dispose()
         with serving(folder, database) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -281,6 +297,9 @@ def main() -> None:
             log_in(page)
             without = run(page, urls["off"], text, gold, suggest=False)
             with_ = run(page, urls["on"], text, gold, suggest=True)
+            old = None
+            if "reference" in urls:
+                old = run(page, urls["reference"], text, gold, suggest=True)
             browser.close()
     print(
         f"seed article: {len(text)} characters, "
@@ -295,6 +314,13 @@ def main() -> None:
             f"{annotator.total / len(gold):.2f} per correct span"
         )
     print(f"ratio with/without: {with_.total / without.total:.2f}")
+    if old is not None:
+        print(
+            f"with the reference lexicon ({args.reference_lexicon}): "
+            f"{old.total} input events ({old.events}), "
+            f"{old.total / len(gold):.2f} per correct span; "
+            f"ratio with/without: {old.total / without.total:.2f}"
+        )
 
 
 if __name__ == "__main__":
