@@ -20,6 +20,7 @@ from annotator import create_app, migrations
 from annotator.extensions import db
 from annotator.models import Base, Project, Role, User
 from annotator.services import accounts, projects
+from annotator.services.agreement import cache as agreement_cache
 
 POSTGRES_URL = os.environ.get("ANNOTATOR_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -138,6 +139,9 @@ def app(
         }
     )
     application.test_client_class = IsolatedClient
+    # Reports cached by a test before must not answer for this one's data
+    # (the caches key on the database URL, which the tests share).
+    agreement_cache.clear_cache()
     with application.app_context():
         yield application
         db.session.remove()

@@ -93,3 +93,29 @@ def test_a_project_without_gold_or_decisions_says_so(app, project):
     assert report.annotators == ()
     assert not report.agreement.comparable
     assert report.agreement.summary().startswith("Too small to compare")
+
+
+def test_the_agreement_part_is_computed_once_per_change(
+    app, project, users, monkeypatch
+):
+    from annotator.services.suggestions import effect
+
+    calls = []
+    original = effect.agreement_effect
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(effect, "agreement_effect", counting)
+    make_effect_project(project, users["reviewer"])
+    first = suggestion_effect(db.session, project)
+    assert suggestion_effect(db.session, project).agreement is first.agreement
+    assert len(calls) == 1
+    # Another calibration share splits the documents anew: computed again.
+    settings.set_suggestions(db.session, project, "calibrate", 0.5)
+    again = suggestion_effect(db.session, project)
+    assert len(calls) == 2
+    assert again.agreement.calibration.n_documents != (
+        first.agreement.calibration.n_documents
+    )

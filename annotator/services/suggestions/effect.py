@@ -49,7 +49,8 @@ from annotator.models import (
     SuggestionSettings,
     User,
 )
-from annotator.services import agreement, submitted
+from annotator.services import agreement, blind, submitted
+from annotator.services.agreement.cache import CACHE_SIZE, ReportCache
 from annotator.services.errors import rolls_back
 from annotator.services.exports.settings import OptionRefused
 from annotator.services.suggesters.gold import training_examples
@@ -150,7 +151,38 @@ def _annotators(
     )
 
 
+#: The agreement part of the effect (bootstrap intervals: the slow part),
+#: computed once per version of the submitted work, suggestion setting and
+#: what the viewer may see.
+_AGREEMENTS: ReportCache[AgreementEffect] = ReportCache(CACHE_SIZE)
+
+
 def _agreement(
+    session: Session,
+    project: Project,
+    settings: SuggestionSettings,
+    viewer: User | None,
+) -> AgreementEffect:
+    hidden = frozenset[int]()
+    if viewer is not None:
+        hidden = blind.open_to(session, project, viewer)
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        project.id,
+        submitted.version(session, project),
+        hidden,
+        settings.mode,
+        settings.calibration_share,
+        tuple(label.name for label in project.labels),
+    )
+    found = _AGREEMENTS.get(key)
+    if found is None:
+        found = _compute_agreement(session, project, settings, viewer)
+        _AGREEMENTS.put(key, found)
+    return found
+
+
+def _compute_agreement(
     session: Session,
     project: Project,
     settings: SuggestionSettings,
