@@ -77,11 +77,15 @@ def release_open_assignments(
 
 
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
+    # Counted per candidate (an index probe on assignments.document_id), not
+    # joined as counts of every document: the queue orders walk an index and
+    # stop at the first candidate, which a join to an aggregate defeats on
+    # PostgreSQL (a nested loop over the aggregate for every document).
     taken = (
-        select(Assignment.document_id, func.count().label("annotators"))
-        .where(_holds_place())
-        .group_by(Assignment.document_id)
-        .subquery()
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.document_id == Document.id, _holds_place())
+        .scalar_subquery()
     )
     mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
     # Once a reviewer has decided on a document, nobody new joins it: the gold
@@ -89,15 +93,11 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
     reviewed = select(Adjudication.id).where(
         Adjudication.document_id == Document.id, Adjudication.version > 0
     )
-    return (
-        select(Document.id)
-        .outerjoin(taken, taken.c.document_id == Document.id)
-        .where(
-            Document.project_id == project.id,
-            func.coalesce(taken.c.annotators, 0) < project.annotators_per_document,
-            Document.id.not_in(mine),
-            ~reviewed.exists(),
-        )
+    return select(Document.id).where(
+        Document.project_id == project.id,
+        taken < project.annotators_per_document,
+        Document.id.not_in(mine),
+        ~reviewed.exists(),
     )
 
 
@@ -139,10 +139,12 @@ def _lock_candidate(session: Session, project: Project, user: User) -> int | Non
     its row locked on PostgreSQL (SQLite has no row locks and ignores FOR
     UPDATE). The order only chooses which document is tried first: the
     count after the insert guards every order alike."""
-    candidates = queue_order.ordered(
-        _documents_needing_annotators(project, user), project
-    )
-    return session.scalar(candidates.limit(1).with_for_update(of=Document))
+    parts = queue_order.ordered(_documents_needing_annotators(project, user), project)
+    for candidates in parts:
+        found = session.scalar(candidates.limit(1).with_for_update(of=Document))
+        if found is not None:
+            return found
+    return None
 
 
 def _assigned(session: Session, document_id: int) -> int:
