@@ -4,12 +4,17 @@
         [--database-url postgresql+psycopg://user@host/db]     (repo root)
 
 A fresh database (SQLite in a temporary folder by default; the PostgreSQL
-database given is emptied first) with N documents, every one scored for the
-uncertainty order, and one annotator. Times the query that picks the next
-document (``assignments._lock_candidate``, rolled back after each run) in
-each order, twice: on a fresh queue, and with the first half of the queue
-(in that order) taken by another annotator, so the pick walks past N/2
-documents. ``before`` is the query as it was before the stored ranks, the
+database given is emptied first) with three projects, one per order, each
+of N documents, every one scored for the uncertainty order, and one
+annotator. Times the query that picks the next document
+(``assignments._lock_candidate``, rolled back after each run) in each
+order, twice: on a fresh queue, and with the first half of each queue (in
+its order) taken by another annotator, so the pick walks past N/2
+documents; all the queries are timed round by round, interleaved, so that
+the load of a shared machine falls on all alike. (``before`` counted the
+annotators of every document in the database, so its half-taken figures
+include the other two projects' assignments, as they would in a database
+with several projects.) ``before`` is the query as it was before the stored ranks, the
 margin index and the per-candidate count of annotators (every document
 ranked and sorted per pick, joined to the annotator counts of every
 document), rebuilt here from that version; ``after`` is
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import (
@@ -36,7 +42,6 @@ from sqlalchemy import (
     Select,
     cast,
     create_engine,
-    delete,
     func,
     insert,
     select,
@@ -60,16 +65,20 @@ from annotator.services import accounts, assignments, projects, queue_order
 from annotator.services.documents import import_files
 
 RUNS = 20
+ORDERS = ("in-order", "random", "uncertainty")
 SEED = 17
 
 
-def best_ms(call: Callable[[], object], runs: int) -> float:
-    best = float("inf")
+def best_ms(calls: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+    """The best time of each call in ms, the calls interleaved round by round
+    so that the machine's load falls on all of them alike."""
+    best = dict.fromkeys(calls, float("inf"))
     for _ in range(runs):
-        began = time.perf_counter()
-        call()
-        best = min(best, time.perf_counter() - began)
-    return best * 1000
+        for name, call in calls.items():
+            began = time.perf_counter()
+            call()
+            best[name] = min(best[name], time.perf_counter() - began)
+    return {name: seconds * 1000 for name, seconds in best.items()}
 
 
 def before_ordered(query: Select[tuple[int]], project: Project) -> Select[tuple[int]]:
@@ -124,14 +133,22 @@ def fresh_postgres(url: str) -> None:
 
 def queue(session: Session, project: Project) -> list[int]:
     """The project's document ids in its queue order, computed in Python."""
-    ids = list(session.scalars(select(Document.id).order_by(Document.id)))
+    ids = list(
+        session.scalars(
+            select(Document.id)
+            .where(Document.project_id == project.id)
+            .order_by(Document.id)
+        )
+    )
     if project.queue_order == "random":
         seed = project.queue_seed
         assert seed is not None
         return sorted(ids, key=lambda i: (random_rank(i, seed), i))
     if project.queue_order == "uncertainty":
         rows = session.execute(
-            select(DocumentUncertainty.document_id, DocumentUncertainty.margin)
+            select(DocumentUncertainty.document_id, DocumentUncertainty.margin).where(
+                DocumentUncertainty.project_id == project.id
+            )
         )
         margins: dict[int, float | None] = dict(rows.all())
 
@@ -144,51 +161,51 @@ def queue(session: Session, project: Project) -> list[int]:
 
 
 def measure(url: str, count: int, runs: int) -> dict[str, dict[str, float]]:
-    """{scenario: {column: ms}} for one database of ``count`` documents."""
+    """{scenario: {"ORDER before|after": ms}} for ``count`` documents per
+    order, one project per order in the same database, all timed together."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    results: dict[str, dict[str, float]] = {"fresh": {}, "half taken": {}}
+    results: dict[str, dict[str, float]] = {}
     with app.app_context():
         migrations.upgrade(db.engine)
         session = db.session
-        project = projects.create_project(session, "Bench")
         user = accounts.create_user(session, "worker", "correct horse battery")
         other = accounts.create_user(session, "other", "correct horse battery")
-        for member in (user, other):
-            projects.add_member(session, project, member, "annotator", None)
-        project.annotators_per_document = 1
         lines = [
             json.dumps({"id": f"d{n}", "text": f"Document {n} reportedly."})
             for n in range(count)
         ]
-        import_files(session, project, [("docs.jsonl", "\n".join(lines).encode())])
-        ids = session.scalars(select(Document.id)).all()
-        session.execute(
-            insert(DocumentUncertainty),
-            [
-                {
-                    "document_id": i,
-                    "project_id": project.id,
-                    "suggester": "spancat",
-                    "suggester_version": "bench",
-                    "proposals": 1,
-                    "margin": (i * 7919 % 1000) / 2000,
-                }
-                for i in ids
-            ],
-        )
-        session.commit()
+        data = "\n".join(lines).encode()
+        by_order: dict[str, Project] = {}
+        for order in ORDERS:
+            project = projects.create_project(session, f"Bench {order}")
+            for member in (user, other):
+                projects.add_member(session, project, member, "annotator", None)
+            project.annotators_per_document = 1
+            import_files(session, project, [("docs.jsonl", data)])
+            ids = session.scalars(
+                select(Document.id).where(Document.project_id == project.id)
+            ).all()
+            session.execute(
+                insert(DocumentUncertainty),
+                [
+                    {
+                        "document_id": i,
+                        "project_id": project.id,
+                        "suggester": "spancat",
+                        "suggester_version": "bench",
+                        "proposals": 1,
+                        "margin": (i * 7919 % 1000) / 2000,
+                    }
+                    for i in ids
+                ],
+            )
+            session.commit()
+            queue_order.set_queue_order(session, project, order, SEED)
+            by_order[order] = project
 
-        def timed(scenario: str, name: str, pick: Callable[[], int | None]) -> None:
-            def once() -> None:
-                pick()
-                session.rollback()
-
-            results[scenario][name] = best_ms(once, runs)
-
-        for scenario in results:
-            for order in ("in-order", "random", "uncertainty"):
-                queue_order.set_queue_order(session, project, order, SEED)
-                if scenario == "half taken":
+        for scenario in ("fresh", "half taken"):
+            if scenario == "half taken":
+                for project in by_order.values():
                     taken = queue(session, project)[: count // 2]
                     session.execute(
                         insert(Assignment),
@@ -201,35 +218,45 @@ def measure(url: str, count: int, runs: int) -> dict[str, dict[str, float]]:
                             for i in taken
                         ],
                     )
-                    session.commit()
-                if url.startswith("postgresql"):
-                    session.execute(text("ANALYZE"))
-                    session.commit()
+                session.commit()
+            if url.startswith("postgresql"):
+                session.execute(text("ANALYZE"))
+                session.commit()
+            calls: dict[str, Callable[[], object]] = {}
+            for order, project in by_order.items():
                 after = assignments._lock_candidate(session, project, user)
                 before = pick_before(session, project, user)
                 session.rollback()
                 assert after == before, (order, scenario, after, before)
-                timed(
-                    scenario,
-                    f"{order} after",
-                    lambda: assignments._lock_candidate(session, project, user),
+                calls[f"{order} after"] = partial(_rolled_back, session, project, user)
+                calls[f"{order} before"] = partial(
+                    _rolled_back, session, project, user, pick_before
                 )
-                timed(
-                    scenario,
-                    f"{order} before",
-                    lambda: pick_before(session, project, user),
-                )
-                session.execute(delete(Assignment))
-                session.commit()
+            results[scenario] = best_ms(calls, runs)
         # A new seed re-ranks every document of the project (once, by hand).
+        random_project = by_order["random"]
         seeds = iter(range(SEED + 1, SEED + 1 + runs))
         results["fresh"]["new seed"] = best_ms(
-            lambda: queue_order.set_queue_order(
-                session, project, "random", next(seeds)
-            ),
+            {
+                "new seed": lambda: queue_order.set_queue_order(
+                    session, random_project, "random", next(seeds)
+                )
+            },
             min(runs, 5),
-        )
+        )["new seed"]
     return results
+
+
+def _rolled_back(
+    session: Session,
+    project: Project,
+    user: User,
+    pick: Callable[[Session, Project, User], int | None] = (
+        assignments._lock_candidate
+    ),
+) -> None:
+    pick(session, project, user)
+    session.rollback()
 
 
 def main() -> int:
