@@ -22,11 +22,21 @@ refused, saying to train one first.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import BigInteger, Select, cast, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    cast,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from annotator.core.queue import MAX_SEED, QueueOrder, random_rank
@@ -36,7 +46,6 @@ from annotator.services import audit
 from annotator.services.errors import FieldRefused, rolls_back
 
 ORDERS = tuple(order.value for order in QueueOrder)
-T = TypeVar("T")
 
 
 class QueueOrderRefused(FieldRefused):
@@ -186,35 +195,47 @@ def seed_for_ranks(session: Session, project: Project) -> int | None:
     return None if seed is None else int(seed)
 
 
-def ordered(query: Select[T], project: Project) -> tuple[Select[T], ...]:
-    """``query`` (document ids) in the project's queue order, ties by id, as
-    parts: the queue is the first part's rows, then the next part's. Each
-    part is ordered along an index, so the first row needing annotators is
-    found without sorting the project's documents."""
+#: The conditions a document id must meet to be handed out (assignments).
+Needing = Callable[[SQLColumnExpression[int]], Sequence[ColumnElement[bool]]]
+
+
+def ordered(project: Project, needing: Needing) -> tuple[Select[int], ...]:
+    """The ids of the project's documents meeting ``needing`` in the queue
+    order, ties by id, as parts: the queue is the first part's rows, then
+    the next part's. Each part is ordered along an index, so the first
+    document needing annotators is found without sorting the project's."""
+    documents = select(Document.id).where(Document.project_id == project.id)
     if project.queue_order == QueueOrder.RANDOM and project.queue_seed is not None:
         # The stored rank, random_rank(id, seed): ranked when the seed was
         # set and by the import of every document since.
-        return (query.order_by(Document.queue_rank, Document.id),)
+        return (
+            documents.where(*needing(Document.id)).order_by(
+                Document.queue_rank, Document.id
+            ),
+        )
     if project.queue_order == QueueOrder.UNCERTAINTY:
         # Margin ascending with NULLS LAST as two parts: the scored
         # documents with a margin, then the rest (no proposals, or not
-        # scored: imported since) by id.
+        # scored: imported since) by id. The scored part tests the scores'
+        # document_id, so a document row is read only for the one found.
+        margin = DocumentUncertainty.margin
         scored = (
-            query.join(
+            documents.join(
                 DocumentUncertainty, DocumentUncertainty.document_id == Document.id
             )
             .where(
                 DocumentUncertainty.project_id == project.id,
-                DocumentUncertainty.margin.is_not(None),
+                margin.is_not(None),
+                *needing(DocumentUncertainty.document_id),
             )
-            .order_by(DocumentUncertainty.margin, DocumentUncertainty.document_id)
+            .order_by(margin, DocumentUncertainty.document_id)
         )
         rest = (
-            query.outerjoin(
+            documents.outerjoin(
                 DocumentUncertainty, DocumentUncertainty.document_id == Document.id
             )
-            .where(DocumentUncertainty.margin.is_(None))
+            .where(margin.is_(None), *needing(Document.id))
             .order_by(Document.id)
         )
         return (scored, rest)
-    return (query.order_by(Document.id),)
+    return (documents.where(*needing(Document.id)).order_by(Document.id),)
