@@ -5,8 +5,10 @@ the rank under the project's seed, a new seed re-ranks them all, migration
 ones the order computed in Python says, ties and unscored ones included."""
 
 import io
+import threading
 
 from sqlalchemy import inspect, select, text
+from sqlalchemy.orm import Session
 
 from annotator.cli import cli
 from annotator.core.queue import random_rank
@@ -188,3 +190,39 @@ def test_migration_0013_fills_the_ranks_of_seeded_projects(project, other_projec
     first = assignments.next_document(db.session, found, user)
     ranks = expected_ranks(project_id, 2024)
     assert first.id == min(ranks, key=lambda i: (ranks[i], i))
+
+
+def test_an_import_during_a_seed_change_ranks_under_the_new_seed(app, project):
+    """A seed change under way (written, not committed) when an import
+    starts: the import waits for it and ranks under the new seed, so no
+    document keeps a rank of the old one."""
+    add_documents(project, ["a", "b"])
+    queue_order.set_queue_order(db.session, project, "random", 1)
+    project_id, failures = project.id, []
+
+    def import_more():
+        with app.app_context():
+            try:
+                found = db.session.get(Project, project_id)
+                add_documents(found, ["c", "d"])
+            except Exception as error:  # reported to the test thread
+                failures.append(repr(error))
+            finally:
+                db.session.remove()
+
+    with Session(db.engine) as changing:
+        changed = changing.get(Project, project_id)
+        changed.queue_seed = 2
+        queue_order._store_ranks(changing, changed, 2)  # as set_queue_order
+        importer = threading.Thread(target=import_more)
+        importer.start()
+        importer.join(timeout=1)
+        # Still waiting for the seed change (its project row on PostgreSQL,
+        # the write lock on SQLite).
+        assert importer.is_alive()
+        changing.commit()
+    importer.join(timeout=30)
+    assert failures == []
+    ranks = stored_ranks(project_id)
+    assert len(ranks) == 4
+    assert ranks == expected_ranks(project_id, 2)
