@@ -145,9 +145,9 @@ def set_queue_order(
     if order == QueueOrder.RANDOM and project.queue_seed is None:
         project.queue_seed = secrets.randbelow(MAX_SEED + 1)
     project.queue_order = order
-    if project.queue_seed is not None and (
-        project.queue_seed != before or order == QueueOrder.RANDOM
-    ):
+    if project.queue_seed is not None and project.queue_seed != before:
+        # Every document has the rank of the stored seed (imports store it
+        # for theirs), so only a new seed rewrites them.
         _store_ranks(session, project, project.queue_seed)
     audit.record(
         session,
