@@ -6,8 +6,9 @@ sure about first).
 :func:`random_rank` is integer arithmetic only (``+``, ``*``, ``%`` on
 non-negative numbers below 2**63), so the same function computes a rank in
 Python and, given a column expression, in SQL on SQLite and PostgreSQL alike:
-the database orders by it without storing anything per document, and
-documents imported later take their place at once.
+an import stores the rank of each new document computed in Python, a new
+seed re-ranks the project's documents in one SQL UPDATE, and the database
+walks an index on the stored rank (services/queue_order.py).
 """
 
 from __future__ import annotations

@@ -4,7 +4,15 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.models.base import Base, utcnow
@@ -18,6 +26,9 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("project_id", "external_id"),
         CheckConstraint("text_length >= 1", name="text_not_empty"),
+        # The random queue order walks this index and stops at the first
+        # document still needing annotators (services/queue_order.py).
+        Index("ix_documents_project_queue_rank", "project_id", "queue_rank", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +42,11 @@ class Document(Base):
     text_length: Mapped[int]
     text_sha256: Mapped[str] = mapped_column(String(64))
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: ``core.queue.random_rank`` of the id and the project's ``queue_seed``
+    #: (None while the project has no seed): its place in the random queue
+    #: order, stored by the import that creates the document and rewritten
+    #: for the whole project when the seed changes (services/queue_order.py).
+    queue_rank: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     project: Mapped[Project] = relationship()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.models.base import Base, utcnow
@@ -23,13 +23,21 @@ class DocumentUncertainty(Base):
         CheckConstraint(
             "margin IS NULL OR (margin >= 0 AND margin <= 0.5)", name="margin_range"
         ),
+        # The uncertainty queue order walks this index, least sure first, and
+        # stops at the first document still needing annotators.
+        Index(
+            "ix_document_uncertainty_project_margin",
+            "project_id",
+            "margin",
+            "document_id",
+        ),
     )
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
     )
     project_id: Mapped[int] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+        ForeignKey("projects.id", ondelete="CASCADE")
     )
     suggester: Mapped[str] = mapped_column(String(80))
     suggester_version: Mapped[str] = mapped_column(String(80))

@@ -3,9 +3,18 @@ annotators, and nobody gets the same document twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +85,47 @@ def release_open_assignments(
     session.execute(query.execution_options(synchronize_session=False))
 
 
+def _needs_annotators(
+    project: Project, user: User
+) -> Callable[[SQLColumnExpression[int]], list[ColumnElement[bool]]]:
+    """The conditions on a document id (a column of the queue's query) for
+    handing that document to ``user``: fewer than the project's annotators
+    hold a place on it, not the user already, and no reviewer has decided
+    on it."""
+
+    def conditions(
+        document_id: SQLColumnExpression[int],
+    ) -> list[ColumnElement[bool]]:
+        # Counted per candidate (an index probe on assignments.document_id),
+        # not joined as counts of every document: the queue orders walk an
+        # index and stop at the first candidate, which a join to an
+        # aggregate defeats on PostgreSQL (a nested loop over the aggregate
+        # for every document).
+        taken = (
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.document_id == document_id, _holds_place())
+            .scalar_subquery()
+        )
+        mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
+        # Once a reviewer has decided on a document, nobody new joins it: the
+        # gold layer is built on the work submitted so far.
+        reviewed = select(Adjudication.id).where(
+            Adjudication.document_id == document_id, Adjudication.version > 0
+        )
+        return [
+            taken < project.annotators_per_document,
+            document_id.not_in(mine),
+            ~reviewed.exists(),
+        ]
+
+    return conditions
+
+
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
+    """All the documents ``_needs_annotators`` would hand to ``user`` (for
+    counting them): the same rule, with the annotators of every document
+    counted at once, which is cheaper when all are read."""
     taken = (
         select(Assignment.document_id, func.count().label("annotators"))
         .where(_holds_place())
@@ -139,10 +188,12 @@ def _lock_candidate(session: Session, project: Project, user: User) -> int | Non
     its row locked on PostgreSQL (SQLite has no row locks and ignores FOR
     UPDATE). The order only chooses which document is tried first: the
     count after the insert guards every order alike."""
-    candidates = queue_order.ordered(
-        _documents_needing_annotators(project, user), project
-    )
-    return session.scalar(candidates.limit(1).with_for_update(of=Document))
+    parts = queue_order.ordered(project, _needs_annotators(project, user))
+    for candidates in parts:
+        found = session.scalar(candidates.limit(1).with_for_update(of=Document))
+        if found is not None:
+            return found
+    return None
 
 
 def _assigned(session: Session, document_id: int) -> int:

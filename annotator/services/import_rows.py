@@ -10,6 +10,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from annotator.core.importing import ImportedAnnotation, ImportedDocument
+from annotator.core.queue import random_rank
 from annotator.models import (
     Assignment,
     AssignmentStatus,
@@ -20,6 +21,7 @@ from annotator.models import (
     SpanOrigin,
 )
 from annotator.models.base import utcnow
+from annotator.services import queue_order
 from annotator.services.bulk import insert_rows, reserve_ids
 
 DOCUMENT_COLUMNS = (
@@ -31,6 +33,7 @@ DOCUMENT_COLUMNS = (
     "text_length",
     "text_sha256",
     "meta",
+    "queue_rank",
 )
 
 
@@ -40,7 +43,10 @@ def insert_documents(
     documents: list[ImportedDocument],
     digests: list[str],
 ) -> list[int]:
-    """Store the documents under ids reserved first, so that nothing is read back."""
+    """Store the documents under ids reserved first, so that nothing is read
+    back, each with its rank in the project's random order (None while the
+    project has no seed)."""
+    seed = queue_order.seed_for_ranks(session, project)
     connection, table = session.connection(), cast(Table, Document.__table__)
     ids = reserve_ids(connection, table, len(documents))
     rows = [
@@ -53,6 +59,7 @@ def insert_documents(
             len(doc.text),
             digest,
             doc.meta,
+            None if seed is None else random_rank(document_id, seed),
         )
         for document_id, doc, digest in zip(ids, documents, digests, strict=True)
     ]
