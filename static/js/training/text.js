@@ -3,8 +3,19 @@
 
 import { refusalReason } from "../lib/http.js";
 
+export const CANCELLING = "Cancelling: the training stops after its current step…";
+
+// Whether the job may still be cancelled (queued or running, not asked yet).
+export function cancellable(job) {
+  return (job.status === "queued" || job.status === "running") && !job.cancel_requested_at;
+}
+
 export function progressText(job) {
   const { done, total } = job.progress ?? {};
+  if (job.status === "cancelled") {
+    return `The training was cancelled${job.cancelled_by ? ` by ${job.cancelled_by}` : ""}.`;
+  }
+  if (job.cancel_requested_at) return CANCELLING;
   if (job.status === "queued") return "Training waiting to start…";
   if (job.status === "running") return `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
   if (job.status === "failed") return `The training failed: ${job.error ?? "no reason given"}`;
@@ -25,4 +36,9 @@ export function trainingOptions(entries) {
 // The message of a refused start: the server's, naming the field once.
 export function refusalText(answer) {
   return `Not started: ${refusalReason(answer)}`;
+}
+
+// The message of a refused cancel.
+export function cancelRefusalText(answer) {
+  return `Not cancelled: ${refusalReason(answer)}`;
 }
