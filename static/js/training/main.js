@@ -41,6 +41,7 @@ function cancelControl(job) {
     cancel.dataset.cancelUrl = `${job.url}/cancel`;
     const button = document.createElement("button");
     button.type = "submit";
+    button.className = "danger";
     button.textContent = "Cancel training";
     cancel.append(button);
     box.append(cancel);
