@@ -21,7 +21,8 @@ ONE_UNFINISHED = "status IN ('queued', 'running')"
 
 class TrainingJob(JobColumns, Base):
     """One training: its options (``layer``, ``epochs``, ``seed``,
-    ``held_out``), its progress in epochs, and once done the model's folder,
+    ``held_out``), its progress in epochs (and documents within the epoch
+    under way), and once done the model's folder,
     version and ``metrics.json`` (per-label precision, recall and F1 on the
     held-out documents)."""
 
@@ -51,6 +52,10 @@ class TrainingJob(JobColumns, Base):
     metrics: Mapped[dict[str, Any] | None]
     #: When an admin asked to cancel it, and who: a queued training ends
     #: ``cancelled`` at once, a running one at its worker's next heartbeat.
+    #: Within the epoch under way: documents trained on, of how many (an
+    #: epoch of many long documents takes minutes).
+    epoch_examples_done: Mapped[int | None]
+    epoch_examples_total: Mapped[int | None]
     cancel_requested_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

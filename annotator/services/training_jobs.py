@@ -246,14 +246,21 @@ def _update_unfinished(
 
 
 def training_data(job: TrainingJob) -> dict[str, Any]:
-    """The training as the API shows it: progress in epochs and, once done,
+    """The training as the API shows it: progress in epochs (and, while it
+    runs, documents within the epoch under way) and, once done,
     the model's version and held-out figures (no server paths); who asked
     to cancel it, and when."""
     metrics = job.metrics or {}
+    under_way = job.status == JobStatus.RUNNING
     return common_data(job) | {
         "cancel_requested_at": running.iso(job.cancel_requested_at),
         "cancelled_by": job.cancelled_by.username if job.cancelled_by else None,
-        "progress": {"done": job.epochs_done, "total": job.epochs_total},
+        "progress": {
+            "done": job.epochs_done,
+            "total": job.epochs_total,
+            "epoch_documents_done": (job.epoch_examples_done or 0) if under_way else 0,
+            "epoch_documents_total": job.epoch_examples_total if under_way else None,
+        },
         "model_version": job.model_version,
         "metrics": {
             "per_label": metrics.get("per_label", {}),
@@ -279,12 +286,14 @@ class _EpochTracker(Tracker):
 
     def __call__(self, done: int, total: int, loss: float) -> None:
         if self.due(done, total):
-            self.write(epochs_done=done, epochs_total=total)
+            self.write(epochs_done=done, epochs_total=total, epoch_examples_done=0)
 
     def step(self, done: int, total: int) -> None:
-        """After a minibatch: a heartbeat (written at most every ``every``
-        seconds), so a long epoch does not look like a dead worker."""
-        self.beat()
+        """After a minibatch (``done`` of ``total`` documents of the epoch):
+        the heartbeat with that progress, written at most every ``every``
+        seconds, so a long epoch does not look like a dead worker."""
+        if self.clock() - self.last >= self.every:
+            self.write(epoch_examples_done=done, epoch_examples_total=total)
 
     def write(self, **values: Any) -> None:
         super().write(**values)

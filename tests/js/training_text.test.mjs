@@ -6,6 +6,7 @@ import {
   cancellable,
   cancelRefusalText,
   progressText,
+  progressValue,
   refusalText,
   trainingOptions,
 } from "../../static/js/training/text.js";
@@ -70,4 +71,20 @@ test("a cancel asked says the training is stopping, and a cancelled one who stop
 test("a cancelled job has ended: following it stops", () => {
   assert.equal(ended({ status: "cancelled" }), true);
   assert.equal(ended({ status: "running", cancel_requested_at: "x" }), false);
+});
+
+test("within an epoch the documents done are said, and the bar counts them", () => {
+  const job = {
+    status: "running",
+    progress: { done: 2, total: 20, epoch_documents_done: 120, epoch_documents_total: 400 },
+  };
+  assert.equal(progressText(job), "Training: 2 of 20 epochs done. Epoch 3: 120 of 400 documents.");
+  assert.equal(progressValue(job), 2.3);
+  // Not started or finished within the epoch: the epochs say it all.
+  for (const inEpoch of [0, 400]) {
+    const at = { status: "running", progress: { ...job.progress, epoch_documents_done: inEpoch } };
+    assert.equal(progressText(at), "Training: 2 of 20 epochs done.");
+    assert.equal(progressValue(at), 2);
+  }
+  assert.equal(progressValue({ status: "queued", progress: {} }), 0);
 });

@@ -49,11 +49,13 @@ def silent_for_ten_minutes(job_id):
         )
 
 
-def polled_status(job_id):
-    """What a page polling meanwhile sees (dead workers marked failed)."""
+def polled(job_id):
+    """What a page polling meanwhile sees (dead workers marked failed): the
+    status and the documents done of the epoch under way."""
     with Session(bind=db.engine) as other:
         recover_stale(other, TrainingJob)
-        return other.get(TrainingJob, job_id).status
+        job = other.get(TrainingJob, job_id)
+        return job.status, job.epoch_examples_done, job.epoch_examples_total
 
 
 def one_long_epoch(monkeypatch, during_batch):
@@ -88,8 +90,9 @@ def test_an_epoch_longer_than_the_stale_timeout_keeps_the_job_alive(
     gold, users, models_dir, monkeypatch
 ):
     """Each minibatch beats: after ten silent minutes within the epoch, the
-    next minibatch's beat tells a polling page the worker is alive, so the
-    job is not marked failed and the project's slot stays taken."""
+    next minibatch's beat tells a polling page the worker is alive (and how
+    far the epoch is), so the job is not marked failed and the project's
+    slot stays taken."""
     job = submit(gold, users, epochs=1)
     seen = []
 
@@ -97,13 +100,13 @@ def test_an_epoch_longer_than_the_stale_timeout_keeps_the_job_alive(
         if k == 2:
             silent_for_ten_minutes(job.id)
         if k == 3:  # one minibatch (one beat) later
-            seen.append(polled_status(job.id))
+            seen.append(polled(job.id))
             with pytest.raises(training_jobs.TrainingBusy):
                 training_jobs.refuse_while_training(db.session, gold)
 
     one_long_epoch(monkeypatch, during_batch)
     done = training_jobs.run_training(db.session, job.id, models_dir, every=0)
-    assert seen == ["running"]
+    assert seen == [("running", 24, 48)]  # 3 minibatches of 8 documents
     assert (done.status, done.error) == ("done", "")
 
 

@@ -192,6 +192,31 @@ def test_a_running_training_shows_it_is_stopping(client, gold, queued):
     assert "Check again" in shown  # still running until its next beat
 
 
+def test_the_documents_done_within_an_epoch_are_shown(client, gold, queued):
+    db.session.execute(
+        update(TrainingJob)
+        .where(TrainingJob.id == queued)
+        .values(
+            status="running",
+            epochs_done=1,
+            epoch_examples_done=6,
+            epoch_examples_total=8,
+        )
+    )
+    db.session.commit()
+    login(client, "padmin")
+    shown = client.get(page(gold)).get_data(True)
+    assert "Training: 1 of 1 epochs done. Epoch 2: 6 of 8 documents." in shown
+    assert re.search(r'<progress id="training-progress"[^>]*value="1.750"', shown)
+    job = client.get(f"/api/v1/projects/{gold.id}/trainings/{queued}").get_json()
+    assert job["progress"] == {
+        "done": 1,
+        "total": 1,
+        "epoch_documents_done": 6,
+        "epoch_documents_total": 8,
+    }
+
+
 def test_cancelling_an_ended_training_on_the_page_says_why(client, gold, queued):
     set_status(queued, "done")
     login(client, "padmin")

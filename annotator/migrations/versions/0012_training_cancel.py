@@ -6,7 +6,9 @@ Create Date: 2026-12-03 19:20:00
 
 A project admin may cancel a queued or running training: when it was asked
 and by whom (``cancel_requested_at``, ``cancelled_by_id``), and a training's
-status may be ``cancelled``. Only the training jobs' CHECK widens: exports
+status may be ``cancelled``. A training beats after every minibatch and
+says how far the epoch under way is (``epoch_examples_done`` of
+``epoch_examples_total`` documents). Only the training jobs' CHECK widens: exports
 are not cancelled.
 
 On SQLite the CHECK is swapped by a batch copy of ``training_jobs`` (no
@@ -78,6 +80,12 @@ def upgrade() -> None:
     _drop_one_unfinished()
     with _batch() as batch_op:
         batch_op.add_column(
+            sa.Column("epoch_examples_done", sa.Integer(), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column("epoch_examples_total", sa.Integer(), nullable=True)
+        )
+        batch_op.add_column(
             sa.Column("cancel_requested_at", sa.DateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("cancelled_by_id", sa.Integer(), nullable=True))
@@ -104,4 +112,6 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f(FOREIGN_KEY), type_="foreignkey")
         batch_op.drop_column("cancelled_by_id")
         batch_op.drop_column("cancel_requested_at")
+        batch_op.drop_column("epoch_examples_total")
+        batch_op.drop_column("epoch_examples_done")
     _make_one_unfinished()

@@ -15,6 +15,7 @@ import {
   cancellable,
   cancelRefusalText,
   progressText,
+  progressValue,
   refusalText,
   trainingOptions,
 } from "./text.js";
@@ -24,8 +25,8 @@ const box = document.getElementById("training-status");
 const button = form?.querySelector("button[type=submit]");
 
 function progress(job) {
-  const { done, total } = job.progress ?? {};
-  showProgress(box, "training", progressText(job), job.status === "running" ? done : 0, total);
+  const { total } = job.progress ?? {};
+  showProgress(box, "training", progressText(job), progressValue(job), total);
   cancelControl(job);
 }
 

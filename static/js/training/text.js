@@ -10,6 +10,19 @@ export function cancellable(job) {
   return (job.status === "queued" || job.status === "running") && !job.cancel_requested_at;
 }
 
+// How much of the epoch under way is done, 0 to below 1 (0 when unknown or
+// finished: the epoch count says it then).
+export function epochShare(job) {
+  const { epoch_documents_done: inEpoch, epoch_documents_total: size } = job.progress ?? {};
+  return size && inEpoch > 0 && inEpoch < size ? inEpoch / size : 0;
+}
+
+// The bar's value: epochs done and the share of the one under way.
+export function progressValue(job) {
+  if (job.status !== "running") return 0;
+  return (job.progress?.done ?? 0) + epochShare(job);
+}
+
 export function progressText(job) {
   const { done, total } = job.progress ?? {};
   if (job.status === "cancelled") {
@@ -17,7 +30,13 @@ export function progressText(job) {
   }
   if (job.cancel_requested_at) return CANCELLING;
   if (job.status === "queued") return "Training waiting to start…";
-  if (job.status === "running") return `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
+  if (job.status === "running") {
+    const line = `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
+    const share = epochShare(job);
+    if (!share) return line;
+    const { epoch_documents_done: inEpoch, epoch_documents_total: size } = job.progress;
+    return `${line} Epoch ${(done ?? 0) + 1}: ${inEpoch} of ${size} documents.`;
+  }
   if (job.status === "failed") return `The training failed: ${job.error ?? "no reason given"}`;
   return `Model ${job.model_version} is the project's spancat suggester.`;
 }
