@@ -87,8 +87,10 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from annotator.web.assets import configure_assets
     from annotator.web.security import add_security_headers
 
+    configure_assets(app)
     app.after_request(add_security_headers)
 
 

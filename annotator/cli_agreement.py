@@ -10,6 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
 from annotator.core.agreement.results import SCHEMA_VERSION
+from annotator.core.agreement.trust import MIN_SPANS, figure_reading, trust_warning
+from annotator.core.agreement.weeks import week_start
 from annotator.extensions import current_session
 from annotator.services import agreement, projects
 from annotator.services.errors import ServiceError
@@ -112,7 +114,7 @@ def _headline(report: AgreementReport) -> list[str]:
         ("span F1, exact", figures.f1_exact.overall),
         ("span F1, partial", figures.f1_partial.overall),
     ):
-        found = agreement.figure_reading(estimate)
+        found = figure_reading(estimate)
         rows.append(
             [
                 name,
@@ -122,7 +124,7 @@ def _headline(report: AgreementReport) -> list[str]:
                 str(estimate.n_documents),
                 str(estimate.n_units),
                 str(estimate.n_annotators),
-                agreement.trust_warning(estimate, agreement.MIN_SPANS) or "",
+                trust_warning(estimate, MIN_SPANS) or "",
             ]
         )
         readings.append(f"  {name}: {found.text}")
@@ -141,11 +143,11 @@ def _periods(report: AgreementReport) -> list[str]:
         return []
     rows = [
         [
-            f"{period.period} ({agreement.week_start(period.period):%d %b %Y})",
+            f"{period.period} ({week_start(period.period):%d %b %Y})",
             str(period.n_documents),
             number(period.alpha_u.value),
             number(period.f1_partial.value),
-            str(agreement.figure_reading(period.f1_partial).verdict),
+            str(figure_reading(period.f1_partial).verdict),
         ]
         for period in report.periods
     ]
@@ -167,7 +169,7 @@ def _per_label(report: AgreementReport) -> list[str]:
                 number(exact.value),
                 number(partial.value),
                 str(partial.n_units),
-                agreement.trust_warning(partial, agreement.MIN_SPANS) or "",
+                trust_warning(partial, MIN_SPANS) or "",
             ]
         )
     headers = ["Per label", "alpha-u", "F1 exact", "F1 partial", "spans", "note"]

@@ -19,11 +19,16 @@ spans: both runs must reach all of them with nothing else stored. Prints
 events, events per correct span for both, and the ratio. Counts, not times:
 the figures do not depend on the machine's load.
 
-    .venv/bin/python -m bench.suggestion_effort_bench
+    .venv/bin/python -m bench.suggestion_effort_bench [--reference-lexicon OLD.json]
+
+With ``--reference-lexicon`` (e.g. ``git show main:seeds/cues.json >
+old.json``) a third run answers the suggestions of that lexicon, so an
+earlier lexicon and the default one are compared in the same run.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from dataclasses import dataclass, field
@@ -36,7 +41,7 @@ from annotator import create_app, migrations
 from annotator.extensions import db
 from annotator.models import Assignment, Document
 from annotator.services import accounts, documents, projects
-from annotator.services.suggestions import settings
+from annotator.services.suggestions import lexicons, settings
 from bench.annotate_load_bench import CHROMIUM, PASSWORD, log_in, serving
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -128,17 +133,14 @@ class Annotator:
     def drag(self, span: Span, exact: bool) -> None:
         start, end = utf16(self.text, span[0]), utf16(self.text, span[1])
         box = self.page.evaluate(CHAR_BOXES, [start, end])
-        # Under the sticky bars (about 100 px) or below the window: scroll.
-        if box["y1"] < 200 or box["y2"] > box["height"] - 40:
-            self.events["scrolls"] += 1
-            self.page.mouse.wheel(0, box["y1"] - box["height"] / 3)
-            # Until the scroll has settled: a drag from a stale point snaps
-            # to other words (then it is redone, and counted).
-            settled = None
-            while settled != box:
-                settled = box
-                self.page.wait_for_timeout(200)
-                box = self.page.evaluate(CHAR_BOXES, [start, end])
+        # Under the sticky bars (about 100 px) or below the window: scroll,
+        # again if one turn of the wheel did not bring it into view.
+        for _ in range(3):
+            if in_view(box):
+                break
+            box, before = self.scroll_to(start, end, box), box
+            if box == before:
+                break  # at the end of the page: as far as it goes
         if exact:
             self.events["keys"] += 1  # holding Alt
             self.page.keyboard.down("Alt")
@@ -152,6 +154,24 @@ class Annotator:
             self.page.keyboard.up("Alt")
         self.page.wait_for_timeout(150)  # a person's pause; no event counted
         self.press(self.hotkeys[span[2]])
+
+    def scroll_to(self, start: int, end: int, box: dict[str, float]) -> Any:
+        """Turn the wheel over the text (a person looks where the words are:
+        over the side list the wheel scrolls the list, which keeps it), then
+        wait until the scroll has settled."""
+        self.events["scrolls"] += 1
+        self.page.mouse.move(box["x1"], box["height"] / 2)  # a move: not counted
+        self.page.mouse.wheel(0, box["y1"] - box["height"] / 3)
+        # Until the scroll has started and settled: a drag from a stale point
+        # snaps to other words, or starts off screen (then it is redone).
+        before, settled = box, None
+        for _ in range(15):
+            self.page.wait_for_timeout(200)
+            box = self.page.evaluate(CHAR_BOXES, [start, end])
+            if box == settled and box != before:
+                break
+            settled = box
+        return box
 
     def draw(self, span: Span) -> None:
         """Draw a gold span; if snapping missed its boundaries (or the drag
@@ -196,13 +216,21 @@ class Annotator:
             )
 
 
-def prepare(text: str) -> dict[str, str]:
+def in_view(box: dict[str, float]) -> bool:
+    """The span's first and last characters are on screen, below the bars."""
+    return bool(box["y1"] >= 200 and box["y2"] <= box["height"] - 40)
+
+
+def prepare(text: str, reference: object | None) -> dict[str, str]:
     user = accounts.create_user(db.session, "bench", PASSWORD)
     urls = {}
-    for mode in ("on", "off"):
+    runs = ["on", "off"] + (["reference"] if reference is not None else [])
+    for mode in runs:
         project = projects.create_project(db.session, f"Seed {mode}")
         projects.add_member(db.session, project, user, "annotator", None)
-        settings.set_suggestions(db.session, project, mode)
+        settings.set_suggestions(db.session, project, "off" if mode == "off" else "on")
+        if mode == "reference":
+            lexicons.save_lexicon(db.session, project, reference, None)
         documents.import_files(db.session, project, [("seed.txt", text.encode())])
         document = db.session.scalars(
             select(Document).where(Document.project_id == project.id)
@@ -232,6 +260,14 @@ def run(page: Any, url: str, text: str, gold: list[Span], suggest: bool) -> Anno
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--reference-lexicon", type=Path, help="a lexicon to compare with"
+    )
+    args = parser.parse_args()
+    reference = None
+    if args.reference_lexicon:
+        reference = json.loads(args.reference_lexicon.read_text(encoding="utf-8"))
     record = json.loads((SEEDS / ARTICLE).read_text(encoding="utf-8").splitlines()[0])
     text = record["text"]
     [gold_annotation] = [
@@ -248,7 +284,7 @@ def main() -> None:
         )
         with app.app_context():
             migrations.upgrade(db.engine)
-            urls = prepare(text)
+            urls = prepare(text, reference)
             db.engine.dispose()
         with serving(folder, database) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -261,6 +297,9 @@ def main() -> None:
             log_in(page)
             without = run(page, urls["off"], text, gold, suggest=False)
             with_ = run(page, urls["on"], text, gold, suggest=True)
+            old = None
+            if "reference" in urls:
+                old = run(page, urls["reference"], text, gold, suggest=True)
             browser.close()
     print(
         f"seed article: {len(text)} characters, "
@@ -275,6 +314,13 @@ def main() -> None:
             f"{annotator.total / len(gold):.2f} per correct span"
         )
     print(f"ratio with/without: {with_.total / without.total:.2f}")
+    if old is not None:
+        print(
+            f"with the reference lexicon ({args.reference_lexicon}): "
+            f"{old.total} input events ({old.events}), "
+            f"{old.total / len(gold):.2f} per correct span; "
+            f"ratio with/without: {old.total / without.total:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,13 @@ from flask_login import current_user
 
 from annotator.core.agreement import EXPLANATIONS, AgreementReport, Estimate
 from annotator.core.agreement.results import PairF1
+from annotator.core.agreement.trust import (
+    MIN_DOCUMENTS,
+    MIN_SPANS,
+    figure_reading,
+    trust_warning,
+)
+from annotator.core.agreement.weeks import week_start
 from annotator.core.diff import GROUP_KIND_TEXT, GroupKind
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
@@ -105,11 +112,11 @@ def helpers() -> dict[str, Any]:
         "shade_class": shade_class,
         "number": number,
         "plural": plural,
-        "trust": agreement_service.trust_warning,
-        "reading_of": agreement_service.figure_reading,
-        "week_start": agreement_service.week_start,
-        "MIN_DOCUMENTS": agreement_service.MIN_DOCUMENTS,
-        "MIN_SPANS": agreement_service.MIN_SPANS,
+        "trust": trust_warning,
+        "reading_of": figure_reading,
+        "week_start": week_start,
+        "MIN_DOCUMENTS": MIN_DOCUMENTS,
+        "MIN_SPANS": MIN_SPANS,
         "kind_text": GROUP_KIND_TEXT,
     }
 
@@ -164,7 +171,7 @@ def overview(project: Project) -> ResponseReturnValue:
         headline=_headline(report),
         readings=summary.readings(),
         label_chart=interval_chart(per_label) if per_label else None,
-        week_chart=week_chart(report.periods, agreement_service.MIN_DOCUMENTS),
+        week_chart=week_chart(report.periods, MIN_DOCUMENTS),
         series=SERIES,
         progress=member_progress(current_session(), project),
     )

@@ -29,6 +29,19 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def content_security_policy() -> str:
+    """The policy, with the inline scripts of this answer's page allowed by
+    their hashes: the import map of its modules (web/assets.py), if any."""
+    from annotator.web.assets import inline_script_hashes
+
+    hashes = inline_script_hashes()
+    if not hashes:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", f"script-src 'self' {' '.join(hashes)}", 1
+    )
+
+
 class StoredIdConverter(IntegerConverter):
     """``<int:...>`` limited to what a 32-bit INTEGER column holds: a larger id
     is a 404 like any unknown id, not a database error."""
@@ -156,7 +169,7 @@ def refuse_while_annotating_in(project: Project) -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -43,7 +43,15 @@ def test_the_seed_article_gets_the_sample_annotators_cues(default):
         (1983, 1989, "hedge"),  # almost
         (2465, 2492, "denial"),  # NATO's assessment was wrong
     } <= found
-    assert not [s for s in found if s[2] == "claim"]  # claims are not lexical
+    claims = {text[s[0] : s[1]] for s in found if s[2] == "claim"}
+    # What a reporting verb reports, without the speaker and the verb.
+    assert "key Russian units were moving towards the border, not away" in claims
+    # A denial or a warning is not proposed again as a claim (the ties).
+    assert "it never plans to attack Ukraine" not in claims
+    assert not any("false flag" in claim for claim in claims)
+    # "could" of ability: "NATO could prove Russia's failure" is no hedge.
+    could = text.index("NATO could prove") + len("NATO ")
+    assert (could, could + len("could"), "hedge") not in found
 
 
 @pytest.mark.parametrize(
@@ -82,6 +90,152 @@ def test_a_negation_alone_is_no_denial(default):
 def test_noise_words_are_not_hedges(default):
     text = "Troops around Ukraine can say what they like, and some will find it."
     assert proposed(default, text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rescuers could not find the missing fishermen.",
+        "She could swim before she could walk.",
+        "NATO could prove the failure with satellite imagery.",
+        "Divers couldn't find the wreck.",
+        "He could barely stand after the blast.",
+    ],
+)
+def test_could_of_ability_is_no_hedge(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "hedge"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedge"),
+    [
+        ("The death toll could rise.", "could"),
+        ("Russia could still attack.", "could still"),
+        ("Analysts could not rule out a leak.", "could not rule out"),
+        ("It was too early to say who fired.", "too early to say"),
+        ("The company could not identify the vehicles.", "could not identify"),
+        ("The voice was almost certainly synthetic.", "almost certainly"),
+        ("A leak was the most likely cause.", "most likely"),
+        ("At least 12 people died.", "At least"),
+        ("The images appear to show tanks.", "appear to"),
+    ],
+)
+def test_epistemic_modals_and_hedge_phrases_are_hedges(default, sentence, hedge):
+    assert ("hedge", hedge) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        (
+            "The ministry said on Monday that the bridge was destroyed.",
+            "the bridge was destroyed",
+        ),
+        (
+            "The minister told parliament that a device was found, officials said.",
+            "a device was found",
+        ),
+        ("Police said they had opened an inquiry.", "they had opened an inquiry"),
+        (
+            "Her office said the clip was fake and that the voice was synthetic.",
+            "the voice was synthetic",
+        ),
+        (
+            "The embassy rejected the report, saying the blast was an accident.",
+            "the blast was an accident",
+        ),
+    ],
+)
+def test_a_claim_is_what_a_reporting_verb_reports(default, sentence, claim):
+    assert ("claim", claim) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an adjunct after the verb, not what was said
+        "The minister said in a televised statement.",
+        "Stoltenberg said before an alliance meeting in Brussels.",
+        # no reporting verb
+        "The convoy moved north of the river.",
+        # "told" without "that": whom, not what
+        "Soldiers told them to leave.",
+    ],
+)
+def test_no_claim_without_a_report(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
+
+
+def test_a_denial_is_not_proposed_again_as_a_claim(default):
+    text = "Russia said it never plans to attack Ukraine."
+    assert proposed(default, text) == [("denial", "it never plans to attack Ukraine")]
+
+
+def test_a_second_report_and_a_trailing_verb_end_the_clause(default):
+    text = (
+        "Moscow flatly denied any role in the blackout and called the "
+        "accusation absurd."
+    )
+    assert ("denial", "flatly denied any role in the blackout") in proposed(
+        default, text
+    )
+    text = (
+        'The broadcaster warned that Valdoria might be preparing a "staged '
+        'provocation", suggesting that outages could be engineered.'
+    )
+    assert (
+        "false_flag_warning",
+        'Valdoria might be preparing a "staged provocation"',
+    ) in proposed(default, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denial"),
+    [
+        (
+            "The mayor rejected the opposition's account of the meeting.",
+            "rejected the opposition's account of the meeting",
+        ),
+        (
+            "The ministry disputed both versions.",
+            "disputed both versions",
+        ),
+    ],
+)
+def test_rejecting_an_account_or_a_version_is_a_denial(default, sentence, denial):
+    assert ("denial", denial) in proposed(default, sentence)
+
+
+def test_rejecting_a_thing_is_no_denial(default):
+    text = "The committee rejected the budget and dismissed two officials."
+    assert [p for p in proposed(default, text) if p[0] == "denial"] == []
+
+
+def test_blamed_on_is_a_warning_only_in_a_deception_frame(default):
+    innocent = "The outage was blamed on a storm."
+    assert [p for p in proposed(default, innocent) if p[0] != "hedge"] == []
+    staged = (
+        "Outages could be engineered and blamed on the neighbour to justify sanctions."
+    )
+    assert ("false_flag_warning", staged.rstrip(".")) in proposed(default, staged)
+
+
+def test_unless_next_and_yields_settings():
+    suggester = rules(
+        {
+            "hedge": ("could ; unless_next=ability",),
+            "claim": ("said ; span=after ; yields=denial",),
+            "denial": ("denied ; span=rest",),
+        },
+        {"ability": ("swim",)},
+    )
+    assert proposed(suggester, "It could swim. It could rain.") == [("hedge", "could")]
+    assert proposed(suggester, "Kyiv said it denied nothing.") == [
+        ("denial", "denied nothing")
+    ]
+    assert proposed(suggester, "Kyiv said the army left.") == [
+        ("claim", "the army left")
+    ]
 
 
 def test_an_approximator_is_a_hedge_only_before_a_number(default):
@@ -169,6 +323,8 @@ def test_an_initial_does_not_end_the_sentence_a_context_lives_in():
         ({"hedge": ("[about #",)}, {}, "one pair of [ ]"),
         ({"hedge": ("may ; score=2",)}, {}, "score='2'"),
         ({"hedge": ("may ; colour=red",)}, {}, "unknown setting 'colour'"),
+        ({"hedge": ("may ; yields=hedge",)}, {}, "yields='hedge': another label"),
+        ({"hedge": ("may ; unless_next=x",)}, {}, "no such context group"),
         ({"Hedge": ("may",)}, {}, "Hedge: not a label name"),
         ({}, {"frame": ("stage ; span=cue",)}, "frame line 1: a context entry"),
         ({}, {"frame": ("# only a comment",)}, "at least one entry"),

@@ -17,6 +17,7 @@ from annotator.core.diff import GroupKind
 from annotator.extensions import db
 from annotator.models import Assignment, AssignmentStatus, Document, Label, Span, User
 from annotator.services import agreement, review, seeding
+from annotator.services.agreement import project as agreement_project
 from annotator.services.documents import find_document, import_files
 from annotator.services.errors import NotFoundError, ServiceError
 
@@ -233,13 +234,13 @@ def test_an_empty_project_has_a_report_and_says_why(project):
 @pytest.fixture
 def count_reports(monkeypatch):
     calls = []
-    original = agreement.agreement_report
+    original = agreement_project.agreement_report
 
     def counting(*args, **kwargs):
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(agreement, "agreement_report", counting)
+    monkeypatch.setattr(agreement_project, "agreement_report", counting)
     return calls
 
 

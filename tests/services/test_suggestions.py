@@ -219,7 +219,7 @@ def test_a_bad_lexicon_is_refused_naming_label_and_line(project):
     with pytest.raises(InvalidLexicon) as refused:
         lexicons.save_lexicon(db.session, project, data, None)
     assert refused.value.field == "hedge:3"
-    assert "cue, rest or clause" in str(refused.value)
+    assert "cue, rest, clause or after" in str(refused.value)
     assert db.session.scalar(select(func.count()).select_from(CueLexiconVersion)) == 0
 
 

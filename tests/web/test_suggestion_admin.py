@@ -67,6 +67,7 @@ def test_a_bad_entry_is_refused_naming_its_line_and_keeps_the_text(client, proje
     response = lexicon_form(
         client,
         project,
+        claim="",
         hedge="may\ncould ; needs=nowhere",
         denial="",
         false_flag_warning="",

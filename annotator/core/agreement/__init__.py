@@ -2,7 +2,9 @@
 
 Pure domain code (standard library and numpy). Offsets are code points, end
 exclusive. See :mod:`.measures` for the coefficients and :mod:`.report` for
-the page's figures (types in :mod:`.results`, coding figures in :mod:`.coding`).
+the page's figures (types in :mod:`.results`, coding figures in :mod:`.coding`),
+:mod:`.trust` for when a figure is too thin to trust and :mod:`.weeks` for
+the weeks of the agreement per week.
 """
 
 from annotator.core.agreement.explanations import EXPLANATIONS

@@ -17,11 +17,19 @@ An entry is a phrase with optional settings after ``;``::
 - ``[ ... ]`` marks the words the rule proposes when the phrase is longer:
   ``[about] #`` proposes "about" only when a number follows.
 - ``span=`` what is proposed: ``cue`` (the matched words, the default),
-  ``rest`` (from the cue to the end of its clause: what a denial denies) or
+  ``rest`` (from the cue to the end of its clause: what a denial denies),
   ``clause`` (the whole clause around the cue, without the speaker and the
-  reporting verb: a warning).
+  reporting verb: a warning) or ``after`` (from after the cue, and a "that"
+  at most three words on, to the end of the clause: what a reporting verb
+  reports, a claim).
 - ``needs=GROUP`` the same sentence must also hold an entry of the context
-  group ``GROUP`` (outside the cue); ``unless=GROUP`` it must not.
+  group ``GROUP`` (outside the cue); ``unless=GROUP`` it must not;
+  ``unless_next=GROUP`` the words right after the cue must not be an entry
+  of ``GROUP`` ("could" not followed by "swim" or "not find": the ability
+  sense; for ``span=after``, the words after a skipped "that").
+- ``yields=LABEL`` a proposal of this rule is dropped where a proposal of
+  ``LABEL`` overlaps it (the guideline's ties: a denial is tagged denial,
+  not claim).
 - ``score=0.7`` the score (0 to 1) of the rule's suggestions.
 - A line starting with ``#`` is a comment; blank lines are ignored.
 """
@@ -61,6 +69,7 @@ class Scope(enum.StrEnum):
     CUE = "cue"
     REST = "rest"
     CLAUSE = "clause"
+    AFTER = "after"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,8 @@ class Rule:
     score: float = DEFAULT_SCORE
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
+    unless_next: tuple[str, ...] = ()
+    yields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +192,12 @@ def parse_rule(label: str, line: str, number: int, groups: Sequence[str]) -> Rul
         pattern = _compile(phrase)
     except (ValueError, regex.error) as error:
         raise LexiconError(label, number, str(error)) from None
-    options: dict[str, Any] = {"needs": [], "unless": []}
+    options: dict[str, Any] = {
+        "needs": [],
+        "unless": [],
+        "unless_next": [],
+        "yields": [],
+    }
     for setting in settings:
         key, _, value = (s.strip() for s in setting.partition("="))
         options.update(_setting(label, number, key, value, options, groups))
@@ -193,6 +209,8 @@ def parse_rule(label: str, line: str, number: int, groups: Sequence[str]) -> Rul
         score=options.get("score", DEFAULT_SCORE),
         needs=tuple(options["needs"]),
         unless=tuple(options["unless"]),
+        unless_next=tuple(options["unless_next"]),
+        yields=tuple(options["yields"]),
     )
 
 
@@ -206,7 +224,9 @@ def _setting(
 ) -> dict[str, Any]:
     if key == "span":
         if value not in {s.value for s in Scope}:
-            raise LexiconError(label, number, f"span={value!r}: cue, rest or clause")
+            raise LexiconError(
+                label, number, f"span={value!r}: cue, rest, clause or after"
+            )
         return {"scope": Scope(value)}
     if key == "score":
         try:
@@ -216,7 +236,11 @@ def _setting(
         if not 0.0 <= score <= 1.0:
             raise LexiconError(label, number, f"score={value!r}: a number 0 to 1")
         return {"score": score}
-    if key in ("needs", "unless"):
+    if key == "yields":
+        if not LABEL_NAME_PATTERN.match(value) or value == label:
+            raise LexiconError(label, number, f"yields={value!r}: another label's name")
+        return {"yields": [*options["yields"], value]}
+    if key in ("needs", "unless", "unless_next"):
         if value not in groups:
             known = ", ".join(sorted(groups)) or "none defined"
             raise LexiconError(

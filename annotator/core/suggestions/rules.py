@@ -4,7 +4,9 @@ What a rule proposes follows the project guideline: a hedge is **the hedging
 words only** (``span=cue``); a denial covers the denial word and what is
 denied, not the speaker (``span=rest``: from the cue to the end of its
 clause); a false-flag warning covers the warning statement (``span=clause``:
-the clause around the cue, after any reporting verb or "that"). Sentences and
+the clause around the cue, after any reporting verb or "that"); a claim is
+what a reporting verb reports (``span=after``: from after the verb, and a
+"that" close after it, to the end of the clause). Sentences and
 clauses are found by punctuation and a few conjunctions, not by a parser, so
 every proposal is a suggestion an annotator accepts, corrects or rejects.
 
@@ -13,7 +15,7 @@ Offsets are code points into the text, end exclusive.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,9 +37,21 @@ SENTENCE_END = regex.compile(
     r"(?<!(?<!\w)(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Gov|Prof))"
     rf"[.!?]+[{QUOTES})\]]*(?=\s|$)|\r\n|\r|\n"
 )
-#: Where a clause ends, looking right from a cue.
+#: Where a clause ends, looking right from a cue: at a semicolon, before a
+#: contrasting conjunction, a non-restrictive "which", a second reported
+#: statement (", and that", "and said", ", saying"), or a trailing
+#: attribution (", officials said", ", according to the ministry").
+REPORTING = (
+    r"said|says|told|added|warned|stated|insisted|called|claimed|argued"
+    r"|reiterated|maintained"
+)
 CLAUSE_END = regex.compile(
     r"\s*;|\s*,?\s+(?:but|although|though|whereas|while|even though)(?!\w)"
+    r"|\s*,\s*which(?!\w)"
+    r"|\s*,?\s+and\s+that(?!\w)"
+    rf"|\s*,?\s+and\s+(?:{REPORTING})(?!\w)"
+    r"|\s*,\s*(?:saying|suggesting|claiming|adding|insisting|arguing|warning"
+    r"|according\s+to)(?!\w)"
     # a trailing attribution: ", officials said"
     "|\\s*,\\s*(?:[\\w'\u2019-]+\\s+){0,5}?"
     r"(?:said|says|told|added|warned|stated)(?!\w)",
@@ -49,10 +63,14 @@ CLAUSE_END = regex.compile(
 CLAUSE_START = regex.compile(
     r"(?:[,;:]|(?<!\w)(?:that|but|although|though|whereas|while|because"
     r"|said|says|say|told|tells|added|adds|stated|states|warned|warns"
-    r"|claimed|insisted|insists|believes|believed|feared))"
+    r"|claimed|insisted|insists|believes|believed|feared"
+    r"|saying|claiming|insisting|warning|suggesting))"
     rf"[{QUOTES}]?\s+",
     regex.IGNORECASE,
 )
+#: After a reporting verb: a "that" at most three words on ("said on
+#: Monday that", "told parliament that"), skipped with the verb.
+THAT_AFTER = regex.compile(r"(?:\s+[\w'\u2019-]+){0,3}?\s+that(?!\w)", regex.IGNORECASE)
 TRIM = f" \t\r\n.,;:!?{QUOTES}"
 #: Each curly quotation mark's partner.
 PARTNERS = dict(
@@ -126,14 +144,19 @@ class RuleSuggester:
 
     def suggest(self, text: str, labels: Sequence[str]) -> list[Suggestion]:
         """Every rule of a wanted label matched in ``text``; of overlapping
-        proposals of one label the longest (then the best scored) stays."""
+        proposals of one label the longest (then the best scored) stays; a
+        proposal of a rule that ``yields`` to a label overlapping it goes."""
         wanted = set(labels)
         sentences = Sentences.of(text)
         found: list[Suggestion] = []
+        yielding: dict[Suggestion, set[str]] = {}
         for rule in self._compiled.rules:
             if rule.label in wanted:
-                found += self._matches(rule, text, sentences)
-        return _without_overlaps(found)
+                made = self._matches(rule, text, sentences)
+                found += made
+                for suggestion in made if rule.yields else ():
+                    yielding.setdefault(suggestion, set()).update(rule.yields)
+        return _yielded(_without_overlaps(found), yielding)
 
     def _matches(self, rule: Rule, text: str, sentences: Sentences) -> list[Suggestion]:
         found = []
@@ -142,10 +165,24 @@ class RuleSuggester:
             sentence = sentences.around(cue[0])
             if not self._context_holds(rule, text, sentence, match.span()):
                 continue
+            after = match.end()
+            if rule.scope is Scope.AFTER:
+                after = _after_that(text, after, sentence)
+            if self._next_is(rule.unless_next, text, after):
+                continue
             start, end = _scope(rule.scope, text, cue, sentence)
             if start < end:
                 found.append(Suggestion(start, end, rule.label, rule.score))
         return found
+
+    def _next_is(self, groups: Sequence[str], text: str, at: int) -> bool:
+        """Whether the words right after ``at`` are an entry of one of
+        ``groups``."""
+        if not groups:
+            return False
+        while at < len(text) and text[at].isspace():
+            at += 1
+        return any(self._compiled.contexts[g].match(text, at) for g in groups)
 
     def _context_holds(
         self,
@@ -174,13 +211,47 @@ def _scope(
     """The span a rule proposes for a cue (see the module's docstring)."""
     if scope is Scope.CUE:
         return cue
+    if scope is Scope.AFTER:
+        cue = (cue[1], _after_that(text, cue[1], sentence))
     ending = CLAUSE_END.search(text, cue[1], sentence[1])
     end = ending.start() if ending else sentence[1]
-    start = cue[0]
+    start = cue[1] if scope is Scope.AFTER else cue[0]
     if scope is Scope.CLAUSE:
         starts = [m.end() for m in CLAUSE_START.finditer(text, sentence[0], cue[0])]
         start = starts[-1] if starts else sentence[0]
     return _trimmed(text, start, end)
+
+
+def _after_that(text: str, at: int, sentence: tuple[int, int]) -> int:
+    """Past a "that" at most three words after ``at`` (in the sentence)."""
+    that = THAT_AFTER.match(text, at, sentence[1])
+    return that.end() if that else at
+
+
+def _yielded(
+    kept: list[Suggestion], yielding: dict[Suggestion, set[str]]
+) -> list[Suggestion]:
+    """``kept`` without the proposals overlapped by one of a label they
+    yield to (kept proposals of one label never overlap each other, so their
+    starts and ends are both sorted)."""
+    if not yielding:
+        return kept
+    by_label: dict[str, tuple[list[int], list[int]]] = {}
+    for suggestion in kept:  # in text order
+        starts, ends = by_label.setdefault(suggestion.label, ([], []))
+        starts.append(suggestion.start)
+        ends.append(suggestion.end)
+
+    def overlapped(suggestion: Suggestion, label: str) -> bool:
+        starts, ends = by_label.get(label, ([], []))
+        at = bisect_left(starts, suggestion.end)  # those starting before its end
+        return at > 0 and ends[at - 1] > suggestion.start
+
+    return [
+        s
+        for s in kept
+        if not any(overlapped(s, label) for label in yielding.get(s, ()))
+    ]
 
 
 def _without_overlaps(found: list[Suggestion]) -> list[Suggestion]:

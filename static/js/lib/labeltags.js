@@ -33,9 +33,18 @@ export function tagsAt(spans, from, to) {
 
 const CHARACTERS = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
+/** Tag texts already made: a page has a few labels and thousands of spans. */
+const MADE = new Map();
+
 /** A label's name for a tag: at most `length` characters, never a split one. */
 export function tagText(name, length = TAG_LENGTH) {
-  const characters = Array.from(CHARACTERS.segment(name), (part) => part.segment);
-  if (characters.length <= length) return name;
-  return `${characters.slice(0, length - 1).join("")}…`;
+  const key = `${length}\u0000${name}`;
+  let text = MADE.get(key);
+  if (text === undefined) {
+    const characters = Array.from(CHARACTERS.segment(name), (part) => part.segment);
+    text = characters.length <= length ? name : `${characters.slice(0, length - 1).join("")}…`;
+    if (MADE.size > 1000) MADE.clear(); // label names are few; never grow unbounded
+    MADE.set(key, text);
+  }
+  return text;
 }
