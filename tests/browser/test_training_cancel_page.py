@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from annotator.extensions import db
 from annotator.models import RegisteredSuggester, TrainingJob
@@ -103,7 +103,16 @@ def test_a_training_started_on_the_page_is_cancelled_there(
 
 def test_the_pages_cancel_form_works_after_a_reload(page, project, held_training):
     start(page, project)
+    # As if the second epoch were under way: 16 of its 40 documents done.
+    db.session.execute(
+        update(TrainingJob).values(epoch_examples_done=16, epoch_examples_total=40)
+    )
+    db.session.commit()
     page.reload()
+    expect(page.locator("#training-progress-text")).to_have_text(
+        "Training: 1 of 8 epochs done. Epoch 2: 16 of 40 documents."
+    )
+    expect(page.locator("#training-progress")).to_have_js_property("value", 1.4)
     form = page.locator("form#training-cancel")
     expect(form).to_have_attribute("method", "post")
     expect(page.locator("#training-check-again")).to_have_count(0)
