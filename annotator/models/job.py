@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -22,10 +23,16 @@ class JobStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    #: Stopped by an admin (trainings only: an export is not cancelled).
+    CANCELLED = "cancelled"
 
 
 #: The CHECK every job table holds on its status.
 STATUS_CHECK = "status IN ('queued', 'running', 'done', 'failed')"
+#: The CHECK of a job table whose jobs an admin may cancel (trainings).
+CANCELLABLE_STATUS_CHECK = (
+    "status IN ('queued', 'running', 'done', 'failed', 'cancelled')"
+)
 #: The statuses of a job that has not ended.
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 
@@ -59,4 +66,6 @@ class JobColumns:
 
     @declared_attr
     def requested_by(cls) -> Mapped[User | None]:
-        return relationship()
+        # Named: a training also refers to the user who cancelled it.
+        name = cast("type[JobColumns]", cls).__name__
+        return relationship(foreign_keys=f"{name}.requested_by_id")

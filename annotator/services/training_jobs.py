@@ -6,28 +6,42 @@ installed, a known layer, enough gold) so that a refusal is immediate, and
 queues the job: at most one queued or running training per project (a
 partial unique index holds it against two admins at once). ``run_training``
 claims it and runs ``train_model`` with a progress callback that writes the
-epochs done and a heartbeat at most once a second, registers the model as
-the project's suggester as ``annotator train`` does, and records the
+epochs done, and beats after every minibatch (written at most once a
+second: an epoch may outlast ``recovery.STALE_AFTER``), registers the model
+as the project's suggester as ``annotator train`` does, and records the
 model's version and ``metrics.json``. Claiming, tracking and marking failed
 a job whose worker died are every job's (``services/jobs``).
+
+``cancel_training`` ends a queued training at once (``cancelled``) and asks
+a running one to stop: its worker reads the request at its next written
+beat, stops, removes any model folder it wrote, registers nothing and ends
+it ``cancelled``. Once the model is being registered the request comes too
+late and the training ends ``done``.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import FieldError
 from annotator.models import JobStatus, Project, SuggesterKind, TrainingJob, User
 from annotator.models.job import UNFINISHED
-from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
+from annotator.services import audit
+from annotator.services.errors import (
+    FieldRefused,
+    NotFoundError,
+    ServiceError,
+    rolls_back,
+)
 from annotator.services.jobs import running
 from annotator.services.jobs.recovery import Worker, recover_stale
 from annotator.services.jobs.running import Tracker, common_data
@@ -43,6 +57,14 @@ MAX_EPOCHS = 200
 
 class TrainingBusy(ServiceError):
     """The project already has a training queued or running."""
+
+
+class TrainingEnded(ServiceError):
+    """The training has ended (done, failed or cancelled): nothing to cancel."""
+
+
+class TrainingCancelled(Exception):
+    """An admin asked the running training to stop (raised at a beat)."""
 
 
 def _options(options: dict[str, Any]) -> dict[str, Any]:
@@ -168,12 +190,77 @@ def list_trainings(
     )
 
 
+@rolls_back
+def cancel_training(
+    session: Session, project: Project, job_id: int, user: User | None
+) -> TrainingJob:
+    """Cancel the training ``job_id`` of ``project``: a queued one ends
+    ``cancelled`` now, a running one is asked to stop (its worker ends it at
+    its next beat; asking again changes nothing). NotFoundError for another
+    project's job, TrainingEnded when it has ended. Audited; commits."""
+    get_training(session, project, job_id)
+    actor_id = user.id if user else None
+    asked = {"cancel_requested_at": running.now(), "cancelled_by_id": actor_id}
+    was = next(
+        (s for s in UNFINISHED if _update_unfinished(session, job_id, s, asked)),
+        None,
+    )
+    if was is not None:
+        audit.record(
+            session,
+            actor_id=actor_id,
+            project_id=project.id,
+            entity="training_job",
+            entity_id=job_id,
+            action="cancel",
+            data={"status": was.value},
+        )
+    session.commit()
+    session.expire_all()
+    job = get_training(session, project, job_id)
+    if was is not None or job.status in UNFINISHED:
+        return job
+    raise TrainingEnded(
+        f"training job {job_id} is already {job.status}: only a queued or "
+        "running training can be cancelled"
+    )
+
+
+def _update_unfinished(
+    session: Session, job_id: int, status: JobStatus, asked: dict[str, Any]
+) -> bool:
+    """Record the cancel on the job if it is ``status`` (and, running, not
+    asked yet): a queued job ends now. Whether it was."""
+    query = update(TrainingJob).where(
+        TrainingJob.id == job_id, TrainingJob.status == status
+    )
+    if status == JobStatus.QUEUED:
+        values = asked | {
+            "status": JobStatus.CANCELLED,
+            "finished_at": asked["cancel_requested_at"],
+        }
+    else:
+        query = query.where(TrainingJob.cancel_requested_at.is_(None))
+        values = asked
+    return bool(getattr(session.execute(query.values(**values)), "rowcount", 0))
+
+
 def training_data(job: TrainingJob) -> dict[str, Any]:
-    """The training as the API shows it: progress in epochs and, once done,
-    the model's version and held-out figures (no server paths)."""
+    """The training as the API shows it: progress in epochs (and, while it
+    runs, documents within the epoch under way) and, once done,
+    the model's version and held-out figures (no server paths); who asked
+    to cancel it, and when."""
     metrics = job.metrics or {}
+    under_way = job.status == JobStatus.RUNNING
     return common_data(job) | {
-        "progress": {"done": job.epochs_done, "total": job.epochs_total},
+        "cancel_requested_at": running.iso(job.cancel_requested_at),
+        "cancelled_by": job.cancelled_by.username if job.cancelled_by else None,
+        "progress": {
+            "done": job.epochs_done,
+            "total": job.epochs_total,
+            "epoch_documents_done": (job.epoch_examples_done or 0) if under_way else 0,
+            "epoch_documents_total": job.epoch_examples_total if under_way else None,
+        },
         "model_version": job.model_version,
         "metrics": {
             "per_label": metrics.get("per_label", {}),
@@ -190,11 +277,37 @@ def training_data(job: TrainingJob) -> dict[str, Any]:
 
 
 class _EpochTracker(Tracker):
-    """The training's progress callback: epochs done, with a heartbeat."""
+    """The training's progress callback: epochs done, with a heartbeat after
+    every minibatch (``step``); each beat written also reads whether an
+    admin asked to cancel (TrainingCancelled) until ``cancellable`` is
+    turned off (the model is being registered)."""
+
+    cancellable = True
 
     def __call__(self, done: int, total: int, loss: float) -> None:
         if self.due(done, total):
-            self.write(epochs_done=done, epochs_total=total)
+            self.write(epochs_done=done, epochs_total=total, epoch_examples_done=0)
+
+    def step(self, done: int, total: int) -> None:
+        """After a minibatch (``done`` of ``total`` documents of the epoch):
+        the heartbeat with that progress, written at most every ``every``
+        seconds, so a long epoch does not look like a dead worker."""
+        if self.clock() - self.last >= self.every:
+            self.write(epoch_examples_done=done, epoch_examples_total=total)
+
+    def write(self, **values: Any) -> None:
+        super().write(**values)
+        if self.cancellable and "status" not in values:
+            self.check_cancel()
+
+    def check_cancel(self) -> None:
+        """TrainingCancelled if an admin asked to cancel the training."""
+        asked = self.session.scalar(
+            select(TrainingJob.cancel_requested_at).where(TrainingJob.id == self.job_id)
+        )
+        self.session.rollback()  # no read transaction left open
+        if asked is not None:
+            raise TrainingCancelled(self.job_id)
 
 
 def run_training(
@@ -208,7 +321,8 @@ def run_training(
 ) -> TrainingJob:
     """Claim the queued training ``job_id`` and run it into a new folder
     under ``models_dir``; it ends ``done`` (model registered as the
-    project's suggester) or ``failed`` with a message a user can read.
+    project's suggester), ``failed`` with a message a user can read, or
+    ``cancelled`` (no model kept, nothing registered).
     ServiceError if the job is not queued."""
 
     def work(tracker: Tracker) -> None:
@@ -237,8 +351,8 @@ def _train(
     if job is None:
         return
     project, options, actor = job.project, dict(job.options), job.requested_by
+    folder = training.default_model_folder(models_dir, project, running.now())
     try:
-        folder = training.default_model_folder(models_dir, project, running.now())
         report = training.train_model(
             session,
             project,
@@ -248,7 +362,10 @@ def _train(
             seed=options["seed"],
             held_out=options["held_out"],
             progress=tracker,
+            step=tracker.step,
         )
+        tracker.check_cancel()  # asked while the model was scored and written
+        tracker.cancellable = False
         register_suggester(
             session,
             project,
@@ -261,6 +378,11 @@ def _train(
             # epochs to report: without beats a long one looks dead.
             beat=tracker.beat,
         )
+    except TrainingCancelled:
+        session.rollback()
+        shutil.rmtree(folder, ignore_errors=True)  # no model left behind
+        tracker.cancellable = False
+        tracker.finish(JobStatus.CANCELLED)
     except ServiceError as error:
         tracker.finish(JobStatus.FAILED, error=str(error))
     except running.JobLost:

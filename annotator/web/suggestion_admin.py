@@ -4,7 +4,8 @@ lexicon (one textarea per label, each save a new version) and the registered
 suggesters with their last error, and training the project's spancat
 suggester in the background (a job: see web/training_jobs.py for its JSON;
 the page's script follows it, without the script a "Check again" link
-does). Routes of the ``projects`` blueprint (``projects.suggestions`` …)."""
+does) with a button to cancel it. Routes of the ``projects`` blueprint
+(``projects.suggestions`` …)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from flask_login import current_user
 
 from annotator.core.suggestions.lexicon import contexts_to_text
 from annotator.extensions import current_session
-from annotator.models import Project, Role, User
+from annotator.models import JobStatus, Project, Role, User
 from annotator.services import queue_order, training_jobs
 from annotator.services.errors import FieldRefused, ServiceError
 from annotator.services.suggesters import spancat, training
@@ -48,6 +49,7 @@ def _page(
     status: int = 200,
     training_form: TrainingForm | None = None,
     training_problem: str | None = None,
+    cancel_problem: str | None = None,
 ) -> ResponseReturnValue:
     session = current_session()
     stored = settings.settings_for(session, project.id)
@@ -79,6 +81,7 @@ def _page(
         suggesters=settings.active_suggesters(session, project.id),
         training_form=training_form or TrainingForm(),
         training_problem=training_problem,
+        cancel_problem=cancel_problem,
         trainings=training_jobs.list_trainings(session, project, limit=5),
         spacy_ready=spancat.spacy_available(),
         install=spancat.INSTALL,
@@ -173,4 +176,18 @@ def start_training(project: Project) -> ResponseReturnValue:
             status=status_of(error),
         )
     training_runner.start(job.id)
+    return redirect(url_for("projects.suggestions", project_id=project.id))
+
+
+@blueprint.route(f"{PAGE}/training/<int:job_id>/cancel", methods=["POST"])
+@require_membership(Role.ADMIN)
+def cancel_training(project: Project, job_id: int) -> ResponseReturnValue:
+    try:
+        job = training_jobs.cancel_training(current_session(), project, job_id, _user())
+    except training_jobs.TrainingEnded as error:
+        return _page(project, cancel_problem=str(error), status=status_of(error))
+    if job.status == JobStatus.CANCELLED:
+        flash("Training cancelled.", "info")
+    else:
+        flash("Cancelling: the training stops after its current step.", "info")
     return redirect(url_for("projects.suggestions", project_id=project.id))

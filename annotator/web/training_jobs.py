@@ -1,5 +1,7 @@
 """Trainings of the project's spancat suggester as jobs under ``/api/v1``:
-start one (202 with the job and its address), poll it, list them.
+start one (202 with the job and its address), poll it, list them, cancel
+one (202: a queued one is cancelled at once, a running one stops at its
+next heartbeat; 409 naming its status once it has ended).
 
 Project admins only, as on the Suggestions page; another project's job is a
 404 like any unknown one. Writes take the CSRF token in the ``X-CSRFToken``
@@ -35,13 +37,27 @@ from annotator.web.v1.docs import json_body as body
 blueprint = Blueprint("training_jobs", __name__, url_prefix="/api/v1")
 BASE = "/projects/<int:project_id>/trainings"
 TAGS = ["suggestions"]
-STATUS = {"type": "string", "enum": ["queued", "running", "done", "failed"]}
+STATUS = {
+    "type": "string",
+    "enum": ["queued", "running", "done", "failed", "cancelled"],
+}
 JOB = obj(
     ["id", "status", "progress", "url", "model_version", "metrics"],
     id=INTEGER,
     status=STATUS,
+    cancel_requested_at={
+        "type": ["string", "null"],
+        "description": "When an admin asked to cancel it (ISO 8601, UTC)",
+    },
+    cancelled_by=NULLABLE_STRING,
     options={"type": "object"},
-    progress=obj(["done", "total"], done=INTEGER, total=NULLABLE_INTEGER),
+    progress=obj(
+        ["done", "total"],
+        done=INTEGER,
+        total=NULLABLE_INTEGER,
+        epoch_documents_done=INTEGER,
+        epoch_documents_total=NULLABLE_INTEGER,
+    ),
     error=NULLABLE_STRING,
     url=STRING,
     model_version=NULLABLE_STRING,
@@ -116,3 +132,22 @@ def index(project: Project) -> ResponseReturnValue:
 def show(project: Project, job_id: int) -> ResponseReturnValue:
     job = training_jobs.get_training(current_session(), project, job_id)
     return jsonify(job_json(job))
+
+
+@blueprint.post(f"{BASE}/<int:job_id>/cancel")
+@require_membership(Role.ADMIN)
+@json_refusals
+@operation(
+    "Cancel a queued or running training: a queued one is cancelled at once, "
+    "a running one stops at its next heartbeat (poll url until it is "
+    "cancelled) and keeps no model; 409 once it has ended",
+    status=202,
+    response=JOB,
+    tags=TAGS,
+)
+def cancel(project: Project, job_id: int) -> ResponseReturnValue:
+    user = cast(User, current_user._get_current_object())
+    job = training_jobs.cancel_training(current_session(), project, job_id, user)
+    response = jsonify(job_json(job))
+    response.status_code = 202
+    return response

@@ -248,8 +248,8 @@ def test_suggestions_page_with_a_training_passes_axe(
     page, project, users, app, monkeypatch
 ):
     """The Suggestions page: the training form, a queued training (status box
-    with its progress bar and the Check again link), and without spaCy the
-    line naming the extra."""
+    with its progress bar, Cancel button and the Check again link), the
+    cancelled training, and without spaCy the line naming the extra."""
     import sys
 
     from annotator.services import training_jobs
@@ -267,6 +267,12 @@ def test_suggestions_page_with_a_training_passes_axe(
     page.goto(f"/projects/{project.id}/suggestions")
     expect(page.locator("#training-progress-text")).to_have_text(
         "Training waiting to start…"
+    )
+    expect(page.get_by_role("button", name="Cancel training")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Cancel training").click()
+    expect(page.locator("#training-cancelled")).to_contain_text(
+        "was cancelled by padmin"
     )
     assert serious_violations(page) == []
     monkeypatch.setitem(sys.modules, "spacy", None)

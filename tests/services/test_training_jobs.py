@@ -129,8 +129,8 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
 
     def spy(self, **values):
         real_write(self, **values)
-        if not values:  # a heartbeat alone (scoring the documents)
-            return
+        if not {"epochs_done", "status"} & set(values):
+            return  # a heartbeat (a minibatch, scoring the documents)
         with db.engine.connect() as connection:
             row = connection.execute(
                 select(TrainingJob.status, TrainingJob.epochs_done)
@@ -160,7 +160,12 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
     assert (row.version, row.active) == (done.model_version, True)
     assert row.config == {"path": str(folder)}
     data = training_jobs.training_data(done)
-    assert data["progress"] == {"done": 3, "total": 3}
+    assert data["progress"] == {
+        "done": 3,
+        "total": 3,
+        "epoch_documents_done": 0,
+        "epoch_documents_total": None,
+    }
     assert data["metrics"]["per_label"]["hedge"] == done.metrics["per_label"]["hedge"]
     assert "model_path" not in data
     assert "worker_pid" not in data

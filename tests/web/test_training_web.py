@@ -60,7 +60,12 @@ def test_the_api_trains_and_answers_the_figures(client, gold, users):
     assert response.headers["Location"].endswith(api(gold, job["id"]))
     assert job["url"] == api(gold, job["id"])
     assert job["status"] == "done"  # TRAINING_JOBS_INLINE in the tests
-    assert job["progress"] == {"done": 2, "total": 2}
+    assert job["progress"] == {
+        "done": 2,
+        "total": 2,
+        "epoch_documents_done": 0,
+        "epoch_documents_total": None,
+    }
     assert job["options"] == {"layer": "gold", "epochs": 2, "seed": 3, "held_out": 0.2}
     hedge = job["metrics"]["per_label"]["hedge"]
     assert set(hedge) >= {"precision", "recall", "f1", "gold"}

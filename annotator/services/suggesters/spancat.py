@@ -62,6 +62,10 @@ METRICS_FILE = "metrics.json"
 MAX_NGRAM = 12
 Progress = Callable[[int, int, float], None]
 """Called after each epoch with (epochs done, epochs, that epoch's loss)."""
+Step = Callable[[int, int], None]
+"""Called after each minibatch with (examples done in this epoch, examples in
+an epoch): an epoch of many long documents takes minutes, and a job's
+heartbeat must not wait for its end."""
 DEFAULT_THRESHOLD = 0.5
 BATCH_SIZE = 8
 DROPOUT = 0.1
@@ -161,6 +165,7 @@ def train_spancat(
     held_out: float = 0.2,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
+    step: Step | None = None,
 ) -> TrainReport:
     """Train a blank English ``spancat`` on CPU from ``examples`` (spans in
     code points, end exclusive) minus a held-out share of the documents,
@@ -178,7 +183,7 @@ def train_spancat(
     references = [_reference(nlp, e, labels, counts) for e in train]
     sizes = _ngram_sizes(references, counts)
     _add_spancat(nlp, labels, sizes, threshold)
-    losses = _fit(nlp, references, epochs, seed, progress)
+    losses = _fit(nlp, references, epochs, seed, progress, step)
     counts.spans_train = sum(len(doc.spans[SPANS_KEY]) for doc in references)
     counts.spans_held_out = sum(len(e.spans) for e in test)
     scores = _evaluate(nlp, test, labels)
@@ -249,6 +254,7 @@ def _fit(
     epochs: int,
     seed: int,
     progress: Progress | None,
+    step: Step | None = None,
 ) -> list[float]:
     """Train for ``epochs`` over shuffled minibatches; the loss of each epoch."""
     from spacy.training import Example
@@ -265,6 +271,8 @@ def _fit(
         for first in range(0, len(examples), BATCH_SIZE):
             batch = examples[first : first + BATCH_SIZE]
             nlp.update(batch, sgd=optimizer, drop=DROPOUT, losses=epoch)
+            if step is not None:
+                step(first + len(batch), len(examples))
         losses.append(float(epoch.get(NAME, 0.0)))
         if progress is not None:
             progress(done, epochs, losses[-1])

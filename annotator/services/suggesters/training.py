@@ -43,6 +43,7 @@ def train_model(
     seed: int = 0,
     held_out: float = DEFAULT_HELD_OUT,
     progress: spancat.Progress | None = None,
+    step: spancat.Step | None = None,
 ) -> spancat.TrainReport:
     """Train a spancat model on ``layer`` of ``project`` into ``out_dir``
     (new or empty). ServiceError, before any training, when spaCy is missing,
@@ -62,6 +63,7 @@ def train_model(
             epochs=epochs,
             held_out=held_out,
             progress=progress,
+            step=step,
         )
     except (ValueError, OSError) as error:
         raise ServiceError(f"training failed: {error}") from None

@@ -1,5 +1,5 @@
 /* Following a background job (an export, a training) through the JSON API:
- * poll its address until it is done or failed. The same for every kind of
+ * poll its address until it is done, failed or cancelled. The same for every kind of
  * job; what the page shows is the caller's. */
 import { getJson } from "../lib/http.js";
 
@@ -7,7 +7,7 @@ export const POLL_MS = 1000;
 export const UNREACHABLE = { status: 0, body: { error: "the server could not be reached" } };
 
 export function ended(job) {
-  return job.status === "done" || job.status === "failed";
+  return job.status === "done" || job.status === "failed" || job.status === "cancelled";
 }
 
 // Calls onProgress(job) while the job waits or runs, then onFinished(job)
