@@ -47,6 +47,12 @@ export class LinkLayer {
    * screen, hidden) are left out.
    */
   draw(links) {
+    // Nothing to measure: no layout forced in the middle of a redraw (it was
+    // most of the annotation page's first draw, with no span selected).
+    if (links.length === 0) {
+      this.group.replaceChildren();
+      return;
+    }
     const origin = this.frame.getBoundingClientRect();
     const paths = [];
     for (const link of links) {
