@@ -8,14 +8,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from annotator.services.agreement.summary import ProjectAgreement
 
 CACHE_SIZE = 32
 Report = TypeVar("Report")
 #: Every cache made here, so that :func:`clear_cache` clears them all.
-_ALL: list[ReportCache[object]] = []
+_ALL: list[ReportCache[Any]] = []
 
 
 class ReportCache(Generic[Report]):
@@ -25,7 +25,7 @@ class ReportCache(Generic[Report]):
         self.size = size
         self.entries: OrderedDict[Hashable, Report] = OrderedDict()
         self.lock = threading.Lock()
-        _ALL.append(self)  # type: ignore[arg-type]  # cleared only
+        _ALL.append(self)
 
     def get(self, key: Hashable) -> Report | None:
         with self.lock:
