@@ -63,7 +63,9 @@ class Assets:
             content = path.read_bytes()
             assets.digests[name] = hashlib.sha256(content).hexdigest()[:16]
             if path.suffix == ".js":
-                assets.imports[name] = module_imports(name, content.decode())
+                # As a browser reads a module: UTF-8, bad bytes replaced.
+                text = content.decode("utf-8", errors="replace")
+                assets.imports[name] = module_imports(name, text)
         return assets
 
     def graph(self, entry: str) -> list[str]:

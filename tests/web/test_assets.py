@@ -117,3 +117,13 @@ def test_in_debug_mode_a_page_reads_the_static_folder_once(
         assert "modulepreload" in page.get_data(as_text=True)
     # Once per page: the second request reads the folder again.
     assert len(scans) == 2
+
+
+def test_a_module_that_is_not_utf8_does_not_break_every_page(tmp_path):
+    """Browsers decode a module as UTF-8, replacing bad bytes; the scan
+    does the same instead of raising (every page names a static URL, so a
+    stray Latin-1 file made every page a 500)."""
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "a.js").write_bytes(b'// caf\xe9\nimport { b } from "./b.js";\n')
+    (tmp_path / "js" / "b.js").write_text("export const b = 1;\n")
+    assert Assets.scan(tmp_path).graph("js/a.js") == ["js/a.js", "js/b.js"]
