@@ -107,19 +107,26 @@ def _needs_annotators(
             .where(Assignment.document_id == document_id, _holds_place())
             .scalar_subquery()
         )
-        mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
-        # Once a reviewer has decided on a document, nobody new joins it: the
-        # gold layer is built on the work submitted so far.
-        reviewed = select(Adjudication.id).where(
-            Adjudication.document_id == document_id, Adjudication.version > 0
-        )
         return [
             taken < project.annotators_per_document,
-            document_id.not_in(mine),
-            ~reviewed.exists(),
+            *_open_to(user, document_id),
         ]
 
     return conditions
+
+
+def _open_to(
+    user: User, document_id: SQLColumnExpression[int]
+) -> list[ColumnElement[bool]]:
+    """The rest of the rule, however the places are counted: not ``user``'s
+    already, and no reviewer has decided on it."""
+    mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
+    # Once a reviewer has decided on a document, nobody new joins it: the
+    # gold layer is built on the work submitted so far.
+    reviewed = select(Adjudication.id).where(
+        Adjudication.document_id == document_id, Adjudication.version > 0
+    )
+    return [document_id.not_in(mine), ~reviewed.exists()]
 
 
 def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
@@ -132,20 +139,13 @@ def _documents_needing_annotators(project: Project, user: User) -> Select[int]:
         .group_by(Assignment.document_id)
         .subquery()
     )
-    mine = select(Assignment.document_id).where(Assignment.user_id == user.id)
-    # Once a reviewer has decided on a document, nobody new joins it: the gold
-    # layer is built on the work submitted so far.
-    reviewed = select(Adjudication.id).where(
-        Adjudication.document_id == Document.id, Adjudication.version > 0
-    )
     return (
         select(Document.id)
         .outerjoin(taken, taken.c.document_id == Document.id)
         .where(
             Document.project_id == project.id,
             func.coalesce(taken.c.annotators, 0) < project.annotators_per_document,
-            Document.id.not_in(mine),
-            ~reviewed.exists(),
+            *_open_to(user, Document.id),
         )
     )
 

@@ -283,17 +283,26 @@ class _EpochTracker(Tracker):
     turned off (the model is being registered)."""
 
     cancellable = True
+    #: The epochs done and in all as last reported, written or not.
+    epochs: tuple[int, int] | None = None
 
     def __call__(self, done: int, total: int, loss: float) -> None:
+        self.epochs = (done, total)
         if self.due(done, total):
             self.write(epochs_done=done, epochs_total=total, epoch_examples_done=0)
 
     def step(self, done: int, total: int) -> None:
         """After a minibatch (``done`` of ``total`` documents of the epoch):
         the heartbeat with that progress, written at most every ``every``
-        seconds, so a long epoch does not look like a dead worker."""
+        seconds, so a long epoch does not look like a dead worker. The
+        epochs done go with it: an epoch's end within a second of a beat is
+        not written, and the documents must not be counted in the epoch
+        before."""
         if self.clock() - self.last >= self.every:
-            self.write(epoch_examples_done=done, epoch_examples_total=total)
+            epochs = {}
+            if self.epochs is not None:
+                epochs = {"epochs_done": self.epochs[0], "epochs_total": self.epochs[1]}
+            self.write(epoch_examples_done=done, epoch_examples_total=total, **epochs)
 
     def write(self, **values: Any) -> None:
         super().write(**values)

@@ -26,13 +26,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, Response, current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
 #: How long a versioned file may be kept: a year, never revalidated.
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: Where a request keeps the hashes of the import maps its page has.
 HASHES = "annotator.import_map_hashes"
+#: Where a request in debug mode keeps the scan it made.
+SCAN = "annotator.static_scan"
 #: ``import … from "…"``, ``export … from "…"`` and ``import "…"``.
 IMPORT = re.compile(
     r"""(?:^|[;}\n])\s*(?:import|export)\b[^"';]*?\bfrom\s*"([^"]+)"|"""
@@ -61,7 +63,9 @@ class Assets:
             content = path.read_bytes()
             assets.digests[name] = hashlib.sha256(content).hexdigest()[:16]
             if path.suffix == ".js":
-                assets.imports[name] = module_imports(name, content.decode())
+                # As a browser reads a module: UTF-8, bad bytes replaced.
+                text = content.decode("utf-8", errors="replace")
+                assets.imports[name] = module_imports(name, text)
         return assets
 
     def graph(self, entry: str) -> list[str]:
@@ -101,13 +105,18 @@ def _normal(path: PurePosixPath) -> str:
 
 
 def assets() -> Assets:
-    """This app's scan, done once (again on every request in debug mode, so
-    an edited file is seen at once)."""
+    """This app's scan, done once (again for each request in debug mode, so
+    an edited file is seen at once: once per request, not once per URL of
+    the page, which read and hashed the static folder ~50 times a page)."""
     app = current_app
     found: Assets | None = app.extensions.get("annotator_assets")
-    if found is None or app.debug:
+    if app.debug and has_request_context():
+        found = request.environ.get(SCAN)
+    if found is None:
         found = Assets.scan(Path(app.static_folder or "static"))
         app.extensions["annotator_assets"] = found
+        if app.debug and has_request_context():
+            request.environ[SCAN] = found
     return found
 
 

@@ -357,3 +357,30 @@ def test_the_default_lexicon_suggests_100_kb_quickly(default):
 def test_an_apostrophe_matches_a_curly_one(default):
     text = "Officials can\u2019t rule out an attack."
     assert ("hedge", "can\u2019t rule out") in proposed(default, text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # "that" opens the report: an adjunct after it is part of what was said
+        (
+            "Officials said that on Monday troops crossed the border.",
+            "on Monday troops crossed the border",
+        ),
+        (
+            "The ministry reported that in March the plant was shelled.",
+            "in March the plant was shelled",
+        ),
+        (
+            "He told reporters that during the night the town was shelled.",
+            "during the night the town was shelled",
+        ),
+        (
+            "Her office said the clip was fake and that in fact the voice was "
+            "synthetic.",
+            "in fact the voice was synthetic",
+        ),
+    ],
+)
+def test_an_adjunct_after_that_is_part_of_the_claim(default, sentence, claim):
+    assert ("claim", claim) in proposed(default, sentence)

@@ -223,3 +223,39 @@ def test_another_projects_training_is_not_found(gold, other_project, users):
             db.session, other_project, job.id, users["padmin"]
         )
     assert db.session.get(TrainingJob, job.id).status == "queued"
+
+
+def test_a_minibatch_beat_in_a_new_epoch_says_which_epoch_it_is(
+    gold, users, models_dir, monkeypatch
+):
+    """The end of an epoch comes less than a second after the last
+    minibatch's beat, so it is not written; the next epoch's first beat must
+    still say one epoch is done, or the page reads 'Epoch 1: 8 of 16
+    documents' in the second epoch and its bar goes back."""
+    job = submit(gold, users, epochs=2)
+    now = [0.0]
+    real = training.train_model
+    seen = []
+
+    def two_epochs(session, project, folder, *, progress=None, step=None, **options):
+        for at, call in (
+            (1.5, lambda: step(16, 16)),  # written: a second since the claim
+            (1.6, lambda: progress(1, 2, 0.5)),  # not due yet: not written
+            (3.0, lambda: step(8, 16)),  # epoch 2's first minibatch, written
+        ):
+            now[0] = at
+            call()
+        with Session(bind=db.engine) as other:
+            seen.append(training_jobs.training_data(other.get(TrainingJob, job.id)))
+        return real(session, project, folder, progress=progress, step=step, **options)
+
+    monkeypatch.setattr(training, "train_model", two_epochs)
+    training_jobs.run_training(
+        db.session, job.id, models_dir, every=1.0, clock=lambda: now[0]
+    )
+    progress = seen[0]["progress"]
+    assert (progress["done"], progress["total"]) == (1, 2)
+    assert (progress["epoch_documents_done"], progress["epoch_documents_total"]) == (
+        8,
+        16,
+    )

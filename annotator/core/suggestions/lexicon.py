@@ -26,7 +26,8 @@ An entry is a phrase with optional settings after ``;``::
   group ``GROUP`` (outside the cue); ``unless=GROUP`` it must not;
   ``unless_next=GROUP`` the words right after the cue must not be an entry
   of ``GROUP`` ("could" not followed by "swim" or "not find": the ability
-  sense; for ``span=after``, the words after a skipped "that").
+  sense; for ``span=after``, not asked when a "that" opens the report:
+  "said that on Monday…" is a claim).
 - ``yields=LABEL`` a proposal of this rule is dropped where a proposal of
   ``LABEL`` overlaps it (the guideline's ties: a denial is tagged denial,
   not claim).

@@ -71,6 +71,8 @@ CLAUSE_START = regex.compile(
 #: After a reporting verb: a "that" at most three words on ("said on
 #: Monday that", "told parliament that"), skipped with the verb.
 THAT_AFTER = regex.compile(r"(?:\s+[\w'\u2019-]+){0,3}?\s+that(?!\w)", regex.IGNORECASE)
+#: A phrase ending in "that" ("[reported] that", "and that").
+THAT_ENDS = regex.compile(r"(?<!\w)that\Z", regex.IGNORECASE)
 TRIM = f" \t\r\n.,;:!?{QUOTES}"
 #: Each curly quotation mark's partner.
 PARTNERS = dict(
@@ -165,10 +167,9 @@ class RuleSuggester:
             sentence = sentences.around(cue[0])
             if not self._context_holds(rule, text, sentence, match.span()):
                 continue
-            after = match.end()
-            if rule.scope is Scope.AFTER:
-                after = _after_that(text, after, sentence)
-            if self._next_is(rule.unless_next, text, after):
+            if not _opens_with_that(rule, text, match, cue, sentence) and (
+                self._next_is(rule.unless_next, text, match.end())
+            ):
                 continue
             start, end = _scope(rule.scope, text, cue, sentence)
             if start < end:
@@ -220,6 +221,24 @@ def _scope(
         starts = [m.end() for m in CLAUSE_START.finditer(text, sentence[0], cue[0])]
         start = starts[-1] if starts else sentence[0]
     return _trimmed(text, start, end)
+
+
+def _opens_with_that(
+    rule: Rule,
+    text: str,
+    match: regex.Match[str],
+    cue: tuple[int, int],
+    sentence: tuple[int, int],
+) -> bool:
+    """Whether a ``span=after`` report opens with a "that" (in the phrase, or
+    at most three words after the cue): what follows it is what was said,
+    adjunct or not ("said that on Monday troops…"), so ``unless_next`` is
+    not asked."""
+    if rule.scope is not Scope.AFTER:
+        return False
+    return bool(
+        THAT_ENDS.search(match.group()) or _after_that(text, cue[1], sentence) > cue[1]
+    )
 
 
 def _after_that(text: str, at: int, sentence: tuple[int, int]) -> int:
