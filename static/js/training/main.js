@@ -80,7 +80,9 @@ async function askCancel(event) {
     if (ended(answer.body)) finished(answer.body);
     else progress(answer.body);
   } else if (answer.status === 409) {
-    finished(answer.body); // it ended meanwhile: the page says how
+    // It ended meanwhile: the page says how; if the page cannot be fetched
+    // either, the server's reason (the answer is an error, not the job).
+    finished(null, cancelRefusalText(answer));
   } else {
     cancelRefused(cancel, cancelRefusalText(answer));
   }
@@ -111,13 +113,13 @@ function refused(answer) {
   markInvalid(form, answer.status === 400 ? answer.body?.field : null);
 }
 
-async function finished(job) {
+async function finished(job, otherwise = null) {
   if (button) button.disabled = false;
   document.getElementById("training-cancel-problem")?.remove();
   try {
     await refreshFromPage(["training-status", "suggesters", "earlier-trainings"], ["training-status"]);
   } catch {
-    showProblem(box, progressText(job));
+    showProblem(box, otherwise ?? progressText(job));
   }
 }
 
