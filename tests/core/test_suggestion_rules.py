@@ -238,6 +238,28 @@ def test_unless_next_and_yields_settings():
     ]
 
 
+def test_a_proposal_another_rule_makes_too_does_not_yield():
+    """Two claim rules propose the same words; only one yields to denials:
+    the other's proposal stays, as it would without the yielding rule."""
+    both = rules(
+        {
+            "claim": ("said ; span=after ; yields=denial", "said ; span=after"),
+            "denial": ("denied ; span=rest",),
+        },
+        {},
+    )
+    text = "Kyiv said it denied nothing."
+    assert ("claim", "it denied nothing") in proposed(both, text)
+    only_yielding = rules(
+        {
+            "claim": ("said ; span=after ; yields=denial",),
+            "denial": ("denied ; span=rest",),
+        },
+        {},
+    )
+    assert ("claim", "it denied nothing") not in proposed(only_yielding, text)
+
+
 def test_an_approximator_is_a_hedge_only_before_a_number(default):
     text = "They talked about peace. About 3,000 troops left."
     assert proposed(default, text) == [("hedge", "About")]

@@ -147,17 +147,24 @@ class RuleSuggester:
     def suggest(self, text: str, labels: Sequence[str]) -> list[Suggestion]:
         """Every rule of a wanted label matched in ``text``; of overlapping
         proposals of one label the longest (then the best scored) stays; a
-        proposal of a rule that ``yields`` to a label overlapping it goes."""
+        proposal that only rules which ``yields`` to a label made goes where
+        a proposal of that label overlaps it."""
         wanted = set(labels)
         sentences = Sentences.of(text)
         found: list[Suggestion] = []
         yielding: dict[Suggestion, set[str]] = {}
+        steady: set[Suggestion] = set()  # made by a rule that yields to none
         for rule in self._compiled.rules:
             if rule.label in wanted:
                 made = self._matches(rule, text, sentences)
                 found += made
-                for suggestion in made if rule.yields else ():
-                    yielding.setdefault(suggestion, set()).update(rule.yields)
+                for suggestion in made:
+                    if rule.yields:
+                        yielding.setdefault(suggestion, set()).update(rule.yields)
+                    else:
+                        steady.add(suggestion)
+        for suggestion in steady:
+            yielding.pop(suggestion, None)
         return _yielded(_without_overlaps(found), yielding)
 
     def _matches(self, rule: Rule, text: str, sentences: Sentences) -> list[Suggestion]:
