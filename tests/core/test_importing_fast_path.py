@@ -187,6 +187,28 @@ def full_checks_only(data: bytes) -> tuple[str, object]:
         return outcome(data)
 
 
+@pytest.mark.parametrize(
+    "span_extra",
+    [
+        '"attributes": []',
+        '"attributes": 0',
+        '"attributes": ""',
+        '"note": 0',
+        '"note": []',
+        '"note": false',
+    ],
+)
+def test_empty_values_of_the_wrong_type_are_refused_on_both_paths(span_extra):
+    """Found by the property below: the fast path read an empty list as no
+    attributes, where the full checks refuse it naming the field."""
+    data = (
+        '{"text": "aaaaaaaaaaaaaaaaaaaa", "annotations": [{"annotator": "alice", '
+        '"spans": [{"start": 0, "end": 1, "label": "claim", ' + span_extra + "}]}]}"
+    ).encode()
+    assert full_checks_only(data)[0] == "refused"
+    assert outcome(data) == full_checks_only(data)
+
+
 @settings(max_examples=600, deadline=None)
 @given(st.lists(lines(), min_size=1, max_size=4))
 def test_files_import_the_same_with_and_without_the_fast_path(

@@ -173,7 +173,11 @@ def _well_formed_spans(
             return None
         if not on_boundaries(start, end):
             return None
-        attributes, note = item.get("attributes") or {}, item.get("note") or ""
+        # Only a missing or null value is "none": an empty list or a 0 is a
+        # value of the wrong type, which the full checks refuse by name.
+        attributes, note = item.get("attributes"), item.get("note")
+        attributes = {} if attributes is None else attributes
+        note = "" if note is None else note
         if type(note) is not str or len(note) > MAX_NOTE_LENGTH:
             return None
         if type(attributes) is not dict or (
