@@ -57,10 +57,22 @@ def assert_inert(html):
         assert tag not in ("img", "iframe"), (tag, attributes)
         assert not (tag == "div" and "style" in attributes), attributes
         if tag == "script":
-            assert "src" in attributes or attributes.get("type") == "application/json"
+            assert "src" in attributes or attributes.get("type") in (
+                "application/json",
+                "importmap",  # ours: checked below
+            )
         for name, value in attributes.items():
             assert not name.startswith("on"), (tag, name)
             assert not (value or "").strip().lower().startswith("javascript:")
+    # The one inline script a page may have: the import map of its modules,
+    # static URLs only (web/assets.py), nothing from what a user wrote.
+    maps = re.findall(r'<script type="importmap">(.*?)</script>', html, re.S)
+    assert len(maps) <= 1
+    for text in maps:
+        imports = json.loads(text)["imports"]
+        for plain, versioned in imports.items():
+            assert re.fullmatch(r"/static/js/[\w/]+\.js", plain), plain
+            assert re.fullmatch(re.escape(plain) + r"\?v=[0-9a-f]{16}", versioned)
     assert "&lt;script&gt;alert(&#39;raw&#39;)&lt;/script&gt;" in html or (
         "&lt;script&gt;alert('raw')&lt;/script&gt;" in html
     )
