@@ -188,11 +188,10 @@ def run_job(
     the job ends ``done`` with its export's folder name or ``failed`` with a
     message a user can read. ServiceError if the job is not queued."""
 
-    def work(tracker: Tracker) -> None:
-        assert isinstance(tracker, _Tracker)  # noqa: S101 (made as asked below)
+    def work(tracker: _Tracker) -> None:
         _run_claimed(session, job_id, export_dir, tracker)
 
-    running.run_claimed(
+    return running.run_claimed(
         session,
         ExportJob,
         job_id,
@@ -202,9 +201,6 @@ def run_job(
         every=every,
         clock=clock,
     )
-    job = session.get(ExportJob, job_id)
-    assert job is not None  # noqa: S101 (cascades only delete it with its project)
-    return job
 
 
 def _run_claimed(

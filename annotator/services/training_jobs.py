@@ -334,11 +334,10 @@ def run_training(
     ``cancelled`` (no model kept, nothing registered).
     ServiceError if the job is not queued."""
 
-    def work(tracker: Tracker) -> None:
-        assert isinstance(tracker, _EpochTracker)  # noqa: S101 (made as asked)
+    def work(tracker: _EpochTracker) -> None:
         _train(session, job_id, models_dir, tracker)
 
-    running.run_claimed(
+    return running.run_claimed(
         session,
         TrainingJob,
         job_id,
@@ -348,9 +347,6 @@ def run_training(
         every=every,
         clock=clock,
     )
-    job = session.get(TrainingJob, job_id)
-    assert job is not None  # noqa: S101 (cascades only delete it with its project)
-    return job
 
 
 def _train(

@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,10 @@ from annotator.models import ExportJob, TrainingJob
 from annotator.models.job import JobStatus
 from annotator.services.errors import ServiceError
 from annotator.services.jobs.recovery import JobModel, Worker
+
+#: The job model a run reads back, and the tracker class its work is given.
+Job = TypeVar("Job", ExportJob, TrainingJob)
+Tracked = TypeVar("Tracked", bound="Tracker")
 
 log = logging.getLogger(__name__)
 
@@ -167,18 +171,19 @@ class Tracker:
 
 def run_claimed(
     session: Session,
-    model: JobModel,
+    model: type[Job],
     job_id: int,
-    work: Callable[[Tracker], None],
+    work: Callable[[Tracked], None],
     *,
-    tracker: type[Tracker] = Tracker,
+    tracker: type[Tracked],
     worker: Worker | None = None,
     every: float | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> None:
+) -> Job:
     """Claim the queued job ``job_id`` of ``model`` and call ``work`` with its
-    tracker (``work`` records the end with ``tracker.finish``); ServiceError
-    if the job is not queued. ``session`` is left expired, to read the end."""
+    tracker, made by ``tracker`` (``work`` records the end with
+    ``tracker.finish``); ServiceError if the job is not queued. Answers the
+    job as it ended, read afresh."""
     worker = worker or Worker.this()
     if not claim_job(session, model, job_id, worker):
         job = cast(ExportJob | TrainingJob | None, session.get(model, job_id))
@@ -196,6 +201,10 @@ def run_claimed(
     finally:
         track.session.close()
     session.expire_all()
+    job = session.get(model, job_id)
+    if job is None:  # its project was deleted while it ran
+        raise ServiceError(f"{model.KIND} job {job_id} is gone")
+    return job
 
 
 def run_every_queued(
