@@ -6,6 +6,7 @@ import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,8 +14,12 @@ from werkzeug.serving import make_server
 
 from annotator.extensions import db
 from annotator.models import Project
+from annotator.services import training_jobs
+from annotator.services.jobs import running
 from annotator.services.suggestions.settings import set_suggestions
+from annotator.web import training_runner
 from tests.browser.annotating import record_console_errors
+from tests.gold_data import make_gold_project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -62,3 +67,26 @@ def project(project: Project) -> Project:
     spans only, unless a test turns suggestions on (set_suggestions)."""
     set_suggestions(db.session, project, "off")
     return project
+
+
+@pytest.fixture
+def held_training(
+    app: Any, project: Any, users: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[threading.Event]:
+    """Trainings run in the background thread, beating at every minibatch,
+    and wait after the first epoch until the test sets the event."""
+    make_gold_project(project, users["reviewer"], documents=12)
+    app.config["TRAINING_JOBS_INLINE"] = False
+    monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
+    gate = threading.Event()
+    real_call = training_jobs._EpochTracker.__call__
+
+    def held(self: Any, done: int, total: int, loss: float) -> None:
+        real_call(self, done, total, loss)
+        if done == 1:
+            gate.wait(60)
+
+    monkeypatch.setattr(training_jobs._EpochTracker, "__call__", held)
+    yield gate
+    gate.set()
+    assert training_runner.runner(app).wait(60)

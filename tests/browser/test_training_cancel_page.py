@@ -6,54 +6,17 @@ registered."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from annotator.extensions import db
 from annotator.models import RegisteredSuggester, TrainingJob
-from annotator.services import training_jobs
-from annotator.services.jobs import running
-from annotator.web import training_runner
 from tests.browser.annotating import log_in
 from tests.browser.axe import serious_violations
-from tests.gold_data import make_gold_project
+from tests.browser.training import shoot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/shots/trainctl")
-
-
-@pytest.fixture
-def held_training(app, project, users, monkeypatch):
-    """Trainings run in the background thread, beating at every minibatch,
-    and wait after the first epoch until the test lets them go on."""
-    make_gold_project(project, users["reviewer"], documents=12)
-    app.config["TRAINING_JOBS_INLINE"] = False
-    monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
-    gate = threading.Event()
-    real_call = training_jobs._EpochTracker.__call__
-
-    def held(self, done, total, loss):
-        real_call(self, done, total, loss)
-        if done == 1:
-            gate.wait(60)
-
-    monkeypatch.setattr(training_jobs._EpochTracker, "__call__", held)
-    yield gate
-    gate.set()
-    assert training_runner.runner(app).wait(60)
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1400, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.locator("#training-heading").scroll_into_view_if_needed()
-        page.screenshot(path=SHOTS / f"{name}-{width}x{height}.png", full_page=False)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def start(page, project):
@@ -92,13 +55,13 @@ def test_a_training_started_on_the_page_is_cancelled_there(
     cancel = page.get_by_role("button", name="Cancel training")
     expect(cancel).to_be_visible()
     assert serious_violations(page) == []
-    shoot(page, "running")
+    shoot(page, "trainctl", "running")
     cancel.click()
     expect(page.locator("#training-cancel button")).to_have_text("Cancelling…")
     expect(page.locator("#training-cancel button")).to_be_focused()
-    shoot(page, "cancelling")
+    shoot(page, "trainctl", "cancelling")
     ends_cancelled(page, held_training)
-    shoot(page, "cancelled")
+    shoot(page, "trainctl", "cancelled")
 
 
 def test_the_pages_cancel_form_works_after_a_reload(page, project, held_training):
@@ -116,7 +79,7 @@ def test_the_pages_cancel_form_works_after_a_reload(page, project, held_training
     form = page.locator("form#training-cancel")
     expect(form).to_have_attribute("method", "post")
     expect(page.locator("#training-check-again")).to_have_count(0)
-    shoot(page, "running-reloaded")
+    shoot(page, "trainctl", "running-reloaded")
     page.get_by_role("button", name="Cancel training").click()
     assert page.url.endswith(f"/projects/{project.id}/suggestions")
     ends_cancelled(page, held_training)

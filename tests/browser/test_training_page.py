@@ -5,53 +5,16 @@ shown without leaving the page."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from annotator.extensions import db
 from annotator.services import training_jobs
-from annotator.services.jobs import running
-from annotator.web import training_runner
 from tests.browser.annotating import log_in
 from tests.browser.axe import serious_violations
-from tests.gold_data import make_gold_project
+from tests.browser.training import shoot
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/shots/training")
-
-
-@pytest.fixture
-def held_training(app, project, users, monkeypatch):
-    """Trainings run in the background thread, writing every epoch, and wait
-    after the first until the test lets them go on."""
-    make_gold_project(project, users["reviewer"], documents=12)
-    app.config["TRAINING_JOBS_INLINE"] = False
-    monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
-    gate = threading.Event()
-    real_call = training_jobs._EpochTracker.__call__
-
-    def held(self, done, total, loss):
-        real_call(self, done, total, loss)
-        if done == 1:
-            gate.wait(60)
-
-    monkeypatch.setattr(training_jobs._EpochTracker, "__call__", held)
-    yield gate
-    gate.set()
-    assert training_runner.runner(app).wait(60)
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((1400, 900), (1024, 768)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.locator("#training-heading").scroll_into_view_if_needed()
-        page.screenshot(path=SHOTS / f"{name}-{width}x{height}.png", full_page=False)
-        width_used = page.evaluate("document.documentElement.scrollWidth")
-        assert width_used <= width
 
 
 def test_a_training_shows_its_epochs_then_the_figures(page, project, held_training):
@@ -70,7 +33,7 @@ def test_a_training_shows_its_epochs_then_the_figures(page, project, held_traini
     expect(bar).to_have_js_property("value", 1)
     expect(page.get_by_role("button", name="Train a model")).to_be_disabled()
     assert serious_violations(page) == []
-    shoot(page, "running")
+    shoot(page, "training", "running")
 
     held_training.set()
     figures = page.locator("#training-figures")
@@ -82,7 +45,7 @@ def test_a_training_shows_its_epochs_then_the_figures(page, project, held_traini
     expect(page.get_by_role("button", name="Train a model")).to_be_enabled()
     assert serious_violations(page) == []
     assert page.console_errors == []
-    shoot(page, "done")
+    shoot(page, "training", "done")
 
 
 def test_a_refused_start_is_shown_on_the_page(page, project, held_training):
@@ -97,4 +60,4 @@ def test_a_refused_start_is_shown_on_the_page(page, project, held_training):
     expect(page.get_by_role("button", name="Train a model")).to_be_enabled()
     assert page.url.endswith(f"/projects/{project.id}/suggestions")
     assert training_jobs.list_trainings(db.session, project) == []
-    shoot(page, "refused")
+    shoot(page, "training", "refused")
