@@ -6,7 +6,7 @@ import functools
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -160,6 +160,17 @@ def set_password(
             data={"username": user.username},
         )
     session.commit()
+
+
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The user with this id: every signed-in request reads it first, so the
+    statement is built once (``session.get`` builds its own each time)."""
+    return session.execute(_user_by_id(), {"user_id": user_id}).scalar_one_or_none()
+
+
+@functools.cache
+def _user_by_id() -> Select[User]:
+    return select(User).where(User.id == bindparam("user_id"))
 
 
 def find_user(session: Session, username: str) -> User | None:

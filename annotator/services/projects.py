@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, Update, delete, func, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Delete,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from annotator.core.labels import (
@@ -343,17 +355,27 @@ def project_and_role(
         project = session.get(Project, project_id)
         return project, Role.ADMIN if project else None
     row = session.execute(
-        select(Project, Membership.role)
-        .outerjoin(
-            Membership,
-            (Membership.project_id == Project.id) & (Membership.user_id == user.id),
-        )
-        .where(Project.id == project_id)
+        _project_and_role_statement(), {"project_id": project_id, "user_id": user.id}
     ).first()
     if row is None:
         return None, None
     project, role = row
     return project, Role(role) if role else None
+
+
+@cache
+def _project_and_role_statement() -> Select[Project, str]:
+    """Built once: every project route runs it (building and keying a
+    statement costs more CPU than running it)."""
+    return (
+        select(Project, Membership.role)
+        .outerjoin(
+            Membership,
+            (Membership.project_id == Project.id)
+            & (Membership.user_id == bindparam("user_id")),
+        )
+        .where(Project.id == bindparam("project_id"))
+    )
 
 
 def has_role(role: Role | None, needed: Role) -> bool:

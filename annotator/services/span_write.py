@@ -9,14 +9,30 @@ write and held to the commit, so keeping the writes together keeps other
 annotators' saves from waiting. Every read is made safe by the version
 bump: any change to this annotator's spans or status bumps the version, so a
 check that went stale between the read and the write ends in a conflict.
+
+The statements are built once (``functools.cache``) and take their values
+as bound parameters: building a statement and its cache key took more of a
+save's CPU than running it (``bench/save_profile.py``). The writes are Core
+statements on the tables, so the ORM does not evaluate them either.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import (
+    BindParameter,
+    Insert,
+    Select,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import Span
@@ -45,32 +61,59 @@ def save_state(
     """Read the assignment, the label id, the span count and the duplicate
     check for a new ``span`` in one query (scalar subqueries, no FROM of its
     own, so a missing assignment still answers the rest)."""
-    mine = (SpanRow.document_id == document_id, SpanRow.annotator_id == user.id)
-    label_id = (
-        select(Label.id)
-        .where(Label.project_id == project_id, Label.name == span.label)
-        .scalar_subquery()
-    )
-    assignment = select(Assignment).where(
-        Assignment.document_id == document_id, Assignment.user_id == user.id
-    )
     row = session.execute(
-        select(
-            assignment.with_only_columns(Assignment.id).scalar_subquery(),
-            assignment.with_only_columns(Assignment.status).scalar_subquery(),
-            assignment.with_only_columns(Assignment.version).scalar_subquery(),
-            label_id,
-            select(func.count()).select_from(SpanRow).where(*mine).scalar_subquery(),
-            exists().where(
-                *mine,
-                SpanRow.start == span.start,
-                SpanRow.end == span.end,
-                SpanRow.label_id == label_id,
-            ),
-        )
+        _state_statement(),
+        {
+            "project_id": project_id,
+            "document_id": document_id,
+            "user_id": user.id,
+            "label": span.label,
+            "start": span.start,
+            "end": span.end,
+        },
     ).one()
     found, status, version, label, count, duplicate = row
     return SaveState(found, status or "", version or 0, label, count, bool(duplicate))
+
+
+@cache
+def _state_statement() -> Select[Any]:
+    document_id: BindParameter[int] = bindparam("document_id")
+    user_id: BindParameter[int] = bindparam("user_id")
+    mine = (SpanRow.document_id == document_id, SpanRow.annotator_id == user_id)
+    label_id = (
+        select(Label.id)
+        .where(Label.project_id == bindparam("project_id"))
+        .where(Label.name == bindparam("label"))
+        .scalar_subquery()
+    )
+    assignment = select(Assignment).where(
+        Assignment.document_id == document_id, Assignment.user_id == user_id
+    )
+    return select(
+        assignment.with_only_columns(Assignment.id).scalar_subquery(),
+        assignment.with_only_columns(Assignment.status).scalar_subquery(),
+        assignment.with_only_columns(Assignment.version).scalar_subquery(),
+        label_id,
+        select(func.count()).select_from(SpanRow).where(*mine).scalar_subquery(),
+        exists().where(
+            *mine,
+            SpanRow.start == bindparam("start"),
+            SpanRow.end == bindparam("end"),
+            SpanRow.label_id == label_id,
+        ),
+    )
+
+
+@cache
+def _span_insert() -> Insert:
+    table = cast(Table, SpanRow.__table__)
+    return insert(table).returning(table.c.id)
+
+
+@cache
+def _audit_insert() -> Insert:
+    return insert(cast(Table, AuditEvent.__table__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +165,7 @@ def write_span(
     if not versions.bump(session, Assignment, assignment_id, claimed, **opened):
         session.rollback()
         return None
-    span_id: int = session.execute(
-        insert(SpanRow).values(write.values()).returning(SpanRow.id)
-    ).scalar_one()
+    span_id: int = session.execute(_span_insert(), write.values()).scalar_one()
     created = write.created(span_id)
     row = audit.values(
         actor_id=write.user_id,
@@ -134,6 +175,6 @@ def write_span(
         action="create",
         data=audit.document_change(write.document_id, {"after": created}),
     )
-    session.execute(insert(AuditEvent).values(row))
+    session.execute(_audit_insert(), row)
     session.commit()
     return created

@@ -14,7 +14,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from annotator.extensions import current_session, db
+from annotator.extensions import current_session
 from annotator.models import User
 from annotator.services import accounts
 from annotator.web.forms import LoginForm
@@ -43,7 +43,9 @@ def load_user(user_id: str) -> User | None:
     """The session's user, unless the account may no longer log in or the
     session was made before its user's sessions were ended (logout anywhere,
     a password change, deactivation)."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    user = accounts.user_by_id(current_session(), int(user_id))
     if user is None or not user.can_log_in:
         return None
     if session.get(GENERATION) != user.session_generation:
