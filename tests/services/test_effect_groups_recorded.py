@@ -5,7 +5,7 @@ document, and a document where some annotators were shown suggestions and
 some were not is in neither group."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select, text
 
 from annotator.extensions import db
 from annotator.models import Assignment, Document
@@ -168,3 +168,47 @@ def test_answering_a_suggestion_records_it_as_shown(project, users, documents):
         )
     )
     assert found is True
+
+
+def test_migration_0014_fills_the_record_from_decisions_and_suggested_spans(
+    project, users, second, documents
+):
+    from annotator import migrations
+
+    settings.set_suggestions(db.session, project, "on")
+    first = documents[0]
+    ann = users["annotator"]
+    rejected, accepted = serving.offered_to(db.session, project, first, ann)[:2]
+    suggestions.reject_suggestion(
+        db.session, project, first, ann, rejected.id, {"version": 0}
+    )
+    suggestions.accept_suggestion(
+        db.session, project, first, second, accepted.id, {"version": 0}
+    )
+    # second's trace is the suggested span alone (the decision forgotten).
+    db.session.execute(
+        text("DELETE FROM suggestion_decisions WHERE annotator_id = :id"),
+        {"id": second.id},
+    )
+    db.session.commit()
+    # A third annotator on another document: no trace of any suggestion.
+    other = assignments.next_document(db.session, project, users["padmin"])
+    assert other.id != first.id
+    keys = {
+        (first.id, ann.id): True,
+        (first.id, second.id): True,
+        (other.id, users["padmin"].id): None,
+    }
+    db.session.remove()
+    migrations.downgrade(db.engine, "0013")
+    try:
+        columns = {c["name"] for c in inspect(db.engine).get_columns("assignments")}
+        assert "suggestions_shown" not in columns
+    finally:
+        migrations.upgrade(db.engine)
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT document_id, user_id, suggestions_shown FROM assignments")
+        )
+        found = {(d, u): None if s is None else bool(s) for d, u, s in rows}
+    assert found == keys
