@@ -87,7 +87,7 @@ def _agreement_lines(found: AgreementEffect) -> list[str]:
         f"were not, or it is not known): {found.n_mixed} document"
         f"{'' if found.n_mixed == 1 else 's'}"
         + (
-            f", {found.n_unknown} of them annotated before the app recorded it"
+            f" ({found.n_unknown} annotated before the app recorded it)"
             if found.n_unknown
             else ""
         ),

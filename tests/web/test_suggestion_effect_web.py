@@ -146,8 +146,8 @@ def test_documents_in_neither_group_are_counted_on_the_page_the_json_and_the_cli
     page = words(client.get(page_url(project)).get_data(as_text=True))
     sentence = (
         "In neither group (some annotators were shown suggestions and some were "
-        "not, or it is not known): 2 documents, 1 of them annotated before the "
-        "app recorded it."
+        "not, or it is not known): 2 documents (1 annotated before the app "
+        "recorded it)."
     )
     assert sentence in page
     assert sentence.removesuffix(".") in text
