@@ -212,3 +212,14 @@ def test_migration_0014_fills_the_record_from_decisions_and_suggested_spans(
         )
         found = {(d, u): None if s is None else bool(s) for d, u, s in rows}
     assert found == keys
+
+
+def test_imported_work_is_unknown_and_in_neither_group(project, users):
+    from tests.gold_data import make_gold_project
+
+    make_gold_project(project, users["reviewer"], documents=6)
+    records = set(db.session.scalars(select(Assignment.suggestions_shown)))
+    assert records == {None}
+    found = suggestion_effect(db.session, project).agreement
+    assert groups(project) == (0, 0, 6)
+    assert found.n_unknown == 6
