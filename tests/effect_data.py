@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from annotator.extensions import db
 from annotator.models import (
+    Assignment,
     Document,
     GoldSpan,
     Project,
@@ -98,6 +99,10 @@ def make_effect_project(project: Project, reviewer: User) -> dict[str, Any]:
             )
         ):
             db.session.delete(span)
+    # What each annotator was shown: suggestions everywhere but on the
+    # calibration documents (as the suggestions endpoint records it).
+    for assignment in db.session.scalars(select(Assignment)):
+        assignment.suggestions_shown = assignment.document not in calibration
     db.session.commit()
     return {
         "records": records,

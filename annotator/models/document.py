@@ -83,6 +83,12 @@ class Assignment(Base):
     status: Mapped[str] = mapped_column(String(16), default=AssignmentStatus.TODO)
     skip_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=0)
+    #: Whether the suggestions endpoint ever answered this annotator a
+    #: non-empty list on this document: set then, never unset
+    #: (services/suggestions/shown.py). False for work begun since migration
+    #: 0014 without any; None where unknown (work from before it with no
+    #: trace of a suggestion, see the migration).
+    suggestions_shown: Mapped[bool | None] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     document: Mapped[Document] = relationship()

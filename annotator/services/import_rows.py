@@ -113,6 +113,10 @@ def insert_annotations(
             "status": str(AssignmentStatus.SUBMITTED),
             "skip_reason": "",
             "version": 0,
+            # Work done elsewhere: whether its annotators were shown
+            # suggestions there is unknown (the suggestion effect leaves it
+            # out of both groups).
+            "suggestions_shown": None,
             "updated_at": now,
         },
     )

@@ -7,10 +7,14 @@ import pytest
 from annotator.core.agreement import DocumentAnnotations, agreement_report
 from annotator.core.suggestions.effect import (
     CALIBRATION,
+    MIXED,
+    UNKNOWN,
     WITH_SUGGESTIONS,
     Rate,
     agreement_effect,
     annotator_effects,
+    document_group,
+    effect_groups,
     suggester_effect,
 )
 
@@ -163,5 +167,62 @@ def report_in(mode):
 
 def test_the_mode_that_leaves_a_group_empty_is_said():
     assert "no calibration documents" in report_in("on").setting_note
-    assert "neither group" in report_in("off").to_dict()["settings"]["note"]
+    off = report_in("off").to_dict()["settings"]["note"]
+    assert "count among those annotated without them" in off
+    assert "those annotated earlier keep their group" in off
     assert report_in("calibrate").setting_note is None
+
+
+@pytest.mark.parametrize(
+    ("shown", "group"),
+    [
+        ([True, True], WITH_SUGGESTIONS),
+        ([False, False, False], CALIBRATION),
+        ([True, False], MIXED),
+        ([True, None], MIXED),
+        ([False, None], MIXED),
+        ([None, None], MIXED),
+        ([], None),
+    ],
+)
+def test_a_document_goes_by_what_every_annotator_was_shown(shown, group):
+    assert document_group(shown) == group
+
+
+def test_mixed_and_unknown_documents_are_in_neither_group_but_counted():
+    shown = {
+        1: [True, True],
+        2: [False, False],
+        3: [True, False],  # a mix
+        4: [True, None],  # unknown for one annotator
+        5: [False, False],  # hidden from the viewer: not asked for below
+    }
+    groups = effect_groups(shown, [1, 2, 3, 4, 6])
+    assert groups == {
+        WITH_SUGGESTIONS: {1},
+        CALIBRATION: {2},
+        MIXED: {3, 4},
+        UNKNOWN: {4},
+    }
+    documents = [agreeing(n) for n in range(1, 5)]
+    found = agreement_effect(documents, groups, LABELS, min_documents=1)
+    assert (found.with_suggestions.n_documents, found.calibration.n_documents) == (
+        1,
+        1,
+    )
+    assert found.with_suggestions.estimate.n_documents == 1
+    assert found.calibration.estimate.n_documents == 1
+    assert (found.n_mixed, found.n_unknown) == (2, 1)
+    assert found.to_dict()[MIXED] == {
+        "n_documents": 2,
+        "n_unknown": 1,
+        "note": "2 documents with submitted work are in neither group: some of "
+        "their annotators were shown suggestions and some were not, or it is "
+        "not known (1 annotated before the app recorded it).",
+    }
+
+
+def test_without_mixed_documents_there_is_no_note():
+    found = agreement_effect([], {WITH_SUGGESTIONS: (), CALIBRATION: ()}, LABELS, 5)
+    assert found.mixed_note is None
+    assert found.to_dict()[MIXED] == {"n_documents": 0, "n_unknown": 0, "note": None}

@@ -4,9 +4,14 @@ agreement with suggestions beside the calibration documents."""
 
 import re
 
+from sqlalchemy import select
+
 from annotator.extensions import db
+from annotator.models import User
+from annotator.services.annotations import assignment_for
 from annotator.services.suggestions import settings
 from annotator.services.suggestions.effect import suggestion_effect
+from annotator.services.suggestions.shown import record_shown
 from tests.effect_data import make_effect_project
 
 
@@ -108,14 +113,25 @@ def test_the_agreement_part_is_computed_once_per_change(
         return original(*args, **kwargs)
 
     monkeypatch.setattr(effect, "agreement_effect", counting)
-    make_effect_project(project, users["reviewer"])
+    built = make_effect_project(project, users["reviewer"])
     first = suggestion_effect(db.session, project)
     assert suggestion_effect(db.session, project).agreement is first.agreement
     assert len(calls) == 1
-    # Another calibration share splits the documents anew: computed again.
+    # Another calibration share does not change what anyone was shown: the
+    # groups, and the figures, stay as they were.
     settings.set_suggestions(db.session, project, "calibrate", 0.5)
+    assert suggestion_effect(db.session, project).agreement is first.agreement
+    assert len(calls) == 1
+    # A record that changes (bob is shown suggestions on a calibration
+    # document) moves the document out of its group: computed again.
+    document = built["calibration"][0]
+    bob = db.session.scalar(select(User).where(User.username == "bob"))
+    assignment = assignment_for(db.session, document, bob)
+    record_shown(db.session, assignment)
+    db.session.commit()
     again = suggestion_effect(db.session, project)
     assert len(calls) == 2
-    assert again.agreement.calibration.n_documents != (
-        first.agreement.calibration.n_documents
+    assert again.agreement.calibration.n_documents == (
+        first.agreement.calibration.n_documents - 1
     )
+    assert again.agreement.n_mixed == 1

@@ -7,8 +7,12 @@ import json
 import re
 
 import pytest
+from sqlalchemy import select
 
 from annotator.cli import cli
+from annotator.extensions import db
+from annotator.models import User
+from annotator.services.annotations import assignment_for
 from tests.conftest import login
 from tests.effect_data import make_effect_project
 
@@ -113,3 +117,39 @@ def test_the_page_the_json_and_the_command_give_the_same_figures(
             assert shown in text
     assert agreement["summary"] in page
     assert agreement["summary"] in text
+
+
+def test_documents_in_neither_group_are_counted_on_the_page_the_json_and_the_cli(
+    app, client, runner, project, users
+):
+    built = make_effect_project(project, users["reviewer"])
+    # On one calibration document one annotator was shown suggestions after
+    # all; on another, one annotator's record is unknown (from before the
+    # record began): both move out of the calibration group.
+    mixed, unknown = built["calibration"][:2]
+    bob = db.session.scalar(select(User).where(User.username == "bob"))
+    for document, shown in ((mixed, True), (unknown, None)):
+        assignment_for(db.session, document, bob).suggestions_shown = shown
+    db.session.commit()
+    n_calibration = len(built["calibration"]) - 2
+    login(client, "reviewer")
+    data = client.get(api_url(project)).get_json()
+    agreement = data["agreement"]
+    assert agreement["calibration"]["n_documents"] == n_calibration
+    assert agreement["with_suggestions"]["n_documents"] == 30 - n_calibration - 2
+    assert agreement["mixed"]["n_documents"] == 2
+    assert agreement["mixed"]["n_unknown"] == 1
+    assert agreement["mixed"]["note"].startswith("2 documents with submitted work")
+    result = runner.invoke(cli, ["suggestion-effect", "Alpha", "--json"])
+    assert json.loads(result.output)["agreement"]["mixed"] == agreement["mixed"]
+    text = words(runner.invoke(cli, ["suggestion-effect", "Alpha"]).output)
+    page = words(client.get(page_url(project)).get_data(as_text=True))
+    sentence = (
+        "In neither group (some annotators were shown suggestions and some were "
+        "not, or it is not known): 2 documents (1 annotated before the app "
+        "recorded it)."
+    )
+    assert sentence in page
+    assert sentence.removesuffix(".") in text
+    row = f"calibration documents, annotated without them {n_calibration} "
+    assert row in text

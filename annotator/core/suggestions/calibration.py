@@ -3,13 +3,16 @@ the calibration documents annotated without them: the agreement report's
 headline figure, Krippendorff's alpha-u with its bootstrap interval
 (:func:`annotator.core.agreement.agreement_report`), over each group's
 compared documents, and whether the groups are large enough to compare.
+
+A document's group follows what its annotators saw (:func:`effect_groups`),
+not the project's settings, which may have changed since they annotated.
 Offsets are code points, end exclusive."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from annotator.core.agreement import DocumentAnnotations, Estimate, agreement_report
 
@@ -18,10 +21,62 @@ MEASURE = "alpha_u"
 MEASURE_NAME = "Unitizing alpha (alpha-u)"
 WITH_SUGGESTIONS = "with_suggestions"
 CALIBRATION = "calibration"
+#: Documents some of whose annotators saw suggestions and some did not, or
+#: whose record is unknown for one of them: in neither group.
+MIXED = "mixed"
+#: Of the mixed documents, those with an annotator whose record is unknown
+#: (work from before the record began).
+UNKNOWN = "unknown"
+DocumentKey = TypeVar("DocumentKey", bound=Hashable)
 GROUP_NAMES = {
     WITH_SUGGESTIONS: "documents annotated with suggestions",
     CALIBRATION: "calibration documents, annotated without them",
 }
+
+
+# --------------------------------------------------------------------------
+# Which documents go in which group
+# --------------------------------------------------------------------------
+
+
+def document_group(shown: Collection[bool | None]) -> str | None:
+    """The group of a document from what each of its compared annotators
+    saw (True: shown suggestions, False: none, None: unknown):
+    WITH_SUGGESTIONS when every one saw them, CALIBRATION when none did,
+    MIXED otherwise; None without annotators."""
+    if not shown:
+        return None
+    if all(seen is True for seen in shown):
+        return WITH_SUGGESTIONS
+    if all(seen is False for seen in shown):
+        return CALIBRATION
+    return MIXED
+
+
+def effect_groups(
+    shown: Mapping[DocumentKey, Collection[bool | None]],
+    documents: Iterable[DocumentKey] | None = None,
+) -> dict[str, set[DocumentKey]]:
+    """The document ids of each group (WITH_SUGGESTIONS, CALIBRATION,
+    MIXED, and UNKNOWN: the mixed ones with an unknown record) from what
+    each document's annotators saw; only ``documents`` when given. A
+    document without annotators is in none."""
+    groups: dict[str, set[DocumentKey]] = {
+        WITH_SUGGESTIONS: set(),
+        CALIBRATION: set(),
+        MIXED: set(),
+        UNKNOWN: set(),
+    }
+    wanted = shown.keys() if documents is None else documents
+    for document in wanted:
+        seen = shown.get(document, ())
+        group = document_group(seen)
+        if group is None:
+            continue
+        groups[group].add(document)
+        if any(found is None for found in seen):
+            groups[UNKNOWN].add(document)
+    return groups
 
 
 # --------------------------------------------------------------------------
@@ -59,6 +114,27 @@ class AgreementEffect:
     calibration: GroupAgreement
     min_documents: int
     confidence: float
+    n_mixed: int = 0  # documents in neither group: a mix, or unknown
+    n_unknown: int = 0  # of those, with an annotator whose record is unknown
+
+    @property
+    def mixed_note(self) -> str | None:
+        """Why some documents are in neither group; None when none is."""
+        if not self.n_mixed:
+            return None
+        n = self.n_mixed
+        text = (
+            f"{n} document{'' if n == 1 else 's'} with submitted work "
+            f"{'is' if n == 1 else 'are'} in neither group: some of "
+            f"{'its' if n == 1 else 'their'} annotators were shown suggestions "
+            "and some were not"
+        )
+        if self.n_unknown:
+            text += (
+                f", or it is not known ({self.n_unknown} annotated before "
+                "the app recorded it)"
+            )
+        return text + "."
 
     @property
     def comparable(self) -> bool:
@@ -125,6 +201,11 @@ class AgreementEffect:
             "difference": self.difference,
             "intervals_overlap": self.intervals_overlap,
             "summary": self.summary(),
+            MIXED: {
+                "n_documents": self.n_mixed,
+                "n_unknown": self.n_unknown,
+                "note": self.mixed_note,
+            },
         }
 
 
@@ -177,8 +258,10 @@ def agreement_effect(
 ) -> AgreementEffect:
     """Agreement on the compared ``documents`` of each group: ``groups``
     maps WITH_SUGGESTIONS and CALIBRATION to the ids of every document of
-    the group (compared or not). A group with fewer than ``min_documents``
-    compared documents, or whose figure is undefined, is too small."""
+    the group (compared or not), and may map MIXED and UNKNOWN to those in
+    neither (:func:`effect_groups`), which are only counted. A group with
+    fewer than ``min_documents`` compared documents, or whose figure is
+    undefined, is too small."""
     found = {
         name: group_agreement(
             name,
@@ -193,5 +276,10 @@ def agreement_effect(
         for name in (WITH_SUGGESTIONS, CALIBRATION)
     }
     return AgreementEffect(
-        found[WITH_SUGGESTIONS], found[CALIBRATION], min_documents, confidence
+        found[WITH_SUGGESTIONS],
+        found[CALIBRATION],
+        min_documents,
+        confidence,
+        n_mixed=len(groups.get(MIXED, ())),
+        n_unknown=len(groups.get(UNKNOWN, ())),
     )

@@ -20,10 +20,14 @@ from annotator.core.suggestions.calibration import (
     CALIBRATION,
     MEASURE,
     MEASURE_NAME,
+    MIXED,
+    UNKNOWN,
     WITH_SUGGESTIONS,
     AgreementEffect,
     GroupAgreement,
     agreement_effect,
+    document_group,
+    effect_groups,
 )
 from annotator.core.suggestions.evaluation import GoldSpan, LabelScore, score_spans
 
@@ -31,6 +35,8 @@ __all__ = [
     "CALIBRATION",
     "MEASURE",
     "MEASURE_NAME",
+    "MIXED",
+    "UNKNOWN",
     "WITH_SUGGESTIONS",
     "AgreementEffect",
     "AnnotatorEffect",
@@ -40,6 +46,8 @@ __all__ = [
     "SuggesterEffect",
     "agreement_effect",
     "annotator_effects",
+    "document_group",
+    "effect_groups",
     "score_dict",
     "suggester_effect",
 ]
@@ -204,11 +212,14 @@ def annotator_effects(
 # --------------------------------------------------------------------------
 
 SETTING_NOTES = {
-    "off": "Suggestions are off: no document is annotated with them and "
-    "there are no calibration documents, so neither group has documents.",
-    "on": "Suggestions are on for every document: there are no calibration "
-    "documents to compare with. The calibrate mode keeps a share of "
-    "documents without suggestions.",
+    "off": "Suggestions are off: documents annotated from now on are shown "
+    "none and count among those annotated without them. Documents go by "
+    "what their annotators were shown, so those annotated earlier keep "
+    "their group.",
+    "on": "Suggestions are on for every document: from now on there are no "
+    "calibration documents to compare with (documents go by what their "
+    "annotators were shown, so those annotated earlier keep their group). "
+    "The calibrate mode keeps a share of documents without suggestions.",
 }
 
 
@@ -228,7 +239,7 @@ class EffectReport:
 
     @property
     def setting_note(self) -> str | None:
-        """Why a group is empty under the current mode, None in calibrate."""
+        """What the current mode means for the groups, None in calibrate."""
         return SETTING_NOTES.get(self.mode)
 
     def to_dict(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from annotator.services import annotations as annotation_service
 from annotator.services import audit
 from annotator.services.errors import NotFoundError
 from annotator.services.suggestions.serving import Offered, offered_to
+from annotator.services.suggestions.shown import record_shown
 
 
 def _find(
@@ -36,6 +37,10 @@ def _find(
 ) -> Offered:
     for item in offered_to(session, project, document, user):
         if item.id == suggestion_id:
+            # Answering a suggestion means it was shown (a script may
+            # answer one without listing them first).
+            assignment = annotation_service.assignment_for(session, document, user)
+            record_shown(session, assignment)
             return item
     raise NotFoundError(
         f"no suggestion {suggestion_id} for you on this document (answered "

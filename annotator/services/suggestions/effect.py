@@ -12,9 +12,12 @@ suggestion-effect``.
 - Annotators: their accept and reject decisions on every document, and
   their spans of origin ``suggested`` in submitted work on adjudicated
   documents.
-- Agreement: the documents the agreement page counts, split by the current
-  settings into those annotated with suggestions and calibration documents
-  (:func:`.settings.shows_suggestions`, :func:`.settings.is_calibration`).
+- Agreement: the documents the agreement page counts, split by what their
+  submitting annotators were shown (:mod:`.shown`, the record the
+  suggestions endpoint keeps per assignment), not by the current settings:
+  with suggestions when every one was shown some, calibration when none
+  was, and neither (counted as mixed) otherwise
+  (:func:`annotator.core.suggestions.calibration.effect_groups`).
 """
 
 from __future__ import annotations
@@ -25,14 +28,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.core.suggestions.effect import (
-    CALIBRATION,
-    WITH_SUGGESTIONS,
     AgreementEffect,
     AnnotatorEffect,
     EffectReport,
     SuggesterEffect,
     agreement_effect,
     annotator_effects,
+    effect_groups,
     suggester_effect,
 )
 from annotator.core.suggestions.evaluation import GoldExample, GoldSpan
@@ -46,7 +48,6 @@ from annotator.models import (
     SpanOrigin,
     SuggestionDecision,
     SuggestionOutcome,
-    SuggestionSettings,
     User,
 )
 from annotator.services import agreement, blind, submitted
@@ -55,12 +56,8 @@ from annotator.services.errors import rolls_back
 from annotator.services.exports.settings import OptionRefused
 from annotator.services.suggesters.gold import training_examples
 from annotator.services.suggestions.serving import propose
-from annotator.services.suggestions.settings import (
-    active_suggesters,
-    is_calibration,
-    settings_for,
-    shows_suggestions,
-)
+from annotator.services.suggestions.settings import active_suggesters, settings_for
+from annotator.services.suggestions.shown import fingerprint, submitted_shown
 
 
 def _gold(session: Session, project: Project) -> list[GoldExample]:
@@ -152,16 +149,13 @@ def _annotators(
 
 
 #: The agreement part of the effect (bootstrap intervals: the slow part),
-#: computed once per version of the submitted work, suggestion setting and
-#: what the viewer may see.
+#: computed once per version of the submitted work, record of who was shown
+#: suggestions and what the viewer may see.
 _AGREEMENTS: ReportCache[AgreementEffect] = ReportCache(CACHE_SIZE)
 
 
 def _agreement(
-    session: Session,
-    project: Project,
-    settings: SuggestionSettings,
-    viewer: User | None,
+    session: Session, project: Project, viewer: User | None
 ) -> AgreementEffect:
     hidden = frozenset[int]()
     if viewer is not None:
@@ -170,14 +164,13 @@ def _agreement(
         session.get_bind().engine.url.render_as_string(hide_password=True),
         project.id,
         submitted.version(session, project),
+        fingerprint(session, project),
         hidden,
-        settings.mode,
-        settings.calibration_share,
         tuple(label.name for label in project.labels),
     )
     found = _AGREEMENTS.get(key)
     if found is None:
-        found = _compute_agreement(session, project, settings, viewer)
+        found = _compute_agreement(session, project, viewer, hidden)
         _AGREEMENTS.put(key, found)
     return found
 
@@ -185,16 +178,12 @@ def _agreement(
 def _compute_agreement(
     session: Session,
     project: Project,
-    settings: SuggestionSettings,
     viewer: User | None,
+    hidden: frozenset[int],
 ) -> AgreementEffect:
-    ids = list(
-        session.scalars(select(Document.id).where(Document.project_id == project.id))
-    )
-    groups = {
-        WITH_SUGGESTIONS: {i for i in ids if shows_suggestions(settings, i)},
-        CALIBRATION: {i for i in ids if is_calibration(settings, i)},
-    }
+    shown = submitted_shown(session, project)
+    visible = [document for document in shown if document not in hidden]
+    groups = effect_groups(shown, visible)
     return agreement_effect(
         agreement.compared_annotations(session, project, viewer),
         groups,
@@ -222,7 +211,7 @@ def suggestion_effect(
         n_gold_documents=len(gold),
         suggesters=_suggesters(session, project, gold),
         annotators=_annotators(session, project, gold),
-        agreement=_agreement(session, project, settings, viewer),
+        agreement=_agreement(session, project, viewer),
     )
     session.commit()
     return report

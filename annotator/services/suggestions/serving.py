@@ -39,6 +39,7 @@ from annotator.services.suggestions.settings import (
     settings_for,
     shows_suggestions,
 )
+from annotator.services.suggestions.shown import record_shown
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +217,11 @@ def suggestions_for(
     session: Session, project: Project, document: Document, user: User
 ) -> list[dict[str, Any]]:
     """The caller's current suggestions on a document assigned to them, in
-    text order (404 when it is not assigned to them)."""
+    text order (404 when it is not assigned to them); a non-empty answer is
+    recorded on their assignment (:func:`.shown.record_shown`)."""
     found = [item.to_json() for item in offered_to(session, project, document, user)]
+    if found:
+        assignment = annotation_service.assignment_for(session, document, user)
+        record_shown(session, assignment)
     session.commit()
     return found

@@ -50,7 +50,10 @@ EFFECT = obj(
     agreement={
         "type": "object",
         "description": "alpha-u with its bootstrap interval on documents "
-        "annotated with suggestions and on calibration documents",
+        "every submitting annotator was shown suggestions on "
+        "(with_suggestions) and on those none was (calibration); mixed: "
+        "n_documents in neither group (a mix, or unknown), n_unknown of "
+        "them with an unknown record, and a note",
     },
 )
 
