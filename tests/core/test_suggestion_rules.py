@@ -406,3 +406,73 @@ def test_an_apostrophe_matches_a_curly_one(default):
 )
 def test_an_adjunct_after_that_is_part_of_the_claim(default, sentence, claim):
     assert ("claim", claim) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # a relative "that" after the verb's object: the report is the whole
+        # object, not what follows "that"
+        (
+            "The government says the cyberattack that hit the ministry was the "
+            "worst ever.",
+            "the cyberattack that hit the ministry was the worst ever",
+        ),
+        (
+            "The ministry said the video that shows the strike was edited.",
+            "the video that shows the strike was edited",
+        ),
+        (
+            "Officials said the troops that crossed were reservists.",
+            "the troops that crossed were reservists",
+        ),
+        # a reporting verb's own "that", after a short adverbial or at once
+        (
+            "Officials claimed on Monday that the dam was mined.",
+            "the dam was mined",
+        ),
+        ("He said last week that troops would stay.", "troops would stay"),
+        (
+            "The spokesman said in a statement that no shots were fired.",
+            "no shots were fired",
+        ),
+    ],
+)
+def test_a_that_after_a_noun_does_not_open_the_report(default, sentence, claim):
+    claims = [p[1] for p in proposed(default, sentence) if p[0] == "claim"]
+    assert claims == [claim]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denial"),
+    [
+        # a noun's complement "that": the denied claim is the whole noun phrase
+        (
+            "The ministry said the claim that the attack was staged was false.",
+            "the claim that the attack was staged was false",
+        ),
+        (
+            "He said reports that the troops were withdrawn were false.",
+            "reports that the troops were withdrawn were false",
+        ),
+        (
+            "Analysts said the idea that Kyiv planned the blast was absurd.",
+            "the idea that Kyiv planned the blast was absurd",
+        ),
+    ],
+)
+def test_a_clause_goes_on_across_a_nouns_that(default, sentence, denial):
+    assert ("denial", denial) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She ignored the fact that the bridge was closed.",
+        "Analysts discussed the idea that the blast was an accident.",
+        "Reports that the troops were withdrawn spread on Monday.",
+        "Nobody watched the video that shows the convoy.",
+    ],
+)
+def test_a_nouns_that_is_no_report(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
