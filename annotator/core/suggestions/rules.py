@@ -226,14 +226,16 @@ class RuleSuggester:
         the "that" of the phrase, right after the cue, or after an adjunct of
         at most four words (``unless_next``: "said on Monday that"); None
         when no "that" opens it ("said the claim that…": the noun's)."""
+        end: int = match.end()
         if THAT_ENDS.search(match.group()):
-            return match.end()
-        that = THAT_AFTER.match(text, match.end(), sentence[1])
+            return end
+        that = THAT_AFTER.match(text, end, sentence[1])
         if that is None:
             return None
-        gap = text[match.end() : that.end()].split()
-        if len(gap) == 1 or self._next_is(rule.unless_next, text, match.end()):
-            return that.end()
+        opening: int = that.end()
+        gap = text[end:opening].split()
+        if len(gap) == 1 or self._next_is(rule.unless_next, text, end):
+            return opening
         return None
 
     def _next_is(self, groups: Sequence[str], text: str, at: int) -> bool:
