@@ -476,3 +476,15 @@ def test_a_clause_goes_on_across_a_nouns_that(default, sentence, denial):
 )
 def test_a_nouns_that_is_no_report(default, sentence):
     assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
+
+
+def test_the_held_out_fixture_offsets_are_its_words():
+    """bench.rules_quality_bench scores the rules on this fixture as the
+    held-out figure; its offsets must be the words it names."""
+    path = SEEDS.parent / "tests" / "data" / "rules_held_out.json"
+    documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
+    assert len(documents) >= 8
+    for document in documents:
+        for span in document["spans"]:
+            assert document["text"][span["start"] : span["end"]] == span["text"]
+            assert span["label"] in LABELS
