@@ -488,3 +488,68 @@ def test_the_held_out_fixture_offsets_are_its_words():
         for span in document["spans"]:
             assert document["text"][span["start"] : span["end"]] == span["text"]
             assert span["label"] in LABELS
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a report that admits ignorance: its hedge only (the guideline)
+        "Investigators said it was too early to say what caused the fire.",
+        "US officials said they were unable to say who was responsible.",
+        "The firm said it could not identify the vehicles.",
+        # the verb ends its clause: nothing is reported after the comma
+        '"That is what they promised," the minister said, and then the talks '
+        "collapsed.",
+        # a verb right after the reporting verb: a relative clause ("it said
+        # showed" is the guideline's distancing hedge), not a report
+        "The agency published photos it said showed burned vehicles.",
+        "Rebels shelled a depot the army said was empty.",
+    ],
+)
+def test_no_claim_where_nothing_checkable_is_reported(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # ignorance past the report's head does not drop it
+        (
+            "The army said 12 soldiers died and it was unclear who fired first.",
+            "12 soldiers died and it was unclear who fired first",
+        ),
+        # a second speech act of the speaker ends the report
+        (
+            "Kyiv said Moscow had moved troops to the border, and accused it of "
+            "preparing an offensive.",
+            "Moscow had moved troops to the border",
+        ),
+        (
+            "The ministry said the dam was intact, questioning the report's sources.",
+            "the dam was intact",
+        ),
+        # a participle of the reported event does not
+        (
+            "Police said a truck crashed into the bridge, killing two people.",
+            "a truck crashed into the bridge, killing two people",
+        ),
+        # a whole quotation: what was said, without its marks
+        ('The minister said, "The border is closed."', "The border is closed"),
+    ],
+)
+def test_where_a_report_ends(default, sentence, claim):
+    claims = [p[1] for p in proposed(default, sentence) if p[0] == "claim"]
+    assert claims == [claim]
+
+
+def test_unless_head_drops_a_proposal_whose_first_words_hold_the_group():
+    suggester = rules(
+        {"claim": ("said ; span=after ; unless_head=ignorance",)},
+        {"ignorance": ("unable to",)},
+    )
+    assert proposed(suggester, "Kyiv said it was unable to confirm it.") == []
+    assert proposed(
+        suggester, "Kyiv said two towns had no power and rescuers were unable to help."
+    ) == [("claim", "two towns had no power and rescuers were unable to help")]
+    with pytest.raises(LexiconError, match="unless_head='x': no such context group"):
+        rules({"claim": ("said ; span=after ; unless_head=x",)})

@@ -38,20 +38,31 @@ SENTENCE_END = regex.compile(
     rf"[.!?]+[{QUOTES})\]]*(?=\s|$)|\r\n|\r|\n"
 )
 #: Where a clause ends, looking right from a cue: at a semicolon, before a
-#: contrasting conjunction, a non-restrictive "which", a second reported
-#: statement (", and that", "and said", ", saying"), or a trailing
-#: attribution (", officials said", ", according to the ministry").
+#: contrasting conjunction, a non-restrictive "which", a second statement or
+#: speech act of the speaker (", and that", "and said", "and blamed", "and
+#: accused"), a speech act in a participle after a comma (", saying",
+#: ", questioning"), or a trailing attribution (", officials said", ", according
+#: to the ministry").
 REPORTING = (
     r"said|says|told|added|warned|stated|insisted|called|claimed|argued"
-    r"|reiterated|maintained"
+    r"|reiterated|maintained|blamed|accused|urged|vowed|promised|denied"
+    r"|rejected|dismissed|questioned|demanded|condemned|announced"
+)
+#: A speech act of the speaker in a participle after a comma (", saying",
+#: ", questioning…"): not a participle of the reported event (", killing
+#: two workers" stays in the claim).
+SPEECH_PARTICIPLES = (
+    r"saying|suggesting|claiming|adding|insisting|arguing|warning|questioning"
+    r"|accusing|blaming|calling|urging|denying|rejecting|dismissing|noting"
+    r"|stressing|citing|vowing|promising|demanding|acknowledging|admitting"
+    r"|asking|announcing|explaining|describing|threatening"
 )
 CLAUSE_END = regex.compile(
     r"\s*;|\s*,?\s+(?:but|although|though|whereas|while|even though)(?!\w)"
     r"|\s*,\s*which(?!\w)"
     r"|\s*,?\s+and\s+that(?!\w)"
     rf"|\s*,?\s+and\s+(?:{REPORTING})(?!\w)"
-    r"|\s*,\s*(?:saying|suggesting|claiming|adding|insisting|arguing|warning"
-    r"|according\s+to)(?!\w)"
+    rf"|\s*,\s*(?:{SPEECH_PARTICIPLES}|according\s+to)(?!\w)"
     # a trailing attribution: ", officials said"
     "|\\s*,\\s*(?:[\\w'\u2019-]+\\s+){0,5}?"
     r"(?:said|says|told|added|warned|stated)(?!\w)",
@@ -97,6 +108,12 @@ CLAUSE_START = regex.compile(
 #: "said reports that…") the "that" is a noun's (a relative clause or the
 #: noun's complement) and the report starts right after the verb.
 THAT_AFTER = regex.compile(r"(?:\s+[\w'\u2019-]+){0,4}?\s+that(?!\w)", regex.IGNORECASE)
+#: After a reporting verb, a comma that no quotation follows: the verb ends
+#: its clause ('"That's what Russia said, and then…"'), nothing is reported.
+NO_REPORT = regex.compile(rf"\s*,(?!\s*[{QUOTES}])")
+#: A proposal's head: its first five words (``unless_head``).
+HEAD_WORDS = 5
+WORD = regex.compile(r"[\w'\u2019-]+")
 #: A phrase ending in "that" ("[reported] that", "and that").
 THAT_ENDS = regex.compile(r"(?<!\w)that\Z", regex.IGNORECASE)
 TRIM = f" \t\r\n.,;:!?{QUOTES}"
@@ -133,7 +150,8 @@ class Sentences:
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """``start``-``end`` without surrounding spaces and punctuation; a
-    quotation mark stays when the span holds its partner."""
+    quotation mark stays when the span holds its partner, unless the two
+    enclose the whole span."""
     while start < end and text[start] in TRIM:
         if text[start] in QUOTES and _has_partner(text, start, end):
             break
@@ -142,7 +160,19 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if text[end - 1] in QUOTES and _has_partner(text, start, end, end - 1):
             break
         end -= 1
+    if end - start > 2 and _quoted_whole(text[start:end]):
+        return _trimmed(text, start + 1, end - 1)  # 'said, "The border is closed."'
     return start, end
+
+
+def _quoted_whole(span: str) -> bool:
+    """Whether ``span`` is one quotation, its marks at both ends and none
+    of them inside: what was said, without the marks."""
+    opening, closing = span[0], span[-1]
+    if opening not in QUOTES or PARTNERS.get(opening, opening) != closing:
+        return False
+    inside = span[1:-1]
+    return opening not in inside and closing not in inside
 
 
 def _has_partner(text: str, start: int, end: int, at: int | None = None) -> bool:
@@ -200,20 +230,35 @@ class RuleSuggester:
             sentence = sentences.around(cue[0])
             if not self._context_holds(rule, text, sentence, match.span()):
                 continue
-            opening = None
             if rule.scope is Scope.AFTER:
                 opening = self._report_opening(rule, text, match, sentence)
-                if opening is None and self._next_is(
-                    rule.unless_next, text, match.end()
+                if opening is None and (
+                    self._next_is(rule.unless_next, text, match.end())
+                    or NO_REPORT.match(text, match.end())
                 ):
                     continue
                 cue = (cue[0], opening or cue[1])
             elif self._next_is(rule.unless_next, text, match.end()):
                 continue
             start, end = _scope(rule.scope, text, cue, sentence)
-            if start < end:
+            if start < end and not self._head_holds(rule.unless_head, text, start, end):
                 found.append(Suggestion(start, end, rule.label, rule.score))
         return found
+
+    def _head_holds(
+        self, groups: Sequence[str], text: str, start: int, end: int
+    ) -> bool:
+        """Whether an entry of one of ``groups`` starts in the first
+        :data:`HEAD_WORDS` words of ``text[start:end]``."""
+        if not groups:
+            return False
+        words = list(WORD.finditer(text, start, end))
+        head = words[HEAD_WORDS - 1].end() if len(words) >= HEAD_WORDS else end
+        return any(
+            m.start() < head
+            for g in groups
+            for m in self._compiled.contexts[g].finditer(text, start, end)
+        )
 
     def _report_opening(
         self,
