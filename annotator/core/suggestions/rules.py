@@ -4,9 +4,10 @@ What a rule proposes follows the project guideline: a hedge is **the hedging
 words only** (``span=cue``); a denial covers the denial word and what is
 denied, not the speaker (``span=rest``: from the cue to the end of its
 clause); a false-flag warning covers the warning statement (``span=clause``:
-the clause around the cue, after any reporting verb or "that"); a claim is
-what a reporting verb reports (``span=after``: from after the verb, and a
-"that" close after it, to the end of the clause). Sentences and
+the clause around the cue, after any reporting verb or a "that" that follows
+no noun); a claim is what a reporting verb reports (``span=after``: from
+after the verb, and its own "that", to the end of the clause; a "that" after
+a noun, "said the claim that…", is the noun's and stays in the claim). Sentences and
 clauses are found by punctuation and a few conjunctions, not by a parser, so
 every proposal is a suggestion an annotator accepts, corrects or rejects.
 
