@@ -406,3 +406,150 @@ def test_an_apostrophe_matches_a_curly_one(default):
 )
 def test_an_adjunct_after_that_is_part_of_the_claim(default, sentence, claim):
     assert ("claim", claim) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # a relative "that" after the verb's object: the report is the whole
+        # object, not what follows "that"
+        (
+            "The government says the cyberattack that hit the ministry was the "
+            "worst ever.",
+            "the cyberattack that hit the ministry was the worst ever",
+        ),
+        (
+            "The ministry said the video that shows the strike was edited.",
+            "the video that shows the strike was edited",
+        ),
+        (
+            "Officials said the troops that crossed were reservists.",
+            "the troops that crossed were reservists",
+        ),
+        # a reporting verb's own "that", after a short adverbial or at once
+        (
+            "Officials claimed on Monday that the dam was mined.",
+            "the dam was mined",
+        ),
+        ("He said last week that troops would stay.", "troops would stay"),
+        (
+            "The spokesman said in a statement that no shots were fired.",
+            "no shots were fired",
+        ),
+    ],
+)
+def test_a_that_after_a_noun_does_not_open_the_report(default, sentence, claim):
+    claims = [p[1] for p in proposed(default, sentence) if p[0] == "claim"]
+    assert claims == [claim]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "denial"),
+    [
+        # a noun's complement "that": the denied claim is the whole noun phrase
+        (
+            "The ministry said the claim that the attack was staged was false.",
+            "the claim that the attack was staged was false",
+        ),
+        (
+            "He said reports that the troops were withdrawn were false.",
+            "reports that the troops were withdrawn were false",
+        ),
+        (
+            "Analysts said the idea that Kyiv planned the blast was absurd.",
+            "the idea that Kyiv planned the blast was absurd",
+        ),
+    ],
+)
+def test_a_clause_goes_on_across_a_nouns_that(default, sentence, denial):
+    assert ("denial", denial) in proposed(default, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She ignored the fact that the bridge was closed.",
+        "Analysts discussed the idea that the blast was an accident.",
+        "Reports that the troops were withdrawn spread on Monday.",
+        "Nobody watched the video that shows the convoy.",
+    ],
+)
+def test_a_nouns_that_is_no_report(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
+
+
+def test_the_held_out_fixture_offsets_are_its_words():
+    """bench.rules_quality_bench scores the rules on this fixture as the
+    held-out figure; its offsets must be the words it names."""
+    path = SEEDS.parent / "tests" / "data" / "rules_held_out.json"
+    documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
+    assert len(documents) >= 8
+    for document in documents:
+        for span in document["spans"]:
+            assert document["text"][span["start"] : span["end"]] == span["text"]
+            assert span["label"] in LABELS
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a report that admits ignorance: its hedge only (the guideline)
+        "Investigators said it was too early to say what caused the fire.",
+        "US officials said they were unable to say who was responsible.",
+        "The firm said it could not identify the vehicles.",
+        # the verb ends its clause: nothing is reported after the comma
+        '"That is what they promised," the minister said, and then the talks '
+        "collapsed.",
+        # a verb right after the reporting verb: a relative clause ("it said
+        # showed" is the guideline's distancing hedge), not a report
+        "The agency published photos it said showed burned vehicles.",
+        "Rebels shelled a depot the army said was empty.",
+    ],
+)
+def test_no_claim_where_nothing_checkable_is_reported(default, sentence):
+    assert [p for p in proposed(default, sentence) if p[0] == "claim"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # ignorance past the report's head does not drop it
+        (
+            "The army said 12 soldiers died and it was unclear who fired first.",
+            "12 soldiers died and it was unclear who fired first",
+        ),
+        # a second speech act of the speaker ends the report
+        (
+            "Kyiv said Moscow had moved troops to the border, and accused it of "
+            "preparing an offensive.",
+            "Moscow had moved troops to the border",
+        ),
+        (
+            "The ministry said the dam was intact, questioning the report's sources.",
+            "the dam was intact",
+        ),
+        # a participle of the reported event does not
+        (
+            "Police said a truck crashed into the bridge, killing two people.",
+            "a truck crashed into the bridge, killing two people",
+        ),
+        # a whole quotation: what was said, without its marks
+        ('The minister said, "The border is closed."', "The border is closed"),
+    ],
+)
+def test_where_a_report_ends(default, sentence, claim):
+    claims = [p[1] for p in proposed(default, sentence) if p[0] == "claim"]
+    assert claims == [claim]
+
+
+def test_unless_head_drops_a_proposal_whose_first_words_hold_the_group():
+    suggester = rules(
+        {"claim": ("said ; span=after ; unless_head=ignorance",)},
+        {"ignorance": ("unable to",)},
+    )
+    assert proposed(suggester, "Kyiv said it was unable to confirm it.") == []
+    assert proposed(
+        suggester, "Kyiv said two towns had no power and rescuers were unable to help."
+    ) == [("claim", "two towns had no power and rescuers were unable to help")]
+    with pytest.raises(LexiconError, match="unless_head='x': no such context group"):
+        rules({"claim": ("said ; span=after ; unless_head=x",)})

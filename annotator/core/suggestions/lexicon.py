@@ -19,15 +19,20 @@ An entry is a phrase with optional settings after ``;``::
 - ``span=`` what is proposed: ``cue`` (the matched words, the default),
   ``rest`` (from the cue to the end of its clause: what a denial denies),
   ``clause`` (the whole clause around the cue, without the speaker and the
-  reporting verb: a warning) or ``after`` (from after the cue, and a "that"
-  at most three words on, to the end of the clause: what a reporting verb
-  reports, a claim).
+  reporting verb: a warning) or ``after`` (from after the cue, and its
+  "that": right after it or after an adjunct of at most four words that
+  starts with an ``unless_next`` entry, to the end of the clause: what a
+  reporting verb reports, a claim).
 - ``needs=GROUP`` the same sentence must also hold an entry of the context
   group ``GROUP`` (outside the cue); ``unless=GROUP`` it must not;
   ``unless_next=GROUP`` the words right after the cue must not be an entry
   of ``GROUP`` ("could" not followed by "swim" or "not find": the ability
   sense; for ``span=after``, not asked when a "that" opens the report:
   "said that on Monday…" is a claim).
+- ``unless_head=GROUP`` no entry of ``GROUP`` may start within the first
+  five words of the proposed span, its head (a report whose predicate
+  admits ignorance, "it was too early to say who…", is no claim: the
+  guideline tags its hedge only; "12 died and it was unclear who…" is).
 - ``yields=LABEL`` a proposal of this rule is dropped where a proposal of
   ``LABEL`` overlaps it (the guideline's ties: a denial is tagged denial,
   not claim).
@@ -86,6 +91,7 @@ class Rule:
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     unless_next: tuple[str, ...] = ()
+    unless_head: tuple[str, ...] = ()
     yields: tuple[str, ...] = ()
 
 
@@ -197,6 +203,7 @@ def parse_rule(label: str, line: str, number: int, groups: Sequence[str]) -> Rul
         "needs": [],
         "unless": [],
         "unless_next": [],
+        "unless_head": [],
         "yields": [],
     }
     for setting in settings:
@@ -211,6 +218,7 @@ def parse_rule(label: str, line: str, number: int, groups: Sequence[str]) -> Rul
         needs=tuple(options["needs"]),
         unless=tuple(options["unless"]),
         unless_next=tuple(options["unless_next"]),
+        unless_head=tuple(options["unless_head"]),
         yields=tuple(options["yields"]),
     )
 
@@ -241,7 +249,7 @@ def _setting(
         if not LABEL_NAME_PATTERN.match(value) or value == label:
             raise LexiconError(label, number, f"yields={value!r}: another label's name")
         return {"yields": [*options["yields"], value]}
-    if key in ("needs", "unless", "unless_next"):
+    if key in ("needs", "unless", "unless_next", "unless_head"):
         if value not in groups:
             known = ", ".join(sorted(groups)) or "none defined"
             raise LexiconError(

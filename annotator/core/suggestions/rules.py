@@ -4,9 +4,10 @@ What a rule proposes follows the project guideline: a hedge is **the hedging
 words only** (``span=cue``); a denial covers the denial word and what is
 denied, not the speaker (``span=rest``: from the cue to the end of its
 clause); a false-flag warning covers the warning statement (``span=clause``:
-the clause around the cue, after any reporting verb or "that"); a claim is
-what a reporting verb reports (``span=after``: from after the verb, and a
-"that" close after it, to the end of the clause). Sentences and
+the clause around the cue, after any reporting verb or a "that" that follows
+no noun); a claim is what a reporting verb reports (``span=after``: from
+after the verb, and its own "that", to the end of the clause; a "that" after
+a noun, "said the claim that…", is the noun's and stays in the claim). Sentences and
 clauses are found by punctuation and a few conjunctions, not by a parser, so
 every proposal is a suggestion an annotator accepts, corrects or rejects.
 
@@ -38,39 +39,82 @@ SENTENCE_END = regex.compile(
     rf"[.!?]+[{QUOTES})\]]*(?=\s|$)|\r\n|\r|\n"
 )
 #: Where a clause ends, looking right from a cue: at a semicolon, before a
-#: contrasting conjunction, a non-restrictive "which", a second reported
-#: statement (", and that", "and said", ", saying"), or a trailing
-#: attribution (", officials said", ", according to the ministry").
+#: contrasting conjunction, a non-restrictive "which", a second statement or
+#: speech act of the speaker (", and that", "and said", "and blamed", "and
+#: accused"), a speech act in a participle after a comma (", saying",
+#: ", questioning"), or a trailing attribution (", officials said", ", according
+#: to the ministry").
 REPORTING = (
     r"said|says|told|added|warned|stated|insisted|called|claimed|argued"
-    r"|reiterated|maintained"
+    r"|reiterated|maintained|blamed|accused|urged|vowed|promised|denied"
+    r"|rejected|dismissed|questioned|demanded|condemned|announced"
+)
+#: A speech act of the speaker in a participle after a comma (", saying",
+#: ", questioning…"): not a participle of the reported event (", killing
+#: two workers" stays in the claim).
+SPEECH_PARTICIPLES = (
+    r"saying|suggesting|claiming|adding|insisting|arguing|warning|questioning"
+    r"|accusing|blaming|calling|urging|denying|rejecting|dismissing|noting"
+    r"|stressing|citing|vowing|promising|demanding|acknowledging|admitting"
+    r"|asking|announcing|explaining|describing|threatening"
 )
 CLAUSE_END = regex.compile(
     r"\s*;|\s*,?\s+(?:but|although|though|whereas|while|even though)(?!\w)"
     r"|\s*,\s*which(?!\w)"
     r"|\s*,?\s+and\s+that(?!\w)"
     rf"|\s*,?\s+and\s+(?:{REPORTING})(?!\w)"
-    r"|\s*,\s*(?:saying|suggesting|claiming|adding|insisting|arguing|warning"
-    r"|according\s+to)(?!\w)"
+    rf"|\s*,\s*(?:{SPEECH_PARTICIPLES}|according\s+to)(?!\w)"
     # a trailing attribution: ", officials said"
     "|\\s*,\\s*(?:[\\w'\u2019-]+\\s+){0,5}?"
     r"(?:said|says|told|added|warned|stated)(?!\w)",
     regex.IGNORECASE,
 )
-#: Where a clause starts, looking left from a cue: after a comma, a semicolon
-#: or a colon, a conjunction, "that", or a reporting verb (the speaker and
-#: the verb stay outside the span, as the guideline asks).
-CLAUSE_START = regex.compile(
-    r"(?:[,;:]|(?<!\w)(?:that|but|although|though|whereas|while|because"
-    r"|said|says|say|told|tells|added|adds|stated|states|warned|warns"
+#: Words that open an adverbial after a reporting verb: a preposition or a
+#: time word ("said on Monday that", "warned last week that").
+ADVERBIAL = (
+    r"in|on|at|before|after|during|as|from|with|by|for|to|over|late|earlier"
+    r"|later|today|yesterday|tonight|last|next|this|then|also|repeatedly|again"
+    r"|previously|publicly|privately|separately|recently|now"
+)
+#: Verbs whose complement a clause is: the clause starts after them.
+CLAUSE_VERBS = (
+    r"said|says|say|told|tells|added|adds|stated|states|warned|warns"
     r"|claimed|insisted|insists|believes|believed|feared"
-    r"|saying|claiming|insisting|warning|suggesting))"
+    r"|saying|claiming|insisting|warning|suggesting"
+)
+#: Where a clause starts, looking left from a cue: after a comma, a semicolon
+#: or a colon, a conjunction, a reporting verb (with its "that", also after a
+#: short adverbial: "said in a statement that"), or a "that" that follows no
+#: noun phrase (the speaker and the verb stay outside the span, as the
+#: guideline asks). A "that" after a determiner and a word ("the claim that",
+#: "the video that shows") or after a noun of saying ("reports that")
+#: belongs to the noun: the clause goes on across it.
+CLAUSE_START = regex.compile(
+    r"(?:[,;:]|(?<!\w)(?:but|although|though|whereas|while|because"
+    rf"|(?:{CLAUSE_VERBS})"
+    rf"(?:(?:\s+(?:{ADVERBIAL})(?:\s+[\w'\u2019-]+){{0,3}}?)?\s+that(?!\w))?"
+    r"|(?<!(?<!\w)(?:the|a|an|this|these|those|its|his|her|their|our|any|every"
+    r"|no)\s+[\w'\u2019-]+\s+)(?<!(?<!\w)(?:claim|claims|fact|idea"
+    r"|report|reports|suggestion|suggestions|allegation|allegations|assertion"
+    r"|assertions|rumou?rs?|belief|fears?|hopes?|notion|evidence|news|view"
+    r"|theory|theories|assessment|warnings?|signs?|proof|statement|video"
+    r"|footage)\s+)that))"
     rf"[{QUOTES}]?\s+",
     regex.IGNORECASE,
 )
-#: After a reporting verb: a "that" at most three words on ("said on
-#: Monday that", "told parliament that"), skipped with the verb.
-THAT_AFTER = regex.compile(r"(?:\s+[\w'\u2019-]+){0,3}?\s+that(?!\w)", regex.IGNORECASE)
+#: After a reporting verb, a "that" that opens the report: right after it,
+#: or after at most four words that the rule's ``unless_next`` groups call an
+#: adjunct ("said on Monday that", "said in a statement that"). After any
+#: other words ("said the claim that…", "says the cyberattack that hit…",
+#: "said reports that…") the "that" is a noun's (a relative clause or the
+#: noun's complement) and the report starts right after the verb.
+THAT_AFTER = regex.compile(r"(?:\s+[\w'\u2019-]+){0,4}?\s+that(?!\w)", regex.IGNORECASE)
+#: After a reporting verb, a comma that no quotation follows: the verb ends
+#: its clause ('"That's what Russia said, and then…"'), nothing is reported.
+NO_REPORT = regex.compile(rf"\s*,(?!\s*[{QUOTES}])")
+#: A proposal's head: its first five words (``unless_head``).
+HEAD_WORDS = 5
+WORD = regex.compile(r"[\w'\u2019-]+")
 #: A phrase ending in "that" ("[reported] that", "and that").
 THAT_ENDS = regex.compile(r"(?<!\w)that\Z", regex.IGNORECASE)
 TRIM = f" \t\r\n.,;:!?{QUOTES}"
@@ -107,7 +151,8 @@ class Sentences:
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """``start``-``end`` without surrounding spaces and punctuation; a
-    quotation mark stays when the span holds its partner."""
+    quotation mark stays when the span holds its partner, unless the two
+    enclose the whole span."""
     while start < end and text[start] in TRIM:
         if text[start] in QUOTES and _has_partner(text, start, end):
             break
@@ -116,7 +161,19 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         if text[end - 1] in QUOTES and _has_partner(text, start, end, end - 1):
             break
         end -= 1
+    if end - start > 2 and _quoted_whole(text[start:end]):
+        return _trimmed(text, start + 1, end - 1)  # 'said, "The border is closed."'
     return start, end
+
+
+def _quoted_whole(span: str) -> bool:
+    """Whether ``span`` is one quotation, its marks at both ends and none
+    of them inside: what was said, without the marks."""
+    opening, closing = span[0], span[-1]
+    if opening not in QUOTES or PARTNERS.get(opening, opening) != closing:
+        return False
+    inside = span[1:-1]
+    return opening not in inside and closing not in inside
 
 
 def _has_partner(text: str, start: int, end: int, at: int | None = None) -> bool:
@@ -174,14 +231,58 @@ class RuleSuggester:
             sentence = sentences.around(cue[0])
             if not self._context_holds(rule, text, sentence, match.span()):
                 continue
-            if not _opens_with_that(rule, text, match, cue, sentence) and (
-                self._next_is(rule.unless_next, text, match.end())
-            ):
+            if rule.scope is Scope.AFTER:
+                opening = self._report_opening(rule, text, match, sentence)
+                if opening is None and (
+                    self._next_is(rule.unless_next, text, match.end())
+                    or NO_REPORT.match(text, match.end())
+                ):
+                    continue
+                cue = (cue[0], opening or cue[1])
+            elif self._next_is(rule.unless_next, text, match.end()):
                 continue
             start, end = _scope(rule.scope, text, cue, sentence)
-            if start < end:
+            if start < end and not self._head_holds(rule.unless_head, text, start, end):
                 found.append(Suggestion(start, end, rule.label, rule.score))
         return found
+
+    def _head_holds(
+        self, groups: Sequence[str], text: str, start: int, end: int
+    ) -> bool:
+        """Whether an entry of one of ``groups`` starts in the first
+        :data:`HEAD_WORDS` words of ``text[start:end]``."""
+        if not groups:
+            return False
+        words = list(WORD.finditer(text, start, end))
+        head = words[HEAD_WORDS - 1].end() if len(words) >= HEAD_WORDS else end
+        return any(
+            m.start() < head
+            for g in groups
+            for m in self._compiled.contexts[g].finditer(text, start, end)
+        )
+
+    def _report_opening(
+        self,
+        rule: Rule,
+        text: str,
+        match: regex.Match[str],
+        sentence: tuple[int, int],
+    ) -> int | None:
+        """Where a ``span=after`` report opening with a "that" starts: after
+        the "that" of the phrase, right after the cue, or after an adjunct of
+        at most four words (``unless_next``: "said on Monday that"); None
+        when no "that" opens it ("said the claim that…": the noun's)."""
+        end: int = match.end()
+        if THAT_ENDS.search(match.group()):
+            return end
+        that = THAT_AFTER.match(text, end, sentence[1])
+        if that is None:
+            return None
+        opening: int = that.end()
+        gap = text[end:opening].split()
+        if len(gap) == 1 or self._next_is(rule.unless_next, text, end):
+            return opening
+        return None
 
     def _next_is(self, groups: Sequence[str], text: str, at: int) -> bool:
         """Whether the words right after ``at`` are an entry of one of
@@ -216,11 +317,10 @@ class RuleSuggester:
 def _scope(
     scope: Scope, text: str, cue: tuple[int, int], sentence: tuple[int, int]
 ) -> tuple[int, int]:
-    """The span a rule proposes for a cue (see the module's docstring)."""
+    """The span a rule proposes for a cue (see the module's docstring); for
+    ``span=after`` the cue's end is where the report opens."""
     if scope is Scope.CUE:
         return cue
-    if scope is Scope.AFTER:
-        cue = (cue[1], _after_that(text, cue[1], sentence))
     ending = CLAUSE_END.search(text, cue[1], sentence[1])
     end = ending.start() if ending else sentence[1]
     start = cue[1] if scope is Scope.AFTER else cue[0]
@@ -228,30 +328,6 @@ def _scope(
         starts = [m.end() for m in CLAUSE_START.finditer(text, sentence[0], cue[0])]
         start = starts[-1] if starts else sentence[0]
     return _trimmed(text, start, end)
-
-
-def _opens_with_that(
-    rule: Rule,
-    text: str,
-    match: regex.Match[str],
-    cue: tuple[int, int],
-    sentence: tuple[int, int],
-) -> bool:
-    """Whether a ``span=after`` report opens with a "that" (in the phrase, or
-    at most three words after the cue): what follows it is what was said,
-    adjunct or not ("said that on Monday troops…"), so ``unless_next`` is
-    not asked."""
-    if rule.scope is not Scope.AFTER:
-        return False
-    return bool(
-        THAT_ENDS.search(match.group()) or _after_that(text, cue[1], sentence) > cue[1]
-    )
-
-
-def _after_that(text: str, at: int, sentence: tuple[int, int]) -> int:
-    """Past a "that" at most three words after ``at`` (in the sentence)."""
-    that = THAT_AFTER.match(text, at, sentence[1])
-    return that.end() if that else at
 
 
 def _yielded(
