@@ -90,3 +90,36 @@ def profile(browser: Any, page: Any, url: str, folder: Path) -> None:
     print("main thread per trace event (nested events counted in each), ms:")
     for name, ms in stage_times(events).most_common():
         print(f"  {ms:7.1f}  {name}")
+
+
+def cpu_times(browser: Any, page: Any, url: str, folder: Path) -> dict[str, float]:
+    """Main-thread CPU milliseconds of one load of `url`, from the start of
+    parsing to the `annotate-interactive` and `annotate-suggestions` marks.
+
+    CPU time, read from the trace's thread clock (`tts`), moves much less
+    than the clock on a machine shared with other work: a task waiting for a
+    core is not counted.
+    """
+    trace = folder / "cpu-trace.json"
+    page.goto("about:blank")
+    categories = ["blink.user_timing", "devtools.timeline"]
+    browser.start_tracing(page=page, path=str(trace), categories=categories)
+    page.goto(url)
+    page.wait_for_selector(READY, state="attached")
+    browser.stop_tracing()
+    events = json.loads(trace.read_text())["traceEvents"]
+    timed = [e for e in events if "tts" in e]
+    marks = {e["name"]: e for e in timed if e.get("cat") == "blink.user_timing"}
+    shown = marks["annotate-interactive"]
+    thread = (shown["pid"], shown["tid"])
+    parses = [
+        e["tts"]
+        for e in timed
+        if e.get("name") == "ParseHTML" and (e["pid"], e["tid"]) == thread
+    ]
+    start = min(parses)
+    return {
+        f"cpu {name}": (marks[f"annotate-{name}"]["tts"] - start) / 1000
+        for name in ("interactive", "suggestions")
+        if f"annotate-{name}" in marks
+    }

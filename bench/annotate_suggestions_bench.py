@@ -9,6 +9,9 @@ Figures, each the median of several runs:
 - navigation → suggestions shown (the `annotate-suggestions` mark: fetched
   from the server, drawn dashed in the text and listed), and the long tasks
   until then (their total, and the blocking time: each one's part over 50 ms);
+- the main thread's CPU time from the start of parsing to those two marks,
+  from traces of `--cpu-runs` more loads of each page (steadier than the
+  clock on a shared machine: waiting for a core is not counted);
 - key press → span drawn (a label's key on a selection, to the next frame);
 - Enter on a focused suggestion → accepted span drawn (to the next frame).
 
@@ -23,7 +26,7 @@ database; the suggestions are the cue rules with a small lexicon
 ("possibly", "denied …", "false flag") matching about 2,000 times.
 
     PYTHONPATH=. .venv/bin/python -m bench.annotate_suggestions_bench \
-        [--spans 2000] [--runs 5] [--profile DIR] [--shots DIR]
+        [--spans 2000] [--runs 5] [--cpu-runs 3] [--profile DIR] [--shots DIR]
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from bench.annotate_load_bench import (
     serving,
 )
 from bench.annotate_probes import FIGURES, FRAME_DONE, PROBE
-from bench.annotate_profile import READY, profile
+from bench.annotate_profile import READY, cpu_times, profile
 
 LEXICON = {
     "labels": {
@@ -174,6 +177,8 @@ def report(figures: dict[str, Figures], spans: int, runs: int) -> None:
     print(line("navigation -> interactive", "interactive", figures) + f"; 300 ms {met}")
     print(line("navigation -> first frame after interactive", "frame", figures))
     print(line("navigation -> suggestions shown", "shown", figures))
+    print(line("main-thread CPU, parse -> interactive", "cpu interactive", figures))
+    print(line("main-thread CPU, parse -> suggestions", "cpu suggestions", figures))
     print(line("long tasks until suggestions shown, total", "longTasks", figures))
     print(line("  of which blocking (over 50 ms each)", "blocking", figures))
     print(line("key press -> span drawn", "key", figures))
@@ -202,6 +207,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", type=Path, help="write a CPU profile here")
     parser.add_argument("--shots", type=Path, help="write screenshots here")
+    parser.add_argument("--cpu-runs", type=int, default=3, help="traced loads")
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -226,6 +232,11 @@ def main() -> None:
             page.on("pageerror", lambda error: print("page error:", error))
             log_in(page)
             figures = measure(page, urls, options.runs)
+            for _ in range(options.cpu_runs):
+                for name in PAGES:
+                    found = cpu_times(browser, page, urls[name], folder)
+                    for key, value in found.items():
+                        figures[name].setdefault(key, []).append(value)
             if options.profile:
                 profile(browser, page, urls["with"], options.profile)
             if options.shots:
