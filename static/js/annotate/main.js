@@ -4,6 +4,7 @@
  * is set with textContent only.
  */
 
+import { afterFrame } from "../lib/afterframe.js";
 import { claimEditing } from "../lib/editlock.js";
 import { History } from "../lib/history.js";
 import { tagText } from "../lib/labeltags.js";
@@ -607,11 +608,14 @@ function wire() {
 }
 
 function firstDraw() {
-  // The text first; the side list (thousands of buttons) right after.
+  // The text first; the side list (thousands of buttons) and the suggestions
+  // once that frame is on the screen: in a task queued at once they often
+  // ran before the frame and held the painted text back (2,000 spans:
+  // ~100 ms of list building and style; bench.annotate_suggestions_bench).
   page.listDeferred = true;
   draw();
   performance.mark("annotate-interactive"); // read by bench/annotate_load_bench.py
-  setTimeout(async () => {
+  afterFrame(async () => {
     page.listDeferred = false;
     draw();
     await suggestions.load();

@@ -49,6 +49,30 @@ export class Suggestions {
     /** id → its <li> in the side list. */
     this.rows = new Map();
     this.loaded = false;
+    this.#listen(this.ui.suggestionList);
+  }
+
+  /**
+   * One listener of each kind on the list, not four closures on each of
+   * 2,000 rows built after every fetch.
+   */
+  #listen(list) {
+    const idOf = (target) =>
+      target.closest?.("li")?.querySelector("button[data-suggestion]")?.dataset.suggestion;
+    list.addEventListener("click", (event) => {
+      const button = event.target.closest?.("button.suggestion-accept, button.suggestion-reject");
+      const id = button && idOf(button);
+      if (!id) return;
+      if (button.classList.contains("suggestion-accept")) this.accept(id);
+      else this.reject(id);
+    });
+    list.addEventListener("focusin", (event) => {
+      const id = event.target.dataset?.suggestion;
+      if (id) this.#showFocused(id);
+    });
+    list.addEventListener("focusout", (event) => {
+      if (event.target.dataset?.suggestion) this.#showFocused(null);
+    });
   }
 
   /** Fetch the caller's suggestions (again), then redraw. */
@@ -157,10 +181,9 @@ export class Suggestions {
     ]);
     main.dataset.suggestion = item.id;
     main.setAttribute("aria-keyshortcuts", "Enter Y N A");
-    main.addEventListener("focus", () => this.#showFocused(item.id));
-    main.addEventListener("blur", () => this.#showFocused(null));
     // Mouse users: accept and reject beside it, left out of the Tab order
-    // (Tab walks the suggestions; the keys do what these buttons do).
+    // (Tab walks the suggestions; the keys do what these buttons do). Their
+    // clicks and the row's focus are handled on the list (#listen).
     const accept = element("button", {
       type: "button",
       className: "suggestion-accept",
@@ -168,7 +191,6 @@ export class Suggestions {
       tabIndex: -1,
       title: `Accept: make it your ${name} span (Enter or Y)`,
     });
-    accept.addEventListener("click", () => this.accept(item.id));
     const reject = element("button", {
       type: "button",
       className: "suggestion-reject",
@@ -176,7 +198,6 @@ export class Suggestions {
       tabIndex: -1,
       title: "Reject: not shown to you again (N)",
     });
-    reject.addEventListener("click", () => this.reject(item.id));
     return element("li", {}, [main, element("span", { className: "suggestion-actions" }, [
       accept,
       reject,
