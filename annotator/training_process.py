@@ -10,6 +10,7 @@ calling ``waiting`` every ``every`` seconds meanwhile. The child
 through the database queue (``training_jobs.run_queued_trainings``), as a
 thread would: it claims each job under its own process id, so a killed child
 leaves a job whose worker is gone, which recovery ends (``services/jobs``).
+It runs at a lower CPU priority than the web workers (``NICENESS``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from typing import Any
 from flask import Flask
 
 log = logging.getLogger(__name__)
+
+#: How much lower than the web worker's the child's CPU priority is.
+NICENESS = 10
 
 #: The settings a child needs to be the same app on the same data.
 CHILD_SETTINGS = (
@@ -96,6 +100,9 @@ def main() -> None:
     from annotator.services import training_jobs
 
     logging.basicConfig(level=logging.INFO)
+    # Below the web workers: where processors are scarce, annotators' requests
+    # come first and the training takes the time left.
+    os.nice(NICENESS)
     settings = json.loads(sys.stdin.read())
     # The child runs what is queued: never inline, never another child.
     settings["TRAINING_JOBS_INLINE"] = False

@@ -48,6 +48,7 @@ from bench.save_span_bench import (
 )
 
 LEAD_PASSWORD = "models-trained-beside-saves"
+LABELS = ("claim", "hedge", "denial", "false_flag_warning")
 GOLD_DOCUMENTS = 60
 EPOCHS = 200
 #: Makes the gold layer: generated documents, adjudicated (tests/gold_data).
@@ -160,13 +161,14 @@ def phases(port: int, count: int) -> dict[str, list[float]]:
 
     def save(_: int) -> None:
         # A new span each time (the same one twice is refused).
-        start = (saved[0] * 3) % (len(TEXT) - 20)
+        room = len(TEXT) - 20
+        start, label = saved[0] % room, LABELS[saved[0] // room % len(LABELS)]
         saved[0] += 1
         body = {
             "version": state["version"],
             "start": start,
             "end": start + 6,
-            "label": "claim",
+            "label": label,
         }
         answer = call(client, token, "POST", f"{api}/spans", body)
         state["version"] = answer["version"]
