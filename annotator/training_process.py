@@ -84,12 +84,22 @@ def run_child(
         try:
             code = child.wait(timeout=every)
         except subprocess.TimeoutExpired:
-            if waiting is not None:
-                waiting()
+            _call(waiting)
             continue
         if code != 0:
             log.error("the training process %s ended with code %s", child.pid, code)
         return code
+
+
+def _call(waiting: Callable[[], None] | None) -> None:
+    """``waiting``, its error logged: the child is waited for whatever it
+    raises (a second child must not start beside one left unwatched)."""
+    if waiting is None:
+        return
+    try:
+        waiting()
+    except Exception:
+        log.exception("while the training process ran")
 
 
 def main() -> None:

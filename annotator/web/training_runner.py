@@ -43,7 +43,11 @@ def _run_queued(session: Session, app: Flask) -> object:
     def waiting() -> None:
         # Trainings submitted to this process wait behind the child's: they
         # are this process's, alive, not a dead worker's.
-        running.beat_queued(session, TrainingJob, here)
+        try:
+            running.beat_queued(session, TrainingJob, here)
+        except Exception:
+            session.rollback()  # the next beat starts afresh
+            raise
 
     return training_process.run_child(app, waiting, every=WAIT_BEAT)
 

@@ -104,3 +104,18 @@ def test_queued_trainings_of_the_web_process_beat_while_the_child_runs(
     assert recover_stale(db.session, TrainingJob) == []
     db.session.expire_all()
     assert db.session.get(TrainingJob, job.id).status == "queued"
+
+
+def test_the_child_is_waited_for_even_when_a_beat_fails(background):
+    """A beat that fails meanwhile (the database away a moment) is logged;
+    the runner still waits for its child rather than leave it unwatched and
+    start a second one at the next training."""
+    calls = []
+
+    def failing():
+        calls.append(1)
+        raise RuntimeError("the database went away")
+
+    code = training_process.run_child(background, failing, every=0.01)
+    assert code == 0  # nothing was queued: the child ran none and ended
+    assert calls
