@@ -7,6 +7,9 @@ web process's queued trainings keep beating while it waits."""
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -119,3 +122,42 @@ def test_the_child_is_waited_for_even_when_a_beat_fails(background):
     code = training_process.run_child(background, failing, every=0.01)
     assert code == 0  # nothing was queued: the child ran none and ended
     assert calls
+
+
+def test_a_killed_training_process_leaves_its_job_failed_not_running(
+    gold, users, background
+):
+    """The child claims the job under its own process id; killed mid-way
+    (SIGKILL: nothing of it runs after), the next look marks the job failed
+    and the project may train again."""
+    job = training_jobs.submit_training(
+        db.session, gold, users["padmin"], {"epochs": 200}
+    )
+    ended = []
+    waiter = threading.Thread(
+        target=lambda: ended.append(training_process.run_child(background))
+    )
+    waiter.start()
+    try:
+        pid = None
+        for _ in range(1200):  # until the child has claimed it (up to 2 min)
+            db.session.expire_all()
+            stored = db.session.get(TrainingJob, job.id)
+            if stored.status == "running" and stored.epochs_done >= 1:
+                pid = stored.worker_pid
+                break
+            db.session.rollback()
+            time.sleep(0.1)
+        assert pid not in (None, os.getpid())
+        os.kill(pid, signal.SIGKILL)
+    finally:
+        waiter.join(120)
+    assert ended == [-signal.SIGKILL]
+    seen = training_jobs.get_training(db.session, gold, job.id)
+    assert (seen.status, seen.error) == ("failed", "worker stopped")
+    assert (
+        training_jobs.submit_training(
+            db.session, gold, users["padmin"], {"epochs": 1}
+        ).status
+        == "queued"
+    )
