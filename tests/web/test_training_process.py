@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -72,14 +73,29 @@ def test_a_training_from_the_web_runs_in_a_child_process(
     assert model.version == ended["model_version"]
 
 
-def test_the_child_gets_the_apps_settings_not_on_its_command_line(background):
+def test_the_child_gets_the_apps_settings_not_on_its_command_line(
+    background, monkeypatch
+):
+    """The database URL (it may hold a password) and the secret key go on
+    the child's standard input: its command line, which ``ps`` shows to
+    every user of the machine, holds neither."""
     settings = training_process.child_settings(background)
-    assert (
-        settings["SQLALCHEMY_DATABASE_URI"]
-        == (background.config["SQLALCHEMY_DATABASE_URI"])
-    )
-    assert settings["MODEL_DIR"] == background.config["MODEL_DIR"]
-    assert settings["SECRET_KEY"] == background.config["SECRET_KEY"]
+    for key in ("SQLALCHEMY_DATABASE_URI", "MODEL_DIR", "SECRET_KEY"):
+        assert settings[key] == background.config[key]
+    started = []
+    real = subprocess.Popen
+
+    def spy(args, **options):
+        started.append(list(args))
+        return real(args, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", spy)
+    assert training_process.run_child(background) == 0
+    [command] = started
+    assert command[1:] == ["-m", "annotator.training_process"]
+    shown = " ".join(command)
+    assert background.config["SQLALCHEMY_DATABASE_URI"] not in shown
+    assert background.config["SECRET_KEY"] not in shown
 
 
 def test_queued_trainings_of_the_web_process_beat_while_the_child_runs(
