@@ -33,7 +33,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import FieldError
-from annotator.models import JobStatus, Project, SuggesterKind, TrainingJob, User
+from annotator.models import (
+    JobStatus,
+    Project,
+    RegisteredSuggester,
+    SuggesterKind,
+    TrainingJob,
+    User,
+)
 from annotator.models.job import UNFINISHED
 from annotator.services import audit
 from annotator.services.errors import (
@@ -245,11 +252,17 @@ def _update_unfinished(
     return bool(getattr(session.execute(query.values(**values)), "rowcount", 0))
 
 
+def cancel_too_late(job: TrainingJob) -> bool:
+    """Whether an admin asked to cancel the training once its model was
+    being registered: it ended done all the same."""
+    return job.status == JobStatus.DONE and job.cancel_requested_at is not None
+
+
 def training_data(job: TrainingJob) -> dict[str, Any]:
     """The training as the API shows it: progress in epochs (and, while it
     runs, documents within the epoch under way) and, once done,
     the model's version and held-out figures (no server paths); who asked
-    to cancel it, and when."""
+    to cancel it, and when, and whether that came too late (it ended done)."""
     metrics = job.metrics or {}
     under_way = job.status == JobStatus.RUNNING
     return common_data(job) | {
@@ -261,6 +274,7 @@ def training_data(job: TrainingJob) -> dict[str, Any]:
             "epoch_documents_done": (job.epoch_examples_done or 0) if under_way else 0,
             "epoch_documents_total": job.epoch_examples_total if under_way else None,
         },
+        "cancel_too_late": cancel_too_late(job),
         "model_version": job.model_version,
         "metrics": {
             "per_label": metrics.get("per_label", {}),
@@ -357,6 +371,7 @@ def _train(
         return
     project, options, actor = job.project, dict(job.options), job.requested_by
     folder = training.default_model_folder(models_dir, project, running.now())
+    existed = folder.exists()  # then it is not this training's to remove
     try:
         report = training.train_model(
             session,
@@ -389,11 +404,13 @@ def _train(
         tracker.cancellable = False
         tracker.finish(JobStatus.CANCELLED)
     except ServiceError as error:
+        _discard(session, project, folder, existed)
         tracker.finish(JobStatus.FAILED, error=str(error))
     except running.JobLost:
         raise
     except Exception:
         log.exception("training job %s failed", job_id)
+        _discard(session, project, folder, existed)
         tracker.finish(
             JobStatus.FAILED, error="the training stopped on an unexpected error"
         )
@@ -405,6 +422,26 @@ def _train(
             model_version=report.version,
             metrics=report.to_dict(),
         )
+
+
+def _discard(session: Session, project: Project, folder: Path, existed: bool) -> None:
+    """Remove the model folder a failed training wrote, unless it was there
+    before (another training's) or its model was registered before the
+    failure (scoring the documents failed: the model stays in use)."""
+    session.rollback()
+    if existed or not folder.exists():
+        return
+    path = str(folder.resolve())
+    registered = session.scalars(
+        select(RegisteredSuggester.config).where(
+            RegisteredSuggester.project_id == project.id,
+            RegisteredSuggester.kind == SuggesterKind.SPANCAT,
+        )
+    ).all()
+    session.rollback()
+    if any(config.get("path") == path for config in registered):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_queued_trainings(

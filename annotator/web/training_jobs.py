@@ -50,6 +50,11 @@ JOB = obj(
         "description": "When an admin asked to cancel it (ISO 8601, UTC)",
     },
     cancelled_by=NULLABLE_STRING,
+    cancel_too_late={
+        "type": "boolean",
+        "description": "An admin asked to cancel it once its model was being "
+        "registered: the cancel came too late, the training ended done",
+    },
     options={"type": "object"},
     progress=obj(
         ["done", "total"],

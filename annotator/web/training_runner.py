@@ -1,6 +1,11 @@
-"""Training jobs in the web process: run by the training kind's runner
-(``job_runner``, its own thread, so a training does not hold up exports);
-with ``TRAINING_JOBS_INLINE`` (tests) in the request that submits them."""
+"""Training jobs in the web process: the training kind's runner
+(``job_runner``, its own thread, so a training does not hold up exports)
+runs them in a child process (``annotator.training_process``) and waits for
+it, so a training's CPU-bound Python does not hold the web worker's GIL and
+annotators' requests stay quick; at most one child per web process (the
+runner has one thread). ``TRAINING_JOBS_IN_THREAD`` runs them in the
+runner's thread instead (the benchmark's comparison); with
+``TRAINING_JOBS_INLINE`` (tests) they run in the request that submits them."""
 
 from __future__ import annotations
 
@@ -9,8 +14,15 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from annotator import training_process
+from annotator.models import TrainingJob
 from annotator.services import training_jobs
+from annotator.services.jobs import running
+from annotator.services.jobs.recovery import Worker
 from annotator.web import job_runner
+
+#: How often the waiting runner beats the trainings queued for this process.
+WAIT_BEAT = 30.0
 
 
 def models_dir(app: Flask) -> Path:
@@ -24,7 +36,20 @@ def _run_one(session: Session, job_id: int, app: Flask) -> object:
 
 
 def _run_queued(session: Session, app: Flask) -> object:
-    return training_jobs.run_queued_trainings(session, models_dir(app))
+    if app.config.get("TRAINING_JOBS_IN_THREAD"):
+        return training_jobs.run_queued_trainings(session, models_dir(app))
+    here = Worker.this()
+
+    def waiting() -> None:
+        # Trainings submitted to this process wait behind the child's: they
+        # are this process's, alive, not a dead worker's.
+        try:
+            running.beat_queued(session, TrainingJob, here)
+        except Exception:
+            session.rollback()  # the next beat starts afresh
+            raise
+
+    return training_process.run_child(app, waiting, every=WAIT_BEAT)
 
 
 TRAININGS = job_runner.JobKind(

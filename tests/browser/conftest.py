@@ -74,9 +74,12 @@ def held_training(
     app: Any, project: Any, users: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[threading.Event]:
     """Trainings run in the background thread, beating at every minibatch,
-    and wait after the first epoch until the test sets the event."""
+    and wait after the first epoch until the test sets the event (in the
+    thread, not the child process a server uses: the event and the patches
+    are this process's)."""
     make_gold_project(project, users["reviewer"], documents=12)
     app.config["TRAINING_JOBS_INLINE"] = False
+    app.config["TRAINING_JOBS_IN_THREAD"] = True
     monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
     gate = threading.Event()
     real_call = training_jobs._EpochTracker.__call__

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ended } from "../../static/js/jobs/follow.js";
 import {
   CANCELLING,
+  TOO_LATE,
   cancellable,
   cancelRefusalText,
   progressText,
@@ -36,6 +37,17 @@ test("progress says the epochs done, and how the job ended", () => {
     progressText({ status: "done", model_version: "abc" }),
     "Model abc is the project's spancat suggester.",
   );
+});
+
+test("a cancel that came too late says so beside the model, not 'Cancelling'", () => {
+  const job = {
+    status: "done",
+    model_version: "abc",
+    cancel_requested_at: "2026-12-03T21:00:00+00:00",
+    cancel_too_late: true,
+  };
+  assert.equal(progressText(job), `Model abc is the project's spancat suggester. ${TOO_LATE}`);
+  assert.match(TOO_LATE, /came too late/);
 });
 
 test("a refusal names the field once", () => {

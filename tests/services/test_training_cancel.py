@@ -18,7 +18,9 @@ from annotator.services import training_jobs
 from annotator.services.errors import NotFoundError
 from annotator.services.jobs.recovery import recover_stale
 from annotator.services.suggesters import training
+from annotator.services.suggestions import registry, uncertainty
 from tests.gold_data import make_gold_project
+from tests.services.test_export_jobs import dead_pid
 
 BATCHES = 6
 
@@ -259,3 +261,67 @@ def test_a_minibatch_beat_in_a_new_epoch_says_which_epoch_it_is(
         8,
         16,
     )
+
+
+# ---------------------------------------------------------------- edge cases
+
+
+def test_a_dead_workers_training_with_a_cancel_pending_ends_cancelled(gold, users):
+    """The admin asked to cancel; the worker died before its next beat: the
+    training ends cancelled, as asked, not failed with 'worker stopped'."""
+    job = submit(gold, users, epochs=1)
+    db.session.execute(
+        update(TrainingJob).where(TrainingJob.id == job.id).values(status="running")
+    )
+    db.session.commit()
+    training_jobs.cancel_training(db.session, gold, job.id, users["padmin"])
+    db.session.execute(
+        update(TrainingJob)
+        .where(TrainingJob.id == job.id)
+        .values(worker_pid=dead_pid())
+    )
+    db.session.commit()
+    seen = training_jobs.get_training(db.session, gold, job.id)
+    assert (seen.status, seen.error) == ("cancelled", "")
+    assert seen.cancelled_by.username == "padmin"
+    assert seen.finished_at is not None
+    # Another job whose worker died, with no cancel asked, still failed.
+    other = submit(gold, users, epochs=1)
+    db.session.execute(
+        update(TrainingJob)
+        .where(TrainingJob.id == other.id)
+        .values(status="running", worker_pid=dead_pid())
+    )
+    db.session.commit()
+    failed = training_jobs.get_training(db.session, gold, other.id)
+    assert (failed.status, failed.error) == ("failed", "worker stopped")
+
+
+def test_a_cancel_once_the_model_is_registered_comes_too_late(
+    gold, users, models_dir, monkeypatch
+):
+    """Asked while the new model scores the documents (it is registered):
+    the training ends done, the model is in use, and the job says the cancel
+    came too late."""
+    job = submit(gold, users, epochs=1)
+    real = uncertainty.refresh_uncertainty
+
+    def cancel_then_score(session, project, found, **options):
+        with Session(bind=db.engine) as other:
+            asked = training_jobs.cancel_training(
+                other, other.get(type(gold), gold.id), job.id, users["padmin"]
+            )
+            assert (asked.status, asked.cancel_requested_at is not None) == (
+                "running",
+                True,
+            )
+        return real(session, project, found, **options)
+
+    monkeypatch.setattr(registry, "refresh_uncertainty", cancel_then_score)
+    ended = training_jobs.run_training(db.session, job.id, models_dir, every=0)
+    assert (ended.status, ended.error) == ("done", "")
+    assert [row.version for row in spancat_rows()] == [ended.model_version]
+    assert Path(ended.model_path).is_dir()
+    data = training_jobs.training_data(ended)
+    assert data["cancel_too_late"] is True
+    assert data["cancelled_by"] == "padmin"

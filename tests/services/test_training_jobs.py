@@ -326,3 +326,50 @@ def test_scoring_the_documents_after_training_keeps_the_job_alive(
     assert len(calls) == 12
     assert (done.status, done.error) == ("done", "")
     assert done.model_version == "v-slow"
+
+
+# ---------------------------------------------------------------- failed: no model left
+
+
+def test_a_training_that_fails_after_writing_its_model_removes_the_folder(
+    gold, users, models_dir, monkeypatch
+):
+    """An error once the model folder is written (here, registering it):
+    the job fails and the half-done model is not left behind, unused, in
+    the models folder; the project's folder and others' models stay."""
+    kept = models_dir / "another-model"
+    kept.mkdir(parents=True)
+    (kept / "metrics.json").write_text("{}")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(training_jobs, "register_suggester", broken)
+    job = submit(gold, users, epochs=1)
+    failed = training_jobs.run_training(db.session, job.id, models_dir)
+    assert (failed.status, failed.error) == (
+        "failed",
+        "the training stopped on an unexpected error",
+    )
+    files = {
+        p.relative_to(models_dir).as_posix()
+        for p in models_dir.rglob("*")
+        if p.is_file()
+    }
+    assert files == {"another-model/metrics.json"}
+    assert list(models_dir.rglob("*-spancat")) == []
+
+
+def test_a_training_refused_a_taken_folder_leaves_that_folder_alone(
+    gold, users, models_dir, monkeypatch
+):
+    """The folder it would write is already there (another training's, made
+    the same second): the training fails and that folder is untouched."""
+    taken = models_dir / "alpha" / "taken-spancat"
+    taken.mkdir(parents=True)
+    (taken / "metrics.json").write_text('{"version": "theirs"}')
+    monkeypatch.setattr(training, "default_model_folder", lambda *a: taken)
+    job = submit(gold, users, epochs=1)
+    failed = training_jobs.run_training(db.session, job.id, models_dir)
+    assert failed.status == "failed"
+    assert (taken / "metrics.json").read_text() == '{"version": "theirs"}'

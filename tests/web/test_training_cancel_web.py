@@ -238,3 +238,29 @@ def test_a_cancelled_training_is_listed_as_cancelled(app, client, gold, queued):
     shown = client.get(page(gold)).get_data(True)
     earlier = re.search(r'<div id="earlier-trainings">.*?</div>', shown, re.S).group(0)
     assert "· cancelled by padmin" in earlier
+
+
+def test_a_cancel_that_came_too_late_is_said_on_the_page_and_the_api(
+    client, gold, queued
+):
+    """Asked while the model was being registered: the training ended done,
+    and both the page and the API say the cancel came too late."""
+    set_status(queued, "running")
+    login(client, "padmin")
+    assert cancel(client, gold, queued).status_code == 202
+    db.session.execute(
+        update(TrainingJob)
+        .where(TrainingJob.id == queued)
+        .values(status="done", model_version="v-late", metrics={"micro_f1": 0.5})
+    )
+    db.session.commit()
+    job = client.get(f"/api/v1/projects/{gold.id}/trainings/{queued}").get_json()
+    assert (job["status"], job["cancel_too_late"]) == ("done", True)
+    assert job["cancelled_by"] == "padmin"
+    text = client.get(page(gold)).get_data(as_text=True)
+    assert re.search(
+        r'id="training-cancel-too-late">The cancel asked by padmin at [^<]*'
+        r"came too late",
+        text,
+    )
+    assert "Cancelling:" not in text

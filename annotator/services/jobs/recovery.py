@@ -1,5 +1,6 @@
 """Jobs whose worker is gone: marked failed ("worker stopped"), never left
-queued or running. One rule for every kind of job (exports, trainings).
+queued or running; a training an admin had asked to cancel ends cancelled.
+One rule for every kind of job (exports, trainings).
 
 A job names the process that owns it (host name and process id: the one it
 was submitted to while queued, the one running it after) and that process's
@@ -82,28 +83,43 @@ def recover_stale(
 ) -> list[int]:
     """Mark failed ("worker stopped") every queued or running job of
     ``model`` whose worker is gone: not alive on this host, or silent for
-    ``stale_after``; the ids marked. Commits when it marks any."""
+    ``stale_after`` (``cancelled`` instead when an admin had asked to cancel
+    it); the ids marked. Commits when it marks any."""
     here = host or Worker.this().host
     query = select(model).where(model.status.in_(UNFINISHED))
     if project is not None:
         query = query.where(model.project_id == project.id)
     oldest = datetime.now(UTC) - stale_after
     candidates = cast(Sequence[ExportJob | TrainingJob], session.scalars(query).all())
-    stale = [job.id for job in candidates if _stale(job, here, oldest)]
+    stale = [job for job in candidates if _stale(job, here, oldest)]
     if not stale:
         return []
-    session.execute(
-        update(model)
-        .where(model.id.in_(stale), model.status.in_(UNFINISHED))
-        .values(
-            status=JobStatus.FAILED,
-            error=WORKER_STOPPED,
-            finished_at=datetime.now(UTC),
-        )
-    )
+    # An admin asked to cancel it before its worker died: what they asked.
+    asked = [job.id for job in stale if _cancel_asked(job)]
+    failed = [job.id for job in stale if job.id not in asked]
+    ended = datetime.now(UTC)
+    for ids, values in (
+        (failed, {"status": JobStatus.FAILED, "error": WORKER_STOPPED}),
+        (asked, {"status": JobStatus.CANCELLED}),
+    ):
+        if ids:
+            session.execute(
+                update(model)
+                .where(model.id.in_(ids), model.status.in_(UNFINISHED))
+                .values(finished_at=ended, **values)
+            )
     session.commit()
-    log.warning("%s %s: worker stopped, marked failed", model.__tablename__, stale)
-    return stale
+    name = model.__tablename__
+    if failed:
+        log.warning("%s %s: worker stopped, marked failed", name, failed)
+    if asked:
+        log.warning("%s %s: worker stopped, cancelled as asked", name, asked)
+    return [job.id for job in stale]
+
+
+def _cancel_asked(job: ExportJob | TrainingJob) -> bool:
+    """Whether an admin asked to cancel the job (trainings only)."""
+    return getattr(job, "cancel_requested_at", None) is not None
 
 
 def recover_every_kind(session: Session) -> dict[JobModel, list[int]]:

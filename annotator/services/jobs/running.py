@@ -93,6 +93,23 @@ def next_queued(session: Session, model: JobModel) -> int | None:
     return job_id
 
 
+def beat_queued(
+    session: Session, model: JobModel, worker: Worker, beat: datetime | None = None
+) -> None:
+    """The heartbeat of the jobs of ``model`` queued for ``worker``: they wait
+    behind its running job, and must not look like a dead worker's. Commits."""
+    session.execute(
+        update(model)
+        .where(
+            model.status == JobStatus.QUEUED,
+            model.worker_host == worker.host,
+            model.worker_pid == worker.pid,
+        )
+        .values(heartbeat_at=beat or now())
+    )
+    session.commit()
+
+
 class Tracker:
     """Writes a running job's progress and heartbeat through its own session
     (the work may read from one snapshot and must not write in it); raises
@@ -142,16 +159,7 @@ class Tracker:
             update(model).where(self.mine()).values(heartbeat_at=beat, **values)
         )
         # Jobs queued for this worker wait behind this one: they beat too.
-        self.session.execute(
-            update(model)
-            .where(
-                model.status == JobStatus.QUEUED,
-                model.worker_host == self.worker.host,
-                model.worker_pid == self.worker.pid,
-            )
-            .values(heartbeat_at=beat)
-        )
-        self.session.commit()
+        beat_queued(self.session, model, self.worker, beat)
         self.last = self.clock()
         if not getattr(changed, "rowcount", 0):
             raise JobLost(self.job_id)

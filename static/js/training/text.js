@@ -4,6 +4,8 @@
 import { refusalReason } from "../lib/http.js";
 
 export const CANCELLING = "Cancelling: the training stops after its current step…";
+export const TOO_LATE =
+  "The cancel came too late: the model was already being registered, so the training ended done.";
 
 // Whether the job may still be cancelled (queued or running, not asked yet).
 export function cancellable(job) {
@@ -28,7 +30,8 @@ export function progressText(job) {
   if (job.status === "cancelled") {
     return `The training was cancelled${job.cancelled_by ? ` by ${job.cancelled_by}` : ""}.`;
   }
-  if (job.cancel_requested_at) return CANCELLING;
+  const underWay = job.status === "queued" || job.status === "running";
+  if (job.cancel_requested_at && underWay) return CANCELLING;
   if (job.status === "queued") return "Training waiting to start…";
   if (job.status === "running") {
     const line = `Training: ${done ?? 0} of ${total ?? "?"} epochs done.`;
@@ -38,7 +41,8 @@ export function progressText(job) {
     return `${line} Epoch ${(done ?? 0) + 1}: ${inEpoch} of ${size} documents.`;
   }
   if (job.status === "failed") return `The training failed: ${job.error ?? "no reason given"}`;
-  return `Model ${job.model_version} is the project's spancat suggester.`;
+  const line = `Model ${job.model_version} is the project's spancat suggester.`;
+  return job.cancel_too_late ? `${line} ${TOO_LATE}` : line;
 }
 
 // The form's choices as the job's JSON options.
