@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from flask import Flask
@@ -27,6 +28,12 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+def _freeze_before_fork(_server: object) -> None:
+    """Move what the master has loaded (the app, its modules) out of the
+    garbage collector's sight before the workers fork."""
+    gc.freeze()
+
+
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
     _Gunicorn(
         app,
@@ -36,5 +43,6 @@ def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
             "threads": 4,
             "accesslog": "-",
             "forwarded_allow_ips": "127.0.0.1",
+            "when_ready": _freeze_before_fork,
         },
     ).run()
