@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document
+from annotator.models import Assignment, Document, Project
 from annotator.services import annotations, assignments, suggestions
 from annotator.services.accounts import create_user
 from annotator.services.annotations.claims import InvalidAnnotation
@@ -340,6 +340,7 @@ def test_migration_0015_adds_the_reason_unknown_for_existing_work(
 
     annotate(project, documents[0], users["annotator"])
     assert records(documents[0])[0][1:] == (False, "off")
+    project_id = project.id
     db.session.remove()
     migrations.downgrade(db.engine, "0014")
     try:
@@ -356,4 +357,4 @@ def test_migration_0015_adds_the_reason_unknown_for_existing_work(
         )
     # Not kept before: unknown, so the document is in neither group.
     assert {withheld for _, withheld in found} == {None}
-    assert groups(project) == (0, 0, 1)
+    assert groups(db.session.get(Project, project_id)) == (0, 0, 1)
