@@ -83,13 +83,14 @@ def _agreement_lines(found: AgreementEffect) -> list[str]:
         f"{found.confidence:.0%} interval)",
         *table([*headers, "Spans", "Can be compared"], rows),
         f"  {found.summary()}",
-        f"  In neither group (some annotators were shown suggestions and some "
-        f"were not, or it is not known): {found.n_mixed} document"
-        f"{'' if found.n_mixed == 1 else 's'}"
-        + (
-            f" ({found.n_unknown} annotated before the app recorded it)"
-            if found.n_unknown
-            else ""
+        *(
+            f"  {note}"
+            for note in (
+                found.mixed_note,
+                found.unknown_note,
+                found.none_proposed_note,
+            )
+            if note
         ),
     ]
 

@@ -102,7 +102,9 @@ def make_effect_project(project: Project, reviewer: User) -> dict[str, Any]:
     # What each annotator was shown: suggestions everywhere but on the
     # calibration documents (as the suggestions endpoint records it).
     for assignment in db.session.scalars(select(Assignment)):
-        assignment.suggestions_shown = assignment.document not in calibration
+        withheld = assignment.document in calibration
+        assignment.suggestions_shown = not withheld
+        assignment.suggestions_withheld = "calibration" if withheld else None
     db.session.commit()
     return {
         "records": records,

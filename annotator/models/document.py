@@ -89,6 +89,12 @@ class Assignment(Base):
     #: 0014 without any; None where unknown (work from before it with no
     #: trace of a suggestion, see the migration).
     suggestions_shown: Mapped[bool | None] = mapped_column(default=False)
+    #: Why the suggestions endpoint last answered this annotator an empty
+    #: list here while the work was open (migration 0015): ``calibration``
+    #: (a calibration document), ``off`` (suggestions off) or
+    #: ``none_proposed`` (on, but the suggesters proposed nothing); None
+    #: when it never did. Read only while ``suggestions_shown`` is False.
+    suggestions_withheld: Mapped[str | None] = mapped_column(String(16), default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     document: Mapped[Document] = relationship()

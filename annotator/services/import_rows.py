@@ -117,6 +117,7 @@ def insert_annotations(
             # suggestions there is unknown (the suggestion effect leaves it
             # out of both groups).
             "suggestions_shown": None,
+            "suggestions_withheld": None,
             "updated_at": now,
         },
     )

@@ -243,6 +243,11 @@ def test_suggestion_effect_page_passes_axe(page, project, users):
 
     bob = db.session.scalar(select(User).where(User.username == "bob"))
     assignment_for(db.session, built["calibration"][0], bob).suggestions_shown = None
+    # Another where suggestions were on but nothing was proposed: its line.
+    for name in ("ann", "bob"):
+        user = db.session.scalar(select(User).where(User.username == name))
+        found = assignment_for(db.session, built["calibration"][1], user)
+        found.suggestions_withheld = "none_proposed"
     db.session.commit()
     for width, height in [(1400, 900), (1024, 768)]:
         page.set_viewport_size({"width": width, "height": height})
@@ -251,7 +256,13 @@ def test_suggestion_effect_page_passes_axe(page, project, users):
         expect(table.get_by_role("row", name="All labels")).to_be_visible()
         expect(page.locator("#effect-annotators")).to_contain_text("0.750 (3 of 4)")
         expect(page.locator("#effect-mixed")).to_contain_text(
-            "1 document (1 annotated before the app recorded it)"
+            "1 document with submitted work is in neither group"
+        )
+        expect(page.locator("#effect-unknown")).to_contain_text(
+            "An unknown record stays unknown"
+        )
+        expect(page.locator("#effect-none-proposed")).to_contain_text(
+            "1 document with submitted work was annotated with suggestions on"
         )
         assert serious_violations(page) == []
         if shots:

@@ -8,8 +8,11 @@ from annotator.core.agreement import DocumentAnnotations, agreement_report
 from annotator.core.suggestions.effect import (
     CALIBRATION,
     MIXED,
+    NONE_PROPOSED,
+    SHOWN,
     UNKNOWN,
     WITH_SUGGESTIONS,
+    WITHHELD,
     Rate,
     agreement_effect,
     annotator_effects,
@@ -176,11 +179,14 @@ def test_the_mode_that_leaves_a_group_empty_is_said():
 @pytest.mark.parametrize(
     ("shown", "group"),
     [
-        ([True, True], WITH_SUGGESTIONS),
-        ([False, False, False], CALIBRATION),
-        ([True, False], MIXED),
-        ([True, None], MIXED),
-        ([False, None], MIXED),
+        ([SHOWN, SHOWN], WITH_SUGGESTIONS),
+        ([WITHHELD, WITHHELD, WITHHELD], CALIBRATION),
+        ([NONE_PROPOSED, NONE_PROPOSED], NONE_PROPOSED),
+        ([SHOWN, WITHHELD], MIXED),
+        ([SHOWN, NONE_PROPOSED], MIXED),
+        ([WITHHELD, NONE_PROPOSED], MIXED),
+        ([SHOWN, None], MIXED),
+        ([WITHHELD, None], MIXED),
         ([None, None], MIXED),
         ([], None),
     ],
@@ -191,20 +197,22 @@ def test_a_document_goes_by_what_every_annotator_was_shown(shown, group):
 
 def test_mixed_and_unknown_documents_are_in_neither_group_but_counted():
     shown = {
-        1: [True, True],
-        2: [False, False],
-        3: [True, False],  # a mix
-        4: [True, None],  # unknown for one annotator
-        5: [False, False],  # hidden from the viewer: not asked for below
+        1: [SHOWN, SHOWN],
+        2: [WITHHELD, WITHHELD],
+        3: [SHOWN, WITHHELD],  # a mix
+        4: [SHOWN, None],  # unknown for one annotator
+        5: [WITHHELD, WITHHELD],  # hidden from the viewer: not asked for below
+        7: [NONE_PROPOSED, NONE_PROPOSED],  # on, but nothing proposed
     }
-    groups = effect_groups(shown, [1, 2, 3, 4, 6])
+    groups = effect_groups(shown, [1, 2, 3, 4, 6, 7])
     assert groups == {
         WITH_SUGGESTIONS: {1},
         CALIBRATION: {2},
+        NONE_PROPOSED: {7},
         MIXED: {3, 4},
         UNKNOWN: {4},
     }
-    documents = [agreeing(n) for n in range(1, 5)]
+    documents = [agreeing(n) for n in (1, 2, 3, 4, 7)]
     found = agreement_effect(documents, groups, LABELS, min_documents=1)
     assert (found.with_suggestions.n_documents, found.calibration.n_documents) == (
         1,
@@ -212,17 +220,47 @@ def test_mixed_and_unknown_documents_are_in_neither_group_but_counted():
     )
     assert found.with_suggestions.estimate.n_documents == 1
     assert found.calibration.estimate.n_documents == 1
-    assert (found.n_mixed, found.n_unknown) == (2, 1)
-    assert found.to_dict()[MIXED] == {
+    assert (found.n_mixed, found.n_unknown, found.n_none_proposed) == (2, 1, 1)
+    data = found.to_dict()
+    assert data[MIXED] == {
         "n_documents": 2,
         "n_unknown": 1,
         "note": "2 documents with submitted work are in neither group: some of "
-        "their annotators were shown suggestions and some were not, or it is "
-        "not known (1 annotated before the app recorded it).",
+        "their annotators were shown suggestions and some were not, or for 1 "
+        "of them it is not known what an annotator was shown (work from "
+        "before the app kept the record, imported work, or work whose "
+        "suggestions were never listed while it was open).",
+        "unknown_note": "An unknown record stays unknown: the app cannot tell "
+        "afterwards what was shown for work done before it kept the record "
+        "(before the upgrade) or done elsewhere and imported; new work is "
+        "recorded as it is done.",
     }
+    assert data[NONE_PROPOSED] == {
+        "n_documents": 1,
+        "note": "1 document with submitted work was annotated with suggestions "
+        "on but none proposed: counted apart, not as calibration documents, "
+        "since which documents get no proposal depends on their text.",
+    }
+
+
+def test_a_document_without_unknown_records_says_nothing_of_them():
+    groups = effect_groups({3: [SHOWN, WITHHELD]})
+    found = agreement_effect([], groups, LABELS, min_documents=1)
+    assert found.mixed_note == (
+        "1 document with submitted work is in neither group: some of its "
+        "annotators were shown suggestions and some were not."
+    )
+    assert found.unknown_note is None
+    assert found.none_proposed_note is None
 
 
 def test_without_mixed_documents_there_is_no_note():
     found = agreement_effect([], {WITH_SUGGESTIONS: (), CALIBRATION: ()}, LABELS, 5)
     assert found.mixed_note is None
-    assert found.to_dict()[MIXED] == {"n_documents": 0, "n_unknown": 0, "note": None}
+    assert found.to_dict()[MIXED] == {
+        "n_documents": 0,
+        "n_unknown": 0,
+        "note": None,
+        "unknown_note": None,
+    }
+    assert found.to_dict()[NONE_PROPOSED] == {"n_documents": 0, "note": None}

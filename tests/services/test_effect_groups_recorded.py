@@ -1,16 +1,19 @@
 """The effect of suggestions groups documents by what each annotator was
-shown (recorded when their suggestions are listed), not by the project's
-settings now: changing the mode or the share after annotating moves no
-document, and a document where some annotators were shown suggestions and
-some were not is in neither group."""
+shown (recorded when their suggestions are listed while the work is open),
+not by the project's settings now: changing the mode or the share after
+annotating moves no document, looking back at submitted work moves none,
+a document where some annotators were shown suggestions and some were not
+is in neither group, and one where suggestions were on but nothing was
+proposed is counted apart, not as a calibration document."""
 
 import pytest
 from sqlalchemy import inspect, select, text
 
 from annotator.extensions import db
-from annotator.models import Assignment, Document
+from annotator.models import Assignment, Document, Project
 from annotator.services import annotations, assignments, suggestions
 from annotator.services.accounts import create_user
+from annotator.services.annotations.claims import InvalidAnnotation
 from annotator.services.documents import import_files
 from annotator.services.projects import add_member
 from annotator.services.suggestions import serving, settings
@@ -70,6 +73,21 @@ def groups(project):
         found.calibration.n_documents,
         found.n_mixed,
     )
+
+
+def records(document):
+    """(annotator id, shown, withheld) of each assignment on ``document``."""
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(
+            Assignment.user_id,
+            Assignment.suggestions_shown,
+            Assignment.suggestions_withheld,
+        )
+        .where(Assignment.document_id == document.id)
+        .order_by(Assignment.user_id)
+    )
+    return [tuple(row) for row in rows]
 
 
 def test_changing_the_mode_after_annotating_keeps_the_groups(
@@ -223,3 +241,120 @@ def test_imported_work_is_unknown_and_in_neither_group(project, users):
     found = suggestion_effect(db.session, project).agreement
     assert groups(project) == (0, 0, 6)
     assert found.n_unknown == 6
+
+
+def test_looking_back_at_submitted_work_after_the_mode_changed_keeps_its_group(
+    project, users, second, documents
+):
+    """Annotated with suggestions off, submitted; then suggestions are
+    switched on and an annotator opens a submitted document again (the page
+    lists suggestions on load): the work was done without suggestions, the
+    document stays a calibration document. Reopened for editing, the work is
+    open again and recorded."""
+    ann = users["annotator"]
+    for document in documents:
+        for user in (ann, second):
+            annotate(project, document, user)
+    assert groups(project) == (0, N, 0)
+    before = records(documents[0])
+    settings.set_suggestions(db.session, project, "on")
+    offered = suggestions.suggestions_for(db.session, project, documents[0], ann)
+    assert offered != []  # the page shows them, but the work is done
+    with pytest.raises(InvalidAnnotation):  # nor is answering one recorded
+        suggestions.reject_suggestion(
+            db.session, project, documents[0], ann, offered[0]["id"], {"version": 2}
+        )
+    assert records(documents[0]) == before
+    assert groups(project) == (0, N, 0)
+    # Reopened to edit: in progress again, so what is listed now counts.
+    annotations.set_status(
+        db.session,
+        documents[0],
+        ann,
+        {"status": "in_progress", "version": current(documents[0], ann)},
+    )
+    suggestions.suggestions_for(db.session, project, documents[0], ann)
+    annotations.set_status(
+        db.session,
+        documents[0],
+        ann,
+        {"status": "submitted", "version": current(documents[0], ann)},
+    )
+    assert groups(project) == (0, N - 1, 1)
+
+
+def test_in_mode_on_documents_with_nothing_proposed_are_counted_apart(
+    project, users, second
+):
+    """Mode on: a document on which the suggesters proposed nothing was not
+    withheld as a calibration document; it is counted apart, and the
+    calibration group stays empty as the page's note for mode on says."""
+    settings.set_suggestions(db.session, project, "on")
+    plain = [
+        (f"p{i}.txt", f"The weather was fine on day {i}.".encode()) for i in range(3)
+    ]
+    cued = [(f"c{i}.txt", TEXT.format(i).encode()) for i in range(3)]
+    import_files(db.session, project, plain + cued)
+    for user in (users["annotator"], second):
+        assignments.next_document(db.session, project, user)
+    docs = list(db.session.scalars(select(Document).order_by(Document.id)))
+    for document in docs:
+        for user in (users["annotator"], second):
+            annotate(project, document, user)
+    report = suggestion_effect(db.session, project)
+    assert "no calibration documents" in (report.setting_note or "")
+    found = report.agreement
+    assert (found.with_suggestions.n_documents, found.calibration.n_documents) == (
+        3,
+        0,
+    )
+    assert (found.n_none_proposed, found.n_mixed) == (3, 0)
+    data = report.to_dict()["agreement"]["none_proposed"]
+    assert data["n_documents"] == 3
+    assert data["note"].startswith("3 documents with submitted work were annotated")
+    assert {record[1:] for record in records(docs[0])} == {(False, "none_proposed")}
+
+
+def test_calibration_documents_and_mode_off_record_why_nothing_was_shown(
+    project, users, second, documents
+):
+    """Withheld by the settings (suggestions off, or a calibration
+    document: here a share of 1, every document) is the group without
+    suggestions; the last answer while the work is open is what counts."""
+    ann = users["annotator"]
+    first = documents[0]
+    suggestions.suggestions_for(db.session, project, first, ann)
+    assert (ann.id, False, "off") in records(first)
+    settings.set_suggestions(db.session, project, "calibrate", 1.0)
+    for document in documents:
+        for user in (ann, second):
+            annotate(project, document, user)
+    assert {record[1:] for record in records(first)} == {(False, "calibration")}
+    assert groups(project) == (0, N, 0)
+
+
+def test_migration_0015_adds_the_reason_unknown_for_existing_work(
+    project, users, second, documents
+):
+    from annotator import migrations
+
+    annotate(project, documents[0], users["annotator"])
+    assert records(documents[0])[0][1:] == (False, "off")
+    project_id = project.id
+    db.session.remove()
+    migrations.downgrade(db.engine, "0014")
+    try:
+        columns = {c["name"] for c in inspect(db.engine).get_columns("assignments")}
+        assert "suggestions_withheld" not in columns
+        assert "suggestions_shown" in columns
+    finally:
+        migrations.upgrade(db.engine)
+    with db.engine.connect() as connection:
+        found = set(
+            connection.execute(
+                text("SELECT suggestions_shown, suggestions_withheld FROM assignments")
+            )
+        )
+    # Not kept before: unknown, so the document is in neither group.
+    assert {withheld for _, withheld in found} == {None}
+    assert groups(db.session.get(Project, project_id)) == (0, 0, 1)

@@ -4,14 +4,13 @@ agreement with suggestions beside the calibration documents."""
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from annotator.extensions import db
-from annotator.models import User
+from annotator.models import Assignment, User
 from annotator.services.annotations import assignment_for
 from annotator.services.suggestions import settings
 from annotator.services.suggestions.effect import suggestion_effect
-from annotator.services.suggestions.shown import record_shown
 from tests.effect_data import make_effect_project
 
 
@@ -126,8 +125,7 @@ def test_the_agreement_part_is_computed_once_per_change(
     # document) moves the document out of its group: computed again.
     document = built["calibration"][0]
     bob = db.session.scalar(select(User).where(User.username == "bob"))
-    assignment = assignment_for(db.session, document, bob)
-    record_shown(db.session, assignment)
+    assignment_for(db.session, document, bob).suggestions_shown = True
     db.session.commit()
     again = suggestion_effect(db.session, project)
     assert len(calls) == 2
@@ -135,3 +133,18 @@ def test_the_agreement_part_is_computed_once_per_change(
         first.agreement.calibration.n_documents - 1
     )
     assert again.agreement.n_mixed == 1
+    # A reason that changes with nothing else (nothing was proposed on a
+    # calibration document after all) moves it too: computed again.
+    document = built["calibration"][1]
+    db.session.execute(
+        update(Assignment)
+        .where(Assignment.document_id == document.id)
+        .values(suggestions_withheld="none_proposed", updated_at=Assignment.updated_at)
+    )
+    db.session.commit()
+    third = suggestion_effect(db.session, project)
+    assert len(calls) == 3
+    assert third.agreement.n_none_proposed == 1
+    assert third.agreement.calibration.n_documents == (
+        again.agreement.calibration.n_documents - 1
+    )

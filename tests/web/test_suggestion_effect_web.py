@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from annotator.cli import cli
 from annotator.extensions import db
-from annotator.models import User
+from annotator.models import Assignment, User
 from annotator.services.annotations import assignment_for
 from tests.conftest import login
 from tests.effect_data import make_effect_project
@@ -126,30 +126,42 @@ def test_documents_in_neither_group_are_counted_on_the_page_the_json_and_the_cli
     # On one calibration document one annotator was shown suggestions after
     # all; on another, one annotator's record is unknown (from before the
     # record began): both move out of the calibration group.
-    mixed, unknown = built["calibration"][:2]
+    # On a third, suggestions were on but nothing was proposed: counted
+    # apart too.
+    mixed, unknown, nothing = built["calibration"][:3]
     bob = db.session.scalar(select(User).where(User.username == "bob"))
     for document, shown in ((mixed, True), (unknown, None)):
         assignment_for(db.session, document, bob).suggestions_shown = shown
+    for assignment in db.session.scalars(
+        select(Assignment).where(Assignment.document_id == nothing.id)
+    ):
+        assignment.suggestions_withheld = "none_proposed"
     db.session.commit()
-    n_calibration = len(built["calibration"]) - 2
+    n_calibration = len(built["calibration"]) - 3
     login(client, "reviewer")
     data = client.get(api_url(project)).get_json()
     agreement = data["agreement"]
     assert agreement["calibration"]["n_documents"] == n_calibration
-    assert agreement["with_suggestions"]["n_documents"] == 30 - n_calibration - 2
+    assert agreement["with_suggestions"]["n_documents"] == 30 - n_calibration - 3
     assert agreement["mixed"]["n_documents"] == 2
     assert agreement["mixed"]["n_unknown"] == 1
-    assert agreement["mixed"]["note"].startswith("2 documents with submitted work")
+    note = agreement["mixed"]["note"]
+    assert note.startswith("2 documents with submitted work are in neither group")
+    assert "for 1 of them it is not known what an annotator was shown" in note
+    assert "imported work" in note
+    assert agreement["mixed"]["unknown_note"].startswith(
+        "An unknown record stays unknown"
+    )
+    assert agreement["none_proposed"]["n_documents"] == 1
     result = runner.invoke(cli, ["suggestion-effect", "Alpha", "--json"])
     assert json.loads(result.output)["agreement"]["mixed"] == agreement["mixed"]
     text = words(runner.invoke(cli, ["suggestion-effect", "Alpha"]).output)
     page = words(client.get(page_url(project)).get_data(as_text=True))
-    sentence = (
-        "In neither group (some annotators were shown suggestions and some were "
-        "not, or it is not known): 2 documents (1 annotated before the app "
-        "recorded it)."
-    )
-    assert sentence in page
-    assert sentence.removesuffix(".") in text
+    # One sentence, worded once (in core), on the page and in the command.
+    notes = (note, agreement["mixed"]["unknown_note"])
+    for sentence in (*notes, agreement["none_proposed"]["note"]):
+        assert words(sentence) in page
+        assert words(sentence) in text
+    assert "annotated before the app recorded it" not in page
     row = f"calibration documents, annotated without them {n_calibration} "
     assert row in text

@@ -4,9 +4,14 @@ headline figure, Krippendorff's alpha-u with its bootstrap interval
 (:func:`annotator.core.agreement.agreement_report`), over each group's
 compared documents, and whether the groups are large enough to compare.
 
-A document's group follows what its annotators saw (:func:`effect_groups`),
-not the project's settings, which may have changed since they annotated.
-Offsets are code points, end exclusive."""
+A document's group follows what its annotators were shown
+(:func:`effect_groups`), not the project's settings, which may have changed
+since they annotated. The documents without suggestions compared are those
+the settings withheld them from (a calibration document, or suggestions
+off), whatever their text; documents where suggestions were on but nothing
+was proposed are counted apart (NONE_PROPOSED): the suggesters skip them
+because of their text, so they would bias the comparison. Offsets are code
+points, end exclusive."""
 
 from __future__ import annotations
 
@@ -25,12 +30,27 @@ CALIBRATION = "calibration"
 #: whose record is unknown for one of them: in neither group.
 MIXED = "mixed"
 #: Of the mixed documents, those with an annotator whose record is unknown
-#: (work from before the record began).
+#: (work from before the record began, imported work, or work whose
+#: suggestions were never listed while it was open).
 UNKNOWN = "unknown"
+#: Documents where suggestions were on but the suggesters proposed nothing
+#: to any annotator: in neither group, counted apart. Which documents get
+#: no proposal depends on their text, so they are no fair comparison: the
+#: calibration documents are withheld whatever their text.
+NONE_PROPOSED = "none_proposed"
+#: What one annotator was shown on a document (None: unknown).
+SHOWN = "shown"
+WITHHELD = "withheld"  # none: the settings withheld them (calibration, off)
+Seen = str | None  # SHOWN, WITHHELD, NONE_PROPOSED or None
 DocumentKey = TypeVar("DocumentKey", bound=Hashable)
 GROUP_NAMES = {
     WITH_SUGGESTIONS: "documents annotated with suggestions",
     CALIBRATION: "calibration documents, annotated without them",
+}
+_GROUP_OF = {
+    SHOWN: WITH_SUGGESTIONS,
+    WITHHELD: CALIBRATION,
+    NONE_PROPOSED: NONE_PROPOSED,
 }
 
 
@@ -39,44 +59,95 @@ GROUP_NAMES = {
 # --------------------------------------------------------------------------
 
 
-def document_group(shown: Collection[bool | None]) -> str | None:
+def document_group(seen: Collection[Seen]) -> str | None:
     """The group of a document from what each of its compared annotators
-    saw (True: shown suggestions, False: none, None: unknown):
-    WITH_SUGGESTIONS when every one saw them, CALIBRATION when none did,
-    MIXED otherwise; None without annotators."""
-    if not shown:
+    was shown: WITH_SUGGESTIONS when every one was shown suggestions,
+    CALIBRATION when the settings withheld them from every one (a
+    calibration document, or suggestions off), NONE_PROPOSED when they were
+    on and nothing was proposed to any, MIXED otherwise (annotators shown
+    different things, or one unknown); None without annotators."""
+    if not seen:
         return None
-    if all(seen is True for seen in shown):
-        return WITH_SUGGESTIONS
-    if all(seen is False for seen in shown):
-        return CALIBRATION
+    kinds = set(seen)
+    if len(kinds) == 1:
+        (kind,) = kinds
+        if kind is not None:
+            return _GROUP_OF[kind]
     return MIXED
 
 
 def effect_groups(
-    shown: Mapping[DocumentKey, Collection[bool | None]],
+    seen: Mapping[DocumentKey, Collection[Seen]],
     documents: Iterable[DocumentKey] | None = None,
 ) -> dict[str, set[DocumentKey]]:
     """The document ids of each group (WITH_SUGGESTIONS, CALIBRATION,
-    MIXED, and UNKNOWN: the mixed ones with an unknown record) from what
-    each document's annotators saw; only ``documents`` when given. A
-    document without annotators is in none."""
+    NONE_PROPOSED, MIXED, and UNKNOWN: the mixed ones with an unknown
+    record) from what each document's annotators were shown; only
+    ``documents`` when given. A document without annotators is in none."""
     groups: dict[str, set[DocumentKey]] = {
         WITH_SUGGESTIONS: set(),
         CALIBRATION: set(),
+        NONE_PROPOSED: set(),
         MIXED: set(),
         UNKNOWN: set(),
     }
-    wanted = shown.keys() if documents is None else documents
+    wanted = seen.keys() if documents is None else documents
     for document in wanted:
-        seen = shown.get(document, ())
-        group = document_group(seen)
+        found = seen.get(document, ())
+        group = document_group(found)
         if group is None:
             continue
         groups[group].add(document)
-        if any(found is None for found in seen):
+        if any(kind is None for kind in found):
             groups[UNKNOWN].add(document)
     return groups
+
+
+def _documents(n: int) -> str:
+    return f"{n} document{'' if n == 1 else 's'}"
+
+
+def mixed_note(n_mixed: int, n_unknown: int) -> str | None:
+    """Why ``n_mixed`` documents are in neither group, ``n_unknown`` of them
+    for an unknown record; None when there are none. The one wording of
+    the page, the JSON and the command."""
+    if not n_mixed:
+        return None
+    one = n_mixed == 1
+    text = (
+        f"{_documents(n_mixed)} with submitted work {'is' if one else 'are'} "
+        f"in neither group: some of {'its' if one else 'their'} annotators "
+        "were shown suggestions and some were not"
+    )
+    if n_unknown:
+        text += (
+            f", or for {n_unknown} of them it is not known what an annotator "
+            "was shown (work from before the app kept the record, imported "
+            "work, or work whose suggestions were never listed while it was "
+            "open)"
+        )
+    return text + "."
+
+
+#: Said once wherever unknown records are counted.
+UNKNOWN_NOTE = (
+    "An unknown record stays unknown: the app cannot tell afterwards what "
+    "was shown for work done before it kept the record (before the upgrade) "
+    "or done elsewhere and imported; new work is recorded as it is done."
+)
+
+
+def none_proposed_note(n: int) -> str | None:
+    """Why ``n`` documents annotated with suggestions on but none proposed
+    are in neither group; None when there are none."""
+    if not n:
+        return None
+    return (
+        f"{_documents(n)} with submitted work {'was' if n == 1 else 'were'} "
+        "annotated with suggestions on but none proposed: counted apart, "
+        "not as calibration documents, since which documents get no "
+        "proposal depends on their text."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -116,25 +187,21 @@ class AgreementEffect:
     confidence: float
     n_mixed: int = 0  # documents in neither group: a mix, or unknown
     n_unknown: int = 0  # of those, with an annotator whose record is unknown
+    n_none_proposed: int = 0  # in neither group: suggestions on, none proposed
 
     @property
     def mixed_note(self) -> str | None:
         """Why some documents are in neither group; None when none is."""
-        if not self.n_mixed:
-            return None
-        n = self.n_mixed
-        text = (
-            f"{n} document{'' if n == 1 else 's'} with submitted work "
-            f"{'is' if n == 1 else 'are'} in neither group: some of "
-            f"{'its' if n == 1 else 'their'} annotators were shown suggestions "
-            "and some were not"
-        )
-        if self.n_unknown:
-            text += (
-                f", or it is not known ({self.n_unknown} annotated before "
-                "the app recorded it)"
-            )
-        return text + "."
+        return mixed_note(self.n_mixed, self.n_unknown)
+
+    @property
+    def unknown_note(self) -> str | None:
+        """That unknown records stay unknown; None when there are none."""
+        return UNKNOWN_NOTE if self.n_unknown else None
+
+    @property
+    def none_proposed_note(self) -> str | None:
+        return none_proposed_note(self.n_none_proposed)
 
     @property
     def comparable(self) -> bool:
@@ -205,6 +272,11 @@ class AgreementEffect:
                 "n_documents": self.n_mixed,
                 "n_unknown": self.n_unknown,
                 "note": self.mixed_note,
+                "unknown_note": self.unknown_note,
+            },
+            NONE_PROPOSED: {
+                "n_documents": self.n_none_proposed,
+                "note": self.none_proposed_note,
             },
         }
 
@@ -258,10 +330,10 @@ def agreement_effect(
 ) -> AgreementEffect:
     """Agreement on the compared ``documents`` of each group: ``groups``
     maps WITH_SUGGESTIONS and CALIBRATION to the ids of every document of
-    the group (compared or not), and may map MIXED and UNKNOWN to those in
-    neither (:func:`effect_groups`), which are only counted. A group with
-    fewer than ``min_documents`` compared documents, or whose figure is
-    undefined, is too small."""
+    the group (compared or not), and may map NONE_PROPOSED, MIXED and
+    UNKNOWN to those in neither (:func:`effect_groups`), which are only
+    counted. A group with fewer than ``min_documents`` compared documents,
+    or whose figure is undefined, is too small."""
     found = {
         name: group_agreement(
             name,
@@ -282,4 +354,5 @@ def agreement_effect(
         confidence,
         n_mixed=len(groups.get(MIXED, ())),
         n_unknown=len(groups.get(UNKNOWN, ())),
+        n_none_proposed=len(groups.get(NONE_PROPOSED, ())),
     )

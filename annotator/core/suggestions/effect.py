@@ -21,13 +21,20 @@ from annotator.core.suggestions.calibration import (
     MEASURE,
     MEASURE_NAME,
     MIXED,
+    NONE_PROPOSED,
+    SHOWN,
     UNKNOWN,
+    UNKNOWN_NOTE,
     WITH_SUGGESTIONS,
+    WITHHELD,
     AgreementEffect,
     GroupAgreement,
+    Seen,
     agreement_effect,
     document_group,
     effect_groups,
+    mixed_note,
+    none_proposed_note,
 )
 from annotator.core.suggestions.evaluation import GoldSpan, LabelScore, score_spans
 
@@ -36,18 +43,25 @@ __all__ = [
     "MEASURE",
     "MEASURE_NAME",
     "MIXED",
+    "NONE_PROPOSED",
+    "SHOWN",
     "UNKNOWN",
+    "UNKNOWN_NOTE",
+    "WITHHELD",
     "WITH_SUGGESTIONS",
     "AgreementEffect",
     "AnnotatorEffect",
     "EffectReport",
     "GroupAgreement",
     "Rate",
+    "Seen",
     "SuggesterEffect",
     "agreement_effect",
     "annotator_effects",
     "document_group",
     "effect_groups",
+    "mixed_note",
+    "none_proposed_note",
     "score_dict",
     "suggester_effect",
 ]
@@ -217,9 +231,11 @@ SETTING_NOTES = {
     "what their annotators were shown, so those annotated earlier keep "
     "their group.",
     "on": "Suggestions are on for every document: from now on there are no "
-    "calibration documents to compare with (documents go by what their "
-    "annotators were shown, so those annotated earlier keep their group). "
-    "The calibrate mode keeps a share of documents without suggestions.",
+    "calibration documents to compare with, and documents on which the "
+    "suggesters propose nothing are counted apart (documents go by what "
+    "their annotators were shown, so those annotated earlier keep their "
+    "group). The calibrate mode keeps a share of documents without "
+    "suggestions.",
 }
 
 

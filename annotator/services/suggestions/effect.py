@@ -14,9 +14,11 @@ suggestion-effect``.
   documents.
 - Agreement: the documents the agreement page counts, split by what their
   submitting annotators were shown (:mod:`.shown`, the record the
-  suggestions endpoint keeps per assignment), not by the current settings:
-  with suggestions when every one was shown some, calibration when none
-  was, and neither (counted as mixed) otherwise
+  suggestions endpoint keeps per assignment while the work is open), not
+  by the current settings: with suggestions when every one was shown some,
+  calibration when the settings withheld them from every one (a
+  calibration document, or suggestions off), counted apart when they were
+  on but nothing was proposed, and neither (counted as mixed) otherwise
   (:func:`annotator.core.suggestions.calibration.effect_groups`).
 """
 

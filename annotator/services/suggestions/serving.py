@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.core.suggestions import SuggesterError, Suggestion
+from annotator.core.suggestions.calibration import NONE_PROPOSED
 from annotator.models import (
     Document,
     Label,
@@ -29,17 +30,19 @@ from annotator.models import (
     RegisteredSuggester,
     Span,
     SuggestionDecision,
+    SuggestionMode,
     User,
 )
 from annotator.services import annotations as annotation_service
-from annotator.services.suggestions import cache
+from annotator.services.suggestions import cache, shown
 from annotator.services.suggestions.factory import load_suggester
 from annotator.services.suggestions.settings import (
     active_suggesters,
+    is_calibration,
     settings_for,
     shows_suggestions,
 )
-from annotator.services.suggestions.shown import record_shown
+from annotator.services.suggestions.shown import record_shown, record_withheld
 
 log = logging.getLogger(__name__)
 
@@ -217,11 +220,25 @@ def suggestions_for(
     session: Session, project: Project, document: Document, user: User
 ) -> list[dict[str, Any]]:
     """The caller's current suggestions on a document assigned to them, in
-    text order (404 when it is not assigned to them); a non-empty answer is
-    recorded on their assignment (:func:`.shown.record_shown`)."""
+    text order (404 when it is not assigned to them); while their work there
+    is open, the answer is recorded on their assignment: shown when not
+    empty, else why (:mod:`.shown`)."""
     found = [item.to_json() for item in offered_to(session, project, document, user)]
+    assignment = annotation_service.assignment_for(session, document, user)
     if found:
-        assignment = annotation_service.assignment_for(session, document, user)
         record_shown(session, assignment)
+    else:
+        record_withheld(session, assignment, _why_none(session, project, document))
     session.commit()
     return found
+
+
+def _why_none(session: Session, project: Project, document: Document) -> str:
+    """Why an empty answer was empty: the settings withheld suggestions
+    (suggestions off, or a calibration document), or none were proposed."""
+    settings = settings_for(session, project.id)
+    if settings.mode == SuggestionMode.OFF:
+        return shown.OFF
+    if is_calibration(settings, document.id):
+        return shown.CALIBRATION
+    return NONE_PROPOSED

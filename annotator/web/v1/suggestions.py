@@ -51,9 +51,11 @@ EFFECT = obj(
         "type": "object",
         "description": "alpha-u with its bootstrap interval on documents "
         "every submitting annotator was shown suggestions on "
-        "(with_suggestions) and on those none was (calibration); mixed: "
-        "n_documents in neither group (a mix, or unknown), n_unknown of "
-        "them with an unknown record, and a note",
+        "(with_suggestions) and on those the settings withheld them from "
+        "every one (calibration); mixed: n_documents in neither group (a "
+        "mix, or unknown), n_unknown of them with an unknown record, a note "
+        "and unknown_note; none_proposed: n_documents where suggestions were "
+        "on but nothing was proposed, counted apart, and a note",
     },
 )
 
