@@ -19,10 +19,11 @@ An entry is a phrase with optional settings after ``;``::
 - ``span=`` what is proposed: ``cue`` (the matched words, the default),
   ``rest`` (from the cue to the end of its clause: what a denial denies),
   ``clause`` (the whole clause around the cue, without the speaker and the
-  reporting verb: a warning) or ``after`` (from after the cue, and its
-  "that": right after it or after an adjunct of at most four words that
-  starts with an ``unless_next`` entry, to the end of the clause: what a
-  reporting verb reports, a claim).
+  reporting verb: a warning) or ``after`` (from after the cue, a time
+  right after it, and its "that": right after it, after an aside between
+  commas or after an adjunct of at most four words that starts with an
+  ``unless_next`` entry, to the end of the clause: what a reporting verb
+  reports, a claim).
 - ``needs=GROUP`` the same sentence must also hold an entry of the context
   group ``GROUP`` (outside the cue); ``unless=GROUP`` it must not;
   ``unless_next=GROUP`` the words right after the cue must not be an entry
