@@ -125,7 +125,7 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
     gold, users, models_dir, monkeypatch
 ):
     seen = []
-    real_write = training_jobs._EpochTracker.write
+    real_write = training_jobs.EpochTracker.write
 
     def spy(self, **values):
         real_write(self, **values)
@@ -139,7 +139,7 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
             ).one()
         seen.append(tuple(row))
 
-    monkeypatch.setattr(training_jobs._EpochTracker, "write", spy)
+    monkeypatch.setattr(training_jobs.EpochTracker, "write", spy)
     job = submit(gold, users, epochs=3, seed=1)
     done = training_jobs.run_training(db.session, job.id, models_dir, every=0)
     assert (done.status, done.error) == ("done", "")
@@ -243,11 +243,11 @@ def test_a_worker_killed_mid_training_leaves_the_job_failed(
         "from annotator import create_app\n"
         "from annotator.extensions import db\n"
         "from annotator.services import training_jobs\n"
-        "class Killed(training_jobs._EpochTracker):\n"
+        "class Killed(training_jobs.EpochTracker):\n"
         "    def __call__(self, done, total, loss):\n"
         "        self.write(epochs_done=done)\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "training_jobs._EpochTracker.__call__ = Killed.__call__\n"
+        "training_jobs.EpochTracker.__call__ = Killed.__call__\n"
         "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1],"
         " 'SECRET_KEY': 'x' * 40})\n"
         "with app.app_context():\n"
@@ -344,7 +344,7 @@ def test_a_training_that_fails_after_writing_its_model_removes_the_folder(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(training_jobs, "register_suggester", broken)
+    monkeypatch.setattr(training_jobs.train, "register_suggester", broken)
     job = submit(gold, users, epochs=1)
     failed = training_jobs.run_training(db.session, job.id, models_dir)
     assert (failed.status, failed.error) == (
