@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ from annotator.extensions import db
 from annotator.models import RegisteredSuggester, TrainingJob
 from annotator.services import training_jobs
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
-from annotator.services.jobs.recovery import recover_every_kind
+from annotator.services.jobs.recovery import (
+    Worker,
+    claimed_since,
+    recover_every_kind,
+    recover_worker,
+)
+from annotator.services.jobs.running import now
 from annotator.services.suggesters import spancat, training
 from tests.gold_data import make_gold_project
 from tests.services.test_export_jobs import dead_pid
@@ -277,6 +284,41 @@ def test_recovery_marks_only_this_kinds_dead_jobs(gold, users):
     found = recover_every_kind(db.session)
     assert found == {TrainingJob: [job.id]}
     assert status_of(job.id) == ("failed", "worker stopped")
+
+
+def test_a_worker_known_to_have_ended_has_its_jobs_ended_with_the_reason(gold, users):
+    """The web process that saw its training child die ends the child's
+    training at once with what happened; another worker's job is left
+    alone, and one an admin had asked to cancel ends cancelled, as asked."""
+    host = Worker.this().host
+    gone, other = dead_pid(), dead_pid()
+    job = submit(gold, users)
+    set_job(job.id, status="running", worker_pid=gone)
+    reason = "the training process crashed (SIGSEGV) while it ran this training"
+    assert recover_worker(db.session, TrainingJob, Worker(host, other), reason) == []
+    assert status_of(job.id) == ("running", "")
+    ended = recover_worker(db.session, TrainingJob, Worker(host, gone), reason)
+    assert ended == [job.id]
+    assert status_of(job.id) == ("failed", reason)
+    asked = submit(gold, users)
+    set_job(asked.id, status="running", worker_pid=other, cancel_requested_at=now())
+    recover_worker(db.session, TrainingJob, Worker(host, other), reason)
+    assert status_of(asked.id) == ("cancelled", "")
+
+
+def test_whether_a_worker_claimed_a_job_since_it_started(gold, users):
+    host, pid = Worker.this().host, dead_pid()
+    before = now()
+    job = submit(gold, users)
+    child = Worker(host, pid)
+    assert not claimed_since(db.session, TrainingJob, child, before)
+    set_job(job.id, status="running", worker_pid=pid, started_at=now())
+    assert claimed_since(db.session, TrainingJob, child, before)
+    set_job(job.id, status="failed")  # whatever became of it
+    assert claimed_since(db.session, TrainingJob, child, before)
+    assert not claimed_since(db.session, TrainingJob, Worker(host, pid + 1), before)
+    later = now() + timedelta(seconds=5)
+    assert not claimed_since(db.session, TrainingJob, child, later)
 
 
 def test_scoring_the_documents_after_training_keeps_the_job_alive(
