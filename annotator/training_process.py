@@ -9,7 +9,9 @@ calling ``waiting`` every ``every`` seconds meanwhile. The child
 (``main``) builds the app from those settings and runs the queued trainings
 through the database queue (``training_jobs.run_queued_trainings``), as a
 thread would: it claims each job under its own process id, so a killed child
-leaves a job whose worker is gone, which recovery ends (``services/jobs``).
+leaves a job whose worker is gone, which recovery ends (``services/jobs``):
+the web side, told how the child ended, ends it with a message that says so
+and goes on with the trainings still queued (``web/training_runner``).
 It runs at a lower CPU priority than the web workers (``NICENESS``).
 """
 
@@ -18,9 +20,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,49 @@ CHILD_SETTINGS = (
 )
 
 
+#: Signals that end a process which has crashed, rather than one stopped.
+CRASHES = frozenset(
+    {signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL, signal.SIGFPE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildEnd:
+    """How a training child ended: its process id, its exit code (negative:
+    the signal that ended it) and when it was started (UTC)."""
+
+    pid: int
+    code: int
+    started: datetime
+
+    @property
+    def abnormal(self) -> bool:
+        return self.code != 0
+
+
+def stopped_message(code: int, *, held: bool = True) -> str:
+    """What a user reads on a training whose child ended with ``code``: the
+    one it ran (``held``), or one queued that it never started."""
+    when = "while it ran this training" if held else "before it started this training"
+    return f"the training process {_how(code)} {when}; see the server log"
+
+
+def _how(code: int) -> str:
+    if code >= 0:
+        return f"ended with exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return f"was stopped by signal {-code}"
+    if -code == signal.SIGKILL:
+        # What the kernel's out-of-memory killer sends: on a training, the
+        # likeliest cause by far, worth saying to the admin.
+        return f"was killed ({name}, most often for want of memory)"
+    if -code in CRASHES:
+        return f"crashed ({name})"
+    return f"was stopped ({name})"
+
+
 def child_settings(app: Flask) -> dict[str, Any]:
     """The app's settings a training child is made with (JSON values only:
     an engine option that is an object stays the child's default)."""
@@ -60,9 +108,9 @@ def child_settings(app: Flask) -> dict[str, Any]:
 
 def run_child(
     app: Flask, waiting: Callable[[], None] | None = None, every: float = 30.0
-) -> int:
-    """Run the queued trainings in a child process and wait for it; its exit
-    code. ``waiting`` is called every ``every`` seconds until it ends."""
+) -> ChildEnd:
+    """Run the queued trainings in a child process and wait for it; how it
+    ended. ``waiting`` is called every ``every`` seconds until it ends."""
     # The same code as this process's (a checkout, not another install).
     here = str(Path(__file__).resolve().parent.parent)
     path = os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))
@@ -71,15 +119,19 @@ def run_child(
         "ANNOTATOR_INSTANCE_PATH": app.instance_path,
         "PYTHONPATH": path,
     }
+    started = datetime.now(UTC)
     child = subprocess.Popen(
         [sys.executable, "-m", "annotator.training_process"],
         stdin=subprocess.PIPE,
         env=env,
         text=True,
     )
-    if child.stdin is not None:  # always, with stdin=PIPE
-        with child.stdin:
-            child.stdin.write(json.dumps(child_settings(app)))
+    try:
+        if child.stdin is not None:  # always, with stdin=PIPE
+            with child.stdin:
+                child.stdin.write(json.dumps(child_settings(app)))
+    except BrokenPipeError:
+        pass  # it died at once: its exit code says how
     while True:
         try:
             code = child.wait(timeout=every)
@@ -88,7 +140,7 @@ def run_child(
             continue
         if code != 0:
             log.error("the training process %s ended with code %s", child.pid, code)
-        return code
+        return ChildEnd(child.pid, code, started)
 
 
 def _call(waiting: Callable[[], None] | None) -> None:

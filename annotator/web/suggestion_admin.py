@@ -71,6 +71,8 @@ def _page(
             label.name: "\n".join(newest.get("labels", {}).get(label.name, []))
             for label in project.labels
         }
+    trainings = training_jobs.list_trainings(session, project, limit=5)
+    latest = trainings[0] if trainings else None
     page = render_template(
         "projects/suggestions.html",
         project=project,
@@ -82,7 +84,10 @@ def _page(
         training_form=training_form or TrainingForm(),
         training_problem=training_problem,
         cancel_problem=cancel_problem,
-        trainings=training_jobs.list_trainings(session, project, limit=5),
+        trainings=trainings,
+        latest=latest,
+        # The service's rule, as the API answers it: not decided again here.
+        cancel_too_late=latest is not None and training_jobs.cancel_too_late(latest),
         spacy_ready=spancat.spacy_available(),
         install=spancat.INSTALL,
         held_out=round(training.DEFAULT_HELD_OUT * 100),

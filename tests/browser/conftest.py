@@ -82,14 +82,14 @@ def held_training(
     app.config["TRAINING_JOBS_IN_THREAD"] = True
     monkeypatch.setattr(running, "PROGRESS_EVERY", 0.0)
     gate = threading.Event()
-    real_call = training_jobs._EpochTracker.__call__
+    real_call = training_jobs.EpochTracker.__call__
 
     def held(self: Any, done: int, total: int, loss: float) -> None:
         real_call(self, done, total, loss)
         if done == 1:
             gate.wait(60)
 
-    monkeypatch.setattr(training_jobs._EpochTracker, "__call__", held)
+    monkeypatch.setattr(training_jobs.EpochTracker, "__call__", held)
     yield gate
     gate.set()
     assert training_runner.runner(app).wait(60)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ from annotator.extensions import db
 from annotator.models import RegisteredSuggester, TrainingJob
 from annotator.services import training_jobs
 from annotator.services.errors import FieldRefused, NotFoundError, ServiceError
-from annotator.services.jobs.recovery import recover_every_kind
+from annotator.services.jobs.recovery import (
+    Worker,
+    claimed_since,
+    recover_every_kind,
+    recover_worker,
+)
+from annotator.services.jobs.running import now
 from annotator.services.suggesters import spancat, training
 from tests.gold_data import make_gold_project
 from tests.services.test_export_jobs import dead_pid
@@ -125,7 +132,7 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
     gold, users, models_dir, monkeypatch
 ):
     seen = []
-    real_write = training_jobs._EpochTracker.write
+    real_write = training_jobs.EpochTracker.write
 
     def spy(self, **values):
         real_write(self, **values)
@@ -139,7 +146,7 @@ def test_a_training_runs_to_a_registered_model_with_its_figures(
             ).one()
         seen.append(tuple(row))
 
-    monkeypatch.setattr(training_jobs._EpochTracker, "write", spy)
+    monkeypatch.setattr(training_jobs.EpochTracker, "write", spy)
     job = submit(gold, users, epochs=3, seed=1)
     done = training_jobs.run_training(db.session, job.id, models_dir, every=0)
     assert (done.status, done.error) == ("done", "")
@@ -243,11 +250,11 @@ def test_a_worker_killed_mid_training_leaves_the_job_failed(
         "from annotator import create_app\n"
         "from annotator.extensions import db\n"
         "from annotator.services import training_jobs\n"
-        "class Killed(training_jobs._EpochTracker):\n"
+        "class Killed(training_jobs.EpochTracker):\n"
         "    def __call__(self, done, total, loss):\n"
         "        self.write(epochs_done=done)\n"
         "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "training_jobs._EpochTracker.__call__ = Killed.__call__\n"
+        "training_jobs.EpochTracker.__call__ = Killed.__call__\n"
         "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1],"
         " 'SECRET_KEY': 'x' * 40})\n"
         "with app.app_context():\n"
@@ -277,6 +284,41 @@ def test_recovery_marks_only_this_kinds_dead_jobs(gold, users):
     found = recover_every_kind(db.session)
     assert found == {TrainingJob: [job.id]}
     assert status_of(job.id) == ("failed", "worker stopped")
+
+
+def test_a_worker_known_to_have_ended_has_its_jobs_ended_with_the_reason(gold, users):
+    """The web process that saw its training child die ends the child's
+    training at once with what happened; another worker's job is left
+    alone, and one an admin had asked to cancel ends cancelled, as asked."""
+    host = Worker.this().host
+    gone, other = dead_pid(), dead_pid()
+    job = submit(gold, users)
+    set_job(job.id, status="running", worker_pid=gone)
+    reason = "the training process crashed (SIGSEGV) while it ran this training"
+    assert recover_worker(db.session, TrainingJob, Worker(host, other), reason) == []
+    assert status_of(job.id) == ("running", "")
+    ended = recover_worker(db.session, TrainingJob, Worker(host, gone), reason)
+    assert ended == [job.id]
+    assert status_of(job.id) == ("failed", reason)
+    asked = submit(gold, users)
+    set_job(asked.id, status="running", worker_pid=other, cancel_requested_at=now())
+    recover_worker(db.session, TrainingJob, Worker(host, other), reason)
+    assert status_of(asked.id) == ("cancelled", "")
+
+
+def test_whether_a_worker_claimed_a_job_since_it_started(gold, users):
+    host, pid = Worker.this().host, dead_pid()
+    before = now()
+    job = submit(gold, users)
+    child = Worker(host, pid)
+    assert not claimed_since(db.session, TrainingJob, child, before)
+    set_job(job.id, status="running", worker_pid=pid, started_at=now())
+    assert claimed_since(db.session, TrainingJob, child, before)
+    set_job(job.id, status="failed")  # whatever became of it
+    assert claimed_since(db.session, TrainingJob, child, before)
+    assert not claimed_since(db.session, TrainingJob, Worker(host, pid + 1), before)
+    later = now() + timedelta(seconds=5)
+    assert not claimed_since(db.session, TrainingJob, child, later)
 
 
 def test_scoring_the_documents_after_training_keeps_the_job_alive(
@@ -344,7 +386,7 @@ def test_a_training_that_fails_after_writing_its_model_removes_the_folder(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(training_jobs, "register_suggester", broken)
+    monkeypatch.setattr(training_jobs.train, "register_suggester", broken)
     job = submit(gold, users, epochs=1)
     failed = training_jobs.run_training(db.session, job.id, models_dir)
     assert (failed.status, failed.error) == (

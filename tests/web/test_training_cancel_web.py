@@ -264,3 +264,24 @@ def test_a_cancel_that_came_too_late_is_said_on_the_page_and_the_api(
         text,
     )
     assert "Cancelling:" not in text
+
+
+def test_the_page_says_too_late_only_as_the_services_rule_decides(
+    client, gold, queued, monkeypatch
+):
+    """Whether a cancel came too late is decided once, by the service (the
+    API's ``cancel_too_late``): the page shows what it decided, and does not
+    decide again from the job's columns."""
+    set_status(queued, "running")
+    login(client, "padmin")
+    assert cancel(client, gold, queued).status_code == 202
+    db.session.execute(
+        update(TrainingJob)
+        .where(TrainingJob.id == queued)
+        .values(status="done", model_version="v-late", metrics={"micro_f1": 0.5})
+    )
+    db.session.commit()
+    monkeypatch.setattr(training_jobs, "cancel_too_late", lambda job: False)
+    text = client.get(page(gold)).get_data(as_text=True)
+    assert 'id="training-done"' in text
+    assert "came too late" not in text

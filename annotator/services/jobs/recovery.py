@@ -6,7 +6,10 @@ A job names the process that owns it (host name and process id: the one it
 was submitted to while queued, the one running it after) and that process's
 last heartbeat. The owner is gone when its process is not alive on this
 host, or when it has not beaten for ``STALE_AFTER`` (the only test possible
-for another host's process, and for a process id reused since).
+for another host's process, and for a process id reused since). A
+process that knows a worker of its own has ended (a training child that
+died) ends that worker's jobs at once, with a message of its own
+(``recover_worker``).
 """
 
 from __future__ import annotations
@@ -63,10 +66,7 @@ def pid_alive(pid: int) -> bool:
 
 
 def _stale(job: ExportJob | TrainingJob, here: str, oldest: datetime) -> bool:
-    beat = job.heartbeat_at or job.created_at
-    if beat.tzinfo is None:
-        beat = beat.replace(tzinfo=UTC)
-    if beat < oldest:
+    if _aware(job.heartbeat_at or job.created_at) < oldest:
         return True
     if job.worker_host == here and job.worker_pid is not None:
         return not pid_alive(job.worker_pid)
@@ -92,14 +92,67 @@ def recover_stale(
     oldest = datetime.now(UTC) - stale_after
     candidates = cast(Sequence[ExportJob | TrainingJob], session.scalars(query).all())
     stale = [job for job in candidates if _stale(job, here, oldest)]
-    if not stale:
+    return _end(session, model, stale, WORKER_STOPPED)
+
+
+def recover_worker(
+    session: Session,
+    model: JobModel,
+    worker: Worker,
+    error: str,
+    *,
+    statuses: Sequence[JobStatus] = UNFINISHED,
+) -> list[int]:
+    """Mark failed with ``error`` (``cancelled`` when an admin had asked to
+    cancel it) every job of ``model`` in ``statuses`` that ``worker``, a
+    process known to have ended, owns; the ids marked. Commits."""
+    query = select(model).where(
+        model.status.in_(statuses),
+        model.worker_host == worker.host,
+        model.worker_pid == worker.pid,
+    )
+    owned = cast(Sequence[ExportJob | TrainingJob], session.scalars(query).all())
+    return _end(session, model, owned, error)
+
+
+def claimed_since(
+    session: Session, model: JobModel, worker: Worker, since: datetime
+) -> bool:
+    """Whether ``worker`` claimed a job of ``model`` at ``since`` or later
+    (whatever became of it since)."""
+    started = session.scalars(
+        select(model.started_at).where(
+            model.worker_host == worker.host,
+            model.worker_pid == worker.pid,
+            model.started_at.is_not(None),
+        )
+    ).all()
+    session.rollback()
+    return any(_aware(moment) >= since for moment in started if moment is not None)
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored time with its UTC offset (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _end(
+    session: Session,
+    model: JobModel,
+    jobs: Sequence[ExportJob | TrainingJob],
+    error: str,
+) -> list[int]:
+    """Mark ``jobs`` failed with ``error``, or cancelled when an admin had
+    asked to cancel them, unless they ended meanwhile; their ids. Commits
+    when there are any."""
+    if not jobs:
         return []
     # An admin asked to cancel it before its worker died: what they asked.
-    asked = [job.id for job in stale if _cancel_asked(job)]
-    failed = [job.id for job in stale if job.id not in asked]
+    asked = [job.id for job in jobs if _cancel_asked(job)]
+    failed = [job.id for job in jobs if job.id not in asked]
     ended = datetime.now(UTC)
     for ids, values in (
-        (failed, {"status": JobStatus.FAILED, "error": WORKER_STOPPED}),
+        (failed, {"status": JobStatus.FAILED, "error": error}),
         (asked, {"status": JobStatus.CANCELLED}),
     ):
         if ids:
@@ -111,10 +164,10 @@ def recover_stale(
     session.commit()
     name = model.__tablename__
     if failed:
-        log.warning("%s %s: worker stopped, marked failed", name, failed)
+        log.warning("%s %s: %s, marked failed", name, failed, error)
     if asked:
-        log.warning("%s %s: worker stopped, cancelled as asked", name, asked)
-    return [job.id for job in stale]
+        log.warning("%s %s: %s, cancelled as asked", name, asked, error)
+    return [job.id for job in jobs]
 
 
 def _cancel_asked(job: ExportJob | TrainingJob) -> bool:
