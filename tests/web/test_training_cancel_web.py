@@ -240,11 +240,9 @@ def test_a_cancelled_training_is_listed_as_cancelled(app, client, gold, queued):
     assert "· cancelled by padmin" in earlier
 
 
-def test_a_cancel_that_came_too_late_is_said_on_the_page_and_the_api(
-    client, gold, queued
-):
-    """Asked while the model was being registered: the training ended done,
-    and both the page and the API say the cancel came too late."""
+def ended_done_after_a_cancel(client, gold, queued):
+    """padmin asks to cancel a running training, which then ends done (the
+    cancel came while its model was being registered)."""
     set_status(queued, "running")
     login(client, "padmin")
     assert cancel(client, gold, queued).status_code == 202
@@ -254,6 +252,14 @@ def test_a_cancel_that_came_too_late_is_said_on_the_page_and_the_api(
         .values(status="done", model_version="v-late", metrics={"micro_f1": 0.5})
     )
     db.session.commit()
+
+
+def test_a_cancel_that_came_too_late_is_said_on_the_page_and_the_api(
+    client, gold, queued
+):
+    """Asked while the model was being registered: the training ended done,
+    and both the page and the API say the cancel came too late."""
+    ended_done_after_a_cancel(client, gold, queued)
     job = client.get(f"/api/v1/projects/{gold.id}/trainings/{queued}").get_json()
     assert (job["status"], job["cancel_too_late"]) == ("done", True)
     assert job["cancelled_by"] == "padmin"
@@ -272,15 +278,7 @@ def test_the_page_says_too_late_only_as_the_services_rule_decides(
     """Whether a cancel came too late is decided once, by the service (the
     API's ``cancel_too_late``): the page shows what it decided, and does not
     decide again from the job's columns."""
-    set_status(queued, "running")
-    login(client, "padmin")
-    assert cancel(client, gold, queued).status_code == 202
-    db.session.execute(
-        update(TrainingJob)
-        .where(TrainingJob.id == queued)
-        .values(status="done", model_version="v-late", metrics={"micro_f1": 0.5})
-    )
-    db.session.commit()
+    ended_done_after_a_cancel(client, gold, queued)
     monkeypatch.setattr(training_jobs, "cancel_too_late", lambda job: False)
     text = client.get(page(gold)).get_data(as_text=True)
     assert 'id="training-done"' in text

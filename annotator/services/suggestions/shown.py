@@ -29,13 +29,13 @@ from annotator.core.suggestions.calibration import (
     Seen,
 )
 from annotator.models import Assignment, AssignmentStatus, Document, Project
+from annotator.services.assignments import OPEN_STATUSES
 
 #: What the record keeps in ``suggestions_withheld``.
 #: (NONE_PROPOSED: on, but nothing proposed, is kept under its own name.)
 CALIBRATION = "calibration"
 OFF = "off"
 REASONS = {CALIBRATION: WITHHELD, OFF: WITHHELD, NONE_PROPOSED: NONE_PROPOSED}
-OPEN = (AssignmentStatus.TODO, AssignmentStatus.IN_PROGRESS)
 
 
 def _write(session: Session, assignment: Assignment, **values: Any) -> None:
@@ -53,7 +53,7 @@ def _write(session: Session, assignment: Assignment, **values: Any) -> None:
 def record_shown(session: Session, assignment: Assignment) -> None:
     """Mark that ``assignment``'s annotator was shown suggestions on its
     document, if their work there is open."""
-    if assignment.suggestions_shown or assignment.status not in OPEN:
+    if assignment.suggestions_shown or assignment.status not in OPEN_STATUSES:
         return
     _write(session, assignment, suggestions_shown=True)
 
@@ -66,7 +66,7 @@ def record_withheld(session: Session, assignment: Assignment, reason: str) -> No
         raise ValueError(f"unknown reason {reason!r}")
     if (
         assignment.suggestions_shown is not False
-        or assignment.status not in OPEN
+        or assignment.status not in OPEN_STATUSES
         or assignment.suggestions_withheld == reason
     ):
         return
