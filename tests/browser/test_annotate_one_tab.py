@@ -78,6 +78,10 @@ def test_edits_of_a_tab_closed_offline_are_sent_by_the_next_tab(
     page.keyboard.press("1")
     select_word(page, TEXT, "never began")
     page.keyboard.press("2")
+    # Both edits drawn (so both queued) before the tab closes: the status
+    # already reads "retrying" after the first, and under load the second
+    # key press could still be on its way when the tab was closed.
+    expect(page.locator("#document-text .mark")).to_have_count(2)
     expect(page.locator("#save-status")).to_have_text("not saved — retrying")
     page.close()
     expect_editable(other)
