@@ -97,7 +97,7 @@ def add_spans(
         made.add(span)
         body = {"version": version, "start": span[0], "end": end, "label": span[2]}
         _, version = annotation_service.create_span(
-            db.session, project, document, user, body
+            db.session, project, document.id, user, body
         )
 
 

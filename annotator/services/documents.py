@@ -39,8 +39,14 @@ def find_document(
     options = [] if text else [defer(Document.text)]
     found = session.get(Document, document_id, options=options)
     if found is None or found.project_id != project.id:
-        raise NotFoundError(f"no document {document_id} in {project.name}")
+        raise no_document(project, document_id)
     return found
+
+
+def no_document(project: Project, document_id: int) -> NotFoundError:
+    """The refusal of a document that is not in ``project`` (another
+    project's is not found, like one that does not exist)."""
+    return NotFoundError(f"no document {document_id} in {project.name}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,12 @@
 """Saving a new span in few statements and a short write section.
 
-All that a save checks is read first, in one query (the annotator's
-assignment, the label's id, how many spans they have, whether this one is a
-duplicate). The writes come last and back to back: the version bump (a
-conditional UPDATE, so the stale-write check stays atomic), the span and its
-audit row, then the commit. On SQLite the write lock is taken by the first
-write and held to the commit, so keeping the writes together keeps other
-annotators' saves from waiting. Every read is made safe by the version
+All that a save checks is read first, in one query (the document's text, the
+annotator's assignment, the label's id, how many spans they have, whether
+this one is a duplicate). The writes come last and back to back: the version
+bump (a conditional UPDATE, so the stale-write check stays atomic), the span
+and its audit row, then the commit. On SQLite the write lock is taken by the
+first write and held to the commit, so keeping the writes together keeps
+other annotators' saves from waiting. Every read is made safe by the version
 bump: any change to this annotator's spans or status bumps the version, so a
 check that went stale between the read and the write ends in a conflict.
 
@@ -36,7 +36,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from annotator.core.spans import Span
-from annotator.models import Assignment, AssignmentStatus, AuditEvent, Label, User
+from annotator.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Document,
+    Label,
+    User,
+)
 from annotator.models import Span as SpanRow
 from annotator.services import audit, versions
 
@@ -44,9 +51,11 @@ from annotator.services import audit, versions
 @dataclass(frozen=True, slots=True)
 class SaveState:
     """What a span save is checked against, read in one statement.
+    ``text`` is None when the project has no such document;
     ``assignment_id`` is None when the document is not assigned to the user;
     ``label_id`` is None for a label the project does not have."""
 
+    text: str | None
     assignment_id: int | None
     status: str
     version: int
@@ -58,9 +67,10 @@ class SaveState:
 def save_state(
     session: Session, project_id: int, document_id: int, user: User, span: Span
 ) -> SaveState:
-    """Read the assignment, the label id, the span count and the duplicate
-    check for a new ``span`` in one query (scalar subqueries, no FROM of its
-    own, so a missing assignment still answers the rest)."""
+    """Read the document's text, the assignment, the label id, the span
+    count and the duplicate check for a new ``span`` in one query (scalar
+    subqueries, no FROM of its own, so a missing row still answers the
+    rest). The offsets must be stored integers (they are compared in SQL)."""
     row = session.execute(
         _state_statement(),
         {
@@ -72,8 +82,10 @@ def save_state(
             "end": span.end,
         },
     ).one()
-    found, status, version, label, count, duplicate = row
-    return SaveState(found, status or "", version or 0, label, count, bool(duplicate))
+    text, found, status, version, label, count, duplicate = row
+    return SaveState(
+        text, found, status or "", version or 0, label, count, bool(duplicate)
+    )
 
 
 @cache
@@ -90,7 +102,11 @@ def _state_statement() -> Select[Any]:
     assignment = select(Assignment).where(
         Assignment.document_id == document_id, Assignment.user_id == user_id
     )
+    text = select(Document.text).where(
+        Document.id == document_id, Document.project_id == bindparam("project_id")
+    )
     return select(
+        text.scalar_subquery(),
         assignment.with_only_columns(Assignment.id).scalar_subquery(),
         assignment.with_only_columns(Assignment.status).scalar_subquery(),
         assignment.with_only_columns(Assignment.version).scalar_subquery(),

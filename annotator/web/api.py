@@ -70,9 +70,8 @@ def annotation(project: Project, document_id: int) -> ResponseReturnValue:
     tags=TAGS,
 )
 def create_span(project: Project, document_id: int) -> ResponseReturnValue:
-    document = project_document(project, document_id, text=True)
     span, version = annotation_service.create_span(
-        current_session(), project, document, _user(), json_body()
+        current_session(), project, document_id, _user(), json_body()
     )
     return jsonify(span=span, version=version), 201
 

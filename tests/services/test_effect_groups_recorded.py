@@ -54,7 +54,7 @@ def annotate(project, document, user, *, look=True):
     annotations.create_span(
         db.session,
         project,
-        document,
+        document.id,
         user,
         {"version": current(document, user), "start": 0, "end": 6, "label": "claim"},
     )

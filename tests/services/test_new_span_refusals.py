@@ -21,7 +21,7 @@ def document(project, users):
 
 
 def _create(project, document, user, body):
-    return annotations.create_span(db.session, project, document, user, body)
+    return annotations.create_span(db.session, project, document.id, user, body)
 
 
 def _add(project, document, user, body):

@@ -62,7 +62,7 @@ def close(project, document, user, status, spans=(CLAIM,)):
     if status == "submitted":
         for start, end, label in spans:
             data = {"start": start, "end": end, "label": label, "version": version}
-            _, version = create_span(db.session, project, document, user, data)
+            _, version = create_span(db.session, project, document.id, user, data)
     set_status(
         db.session,
         document,
@@ -265,7 +265,7 @@ def test_label_filter_reads_submitted_and_gold_spans_only(project, users):
     drafting = take(project, annotator, "drafting")
     version = assignment_for(db.session, drafting, annotator).version
     data = {"start": 46, "end": 70, "label": "denial", "version": version}
-    create_span(db.session, project, drafting, annotator, data)
+    create_span(db.session, project, drafting.id, annotator, data)
     # A denial only in the gold layer counts.
     DECISIONS["add"](
         db.session,

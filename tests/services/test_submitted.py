@@ -70,7 +70,7 @@ def close(project, doc, user, status, spans=((0, 14, "claim"),)):
     if status == "submitted":
         for start, end, label in spans:
             data = {"start": start, "end": end, "label": label, "version": version}
-            _, version = create_span(db.session, project, doc, user, data)
+            _, version = create_span(db.session, project, doc.id, user, data)
     set_status(
         db.session, doc, user, {"version": version, "status": status, "reason": "x"}
     )

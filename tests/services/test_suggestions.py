@@ -157,7 +157,7 @@ def test_a_stale_version_accepts_nothing(project, document, users):
     annotations.create_span(
         db.session,
         project,
-        document,
+        document.id,
         user,
         {"version": 0, "start": 0, "end": 2, "label": "claim"},
     )
@@ -193,7 +193,7 @@ def test_a_span_already_drawn_is_not_suggested(project, document, users):
     annotations.create_span(
         db.session,
         project,
-        document,
+        document.id,
         user,
         {"version": 0, "start": 14, "end": 24, "label": "hedge"},
     )
@@ -333,7 +333,7 @@ def test_upgrading_keeps_spans_and_links_and_then_takes_suggested_spans(
         annotations.create_span(
             db.session,
             project,
-            document,
+            document.id,
             users["annotator"],
             {
                 "version": version(document, users["annotator"]),

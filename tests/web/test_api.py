@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import AuditEvent, Span
+from annotator.models import AuditEvent, Document, Span
 from annotator.services import assignments
 from annotator.services.accounts import create_user
 from annotator.services.documents import import_files
@@ -218,3 +218,37 @@ def test_each_document_gets_n_different_annotators(project, users):
         assert len(set(names)) == len(names)
     progress = assignments.progress(db.session, project, users["annotator"])
     assert (progress.done, progress.total) == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"start": 0, "end": 4, "label": "claim"},
+        {"start": 0, "end": 2**40, "label": "claim"},
+        {"start": -(2**40), "end": 4, "label": "claim"},
+        {"start": "0", "end": 4, "label": "claim"},
+        {"start": 0, "end": 4, "label": "rumour"},
+    ],
+    ids=["valid", "end-past-int", "start-below-int", "start-a-string", "label"],
+)
+def test_a_save_on_another_projects_document_is_404_whatever_the_body(
+    client, project, other_project, document, body
+):
+    """The document is looked up in the same query as the rest of the save:
+    one outside the caller's project is still not found (never a 400 that
+    would tell a bad body from a foreign document), and nothing is stored."""
+    import_files(db.session, other_project, [("b.txt", b"Beta's secret text.")])
+    beta = db.session.scalar(
+        select(Document.id).where(Document.project_id == other_project.id)
+    )
+    api = Api(client, project, document)
+    for target in (beta, 2**31 - 1):
+        response = client.post(
+            f"/api/projects/{project.id}/documents/{target}/spans",
+            json={"version": 0, **body},
+            headers={"X-CSRFToken": api.token},
+        )
+        assert response.status_code == 404, response.get_json()
+        assert response.get_json()["error"] == f"no document {target} in {project.name}"
+        assert b"Beta" not in response.data
+    assert span_count() == 0

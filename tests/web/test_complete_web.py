@@ -72,7 +72,7 @@ def submit(project, user, expected, label="claim"):
     assert doc.external_id == expected
     version = assignment_for(db.session, doc, user).version
     data = {"start": 0, "end": 14, "label": label, "version": version}
-    _, version = create_span(db.session, project, doc, user, data)
+    _, version = create_span(db.session, project, doc.id, user, data)
     set_status(db.session, doc, user, {"version": version, "status": "submitted"})
 
 

@@ -23,7 +23,7 @@ from annotator.models import Document, Project
 from annotator.services import submitted
 from annotator.services.agreement.coverage import left_out_reason
 from annotator.services.agreement.reading import submitted_spans
-from annotator.services.errors import NotFoundError
+from annotator.services.documents import no_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,7 @@ def document_comparison(
     Annotators are A, B, C (as on the review page, in the same order) unless
     ``show_names``."""
     if document.project_id != project.id:
-        raise NotFoundError(f"no document {document.id} in {project.name}")
+        raise no_document(project, document.id)
     work = submitted.document_work(session, document)
     spans = submitted_spans(session, project, document.id).get(document.id, {})
     by_annotator = {

@@ -20,6 +20,7 @@ from annotator.core.spans import (
     DUPLICATE_SPAN,
     FieldError,
     Span,
+    is_stored_int,
     new_span_errors,
     offset_errors,
     parse_span,
@@ -36,6 +37,7 @@ from annotator.services.annotations.claims import (
     record_change,
 )
 from annotator.services.annotations.reading import load_annotation, span_json
+from annotator.services.documents import find_document, no_document
 from annotator.services.errors import NotFoundError
 from annotator.services.projects import span_schema
 from annotator.services.span_write import SaveState
@@ -52,53 +54,68 @@ def _without_prefix(error: FieldError) -> FieldError:
 def _new_span(
     session: Session,
     project: Project,
-    document: Document,
+    document_id: int,
     user: User,
     data: dict[str, Any],
 ) -> tuple[Span, SaveState, dict[str, int]]:
-    """The new span in ``data``, the state it was checked against, and the
-    label ids it may use; InvalidAnnotation naming the field otherwise."""
+    """The new span in ``data``, the state it was checked against (the
+    document's text in it), and the label ids it may use; NotFoundError for a
+    document outside the project, whatever was sent, InvalidAnnotation naming
+    the field otherwise."""
     span, errors = parse_span(data, "span")
-    if span is not None:
-        # Offsets first: the save-state query compares them in SQL, and an
-        # integer past the database's range must be a 400, not an overflow.
-        errors = offset_errors(span.start, span.end, document.text_length, "span")
-    if span is None or errors:
+    if span is None or not _stored(span):
+        # Refused before the save state is read (the offsets are compared in
+        # SQL, and an integer past the database's range must be a 400, not
+        # an overflow): the document alone is looked up, for the 404.
+        document = find_document(session, project, document_id, text=False)
+        if span is not None:
+            # Never empty: an offset outside 0..2**31-1 is outside the text.
+            errors = offset_errors(span.start, span.end, document.text_length, "span")
         raise InvalidAnnotation(_without_prefix(errors[0]))
-    state = span_write.save_state(session, project.id, document.id, user, span)
+    state = span_write.save_state(session, project.id, document_id, user, span)
+    if state.text is None:
+        raise no_document(project, document_id)
     # A known label needs no other (and no read of them all); an unknown one
     # is refused naming every label the project has.
     labels = {span.label: state.label_id} if state.label_id else _labels(project)
     schema = SpanSchema(frozenset(labels), tuple(project.attribute_names))
-    errors = new_span_errors(
-        span, document.text, schema, state.span_count, state.duplicate, "span"
+    errors = offset_errors(span.start, span.end, len(state.text), "span")
+    errors = errors or new_span_errors(
+        span, state.text, schema, state.span_count, state.duplicate, "span"
     )
     if errors:
         raise InvalidAnnotation(_without_prefix(errors[0]))
     return span, state, labels
 
 
+def _stored(span: Span) -> bool:
+    """Offsets the database can compare (any beyond are refused anyway)."""
+    return is_stored_int(span.start) and is_stored_int(span.end)
+
+
 def create_span(
     session: Session,
     project: Project,
-    document: Document,
+    document_id: int,
     user: User,
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], int]:
-    """Store a new span of ``user`` with its audit row, if ``data["version"]``
-    is still the assignment's version. Reads first, one short write section
-    last (see ``span_write``)."""
-    span, state, labels = _new_span(session, project, document, user, data)
+    """Store a new span of ``user`` on the project's document
+    ``document_id`` with its audit row, if ``data["version"]`` is still the
+    assignment's version. Reads first (the document in the same query as
+    the rest, see ``span_write``), one short write section last."""
+    span, state, labels = _new_span(session, project, document_id, user, data)
     if state.assignment_id is None:
         raise NotFoundError("this document is not assigned to you")
     claimed = claimable(state.status, data.get("version"))
     write = span_write.SpanWrite(
-        document.id, document.project_id, user.id, labels[span.label], span
+        document_id, project.id, user.id, labels[span.label], span
     )
     created = span_write.write_span(
         session, state.assignment_id, state.status, claimed, write
     )
     if created is None:
+        document = find_document(session, project, document_id, text=False)
         raise StaleVersion(load_annotation(session, document, user))
     return created, claimed + 1
 
@@ -115,7 +132,7 @@ def add_span(
     """:func:`create_span` without the commit, for callers that write more
     in the same transaction. ``suggested_by`` (suggester name, version) makes
     the span an accepted suggestion (origin ``suggested``)."""
-    span, _, labels = _new_span(session, project, document, user, data)
+    span, _, labels = _new_span(session, project, document.id, user, data)
     _, version = claim_version(session, document, user, data.get("version"))
     row = SpanRow(
         document_id=document.id,

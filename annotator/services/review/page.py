@@ -17,7 +17,7 @@ from annotator.models import (
     GoldSpan,
     Project,
 )
-from annotator.services.errors import NotFoundError
+from annotator.services.documents import no_document
 from annotator.services.history import history_json, iso, usernames
 from annotator.services.labels import labels_json
 from annotator.services.review.gold import Decided, decided_on, gold_links_of, link_json
@@ -200,7 +200,7 @@ def document_review(
     annotators' links not in gold yet (an end is not a source of a gold span),
     and the ``version`` the next decision must name."""
     if document.project_id != project.id:
-        raise NotFoundError(f"no document {document.id} in {project.name}")
+        raise no_document(project, document.id)
     work = submitted_work(session, document)
     decided = decided_on(session, document)
     adjudication = decided.adjudication
