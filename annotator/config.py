@@ -72,8 +72,8 @@ class ConfigurationError(RuntimeError):
 
 def session_lifetime(config: dict[str, Any]) -> None:
     """Sessions end after SESSION_IDLE_DAYS unused, and the CSRF tokens made
-    in them with them (Flask checks the signed cookie's age on every request
-    and renews it on each one)."""
+    in them with them (Flask checks the signed cookie's age on every request;
+    ``web.bearer.SessionInterface`` renews it once it is a minute old)."""
     days = float(config.get("SESSION_IDLE_DAYS", DEFAULT_SESSION_IDLE_DAYS))
     if not 0 < days <= 366:
         raise ConfigurationError(
