@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm import Session
 
@@ -42,9 +43,11 @@ from annotator.models import (
     AuditEvent,
     Document,
     Label,
+    SpanOrigin,
     User,
 )
 from annotator.models import Span as SpanRow
+from annotator.models.base import utcnow
 from annotator.services import audit, versions
 
 
@@ -62,6 +65,9 @@ class SaveState:
     label_id: int | None
     span_count: int
     duplicate: bool
+    #: PostgreSQL: the id the new span will take (from its sequence, so the
+    #: writes need not wait for it); None on SQLite.
+    span_id: int | None = None
 
 
 def save_state(
@@ -72,7 +78,7 @@ def save_state(
     subqueries, no FROM of its own, so a missing row still answers the
     rest). The offsets must be stored integers (they are compared in SQL)."""
     row = session.execute(
-        _state_statement(),
+        _state_statement(_dialect(session)),
         {
             "project_id": project_id,
             "document_id": document_id,
@@ -82,14 +88,25 @@ def save_state(
             "end": span.end,
         },
     ).one()
-    text, found, status, version, label, count, duplicate = row
+    text, found, status, version, label, count, duplicate, *span_id = row
     return SaveState(
-        text, found, status or "", version or 0, label, count, bool(duplicate)
+        text,
+        found,
+        status or "",
+        version or 0,
+        label,
+        count,
+        bool(duplicate),
+        *span_id,
     )
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 @cache
-def _state_statement() -> Select[Any]:
+def _state_statement(dialect: str) -> Select[Any]:
     document_id: BindParameter[int] = bindparam("document_id")
     user_id: BindParameter[int] = bindparam("user_id")
     mine = (SpanRow.document_id == document_id, SpanRow.annotator_id == user_id)
@@ -105,7 +122,7 @@ def _state_statement() -> Select[Any]:
     text = select(Document.text).where(
         Document.id == document_id, Document.project_id == bindparam("project_id")
     )
-    return select(
+    columns: list[Any] = [
         text.scalar_subquery(),
         assignment.with_only_columns(Assignment.id).scalar_subquery(),
         assignment.with_only_columns(Assignment.status).scalar_subquery(),
@@ -118,7 +135,12 @@ def _state_statement() -> Select[Any]:
             SpanRow.end == bindparam("end"),
             SpanRow.label_id == label_id,
         ),
-    )
+    ]
+    if dialect == "postgresql":
+        # An id taken here and not used (a refused save) is a gap in the
+        # sequence, as a rolled-back insert leaves.
+        columns.append(func.nextval(func.pg_get_serial_sequence("spans", "id")))
+    return select(*columns)
 
 
 @cache
@@ -165,32 +187,118 @@ class SpanWrite:
             "note": span.note,
         }
 
+    def audit_row(self, created: dict[str, Any]) -> dict[str, Any]:
+        """The columns of the audit row of the ``created`` span."""
+        return audit.values(
+            actor_id=self.user_id,
+            project_id=self.project_id,
+            entity="span",
+            entity_id=created["id"],
+            action="create",
+            data=audit.document_change(self.document_id, {"after": created}),
+        )
+
 
 def write_span(
-    session: Session, assignment_id: int, status: str, claimed: int, write: SpanWrite
+    session: Session,
+    assignment_id: int,
+    state: SaveState,
+    claimed: int,
+    write: SpanWrite,
 ) -> dict[str, Any] | None:
     """Bump the assignment's version from ``claimed`` (opening it if still
     to do), insert the span and its audit row, commit; the created span, or
     None (nothing written, the transaction rolled back) when another change
-    came first."""
+    came first. On PostgreSQL, where the span's id is known beforehand, the
+    three writes are one statement (one round trip instead of three)."""
     opened = (
         {"status": AssignmentStatus.IN_PROGRESS}
-        if status == AssignmentStatus.TODO
+        if state.status == AssignmentStatus.TODO
         else {}
     )
+    if state.span_id is not None:
+        return _write_at_once(session, assignment_id, claimed, opened, write, state)
     if not versions.bump(session, Assignment, assignment_id, claimed, **opened):
         session.rollback()
         return None
     span_id: int = session.execute(_span_insert(), write.values()).scalar_one()
     created = write.created(span_id)
-    row = audit.values(
-        actor_id=write.user_id,
-        project_id=write.project_id,
-        entity="span",
-        entity_id=span_id,
-        action="create",
-        data=audit.document_change(write.document_id, {"after": created}),
-    )
-    session.execute(_audit_insert(), row)
+    session.execute(_audit_insert(), write.audit_row(created))
     session.commit()
     return created
+
+
+def _write_at_once(
+    session: Session,
+    assignment_id: int,
+    claimed: int,
+    opened: dict[str, Any],
+    write: SpanWrite,
+    state: SaveState,
+) -> dict[str, Any] | None:
+    """:func:`write_span`'s three writes as one PostgreSQL statement: the
+    version bump, and the span and audit inserts each of one row per row
+    the bump changed (none when another change came first)."""
+    span_id = cast(int, state.span_id)
+    created = write.created(span_id)
+    parameters = (
+        {"row_id": assignment_id, "expected": claimed, "bumped": claimed + 1}
+        | {"now": utcnow(), "span_id": span_id, "span_origin": SpanOrigin.MANUAL}
+        | {f"set_{name}": value for name, value in opened.items()}
+        | {f"span_{name}": value for name, value in write.values().items()}
+        | {f"audit_{name}": value for name, value in write.audit_row(created).items()}
+    )
+    statement = _written_at_once(tuple(sorted(opened)))
+    if session.execute(statement, parameters).scalar_one() != 1:
+        session.rollback()
+        return None
+    session.commit()
+    return created
+
+
+@cache
+def _written_at_once(names: tuple[str, ...]) -> Select[int]:
+    """Built once per set of assignment columns set beside the version."""
+    assignments = cast(Table, Assignment.__table__)
+    bumped = (
+        update(assignments)
+        .where(assignments.c.id == bindparam("row_id"))
+        .where(assignments.c.version == bindparam("expected"))
+        # The table's onupdate is not applied to an UPDATE in a WITH.
+        .values(
+            version=bindparam("bumped"),
+            updated_at=bindparam("now"),
+            **{name: bindparam(f"set_{name}") for name in names},
+        )
+        .returning(assignments.c.id)
+        .cte("bumped")
+    )
+
+    def one_per_bump(table: Table, prefix: str, names: list[str]) -> Any:
+        """One row of ``table`` per row bumped: the columns ``names`` from
+        parameters ``prefix + name``, the timestamps from ``now`` (nor are
+        the columns' Python defaults applied in a WITH: every one is named)."""
+        stamps = [name for name in ("created_at", "updated_at") if name in table.c]
+        rows = select(
+            *(bindparam(prefix + name, type_=table.c[name].type) for name in names),
+            *(bindparam("now", type_=table.c[name].type) for name in stamps),
+        ).select_from(bumped)
+        return (
+            insert(table)
+            .from_select([*names, *stamps], rows, include_defaults=False)
+            .cte(f"new_{table.name}")
+        )
+
+    spans = cast(Table, SpanRow.__table__)
+    span_columns = ["document_id", "annotator_id", "label_id", "start", "end"]
+    span_columns += ["id", "attributes", "note", "origin"]
+    audits = cast(Table, AuditEvent.__table__)
+    audit_columns = ["actor_id", "project_id", "entity", "entity_id", "action", "data"]
+    return (
+        select(func.count())
+        .select_from(bumped)
+        .add_cte(
+            one_per_bump(spans, "span_", span_columns),
+            one_per_bump(audits, "audit_", audit_columns),
+        )
+    )

@@ -111,9 +111,7 @@ def create_span(
     write = span_write.SpanWrite(
         document_id, project.id, user.id, labels[span.label], span
     )
-    created = span_write.write_span(
-        session, state.assignment_id, state.status, claimed, write
-    )
+    created = span_write.write_span(session, state.assignment_id, state, claimed, write)
     if created is None:
         document = find_document(session, project, document_id, text=False)
         raise StaleVersion(load_annotation(session, document, user))
