@@ -37,7 +37,9 @@ class Span(Base):
         CheckConstraint(
             "origin IN ('manual', 'imported', 'suggested')", name="origin_known"
         ),
-        Index("ix_spans_document_annotator", "document_id", "annotator_id"),
+        Index(
+            "ix_spans_document_annotator_start", "document_id", "annotator_id", "start"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
