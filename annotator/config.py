@@ -84,6 +84,17 @@ def session_lifetime(config: dict[str, Any]) -> None:
     config["WTF_CSRF_TIME_LIMIT"] = int(timedelta(days=days).total_seconds())
 
 
+def pool_options(config: dict[str, Any]) -> None:
+    """On PostgreSQL the pool hands out the connection used last (LIFO, not
+    the one idle longest): a request then talks to a server process that is
+    still warm after a burst opened many. SQLite's in-memory pool takes no
+    such option, and its file connections cost nothing to switch."""
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_use_lifo", True)
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def check_secret_key(key: str, where: str) -> str:
     """``key`` if it is long enough to sign sessions, else ConfigurationError
     naming ``where`` it came from and what to do."""

@@ -148,3 +148,19 @@ def test_a_command_on_a_database_never_created_says_to_upgrade(tmp_path):
     assert done.returncode == 1
     assert "run `annotator db upgrade` first" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_postgresql_reuses_the_connection_used_last(app):
+    """After a burst opened many connections, a lone annotator's saves keep
+    to one warm server process (a LIFO pool on PostgreSQL) instead of cycling
+    through them all; SQLite keeps SQLAlchemy's default order (no server
+    processes there)."""
+    with app.app_context():
+        first, second = db.engine.connect(), db.engine.connect()
+        drivers = [c.connection.dbapi_connection for c in (first, second)]
+        first.close()
+        second.close()
+        with db.engine.connect() as again:
+            taken = again.connection.dbapi_connection
+        last_used = db.engine.dialect.name == "postgresql"
+    assert taken is drivers[1 if last_used else 0]
