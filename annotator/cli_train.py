@@ -13,12 +13,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.extensions import current_session
-from annotator.models import RegisteredSuggester, SuggesterKind
+from annotator.models import RegisteredSuggester
 from annotator.services import projects, queue_order, training_jobs
 from annotator.services.errors import ServiceError
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggesters.gold import TRAINING_LAYERS
-from annotator.services.suggestions import register_suggester
 
 
 def _models_dir() -> Path:
@@ -79,14 +78,7 @@ def train_command(
             seed=seed,
             progress=_epoch,
         )
-        registered = register_suggester(
-            session,
-            found,
-            kind=SuggesterKind.SPANCAT,
-            name=spancat.NAME,
-            version=report.version,
-            config={"path": str(report.path.resolve())},
-        )
+        registered = training.register_model(session, found, report)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
     click.echo(figures(report))

@@ -386,7 +386,7 @@ def test_a_training_that_fails_after_writing_its_model_removes_the_folder(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(training_jobs.train, "register_suggester", broken)
+    monkeypatch.setattr(training_jobs.train.training, "register_model", broken)
     job = submit(gold, users, epochs=1)
     failed = training_jobs.run_training(db.session, job.id, models_dir)
     assert (failed.status, failed.error) == (

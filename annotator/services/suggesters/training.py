@@ -8,18 +8,20 @@ module writes the folder and answers its report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from annotator.core.suggestions import SuggesterError
-from annotator.models import Project
+from annotator.models import Project, RegisteredSuggester, SuggesterKind, User
 from annotator.services.errors import ServiceError
 from annotator.services.exports.disk import project_folder_name
 from annotator.services.suggesters import spancat
 from annotator.services.suggesters.files import check_target
 from annotator.services.suggesters.gold import TrainingData, training_examples
+from annotator.services.suggestions.registry import register_suggester
 
 #: Fewer gold spans than this teach a span categorizer nothing worth showing.
 MIN_SPANS = 20
@@ -67,6 +69,30 @@ def train_model(
         )
     except (ValueError, OSError) as error:
         raise ServiceError(f"training failed: {error}") from None
+
+
+def register_model(
+    session: Session,
+    project: Project,
+    report: spancat.TrainReport,
+    *,
+    actor: User | None = None,
+    beat: Callable[[], None] | None = None,
+) -> RegisteredSuggester:
+    """Make the model ``report`` describes the project's active spancat
+    suggester (and score the queue order with it, see
+    :func:`register_suggester`): what ``annotator train`` and a training
+    started on the Suggestions page both do once the model is written."""
+    return register_suggester(
+        session,
+        project,
+        kind=SuggesterKind.SPANCAT,
+        name=spancat.NAME,
+        version=report.version,
+        config={"path": str(report.path.resolve())},
+        actor=actor,
+        beat=beat,
+    )
 
 
 def enough_examples(

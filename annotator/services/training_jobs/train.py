@@ -14,12 +14,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from annotator.models import JobStatus, SuggesterKind, TrainingJob
+from annotator.models import JobStatus, TrainingJob
 from annotator.services.errors import ServiceError
 from annotator.services.jobs import running
 from annotator.services.jobs.recovery import Worker, recover_stale
-from annotator.services.suggesters import spancat, training
-from annotator.services.suggestions import register_suggester
+from annotator.services.suggesters import training
 from annotator.services.training_jobs.folders import discard_folder, remove_folder
 from annotator.services.training_jobs.progress import EpochTracker, TrainingCancelled
 
@@ -79,13 +78,10 @@ def _train(
         )
         tracker.check_cancel()  # asked while the model was scored and written
         tracker.cancellable = False
-        register_suggester(
+        training.register_model(
             session,
             project,
-            kind=SuggesterKind.SPANCAT,
-            name=spancat.NAME,
-            version=report.version,
-            config={"path": str(report.path.resolve())},
+            report,
             actor=actor,
             # Scoring every document for the queue order follows, with no
             # epochs to report: without beats a long one looks dead.
