@@ -4,6 +4,7 @@ reason, and a dead worker's job marked failed instead of staying running."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -415,3 +416,37 @@ def test_a_training_refused_a_taken_folder_leaves_that_folder_alone(
     failed = training_jobs.run_training(db.session, job.id, models_dir)
     assert failed.status == "failed"
     assert (taken / "metrics.json").read_text() == '{"version": "theirs"}'
+
+
+def test_the_next_training_removes_what_a_killed_one_left_half_written(
+    gold, users, models_dir
+):
+    """A training killed while writing its model leaves a hidden staging
+    folder beside the models; the next training in the project removes one
+    untouched for an hour, and leaves a recent one (a training still
+    writing) alone."""
+    from annotator.services.suggesters import files
+
+    first = training_jobs.run_training(
+        db.session, submit(gold, users, epochs=1).id, models_dir
+    )
+    project_models = Path(first.model_path).parent
+    killed = project_models / f"{files.STAGING_PREFIX}model-killed-x1y2"
+    writing = project_models / f"{files.STAGING_PREFIX}model-writing-x3y4"
+    for folder in (killed, writing):
+        (folder / spancat.MODEL_DIR).mkdir(parents=True)
+        (folder / spancat.MODEL_DIR / "weights").write_bytes(b"\0" * 64)
+    old = files.time.time() - files.STALE_STAGING_SECONDS - 60
+    os.utime(killed, (old, old))
+    second = training_jobs.run_training(
+        db.session, submit(gold, users, epochs=1).id, models_dir
+    )
+    assert second.status == "done"
+    assert not killed.exists()
+    assert writing.exists()
+    left = {p.name for p in project_models.iterdir()}
+    assert left == {
+        Path(first.model_path).name,
+        Path(second.model_path).name,
+        writing.name,
+    }

@@ -22,7 +22,6 @@ import importlib.util
 import json
 import random
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +42,7 @@ from annotator.core.suggestions.evaluation import (
 from annotator.services.suggesters.files import (
     check_target,
     folder_digest,
+    new_staging,
     replace_folder,
 )
 
@@ -303,8 +303,7 @@ def _evaluate(
 def _write(nlp: Language, report: TrainReport, out_dir: Path) -> TrainReport:
     """Write the model and its metrics into a temporary sibling of
     ``out_dir``, then move it into place."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    staging = new_staging(out_dir)
     try:
         nlp.to_disk(staging / MODEL_DIR)
         version = folder_digest(staging / MODEL_DIR)
