@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.pool import QueuePool
+
 ENV_PREFIX = "ANNOTATOR_"
 
 #: Environment variables read on start, with the config key each sets.
@@ -88,9 +90,13 @@ def pool_options(config: dict[str, Any]) -> None:
     """On PostgreSQL the pool hands out the connection used last (LIFO, not
     the one idle longest): a request then talks to a server process that is
     still warm after a burst opened many. SQLite's in-memory pool takes no
-    such option, and its file connections cost nothing to switch."""
+    such option, and its file connections cost nothing to switch; nor does a
+    pool the configuration chose that keeps no queue (NullPool)."""
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        chosen = options.get("poolclass")
+        if "pool" in options or not (chosen is None or issubclass(chosen, QueuePool)):
+            return
         options.setdefault("pool_use_lifo", True)
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 
 from annotator import create_app
 from annotator.config import ConfigurationError
@@ -164,3 +165,24 @@ def test_postgresql_reuses_the_connection_used_last(app):
             taken = again.connection.dbapi_connection
         last_used = db.engine.dialect.name == "postgresql"
     assert taken is drivers[1 if last_used else 0]
+
+
+def test_a_pool_chosen_in_the_configuration_is_kept(
+    database_url, tmp_path, monkeypatch
+):
+    """instance/config.py may choose the pool (NullPool behind a pgbouncer in
+    front of PostgreSQL): LIFO is a default for SQLAlchemy's queue pool only,
+    never an argument that a pool without an order refuses at start."""
+    monkeypatch.setenv("ANNOTATOR_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": NullPool},
+        }
+    )
+    with app.app_context():
+        assert isinstance(db.engine.pool, NullPool)
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT 1")) == 1
+        db.engine.dispose()

@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from annotator.core.spans import Span
+from annotator.core.spans import BAD_CHARACTER, Span
 from annotator.models import (
     Assignment,
     AssignmentStatus,
@@ -83,7 +83,10 @@ def save_state(
             "project_id": project_id,
             "document_id": document_id,
             "user_id": user.id,
-            "label": span.label,
+            # A label the database cannot take (NUL, a lone surrogate) is
+            # none of the project's: bound as NULL it matches no label, and
+            # the save is refused as any unknown label is, not by the driver.
+            "label": None if BAD_CHARACTER.search(span.label) else span.label,
             "start": span.start,
             "end": span.end,
         },

@@ -7,6 +7,7 @@ from typing import cast
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
@@ -70,8 +71,16 @@ def annotation(project: Project, document_id: int) -> ResponseReturnValue:
     tags=TAGS,
 )
 def create_span(project: Project, document_id: int) -> ResponseReturnValue:
+    try:
+        data = json_body()
+    except HTTPException:
+        # The service looks the document up with the rest of the save: a
+        # body refused before that still answers 404 for a document outside
+        # the project, as when every view looked the document up first.
+        project_document(project, document_id)
+        raise
     span, version = annotation_service.create_span(
-        current_session(), project, document_id, _user(), json_body()
+        current_session(), project, document_id, _user(), data
     )
     return jsonify(span=span, version=version), 201
 

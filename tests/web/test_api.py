@@ -252,3 +252,30 @@ def test_a_save_on_another_projects_document_is_404_whatever_the_body(
         assert response.get_json()["error"] == f"no document {target} in {project.name}"
         assert b"Beta" not in response.data
     assert span_count() == 0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"not json", b"[]", b'{"start": 0, "start": 1}', b"\xff"],
+    ids=["not-json", "not-an-object", "key-twice", "not-utf8"],
+)
+def test_a_malformed_body_on_another_projects_document_is_404(
+    client, project, other_project, document, raw
+):
+    """The document is looked up before the body is read, as it was when the
+    view loaded it first: a body that is not a JSON object does not turn a
+    foreign document's 404 into a 400."""
+    import_files(db.session, other_project, [("b.txt", b"Beta's secret text.")])
+    beta = db.session.scalar(
+        select(Document.id).where(Document.project_id == other_project.id)
+    )
+    api = Api(client, project, document)
+    for target in (beta, 2**31 - 1):
+        response = client.post(
+            f"/api/projects/{project.id}/documents/{target}/spans",
+            data=raw,
+            content_type="application/json",
+            headers={"X-CSRFToken": api.token},
+        )
+        assert response.status_code == 404, response.get_json()
+    assert span_count() == 0

@@ -62,6 +62,26 @@ def test_unstorable_text_is_refused_naming_the_field(
     assert span_count() == 0
 
 
+@pytest.mark.parametrize("label", ["cl\x00aim", "\ud800"], ids=["nul", "surrogate"])
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [(0, 2, "label"), (5, 3, "end"), (0, 999, "end")],
+    ids=["offsets-fine", "end-before-start", "end-past-text"],
+)
+def test_an_unstorable_label_is_refused_naming_the_field(
+    client, project, document, label, start, end, field
+):
+    """A label the database cannot take (NUL, a lone surrogate) never
+    reaches the save's query: it is an unknown label (400), after any offset
+    error, as every other unknown label, not a 500 from the driver."""
+    api = Api(client, project, document)
+    body = {"version": api.version(), "start": start, "end": end, "label": label}
+    response = api.send("POST", "/spans", body)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["field"] == field
+    assert span_count() == 0
+
+
 def test_unstorable_skip_reason_is_refused(client, project, document):
     api = Api(client, project, document)
     response = status(api, "skipped", "bad\x00reason")
