@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from annotator.extensions import current_session
 from annotator.models import Project, Role, User
 from annotator.services import annotations as annotation_service
+from annotator.services.documents import find_document
 from annotator.web.annotate import project_document
 from annotator.web.errors import json_refusals
 from annotator.web.jsonbody import json_body
@@ -76,8 +77,8 @@ def create_span(project: Project, document_id: int) -> ResponseReturnValue:
     except HTTPException:
         # The service looks the document up with the rest of the save: a
         # body refused before that still answers 404 for a document outside
-        # the project, as when every view looked the document up first.
-        project_document(project, document_id)
+        # the project (the service's refusal, as for a body that parses).
+        find_document(current_session(), project, document_id, text=False)
         raise
     span, version = annotation_service.create_span(
         current_session(), project, document_id, _user(), data

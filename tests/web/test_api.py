@@ -278,4 +278,6 @@ def test_a_malformed_body_on_another_projects_document_is_404(
             headers={"X-CSRFToken": api.token},
         )
         assert response.status_code == 404, response.get_json()
+        # The same answer as for a body that parses.
+        assert response.get_json()["error"] == f"no document {target} in {project.name}"
     assert span_count() == 0

@@ -13,6 +13,10 @@ index now ends with ``start``: the check reads the spans that start at the
 same offset, and every query of one annotator's spans on a document still
 uses the index's first two columns. One index replaces the other, so a
 write maintains no more than before.
+
+On PostgreSQL the index is built with a plain CREATE INDEX, which holds off
+span writes while it builds (seconds for a million spans): upgrade with the
+server stopped, as for any migration (docs/operations.md).
 """
 
 from collections.abc import Sequence

@@ -79,8 +79,7 @@ def _new_span(
     # is refused naming every label the project has.
     labels = {span.label: state.label_id} if state.label_id else _labels(project)
     schema = SpanSchema(frozenset(labels), tuple(project.attribute_names))
-    errors = offset_errors(span.start, span.end, len(state.text), "span")
-    errors = errors or new_span_errors(
+    errors = new_span_errors(
         span, state.text, schema, state.span_count, state.duplicate, "span"
     )
     if errors:
