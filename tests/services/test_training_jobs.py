@@ -418,6 +418,34 @@ def test_a_training_refused_a_taken_folder_leaves_that_folder_alone(
     assert (taken / "metrics.json").read_text() == '{"version": "theirs"}'
 
 
+def test_two_trainings_started_the_same_second_both_keep_their_model(
+    gold, users, models_dir, monkeypatch
+):
+    """The model folder is named by the second a training starts; a second
+    training that second gets a numbered folder of its own instead of
+    failing on the first one's."""
+    from datetime import UTC, datetime
+
+    same_second = datetime(2026, 12, 4, 7, 0, 0, tzinfo=UTC)
+    named_by_time = training.default_model_folder
+    monkeypatch.setattr(
+        training,
+        "default_model_folder",
+        lambda folder, project, _now: named_by_time(folder, project, same_second),
+    )
+    first, second = (
+        training_jobs.run_training(
+            db.session, submit(gold, users, epochs=1).id, models_dir
+        )
+        for _ in range(2)
+    )
+    assert (first.status, second.status) == ("done", "done")
+    assert Path(first.model_path).name == "20261204T070000Z-spancat"
+    assert Path(second.model_path).name == "20261204T070000Z-2-spancat"
+    assert (Path(first.model_path) / "metrics.json").is_file()
+    assert (Path(second.model_path) / "metrics.json").is_file()
+
+
 def test_the_next_training_removes_what_a_killed_one_left_half_written(
     gold, users, models_dir
 ):

@@ -112,6 +112,14 @@ def enough_examples(
 
 
 def default_model_folder(models_dir: Path, project: Project, now: datetime) -> Path:
-    """``<models_dir>/<project slug>-<id>/<UTC time>-spancat``."""
+    """``<models_dir>/<project slug>-<id>/<UTC time>-spancat``, or with
+    ``-2``, ``-3``… after the time when a training started the same second
+    already took that name (two trainings a second apart must not collide)."""
     stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    return models_dir / project_folder_name(project) / f"{stamp}-{spancat.NAME}"
+    parent = models_dir / project_folder_name(project)
+    folder = parent / f"{stamp}-{spancat.NAME}"
+    number = 1
+    while folder.exists():
+        number += 1
+        folder = parent / f"{stamp}-{number}-{spancat.NAME}"
+    return folder
