@@ -1,7 +1,9 @@
 """``annotator train PROJECT``: train the spancat suggester on the project's
 gold layer, register it as the project's model suggester (the annotation
 page serves its suggestions), print its held-out figures and where the
-model was written."""
+model was written. It runs as a training job of this process: the
+Suggestions page follows and can cancel it, and one training per project
+at a time holds between the command and the web."""
 
 from __future__ import annotations
 
@@ -61,31 +63,32 @@ def train_command(
     project: str, layer: str, out: Path | None, epochs: int, seed: int
 ) -> None:
     """Train a span categorizer on PROJECT's gold layer (needs the ml
-    extra); print its per-label figures on the held-out documents."""
+    extra); print its per-label figures on the held-out documents. The
+    training shows on the project's Suggestions page, which can cancel it;
+    no other training of the project runs beside it."""
     session = current_session()
     try:
         found = projects.require_project(session, project)
-        training_jobs.refuse_while_training(session, found)
         folder = out or training.default_model_folder(
             _models_dir(), found, datetime.now(UTC)
         )
-        report = training.train_model(
-            session,
-            found,
-            folder,
-            layer=layer,
-            epochs=epochs,
-            seed=seed,
-            progress=_epoch,
+        options = {
+            "layer": layer,
+            "epochs": epochs,
+            "seed": seed,
+            "held_out": training.DEFAULT_HELD_OUT,
+        }
+        _, trained = training_jobs.train_here(
+            session, found, folder, options, echo=_epoch
         )
-        registered = training.register_model(session, found, report)
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+    report = trained.report
     click.echo(figures(report))
     click.echo(
         f"Registered as {found.name}'s suggester {spancat.NAME} {report.version}."
     )
-    click.echo(_scored(queue_order.queue_state(session, found), registered))
+    click.echo(_scored(queue_order.queue_state(session, found), trained.registered))
     click.echo(f"Model {report.version} written to {report.path}")
 
 

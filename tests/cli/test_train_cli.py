@@ -8,14 +8,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from annotator import cli_train
 from annotator.cli import cli
 from annotator.extensions import db
-from annotator.models import DocumentUncertainty, RegisteredSuggester
-from annotator.services import assignments
+from annotator.models import DocumentUncertainty, RegisteredSuggester, TrainingJob
+from annotator.services import assignments, training_jobs
 from annotator.services.documents import import_files
+from annotator.services.jobs.recovery import Worker
 from annotator.services.suggesters import spancat, training
 from annotator.services.suggestions.settings import set_suggestions
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.gold_data import make_gold_project
 
 
@@ -147,8 +149,6 @@ def test_train_waits_for_no_one_while_a_web_training_is_queued(
 ):
     """One training per project at a time, whoever started it: the command
     is refused while the page's training is queued, and nothing is written."""
-    from annotator.services import training_jobs
-
     make_gold_project(project, users["reviewer"], documents=12)
     job = training_jobs.submit_training(db.session, project, users["padmin"], {})
     result = train(runner, "--out", str(tmp_path / "m"))
@@ -159,3 +159,126 @@ def test_train_waits_for_no_one_while_a_web_training_is_queued(
     assert not (tmp_path / "m").exists()
     kinds = db.session.scalars(select(RegisteredSuggester.kind)).all()
     assert "spancat" not in kinds
+
+
+# ------------------------------------------- the command's training is a job
+
+
+def trainings_api(project):
+    return f"/api/v1/projects/{project.id}/trainings"
+
+
+def test_the_commands_training_is_listed_on_the_page_as_done(
+    runner, project, users, client
+):
+    make_gold_project(project, users["reviewer"], documents=12)
+    result = train(runner, "--epochs", "2", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    version = result.stdout.splitlines()[-1].split()[1]
+    login(client, "padmin")
+    (job,) = client.get(trainings_api(project)).get_json()["trainings"]
+    assert (job["status"], job["requested_by"], job["model_version"]) == (
+        "done",
+        None,
+        version,
+    )
+    assert job["options"] == {"layer": "gold", "epochs": 2, "seed": 3, "held_out": 0.2}
+    assert job["progress"]["done"] == job["progress"]["total"] == 2
+    page = client.get(f"/projects/{project.id}/suggestions").get_data(as_text=True)
+    assert f"Model <code>{version}</code> is the project's spancat" in page
+
+
+def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
+    runner, project, users, client, monkeypatch
+):
+    """The web sees the running training (progress, a Cancel button) and a
+    second one, from the API, is refused naming it; the command goes on."""
+    make_gold_project(project, users["reviewer"], documents=12)
+    login(client, "padmin")
+    seen = []
+
+    def during(done, total, loss):
+        if done != 1:
+            return
+        jobs = client.get(trainings_api(project)).get_json()["trainings"]
+        headers = {"X-CSRFToken": csrf_token(client, "/")}
+        second = client.post(trainings_api(project), json={}, headers=headers)
+        page = client.get(f"/projects/{project.id}/suggestions")
+        seen.append((jobs, second.status_code, second.get_json(), page))
+
+    monkeypatch.setattr(cli_train, "_epoch", during)
+    result = train(runner, "--epochs", "3")
+    assert result.exit_code == 0, result.output
+    ((jobs, status, refusal, page),) = seen
+    (job,) = jobs
+    assert (job["status"], job["progress"]["total"]) == ("running", 3)
+    assert status == 409
+    assert f"already running (job {job['id']})" in refusal["error"]
+    text = page.get_data(as_text=True)
+    assert "Training: 0 of 3 epochs done." in text or "Training: 1 of 3" in text
+    assert "Cancel training" in text
+    db.session.expire_all()
+    jobs = db.session.scalars(select(TrainingJob)).all()
+    assert [(j.id, j.status) for j in jobs] == [(job["id"], "done")]
+
+
+def test_a_training_cancelled_on_the_page_stops_the_command_and_keeps_nothing(
+    runner, project, users, client, monkeypatch, tmp_path
+):
+    make_gold_project(project, users["reviewer"], documents=12)
+    login(client, "padmin")
+
+    def cancel_at_first_epoch(done, total, loss):
+        if done == 1:
+            (job,) = client.get(trainings_api(project)).get_json()["trainings"]
+            headers = {"X-CSRFToken": csrf_token(client, "/")}
+            answer = client.post(f"{job['url']}/cancel", json={}, headers=headers)
+            assert answer.status_code == 202
+
+    monkeypatch.setattr(cli_train, "_epoch", cancel_at_first_epoch)
+    result = train(runner, "--epochs", "3", "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert "was cancelled by padmin on the Suggestions page: no model was kept" in (
+        result.output
+    )
+    assert not (tmp_path / "m").exists()
+    assert "spancat" not in db.session.scalars(select(RegisteredSuggester.kind)).all()
+    db.session.expire_all()
+    (job,) = db.session.scalars(select(TrainingJob)).all()
+    assert job.status == "cancelled"
+
+
+def test_a_second_command_is_refused_while_one_runs(runner, project, users, tmp_path):
+    """Two ``annotator train`` at once: the second sees the first's running
+    job (a live process's) and is refused before it writes anything."""
+    make_gold_project(project, users["reviewer"], documents=12)
+    options = {"layer": "gold", "epochs": 5, "seed": 0, "held_out": 0.2}
+    first = training_jobs.start_training(db.session, project, options, Worker.this())
+    result = train(runner, "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert f"a training of this project is already running (job {first.id})" in (
+        result.output
+    )
+    assert not (tmp_path / "m").exists()
+
+
+def test_an_interrupted_command_leaves_its_training_failed_and_no_model(
+    runner, project, users, monkeypatch, tmp_path
+):
+    make_gold_project(project, users["reviewer"], documents=12)
+
+    def interrupt(done, total, loss):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_train, "_epoch", interrupt)
+    result = train(runner, "--epochs", "3", "--out", str(tmp_path / "m"))
+    assert result.exit_code == 1
+    assert "Aborted" in result.output
+    assert not (tmp_path / "m").exists()
+    db.session.expire_all()
+    (job,) = db.session.scalars(select(TrainingJob)).all()
+    assert (job.status, job.error) == ("failed", "the training was interrupted")
+    # and the next one starts
+    monkeypatch.setattr(cli_train, "_epoch", lambda *_: None)
+    again = train(runner, "--epochs", "1", "--out", str(tmp_path / "m"))
+    assert again.exit_code == 0, again.output

@@ -198,6 +198,32 @@ def run_claimed(
         state = job.status if job else "unknown"
         session.rollback()
         raise ServiceError(f"{model.KIND} job {job_id} is {state}, not queued")
+    return run_tracked(
+        session,
+        model,
+        job_id,
+        work,
+        tracker=tracker,
+        worker=worker,
+        every=every,
+        clock=clock,
+    )
+
+
+def run_tracked(
+    session: Session,
+    model: type[Job],
+    job_id: int,
+    work: Callable[[Tracked], None],
+    *,
+    tracker: type[Tracked],
+    worker: Worker,
+    every: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Job:
+    """Call ``work`` with the tracker of ``job_id``, a job of ``model`` already
+    running for ``worker`` (claimed, or started running by its own process);
+    answers the job as it ended, read afresh."""
     every = PROGRESS_EVERY if every is None else every
     track = tracker(
         Session(bind=session.get_bind()), model, job_id, worker, every, clock

@@ -50,12 +50,7 @@ def train_model(
     """Train a spancat model on ``layer`` of ``project`` into ``out_dir``
     (new or empty). ServiceError, before any training, when spaCy is missing,
     the folder is taken or the layer has too few spans."""
-    try:
-        spancat.require_spacy()
-        check_target(out_dir)
-    except (SuggesterError, FileExistsError) as error:
-        raise ServiceError(str(error)) from None
-    data = enough_examples(session, project, layer)
+    data = ready_to_train(session, project, out_dir, layer)
     try:
         return spancat.train_spancat(
             data.examples,
@@ -69,6 +64,20 @@ def train_model(
         )
     except (ValueError, OSError) as error:
         raise ServiceError(f"training failed: {error}") from None
+
+
+def ready_to_train(
+    session: Session, project: Project, out_dir: Path, layer: str = "gold"
+) -> TrainingData:
+    """The layer's examples when a training into ``out_dir`` can start;
+    ServiceError when spaCy is missing, the folder is taken (anything but
+    absent or empty) or the layer has too few spans."""
+    try:
+        spancat.require_spacy()
+        check_target(out_dir)
+    except (SuggesterError, FileExistsError) as error:
+        raise ServiceError(str(error)) from None
+    return enough_examples(session, project, layer)
 
 
 def register_model(

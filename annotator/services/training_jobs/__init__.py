@@ -14,6 +14,12 @@ version and ``metrics.json``; a training that does not end done leaves no
 model folder behind (``folders``). Claiming, tracking and marking failed a
 job whose worker died are every job's (``services/jobs``).
 
+``train_here`` is ``annotator train``'s: it checks the same first, records
+the training running for its own process (``start_training``: no web worker
+may claim it) and runs it tracked like a queued one, so the page shows and
+can cancel it and the one-at-a-time rule holds between the command and the
+web, and between two commands.
+
 ``cancel_training`` (``cancel``) ends a queued training at once
 (``cancelled``) and asks a running one to stop: its worker reads the request
 at its next written beat, stops, removes any model folder it wrote,
@@ -36,14 +42,21 @@ from annotator.services.training_jobs.submission import (
     get_training,
     list_trainings,
     refuse_while_training,
+    start_training,
     submit_training,
     unfinished,
 )
-from annotator.services.training_jobs.train import run_queued_trainings, run_training
+from annotator.services.training_jobs.train import (
+    Trained,
+    run_queued_trainings,
+    run_training,
+    train_here,
+)
 
 __all__ = [
     "MAX_EPOCHS",
     "EpochTracker",
+    "Trained",
     "TrainingBusy",
     "TrainingCancelled",
     "TrainingEnded",
@@ -54,7 +67,9 @@ __all__ = [
     "refuse_while_training",
     "run_queued_trainings",
     "run_training",
+    "start_training",
     "submit_training",
+    "train_here",
     "training_data",
     "training_options",
     "unfinished",

@@ -1,6 +1,6 @@
-"""Queuing a training (at most one queued or running per project, whether
-started on the web or by ``annotator train``) and finding a project's
-trainings; a dead worker's are marked failed before any is read."""
+"""Queuing a training, or recording one ``annotator train`` runs at once (at
+most one queued or running per project, whichever started it), and finding a
+project's trainings; a dead worker's are marked failed before any is read."""
 
 from __future__ import annotations
 
@@ -66,16 +66,45 @@ def submit_training(
     refuse_while_training(session, project)
     training.enough_examples(session, project, chosen["layer"])
     session.rollback()  # the read's snapshot
-    owner, made = worker or Worker.this(), running.now()
+    return _record(session, project, user, chosen, worker or Worker.this())
+
+
+def start_training(
+    session: Session, project: Project, options: dict[str, Any], worker: Worker
+) -> TrainingJob:
+    """Record a training that ``worker``, the calling process, runs at once
+    (``annotator train``): running from the start, never queued (no web
+    worker may claim it), so the Suggestions page shows and can cancel it
+    and no other training of the project starts beside it. ``options`` as
+    checked by the caller. TrainingBusy when one is queued or running.
+    Commits."""
+    refuse_while_training(session, project)
+    session.rollback()  # the read's snapshot
+    return _record(session, project, None, options, worker, started=True)
+
+
+def _record(
+    session: Session,
+    project: Project,
+    user: User | None,
+    options: dict[str, Any],
+    owner: Worker,
+    *,
+    started: bool = False,
+) -> TrainingJob:
+    """The job row, queued (or running, ``started``) for ``owner``; the
+    partial unique index refuses a second unfinished one (TrainingBusy)."""
+    made = running.now()
     job = TrainingJob(
         project_id=project.id,
         requested_by_id=user.id if user else None,
-        options=chosen,
-        status=JobStatus.QUEUED,
+        options=options,
+        status=JobStatus.RUNNING if started else JobStatus.QUEUED,
         epochs_done=0,
-        epochs_total=chosen["epochs"],
+        epochs_total=options["epochs"],
         error="",
         created_at=made,
+        started_at=made if started else None,
         worker_host=owner.host,
         worker_pid=owner.pid,
         heartbeat_at=made,

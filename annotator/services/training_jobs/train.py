@@ -1,28 +1,44 @@
-"""Running a queued training: claim it, train the spancat model into a new
-folder with progress and beats (``progress``), register it as the project's
-suggester as ``annotator train`` does, and record how it ended (done,
-failed with a message a user can read, or cancelled). Claiming, tracking
-and marking failed a job whose worker died are every job's
-(``services/jobs``)."""
+"""Running a training: a queued one (``run_training``: claim it), or one
+``annotator train`` runs at once (``train_here``: recorded running from the
+start). Either trains the spancat model into a new folder with progress and
+beats (``progress``), registers it as the project's suggester, and records
+how it ended (done, failed with a message a user can read, or cancelled).
+Claiming, tracking and marking failed a job whose worker died are every
+job's (``services/jobs``)."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from annotator.models import JobStatus, TrainingJob
+from annotator.models import JobStatus, Project, RegisteredSuggester, TrainingJob
 from annotator.services.errors import ServiceError
 from annotator.services.jobs import running
 from annotator.services.jobs.recovery import Worker, recover_stale
-from annotator.services.suggesters import training
+from annotator.services.suggesters import spancat, training
 from annotator.services.training_jobs.folders import discard_folder, remove_folder
 from annotator.services.training_jobs.progress import EpochTracker, TrainingCancelled
+from annotator.services.training_jobs.submission import (
+    refuse_while_training,
+    start_training,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Trained:
+    """What a training that ended done made: its report (held-out figures,
+    the model's folder and version) and the registered suggester."""
+
+    report: spancat.TrainReport
+    registered: RegisteredSuggester
 
 
 def run_training(
@@ -41,7 +57,11 @@ def run_training(
     ServiceError if the job is not queued."""
 
     def work(tracker: EpochTracker) -> None:
-        _train(session, job_id, models_dir, tracker)
+        job = session.get(TrainingJob, job_id)
+        if job is None:
+            return
+        folder = training.default_model_folder(models_dir, job.project, running.now())
+        _train(session, job_id, folder, tracker)
 
     return running.run_claimed(
         session,
@@ -55,15 +75,80 @@ def run_training(
     )
 
 
+def train_here(
+    session: Session,
+    project: Project,
+    folder: Path,
+    options: dict[str, Any],
+    *,
+    echo: spancat.Progress | None = None,
+    worker: Worker | None = None,
+    every: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[TrainingJob, Trained]:
+    """``annotator train``: the training run in this process, into ``folder``,
+    recorded as a running job of this process (``start_training``), so that
+    the Suggestions page shows its progress and can cancel it, and no other
+    training of the project starts beside it. ``options`` as a job stores
+    them (layer, epochs, seed, held_out); ``echo`` hears every epoch.
+
+    Refusals come before anything is recorded (ServiceError: another
+    training queued or running, spaCy missing, the folder taken, too few
+    spans). Answers the job, ended done, and what it made; ServiceError
+    saying why when it ended otherwise (failed, cancelled on the page)."""
+    refuse_while_training(session, project)
+    training.ready_to_train(session, project, folder, options["layer"])
+    worker = worker or Worker.this()
+    job = start_training(session, project, options, worker)
+    made: list[Trained] = []
+
+    def work(tracker: EpochTracker) -> None:
+        trained = _train(session, job.id, folder, tracker, echo=echo)
+        if trained is not None:
+            made.append(trained)
+
+    ended = running.run_tracked(
+        session,
+        TrainingJob,
+        job.id,
+        work,
+        tracker=EpochTracker,
+        worker=worker,
+        every=every,
+        clock=clock,
+    )
+    if ended.status == JobStatus.DONE and made:
+        return ended, made[0]
+    if ended.status == JobStatus.CANCELLED:
+        who = f" by {ended.cancelled_by.username}" if ended.cancelled_by else ""
+        raise ServiceError(
+            f"training job {ended.id} was cancelled{who} on the Suggestions "
+            "page: no model was kept, the project's suggesters are as they were"
+        )
+    raise ServiceError(ended.error or f"training job {ended.id} ended {ended.status}")
+
+
 def _train(
-    session: Session, job_id: int, models_dir: Path, tracker: EpochTracker
-) -> None:
+    session: Session,
+    job_id: int,
+    folder: Path,
+    tracker: EpochTracker,
+    *,
+    echo: spancat.Progress | None = None,
+) -> Trained | None:
+    """Train into ``folder`` and register the model; record how the job
+    ended. What it made when it ended done, else None."""
     job = session.get(TrainingJob, job_id)
     if job is None:
-        return
+        return None
     project, options, actor = job.project, dict(job.options), job.requested_by
-    folder = training.default_model_folder(models_dir, project, running.now())
     existed = folder.exists()  # then it is not this training's to remove
+
+    def progress(done: int, total: int, loss: float) -> None:
+        if echo is not None:
+            echo(done, total, loss)
+        tracker(done, total, loss)
+
     try:
         report = training.train_model(
             session,
@@ -73,12 +158,12 @@ def _train(
             epochs=options["epochs"],
             seed=options["seed"],
             held_out=options["held_out"],
-            progress=tracker,
+            progress=progress,
             step=tracker.step,
         )
         tracker.check_cancel()  # asked while the model was scored and written
         tracker.cancellable = False
-        training.register_model(
+        registered = training.register_model(
             session,
             project,
             report,
@@ -97,6 +182,11 @@ def _train(
         tracker.finish(JobStatus.FAILED, error=str(error))
     except running.JobLost:
         raise
+    except KeyboardInterrupt:  # Ctrl-C on ``annotator train``
+        discard_folder(session, project, folder, existed)
+        tracker.cancellable = False
+        tracker.finish(JobStatus.FAILED, error="the training was interrupted")
+        raise
     except Exception:
         log.exception("training job %s failed", job_id)
         discard_folder(session, project, folder, existed)
@@ -111,6 +201,8 @@ def _train(
             model_version=report.version,
             metrics=report.to_dict(),
         )
+        return Trained(report, registered)
+    return None
 
 
 def run_queued_trainings(
