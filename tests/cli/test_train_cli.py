@@ -215,7 +215,8 @@ def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
     assert status == 409
     assert f"already running (job {job['id']})" in refusal["error"]
     text = page.get_data(as_text=True)
-    assert "Training: 0 of 3 epochs done." in text or "Training: 1 of 3" in text
+    # Each epoch is echoed before it is written: the first is not yet.
+    assert "Training: 0 of 3 epochs done." in text
     assert "Cancel training" in text
     db.session.expire_all()
     jobs = db.session.scalars(select(TrainingJob)).all()
@@ -225,23 +226,31 @@ def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
 def test_a_training_cancelled_on_the_page_stops_the_command_and_keeps_nothing(
     runner, project, users, client, monkeypatch, tmp_path
 ):
+    """Cancelled once its model is written, before it is registered: the
+    command stops, and the model it wrote is removed."""
     make_gold_project(project, users["reviewer"], documents=12)
     login(client, "padmin")
+    out = tmp_path / "m"
+    written = []
+    write = training.train_model
 
-    def cancel_at_first_epoch(done, total, loss):
-        if done == 1:
-            (job,) = client.get(trainings_api(project)).get_json()["trainings"]
-            headers = {"X-CSRFToken": csrf_token(client, "/")}
-            answer = client.post(f"{job['url']}/cancel", json={}, headers=headers)
-            assert answer.status_code == 202
+    def cancel_once_written(*args, **kwargs):
+        report = write(*args, **kwargs)
+        written.append(sorted(p.name for p in out.iterdir()))
+        (job,) = client.get(trainings_api(project)).get_json()["trainings"]
+        headers = {"X-CSRFToken": csrf_token(client, "/")}
+        answer = client.post(f"{job['url']}/cancel", json={}, headers=headers)
+        assert answer.status_code == 202
+        return report
 
-    monkeypatch.setattr(cli_train, "_epoch", cancel_at_first_epoch)
-    result = train(runner, "--epochs", "3", "--out", str(tmp_path / "m"))
+    monkeypatch.setattr(training, "train_model", cancel_once_written)
+    result = train(runner, "--epochs", "2", "--out", str(out))
     assert result.exit_code == 1
     assert "was cancelled by padmin on the Suggestions page: no model was kept" in (
         result.output
     )
-    assert not (tmp_path / "m").exists()
+    assert written == [[spancat.METRICS_FILE, spancat.MODEL_DIR]]
+    assert not out.exists()
     assert "spancat" not in db.session.scalars(select(RegisteredSuggester.kind)).all()
     db.session.expire_all()
     (job,) = db.session.scalars(select(TrainingJob)).all()
@@ -260,25 +269,55 @@ def test_a_second_command_is_refused_while_one_runs(runner, project, users, tmp_
         result.output
     )
     assert not (tmp_path / "m").exists()
+    db.session.expire_all()
+    assert [j.id for j in db.session.scalars(select(TrainingJob))] == [first.id]
+
+
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
 
 
 def test_an_interrupted_command_leaves_its_training_failed_and_no_model(
     runner, project, users, monkeypatch, tmp_path
 ):
+    """Ctrl-C once the model is written, as it is registered: the job ends
+    failed and the folder given with --out is left as it was, empty."""
     make_gold_project(project, users["reviewer"], documents=12)
-
-    def interrupt(done, total, loss):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(cli_train, "_epoch", interrupt)
-    result = train(runner, "--epochs", "3", "--out", str(tmp_path / "m"))
+    out = tmp_path / "m"
+    out.mkdir()
+    monkeypatch.setattr(training, "register_model", interrupt)
+    result = train(runner, "--epochs", "1", "--out", str(out))
     assert result.exit_code == 1
     assert "Aborted" in result.output
-    assert not (tmp_path / "m").exists()
+    assert out.is_dir()
+    assert list(out.iterdir()) == []
     db.session.expire_all()
     (job,) = db.session.scalars(select(TrainingJob)).all()
     assert (job.status, job.error) == ("failed", "the training was interrupted")
-    # and the next one starts
-    monkeypatch.setattr(cli_train, "_epoch", lambda *_: None)
-    again = train(runner, "--epochs", "1", "--out", str(tmp_path / "m"))
+    monkeypatch.undo()  # and the next one starts, into the same folder
+    again = train(runner, "--epochs", "1", "--out", str(out))
     assert again.exit_code == 0, again.output
+    assert (out / spancat.METRICS_FILE).is_file()
+
+
+def test_interrupted_while_scoring_the_registered_model_stays_in_use(
+    runner, project, users, monkeypatch
+):
+    make_gold_project(project, users["reviewer"], documents=12)
+    register = training.register_model
+
+    def interrupt_scoring(*args, **kwargs):
+        register(*args, **{**kwargs, "beat": interrupt})
+
+    monkeypatch.setattr(training, "register_model", interrupt_scoring)
+    result = train(runner, "--epochs", "1")
+    assert result.exit_code == 1
+    db.session.expire_all()
+    (job,) = db.session.scalars(select(TrainingJob)).all()
+    assert job.status == "failed"
+    assert "the model is registered and in use" in job.error
+    (row,) = db.session.scalars(
+        select(RegisteredSuggester).where(RegisteredSuggester.kind == "spancat")
+    ).all()
+    assert row.active
+    assert Path(row.config["path"]).is_dir()

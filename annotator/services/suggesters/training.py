@@ -46,11 +46,16 @@ def train_model(
     held_out: float = DEFAULT_HELD_OUT,
     progress: spancat.Progress | None = None,
     step: spancat.Step | None = None,
+    data: TrainingData | None = None,
 ) -> spancat.TrainReport:
     """Train a spancat model on ``layer`` of ``project`` into ``out_dir``
     (new or empty). ServiceError, before any training, when spaCy is missing,
-    the folder is taken or the layer has too few spans."""
-    data = ready_to_train(session, project, out_dir, layer)
+    the folder is taken or the layer has too few spans. ``data``: the
+    layer's examples as ``ready_to_train`` just read them (not read again)."""
+    if data is None:
+        data = ready_to_train(session, project, out_dir, layer)
+    else:
+        _can_write(out_dir)
     try:
         return spancat.train_spancat(
             data.examples,
@@ -72,12 +77,17 @@ def ready_to_train(
     """The layer's examples when a training into ``out_dir`` can start;
     ServiceError when spaCy is missing, the folder is taken (anything but
     absent or empty) or the layer has too few spans."""
+    _can_write(out_dir)
+    return enough_examples(session, project, layer)
+
+
+def _can_write(out_dir: Path) -> None:
+    """ServiceError when spaCy is missing or ``out_dir`` is taken."""
     try:
         spancat.require_spacy()
         check_target(out_dir)
     except (SuggesterError, FileExistsError) as error:
         raise ServiceError(str(error)) from None
-    return enough_examples(session, project, layer)
 
 
 def register_model(

@@ -112,31 +112,35 @@ def _score_all(
     wanted, now = set(labels), utcnow()
     rows: list[dict[str, object]] = []
     failed = 0
-    documents = session.execute(
+    # Closed however the loop ends (a beat that raises, Ctrl-C): PostgreSQL
+    # streams the rows through a server-side cursor.
+    with session.execute(
         select(Document.id, Document.text, Document.text_length)
         .where(Document.project_id == project.id)
         .order_by(Document.id)
         .execution_options(yield_per=BATCH)
-    )
-    for document_id, text, length in documents:
-        if beat is not None:
-            beat()
-        try:
-            found = suggester.suggest(text, labels)
-        except Exception:  # the model's own failure on one text
-            log.exception("%s could not score document %s", suggester.name, document_id)
-            failed += 1
-            continue
-        valid = [s for s in found if fits(s, length, wanted)]
-        rows.append(
-            {
-                "document_id": document_id,
-                "project_id": project.id,
-                "suggester": suggester.name,
-                "suggester_version": suggester.version,
-                "proposals": len(valid),
-                "margin": confidence_margin(s.score for s in valid),
-                "scored_at": now,
-            }
-        )
+    ) as documents:
+        for document_id, text, length in documents:
+            if beat is not None:
+                beat()
+            try:
+                found = suggester.suggest(text, labels)
+            except Exception:  # the model's own failure on one text
+                log.exception(
+                    "%s could not score document %s", suggester.name, document_id
+                )
+                failed += 1
+                continue
+            valid = [s for s in found if fits(s, length, wanted)]
+            rows.append(
+                {
+                    "document_id": document_id,
+                    "project_id": project.id,
+                    "suggester": suggester.name,
+                    "suggester_version": suggester.version,
+                    "proposals": len(valid),
+                    "margin": confidence_margin(s.score for s in valid),
+                    "scored_at": now,
+                }
+            )
     return rows, failed

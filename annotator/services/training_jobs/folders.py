@@ -1,5 +1,11 @@
-"""The model folder a training that did not end done leaves behind: removed,
-unless it is not this training's to remove."""
+"""The model folder of a training that did not end done: what the training
+wrote there is removed, and nothing else.
+
+A model is written into a staging folder and moved into place only when
+``train_model`` returns, so before that the training has put nothing in its
+folder; after it, the folder is exactly the new model. A folder that was
+there, empty, when the training started (``annotator train --out`` may name
+one) is given back empty."""
 
 from __future__ import annotations
 
@@ -12,20 +18,24 @@ from sqlalchemy.orm import Session
 from annotator.models import Project, RegisteredSuggester, SuggesterKind
 
 
-def remove_folder(folder: Path) -> None:
-    """Remove a cancelled training's model folder (no model left behind)."""
+def remove_model(folder: Path, existed: bool) -> None:
+    """Remove the model a training wrote into ``folder``; an empty folder
+    that was there before the training is left, empty, as it was."""
     shutil.rmtree(folder, ignore_errors=True)
+    if existed:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def discard_folder(
-    session: Session, project: Project, folder: Path, existed: bool
-) -> None:
-    """Remove the model folder a failed training wrote, unless it was there
-    before (another training's) or its model was registered before the
-    failure (scoring the documents failed: the model stays in use)."""
+    session: Session, project: Project, folder: Path, *, existed: bool, wrote: bool
+) -> bool:
+    """Remove the model a failed training wrote (``wrote``: its model was
+    moved into ``folder``), unless the model was registered before the
+    failure (scoring the documents failed or was interrupted: the model
+    stays in use). Whether the model was kept for that reason."""
     session.rollback()
-    if existed or not folder.exists():
-        return
+    if not wrote or not folder.exists():
+        return False
     path = str(folder.resolve())
     registered = session.scalars(
         select(RegisteredSuggester.config).where(
@@ -35,5 +45,6 @@ def discard_folder(
     ).all()
     session.rollback()
     if any(config.get("path") == path for config in registered):
-        return
-    remove_folder(folder)
+        return True
+    remove_model(folder, existed)
+    return False

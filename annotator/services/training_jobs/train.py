@@ -22,7 +22,8 @@ from annotator.services.errors import ServiceError
 from annotator.services.jobs import running
 from annotator.services.jobs.recovery import Worker, recover_stale
 from annotator.services.suggesters import spancat, training
-from annotator.services.training_jobs.folders import discard_folder, remove_folder
+from annotator.services.suggesters.gold import TrainingData
+from annotator.services.training_jobs.folders import discard_folder, remove_model
 from annotator.services.training_jobs.progress import EpochTracker, TrainingCancelled
 from annotator.services.training_jobs.submission import (
     refuse_while_training,
@@ -97,13 +98,15 @@ def train_here(
     spans). Answers the job, ended done, and what it made; ServiceError
     saying why when it ended otherwise (failed, cancelled on the page)."""
     refuse_while_training(session, project)
-    training.ready_to_train(session, project, folder, options["layer"])
+    data = training.ready_to_train(session, project, folder, options["layer"])
     worker = worker or Worker.this()
     job = start_training(session, project, options, worker)
     made: list[Trained] = []
 
     def work(tracker: EpochTracker) -> None:
-        trained = _train(session, job.id, folder, tracker, echo=echo)
+        trained = _train(
+            session, job.id, folder, tracker, echo=echo, data=data, interruptible=True
+        )
         if trained is not None:
             made.append(trained)
 
@@ -128,6 +131,15 @@ def train_here(
     raise ServiceError(ended.error or f"training job {ended.id} ended {ended.status}")
 
 
+#: How ``train_here`` ends a job its command's Ctrl-C stopped.
+INTERRUPTED = "the training was interrupted"
+INTERRUPTED_REGISTERED = (
+    "the training was interrupted while the new model scored the documents "
+    "for the queue order: the model is registered and in use, the queue "
+    "order was not updated"
+)
+
+
 def _train(
     session: Session,
     job_id: int,
@@ -135,19 +147,31 @@ def _train(
     tracker: EpochTracker,
     *,
     echo: spancat.Progress | None = None,
+    data: TrainingData | None = None,
+    interruptible: bool = False,
 ) -> Trained | None:
     """Train into ``folder`` and register the model; record how the job
-    ended. What it made when it ended done, else None."""
+    ended. What it made when it ended done, else None. ``data``: the layer's
+    examples, when the caller has just read them. ``interruptible``: a
+    Ctrl-C (KeyboardInterrupt) ends the job failed, keeps no unregistered
+    model, and goes on up (``annotator train``; a web training's child is
+    ended by its parent, which says which signal stopped it)."""
     job = session.get(TrainingJob, job_id)
     if job is None:
         return None
     project, options, actor = job.project, dict(job.options), job.requested_by
-    existed = folder.exists()  # then it is not this training's to remove
+    existed = folder.exists()  # empty (checked): given back empty on failure
+    report: spancat.TrainReport | None = None
 
     def progress(done: int, total: int, loss: float) -> None:
         if echo is not None:
             echo(done, total, loss)
         tracker(done, total, loss)
+
+    def discard() -> bool:
+        return discard_folder(
+            session, project, folder, existed=existed, wrote=report is not None
+        )
 
     try:
         report = training.train_model(
@@ -160,6 +184,7 @@ def _train(
             held_out=options["held_out"],
             progress=progress,
             step=tracker.step,
+            data=data,
         )
         tracker.check_cancel()  # asked while the model was scored and written
         tracker.cancellable = False
@@ -174,22 +199,27 @@ def _train(
         )
     except TrainingCancelled:
         session.rollback()
-        remove_folder(folder)  # no model left behind
+        if report is not None:
+            remove_model(folder, existed)  # no model left behind
         tracker.cancellable = False
         tracker.finish(JobStatus.CANCELLED)
     except ServiceError as error:
-        discard_folder(session, project, folder, existed)
+        discard()
         tracker.finish(JobStatus.FAILED, error=str(error))
     except running.JobLost:
         raise
-    except KeyboardInterrupt:  # Ctrl-C on ``annotator train``
-        discard_folder(session, project, folder, existed)
+    except KeyboardInterrupt:
+        if not interruptible:
+            raise
+        kept = discard()
         tracker.cancellable = False
-        tracker.finish(JobStatus.FAILED, error="the training was interrupted")
+        tracker.finish(
+            JobStatus.FAILED, error=INTERRUPTED_REGISTERED if kept else INTERRUPTED
+        )
         raise
     except Exception:
         log.exception("training job %s failed", job_id)
-        discard_folder(session, project, folder, existed)
+        discard()
         tracker.finish(
             JobStatus.FAILED, error="the training stopped on an unexpected error"
         )
