@@ -3,6 +3,7 @@ a taken folder) and otherwise trains, prints the held-out figures and the
 folder of a model that loads."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -186,6 +187,15 @@ def test_the_commands_training_is_listed_on_the_page_as_done(
     assert job["progress"]["done"] == job["progress"]["total"] == 2
     page = client.get(f"/projects/{project.id}/suggestions").get_data(as_text=True)
     assert f"Model <code>{version}</code> is the project's spancat" in page
+    # A second one: the first is listed among the earlier trainings, as
+    # the command's.
+    assert train(runner, "--epochs", "1").exit_code == 0
+    page = client.get(f"/projects/{project.id}/suggestions").get_data(as_text=True)
+    assert re.search(
+        r"<li>[^<]* UTC · <code>annotator train</code> · gold · done · model "
+        f"<code>{version}</code>",
+        page,
+    )
 
 
 def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
@@ -217,6 +227,8 @@ def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
     text = page.get_data(as_text=True)
     # Each epoch is echoed before it is written: the first is not yet.
     assert "Training: 0 of 3 epochs done." in text
+    assert "Started with <code>annotator train</code> on the command line at " in text
+    assert "cancelling it here stops the command." in text
     assert "Cancel training" in text
     db.session.expire_all()
     jobs = db.session.scalars(select(TrainingJob)).all()
