@@ -293,7 +293,7 @@ def test_suggestions_page_with_a_training_passes_axe(
     expect(page.locator("#training-progress-text")).to_have_text(
         "Training waiting to start…"
     )
-    expect(page.locator("#training-origin")).to_contain_text("Started by padmin at")
+    expect(page.locator("#training-origin")).to_contain_text("Requested by padmin at")
     expect(page.get_by_role("button", name="Cancel training")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Cancel training").click()

@@ -4,6 +4,7 @@ folder of a model that loads."""
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -228,7 +229,7 @@ def test_while_the_command_trains_the_page_shows_it_and_starts_no_other(
     # Each epoch is echoed before it is written: the first is not yet.
     assert "Training: 0 of 3 epochs done." in text
     assert "Started with <code>annotator train</code> on the command line at " in text
-    assert "cancelling it here stops the command." in text
+    assert "cancelling it here stops the command, unless its model is" in text
     assert "Cancel training" in text
     db.session.expire_all()
     jobs = db.session.scalars(select(TrainingJob)).all()
@@ -333,3 +334,22 @@ def test_interrupted_while_scoring_the_registered_model_stays_in_use(
     ).all()
     assert row.active
     assert Path(row.config["path"]).is_dir()
+
+
+def test_a_folder_used_before_is_no_reason_to_keep_an_unregistered_model(
+    runner, project, users, monkeypatch, tmp_path
+):
+    """An earlier model registered from the same --out folder (emptied since)
+    does not make the interrupted one look registered: it is removed."""
+    make_gold_project(project, users["reviewer"], documents=12)
+    out = tmp_path / "m"
+    assert train(runner, "--epochs", "1", "--out", str(out)).exit_code == 0
+    shutil.rmtree(out)
+    out.mkdir()
+    monkeypatch.setattr(training, "register_model", interrupt)
+    result = train(runner, "--epochs", "2", "--seed", "5", "--out", str(out))
+    assert result.exit_code == 1
+    assert list(out.iterdir()) == []
+    db.session.expire_all()
+    last = db.session.scalars(select(TrainingJob).order_by(TrainingJob.id)).all()[-1]
+    assert (last.status, last.error) == ("failed", "the training was interrupted")

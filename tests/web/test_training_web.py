@@ -155,7 +155,7 @@ def test_the_form_without_script_follows_the_training(app, client, gold, held):
     assert response.status_code == 302
     shown = client.get(page(gold)).get_data(True)
     assert "Training waiting to start" in shown
-    assert re.search(r"Started by padmin at [0-9-]+ [0-9:]+ UTC\.</p>", shown)
+    assert re.search(r"Requested by padmin at [0-9-]+ [0-9:]+ UTC\.</p>", shown)
     assert f'<a href="{page(gold)}">Check again</a>' in shown
     assert 'http-equiv="refresh"' not in shown
     assert re.search(r'<progress id="training-progress"[^>]*max="2"', shown)

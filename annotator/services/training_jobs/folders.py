@@ -27,24 +27,32 @@ def remove_model(folder: Path, existed: bool) -> None:
 
 
 def discard_folder(
-    session: Session, project: Project, folder: Path, *, existed: bool, wrote: bool
+    session: Session,
+    project: Project,
+    folder: Path,
+    *,
+    existed: bool,
+    version: str | None,
 ) -> bool:
-    """Remove the model a failed training wrote (``wrote``: its model was
-    moved into ``folder``), unless the model was registered before the
-    failure (scoring the documents failed or was interrupted: the model
-    stays in use). Whether the model was kept for that reason."""
+    """Remove the model a failed training wrote (``version``: the model it
+    moved into ``folder``; None: it wrote none), unless a registration of
+    the project names that folder and version (the model was registered
+    before the failure: scoring the documents failed or was interrupted, and
+    the model stays in use). Whether the model was kept for that reason."""
     session.rollback()
-    if not wrote or not folder.exists():
+    if version is None or not folder.exists():
         return False
     path = str(folder.resolve())
-    registered = session.scalars(
-        select(RegisteredSuggester.config).where(
+    registered = session.execute(
+        select(RegisteredSuggester.config, RegisteredSuggester.version).where(
             RegisteredSuggester.project_id == project.id,
             RegisteredSuggester.kind == SuggesterKind.SPANCAT,
         )
     ).all()
     session.rollback()
-    if any(config.get("path") == path for config in registered):
+    if any(
+        config.get("path") == path and named == version for config, named in registered
+    ):
         return True
     remove_model(folder, existed)
     return False

@@ -170,7 +170,11 @@ def _train(
 
     def discard() -> bool:
         return discard_folder(
-            session, project, folder, existed=existed, wrote=report is not None
+            session,
+            project,
+            folder,
+            existed=existed,
+            version=report.version if report is not None else None,
         )
 
     try:
