@@ -72,14 +72,12 @@ def train_command(
         folder = out or training.default_model_folder(
             _models_dir(), found, datetime.now(UTC)
         )
-        options = {
-            "layer": layer,
-            "epochs": epochs,
-            "seed": seed,
-            "held_out": training.DEFAULT_HELD_OUT,
-        }
-        _, trained = training_jobs.train_here(
-            session, found, folder, options, echo=_epoch
+        trained = training_jobs.train_here(
+            session,
+            found,
+            folder,
+            training_jobs.job_options(layer, epochs, seed),
+            echo=_epoch,
         )
     except ServiceError as error:
         raise click.ClickException(str(error)) from None

@@ -35,7 +35,11 @@ from annotator.services.training_jobs.cancel import (
     cancel_training,
 )
 from annotator.services.training_jobs.data import training_data
-from annotator.services.training_jobs.options import MAX_EPOCHS, training_options
+from annotator.services.training_jobs.options import (
+    MAX_EPOCHS,
+    job_options,
+    training_options,
+)
 from annotator.services.training_jobs.progress import EpochTracker, TrainingCancelled
 from annotator.services.training_jobs.submission import (
     TrainingBusy,
@@ -63,6 +67,7 @@ __all__ = [
     "cancel_too_late",
     "cancel_training",
     "get_training",
+    "job_options",
     "list_trainings",
     "refuse_while_training",
     "run_queued_trainings",

@@ -31,6 +31,12 @@ def training_options(options: dict[str, Any]) -> dict[str, Any]:
     seed = options.get("seed", 0)
     if not _whole(seed) or not 0 <= seed < 2**31:
         raise FieldRefused(FieldError("seed", "a whole number, 0 to 2147483647"))
+    return job_options(layer, epochs, seed)
+
+
+def job_options(layer: str, epochs: int, seed: int) -> dict[str, Any]:
+    """A training's options as its job stores them (the page's, checked
+    above, or ``annotator train``'s, checked by its own options)."""
     return {
         "layer": layer,
         "epochs": epochs,

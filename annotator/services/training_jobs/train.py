@@ -86,7 +86,7 @@ def train_here(
     worker: Worker | None = None,
     every: float | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> tuple[TrainingJob, Trained]:
+) -> Trained:
     """``annotator train``: the training run in this process, into ``folder``,
     recorded as a running job of this process (``start_training``), so that
     the Suggestions page shows its progress and can cancel it, and no other
@@ -95,7 +95,7 @@ def train_here(
 
     Refusals come before anything is recorded (ServiceError: another
     training queued or running, spaCy missing, the folder taken, too few
-    spans). Answers the job, ended done, and what it made; ServiceError
+    spans). Answers what the training made (it ended done); ServiceError
     saying why when it ended otherwise (failed, cancelled on the page)."""
     refuse_while_training(session, project)
     data = training.ready_to_train(session, project, folder, options["layer"])
@@ -121,7 +121,7 @@ def train_here(
         clock=clock,
     )
     if ended.status == JobStatus.DONE and made:
-        return ended, made[0]
+        return made[0]
     if ended.status == JobStatus.CANCELLED:
         who = f" by {ended.cancelled_by.username}" if ended.cancelled_by else ""
         raise ServiceError(
